@@ -1,0 +1,1 @@
+//! Placeholder: the code generator lands with issue 4.

@@ -1,0 +1,1 @@
+//! Placeholder: the linter lands with issue 2.
