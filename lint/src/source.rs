@@ -1,0 +1,81 @@
+//! One spec file's text, its display name, and byte-offset-to-line mapping.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+/// A file as read from disk, shared cheaply with renderers.
+///
+/// ```
+/// use threeam_lint::source::SourceFile;
+/// let f = SourceFile::new("spec.yaml".into(), "spec.yaml".into(), "a: 1\nbé: 2\n".into());
+/// assert_eq!(f.line_col(5), (2, 1));
+/// assert_eq!(f.line_col(9), (2, 4));
+/// ```
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    path: PathBuf,
+    name: String,
+    text: Arc<str>,
+    line_starts: OnceLock<Vec<u32>>,
+}
+
+impl SourceFile {
+    /// Wrap text read from `path`; `name` is what findings print.
+    pub fn new(path: PathBuf, name: String, text: Arc<str>) -> Self {
+        SourceFile {
+            path,
+            name,
+            text,
+            line_starts: OnceLock::new(),
+        }
+    }
+
+    /// The path the file was read from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The name findings print (relative to the working directory when possible).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The whole text.
+    pub fn text(&self) -> &Arc<str> {
+        &self.text
+    }
+
+    fn line_starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i as u32 + 1))
+                .collect()
+        })
+    }
+
+    /// 1-based line and 1-based column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: u32) -> (u32, u32) {
+        let starts = self.line_starts();
+        let offset = offset.min(self.text.len() as u32);
+        let line = starts.partition_point(|&s| s <= offset).max(1) - 1;
+        let start = starts[line] as usize;
+        let mut end = offset as usize;
+        while !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let col = self.text[start..end].chars().count() as u32 + 1;
+        (line as u32 + 1, col)
+    }
+
+    /// Byte length of the token that starts at `offset` (to underline it):
+    /// up to the end of the line, at most 80 bytes.
+    pub fn token_len(&self, offset: u32) -> usize {
+        let rest = self.text.get(offset as usize..).unwrap_or("");
+        let line = rest.split('\n').next().unwrap_or("").trim_end_matches('\r');
+        let mut len = line.len().min(80);
+        while !line.is_char_boundary(len) {
+            len -= 1;
+        }
+        len
+    }
+}
