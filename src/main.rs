@@ -1,1 +1,252 @@
-fn main() {}
+//! `threeam`: the command line. Argument parsing and wiring only; every
+//! capability lives in the library crates.
+
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use threeam_lint::config::Config;
+use threeam_lint::finding::Severity;
+use threeam_lint::render::{self, Format, Summary};
+use threeam_lint::workspace::LoadOptions;
+use threeam_lint::{rules, LintResult};
+
+/// APIs that pass the 3 a.m. test: when it breaks at 3 a.m., the on-call
+/// engineer can see what is wrong and fix it fast.
+#[derive(Parser)]
+#[command(name = "threeam", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check OpenAPI specs against the five principles.
+    ///
+    /// Exit code: 0 when no finding reaches --fail-on, 1 when one does,
+    /// 2 on a usage, config or I/O error.
+    #[command(
+        after_help = "Examples:\n  threeam lint specs/payments.yaml\n  threeam lint specs/ --format sarif > threeam.sarif\n  threeam lint api.yaml --fail-on warn --format github"
+    )]
+    Lint(LintArgs),
+    /// List every rule with its id, default severity and summary.
+    Rules,
+    /// Explain a rule: what it checks, why, an example and the fix.
+    Explain {
+        /// The rule id, e.g. idempotency-key-required (see `threeam rules`).
+        rule: String,
+    },
+}
+
+#[derive(clap::Args)]
+struct LintArgs {
+    /// Spec files (YAML or JSON), or folders to search for specs.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = FormatArg::Human)]
+    format: FormatArg,
+    /// Lowest severity that makes the exit code 1 [default: error, or
+    /// `fail-on` from threeam.toml].
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+    /// Config file to use instead of the nearest threeam.toml.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Follow $refs to files outside the spec's folder (trusted specs only).
+    #[arg(long)]
+    allow_outside_root: bool,
+    /// Largest spec file read, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 64)]
+    max_file_size: u64,
+    /// When to use colour in human output (NO_COLOR is always honoured).
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    color: ColorArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Human,
+    Compact,
+    Json,
+    Sarif,
+    Github,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Error,
+    Warn,
+    Info,
+    Never,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Lint(args) => lint(args),
+        Command::Rules => {
+            print_rules();
+            ExitCode::SUCCESS
+        }
+        Command::Explain { rule } => match rules::find(&rule) {
+            Some(r) => {
+                print!("{}", r.explain());
+                ExitCode::SUCCESS
+            }
+            None => {
+                eprintln!("error: no rule `{rule}`; `threeam rules` lists every rule id");
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+fn print_rules() {
+    let mut last = None;
+    for r in rules::ALL {
+        if last != Some(r.principle) {
+            println!("\n{}", r.principle.title());
+            last = Some(r.principle);
+        }
+        println!("  {:<34} {:<6} {}", r.id, r.severity, r.summary);
+    }
+    println!("\n`threeam explain RULE` shows what a rule checks, why, an example and the fix.");
+}
+
+fn lint(args: LintArgs) -> ExitCode {
+    let options = LoadOptions {
+        max_file_size: args.max_file_size.saturating_mul(1024 * 1024),
+        allow_outside_root: args.allow_outside_root,
+        ..LoadOptions::default()
+    };
+    let explicit = match args.config.as_deref().map(Config::load).transpose() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+
+    let mut io_failed = false;
+    let mut files = Vec::new();
+    for path in &args.paths {
+        if path.is_dir() {
+            match threeam_lint::discover::spec_files(path, 32) {
+                Ok(found) if found.is_empty() => {
+                    eprintln!("error: no OpenAPI spec (a YAML/JSON file with `openapi:` at the top) under {}", path.display());
+                    io_failed = true;
+                }
+                Ok(found) => files.extend(found),
+                Err(e) => {
+                    eprintln!("error: cannot search {}: {e}", path.display());
+                    io_failed = true;
+                }
+            }
+        } else {
+            files.push(path.clone());
+        }
+    }
+
+    let mut configs: HashMap<PathBuf, Config> = HashMap::new();
+    let mut results: Vec<LintResult> = Vec::new();
+    for file in &files {
+        let config = match &explicit {
+            Some(c) => c.clone(),
+            None => match config_for(file, &mut configs) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            },
+        };
+        match threeam_lint::lint_file(file, &options, &config) {
+            Ok(r) => results.push(r),
+            Err(e) => {
+                eprintln!("error: {e}");
+                io_failed = true;
+            }
+        }
+    }
+
+    let format = match args.format {
+        FormatArg::Human => Format::Human,
+        FormatArg::Compact => Format::Compact,
+        FormatArg::Json => Format::Json,
+        FormatArg::Sarif => Format::Sarif,
+        FormatArg::Github => Format::Github,
+    };
+    let color = match args.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => std::io::stdout().is_terminal(),
+    } && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = render::render(format, &results, &mut stdout, color) {
+        eprintln!("error: cannot write the report: {e}");
+        return ExitCode::from(2);
+    }
+    let summary = Summary::of(&results);
+    let line = summary.to_string();
+    let _ = match format {
+        Format::Human | Format::Compact => writeln!(stdout, "{line}"),
+        _ => writeln!(std::io::stderr(), "{line}"),
+    };
+    let _ = stdout.flush();
+
+    if io_failed {
+        return ExitCode::from(2);
+    }
+    let threshold = match args.fail_on {
+        Some(FailOn::Never) => None,
+        Some(FailOn::Error) => Some(Severity::Error),
+        Some(FailOn::Warn) => Some(Severity::Warn),
+        Some(FailOn::Info) => Some(Severity::Info),
+        None => Some(
+            explicit
+                .as_ref()
+                .and_then(|c| c.fail_on)
+                .unwrap_or(Severity::Error),
+        ),
+    };
+    let failed = threshold.is_some_and(|t| {
+        results
+            .iter()
+            .flat_map(|r| &r.findings)
+            .any(|f| f.severity >= t)
+    });
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The nearest threeam.toml above a spec, read once per folder.
+fn config_for(
+    file: &Path,
+    cache: &mut HashMap<PathBuf, Config>,
+) -> Result<Config, threeam_lint::config::ConfigError> {
+    let dir = file
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_owned();
+    if let Some(c) = cache.get(&dir) {
+        return Ok(c.clone());
+    }
+    let config = Config::discover(&dir)?.unwrap_or_default();
+    cache.insert(dir, config.clone());
+    Ok(config)
+}

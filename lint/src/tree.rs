@@ -342,12 +342,16 @@ impl Builder {
         let Some(open) = self.open.pop() else { return };
         let kind = if open.is_map {
             let first = self.tree.entries.len() as u32;
-            self.tree.entries.extend(self.pending_entries.drain(open.mark..));
+            self.tree
+                .entries
+                .extend(self.pending_entries.drain(open.mark..));
             let len = self.tree.entries.len() as u32 - first;
             Kind::Map { first, len }
         } else {
             let first = self.tree.items.len() as u32;
-            self.tree.items.extend(self.pending_items.drain(open.mark..));
+            self.tree
+                .items
+                .extend(self.pending_items.drain(open.mark..));
             let len = self.tree.items.len() as u32 - first;
             Kind::Seq { first, len }
         };

@@ -163,7 +163,12 @@ impl Workspace {
             problems: Vec::new(),
         };
         let text = Ok(Arc::from(text));
-        ws.add_document(PathBuf::from(name), name.to_owned(), text, &LoadOptions::default());
+        ws.add_document(
+            PathBuf::from(name),
+            name.to_owned(),
+            text,
+            &LoadOptions::default(),
+        );
         ws.check_root();
         ws.load_references(&LoadOptions {
             allow_outside_root: false,
@@ -516,7 +521,10 @@ impl Workspace {
                     report(
                         self,
                         format!("$ref `{target}` names a file that does not exist"),
-                        format!("create {} or correct the path (it is relative to this file)", joined.display()),
+                        format!(
+                            "create {} or correct the path (it is relative to this file)",
+                            joined.display()
+                        ),
                     );
                     return None;
                 }
@@ -638,7 +646,8 @@ impl Workspace {
                 doc: at.doc,
                 offset: node.map_or(tree.node(at.node).offset, |n| tree.node(n).offset),
                 node,
-                message: "this $ref leads back to itself through other $refs and names no value".into(),
+                message: "this $ref leads back to itself through other $refs and names no value"
+                    .into(),
                 help: "point one $ref of the loop at a real schema, parameter or response".into(),
             });
             self.refs.remove(&at);
@@ -666,7 +675,10 @@ fn is_remote(file: &str) -> bool {
 
 fn is_spec_file(path: &Path) -> bool {
     matches!(
-        path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
         Some("yaml" | "yml" | "json")
     )
 }
@@ -690,7 +702,9 @@ fn display_name(path: &Path) -> String {
 fn io_message(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file; check the path".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied; check the file's permissions".into(),
+        std::io::ErrorKind::PermissionDenied => {
+            "permission denied; check the file's permissions".into()
+        }
         _ => e.to_string(),
     }
 }
@@ -698,7 +712,10 @@ fn io_message(e: &std::io::Error) -> String {
 /// Read a file as UTF-8 within the size limit. Invalid UTF-8 is returned as
 /// lossy text plus the offset of the first bad byte, so it can be shown.
 #[allow(clippy::type_complexity)]
-fn read_text(path: &Path, options: &LoadOptions) -> Result<Result<Arc<str>, (Arc<str>, u32, String)>, String> {
+fn read_text(
+    path: &Path,
+    options: &LoadOptions,
+) -> Result<Result<Arc<str>, (Arc<str>, u32, String)>, String> {
     let meta = std::fs::metadata(path).map_err(|e| io_message(&e))?;
     if meta.is_dir() {
         return Err("it is a directory; name a spec file, or pass the directory to `threeam lint` to lint every spec in it".into());

@@ -76,7 +76,9 @@ impl Reader<'_> {
                         self.b.scalar(kind, offset);
                         want_value = false;
                     }
-                    None => return Err(self.error("the JSON document ends where a value was expected")),
+                    None => {
+                        return Err(self.error("the JSON document ends where a value was expected"))
+                    }
                 }
                 continue;
             }
@@ -88,7 +90,9 @@ impl Reader<'_> {
                 }
                 Some(b'}') if is_map => self.close(&mut open),
                 Some(b']') if !is_map => self.close(&mut open),
-                Some(_) if is_map => return Err(self.error("expected ',' or '}' after an object member")),
+                Some(_) if is_map => {
+                    return Err(self.error("expected ',' or '}' after an object member"))
+                }
                 Some(_) => return Err(self.error("expected ',' or ']' after an array item")),
                 None => return Err(self.error("the JSON document ends inside an object or array")),
             }
@@ -139,7 +143,9 @@ impl Reader<'_> {
             Some(b'f') => self.literal("false", Kind::Bool(false)),
             Some(b'n') => self.literal("null", Kind::Null),
             Some(b'-' | b'0'..=b'9') => self.read_number(),
-            _ => Err(self.error("expected a JSON value (object, array, string, number, true, false or null)")),
+            _ => Err(self.error(
+                "expected a JSON value (object, array, string, number, true, false or null)",
+            )),
         }
     }
 
@@ -148,7 +154,9 @@ impl Reader<'_> {
             self.pos += word.len();
             Ok(kind)
         } else {
-            Err(self.error("expected a JSON value (object, array, string, number, true, false or null)"))
+            Err(self.error(
+                "expected a JSON value (object, array, string, number, true, false or null)",
+            ))
         }
     }
 
@@ -207,7 +215,11 @@ impl Reader<'_> {
                     return Ok(self.b.text_since(start));
                 }
                 Some(b'\\') => self.read_escape()?,
-                Some(_) => return Err(self.error("control character inside a string; escape it (e.g. \\n)")),
+                Some(_) => {
+                    return Err(
+                        self.error("control character inside a string; escape it (e.g. \\n)")
+                    )
+                }
                 None => return Err(self.error("the string is not closed; add the missing '\"'")),
             }
         }
@@ -229,7 +241,8 @@ impl Reader<'_> {
                 let hi = self.hex4()?;
                 let code = if (0xD800..0xDC00).contains(&hi) {
                     if !self.src[self.pos..].starts_with(b"\\u") {
-                        return Err(self.error("a UTF-16 high surrogate must be followed by a low surrogate"));
+                        return Err(self
+                            .error("a UTF-16 high surrogate must be followed by a low surrogate"));
                     }
                     self.pos += 2;
                     let lo = self.hex4()?;
@@ -240,7 +253,8 @@ impl Reader<'_> {
                 } else {
                     hi
                 };
-                let ch = char::from_u32(code).ok_or_else(|| self.error("invalid unicode escape"))?;
+                let ch =
+                    char::from_u32(code).ok_or_else(|| self.error("invalid unicode escape"))?;
                 self.b.text_buffer().push(ch);
                 return Ok(());
             }

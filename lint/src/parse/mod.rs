@@ -66,7 +66,12 @@ impl Syntax {
         if lower.ends_with(".yaml") || lower.ends_with(".yml") {
             return Syntax::Yaml;
         }
-        match src.trim_start_matches('\u{feff}').trim_start().as_bytes().first() {
+        match src
+            .trim_start_matches('\u{feff}')
+            .trim_start()
+            .as_bytes()
+            .first()
+        {
             Some(b'{') => Syntax::Json,
             _ => Syntax::Yaml,
         }

@@ -122,7 +122,8 @@ pub fn parse_with(src: &str, limits: &Limits) -> Result<Tree, ParseError> {
                     let Some(text) = text else {
                         return Err(ParseError {
                             offset,
-                            message: "an alias used as a mapping key must name a plain string".into(),
+                            message: "an alias used as a mapping key must name a plain string"
+                                .into(),
                         });
                     };
                     let key = b.intern(&text);
@@ -261,7 +262,8 @@ mod tests {
 
     #[test]
     fn yaml_1_2_scalars() {
-        let t = parse("a: off\nb: N\nc: 007\nd: ~\ne: true\nf: '1'\ng: 1.5e3\nh: .5\ni: 1.2.3\n").unwrap();
+        let t = parse("a: off\nb: N\nc: 007\nd: ~\ne: true\nf: '1'\ng: 1.5e3\nh: .5\ni: 1.2.3\n")
+            .unwrap();
         let kind = |k: &str| t.node(t.get(t.root(), k).unwrap()).kind;
         assert!(matches!(kind("a"), Kind::String(_)));
         assert!(matches!(kind("b"), Kind::String(_)));
@@ -279,7 +281,10 @@ mod tests {
         let src = "é: ü\nkey: [x, y]\n";
         let t = parse(src).unwrap();
         let e = t.entry(t.root(), "key").unwrap();
-        assert_eq!(&src[e.key_offset as usize..e.key_offset as usize + 3], "key");
+        assert_eq!(
+            &src[e.key_offset as usize..e.key_offset as usize + 3],
+            "key"
+        );
         let y = t.items(e.value)[1];
         assert_eq!(&src[t.node(y).offset as usize..][..1], "y");
     }

@@ -1,0 +1,136 @@
+//! The pipeline: loader problems and rule hits -> configured, de-duplicated,
+//! placed findings.
+
+use std::collections::HashSet;
+
+use crate::config::Config;
+use crate::finding::{Finding, Hit, Scope};
+use crate::model::Spec;
+use crate::rules::{self, Ctx};
+use crate::workspace::{At, ProblemKind, Workspace};
+
+/// The extension that silences rules inline: `x-threeam-ignore: [rule-id]`
+/// on an operation, path item, response or the document root.
+pub const IGNORE_KEY: &str = "x-threeam-ignore";
+
+/// Run every enabled rule over a loaded workspace.
+///
+/// ```
+/// use threeam_lint::{check::check, config::Config, workspace::Workspace};
+/// let ws = Workspace::from_text("s.yaml", "openapi: 3.0.3\ninfo: {title: t, version: 1.0.0}\npaths:\n  /payments:\n    post:\n      operationId: createPayment\n      responses: {}\n");
+/// let findings = check(&ws, &Config::default());
+/// assert!(findings.iter().any(|f| f.rule == "idempotency-key-required" && f.line == 5));
+/// assert!(findings.iter().any(|f| f.rule == "version-in-path" && f.pointer == "#/paths/~1payments"));
+/// ```
+pub fn check(ws: &Workspace, config: &Config) -> Vec<Finding> {
+    let mut hits: Vec<Hit> = Vec::new();
+    let mut placed: Vec<Finding> = Vec::new();
+
+    for problem in ws.problems() {
+        let rule = match problem.kind {
+            ProblemKind::Parse => &rules::find("parse-error").expect("registered"),
+            ProblemKind::Ref => &rules::find("unresolved-ref").expect("registered"),
+        };
+        let Some(severity) = config.severity(rule) else {
+            continue;
+        };
+        let doc = ws.document(problem.doc);
+        let (line, column) = doc.source.line_col(problem.offset);
+        let pointer = match problem.node {
+            Some(node) if doc.parsed => doc.tree.pointer(node),
+            _ => String::new(),
+        };
+        placed.push(Finding {
+            rule: rule.id.to_owned(),
+            severity,
+            message: problem.message.clone(),
+            help: problem.help.clone(),
+            file: doc.source.name().to_owned(),
+            line,
+            column,
+            pointer,
+            doc: problem.doc,
+            offset: problem.offset,
+        });
+    }
+
+    let spec = Spec::new(ws);
+    if spec.root.is_some() {
+        for rule in rules::ALL {
+            if config.severity(rule).is_none() {
+                continue;
+            }
+            let mut cx = Ctx::new(&spec, rule.id, config, &mut hits);
+            (rule.check)(&mut cx);
+        }
+    }
+
+    let mut seen: HashSet<(&'static str, At)> = HashSet::new();
+    for hit in hits {
+        let rule = rules::find(hit.rule).expect("hits come from registered rules");
+        let Some(severity) = config.severity(rule) else {
+            continue;
+        };
+        if is_ignored(ws, config, &hit) || !seen.insert((hit.rule, hit.at)) {
+            continue;
+        }
+        let doc = ws.document(hit.at.doc);
+        let offset = doc.tree.report_offset(hit.at.node);
+        let (line, column) = doc.source.line_col(offset);
+        placed.push(Finding {
+            rule: hit.rule.to_owned(),
+            severity,
+            message: hit.message,
+            help: hit.help,
+            file: doc.source.name().to_owned(),
+            line,
+            column,
+            pointer: doc.tree.pointer(hit.at.node),
+            doc: hit.at.doc,
+            offset,
+        });
+    }
+    placed.sort_by(|a, b| (a.doc, a.offset, &a.rule).cmp(&(b.doc, b.offset, &b.rule)));
+    placed
+}
+
+/// A hit is ignored by a path glob, or by `x-threeam-ignore` on any node of
+/// its scope, on the node itself or its ancestors, or on the document root.
+fn is_ignored(ws: &Workspace, config: &Config, hit: &Hit) -> bool {
+    let Scope { path, nodes } = &hit.scope;
+    if path.as_deref().is_some_and(|p| config.ignores_path(p)) {
+        return true;
+    }
+    let lists = |at: At| ignores(ws, at, hit.rule);
+    if nodes.iter().any(|&n| lists(n)) {
+        return true;
+    }
+    // The node and its ancestors in its own file (a shared response or
+    // header can carry the ignore itself), up to that file's root.
+    let tree = ws.tree(hit.at.doc);
+    let mut cur = hit.at.node;
+    loop {
+        if lists(At {
+            doc: hit.at.doc,
+            node: cur,
+        }) {
+            return true;
+        }
+        let parent = tree.node(cur).parent;
+        if parent == cur {
+            break;
+        }
+        cur = parent;
+    }
+    ws.root().is_some_and(lists)
+}
+
+fn ignores(ws: &Workspace, at: At, rule: &str) -> bool {
+    let Some(list) = ws.get(at, IGNORE_KEY) else {
+        return false;
+    };
+    ws.items(list)
+        .chain(std::iter::once(list))
+        .filter_map(|i| ws.str(i))
+        .any(|id| id == rule || id == "all")
+}

@@ -1,0 +1,53 @@
+//! `--format github`: workflow commands that GitHub Actions turns into
+//! annotations on the pull request's diff.
+
+use std::io::{self, Write};
+
+use crate::finding::Severity;
+use crate::LintResult;
+
+pub(super) fn render(results: &[LintResult], out: &mut dyn Write) -> io::Result<()> {
+    for f in results.iter().flat_map(|r| &r.findings) {
+        let command = match f.severity {
+            Severity::Error => "error",
+            Severity::Warn => "warning",
+            Severity::Info => "notice",
+        };
+        writeln!(
+            out,
+            "::{command} file={},line={},col={},title={}::{}",
+            escape_property(&f.file),
+            f.line,
+            f.column,
+            escape_property(&f.rule),
+            escape_data(&format!(
+                "{} (help: {}) at {}",
+                f.message, f.help, f.pointer
+            ))
+        )?;
+    }
+    Ok(())
+}
+
+/// Workflow-command data must escape `%`, CR and LF.
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Properties additionally escape `:` and `,`.
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_separators() {
+        assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+        assert_eq!(escape_data("50% off\n"), "50%25 off%0A");
+    }
+}

@@ -1,0 +1,48 @@
+//! `deprecation-headers`: deprecated operations announce their end.
+
+use super::{response_scope, Ctx, Docs, Principle, Rule};
+use crate::finding::Severity;
+use crate::model::is_success;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    id: "deprecation-headers",
+    principle: Principle::Versioning,
+    severity: Severity::Warn,
+    summary: "Deprecated operations document Deprecation (RFC 9745) and Sunset (RFC 8594) response headers.",
+    docs: Docs {
+        what: "Every operation marked `deprecated: true` declares both a `Deprecation` and a `Sunset` header on its success responses.",
+        why: "`deprecated: true` in a spec reaches the people who read specs. The headers reach running clients: the runtime logs them once per operation, months before the sunset, so the shutdown of v1 is a planned migration and not a 3 a.m. page.",
+        example: "get:\n  deprecated: true\n  responses:\n    '200': {description: OK}",
+        fix: "get:\n  deprecated: true\n  responses:\n    '200':\n      description: OK\n      headers:\n        Deprecation: {$ref: '#/components/headers/Deprecation'}\n        Sunset: {$ref: '#/components/headers/Sunset'}",
+    },
+    options: &[],
+    check,
+};
+
+fn check(cx: &mut Ctx) {
+    let spec = cx.spec;
+    for op in &spec.operations {
+        if !spec.is_deprecated(op) {
+            continue;
+        }
+        for r in spec.responses(op) {
+            if !is_success(&r.status) {
+                continue;
+            }
+            let missing: Vec<&str> = ["Deprecation", "Sunset"]
+                .into_iter()
+                .filter(|h| !spec.has_header(r.node, &[(*h).to_owned()]))
+                .collect();
+            if missing.is_empty() {
+                continue;
+            }
+            cx.report(
+                spec.headers_node(r.node),
+                response_scope(op, &r),
+                format!("deprecated {} does not declare {} on its {} response", spec.describe(op), missing.join(" and "), r.status),
+                "declare `Deprecation` (RFC 9745, when it was deprecated) and `Sunset` (RFC 8594, the HTTP-date it stops working) so running clients warn their owners".into(),
+            );
+        }
+    }
+}

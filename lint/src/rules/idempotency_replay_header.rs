@@ -1,0 +1,59 @@
+//! `idempotency-replay-header`: a replayed response says so.
+
+use super::{keyed_methods, response_scope, Ctx, Docs, OptionKind, OptionSpec, Principle, Rule};
+use crate::finding::Severity;
+use crate::model::is_success;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    id: "idempotency-replay-header",
+    principle: Principle::Idempotency,
+    severity: Severity::Info,
+    summary: "Success responses of keyed operations declare Idempotent-Replayed.",
+    docs: Docs {
+        what: "The 2xx responses of operations that need an idempotency key declare a replay marker header (`Idempotent-Replayed` or `X-Idempotent-Replay`).",
+        why: "When the server answers a retry from its idempotency store, the client should be able to tell: \"charged once, this is the stored answer\" is exactly what the on-call engineer wants to see in the logs while untangling a double-charge report.",
+        example: "'201':\n  description: Created.",
+        fix: "'201':\n  description: Created.\n  headers:\n    Idempotent-Replayed:\n      description: true when this is a stored response replayed for a retried key.\n      schema: {type: boolean}",
+    },
+    options: &[OptionSpec {
+        name: "headers",
+        kind: OptionKind::Strings,
+        default: r#"["Idempotent-Replayed", "X-Idempotent-Replay"]"#,
+        help: "header names that mark a replayed response",
+    }],
+    check,
+};
+
+fn check(cx: &mut Ctx) {
+    let spec = cx.spec;
+    let methods = keyed_methods(cx);
+    let names = cx.strings(
+        RULE.id,
+        "headers",
+        &["Idempotent-Replayed", "X-Idempotent-Replay"],
+    );
+    for op in &spec.operations {
+        if !methods.iter().any(|m| m == op.method) {
+            continue;
+        }
+        for r in spec.responses(op) {
+            if is_success(&r.status) && !spec.has_header(r.node, &names) {
+                cx.report(
+                    spec.headers_node(r.node),
+                    response_scope(op, &r),
+                    format!(
+                        "{} response of {} declares no {} header",
+                        r.status,
+                        spec.describe(op),
+                        names[0]
+                    ),
+                    format!(
+                        "declare `{}` so clients can tell a replayed answer from a fresh one",
+                        names[0]
+                    ),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! `no-media-type-version`: no version hidden in a media type.
+
+use super::{op_scope, Ctx, Docs, Principle, Rule};
+use crate::finding::Severity;
+use crate::workspace::At;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    id: "no-media-type-version",
+    principle: Principle::Versioning,
+    severity: Severity::Warn,
+    summary: "No media type carries a version (application/vnd.acme.v2+json, ;version=2).",
+    docs: Docs {
+        what: "Request and response media types have no version: no `vnd.*.v2` vendor type and no `version=` / `v=` parameter.",
+        why: "Content negotiation by version is invisible in logs and easy to get subtly wrong (a client that omits `Accept` gets whatever the default is this month). The path carries the version where everyone can see it.",
+        example: "content:\n  application/vnd.acme.v2+json:\n    schema: ...",
+        fix: "content:\n  application/json:\n    schema: ...   # and the path starts with /v2",
+    },
+    options: &[],
+    check,
+};
+
+/// True when a media type names a version.
+pub fn has_version(media_type: &str) -> bool {
+    let lower = media_type.to_ascii_lowercase();
+    let mut parts = lower.split(';');
+    let essence = parts.next().unwrap_or("");
+    let versioned_vendor = essence.contains("vnd.")
+        && essence.split(['.', '+', '-', '/']).any(|seg| {
+            seg.len() > 1 && seg.starts_with('v') && seg[1..].bytes().all(|b| b.is_ascii_digit())
+        });
+    let versioned_param = parts.any(|p| {
+        let key = p.split('=').next().unwrap_or("").trim();
+        key == "version" || key == "v"
+    });
+    versioned_vendor || versioned_param
+}
+
+fn check(cx: &mut Ctx) {
+    let spec = cx.spec;
+    for op in &spec.operations {
+        let mut owners: Vec<At> = spec.responses(op).into_iter().map(|r| r.node).collect();
+        if let Some(body) = spec.ws.get_resolved(op.node, "requestBody") {
+            owners.push(body);
+        }
+        for owner in owners {
+            let Some(content) = spec.ws.get(owner, "content") else {
+                continue;
+            };
+            for (media_type, node) in spec.ws.entries(spec.ws.resolve(content)) {
+                if has_version(media_type) {
+                    let mut scope = op_scope(op);
+                    scope.nodes.push(owner);
+                    cx.report(
+                        node,
+                        scope,
+                        format!("media type {media_type} carries a version in {}", spec.describe(op)),
+                        "use a plain media type (application/json) and put the major version in the path".into(),
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_version;
+
+    #[test]
+    fn spots_versions() {
+        assert!(has_version("application/vnd.acme.v2+json"));
+        assert!(has_version("application/json; version=2"));
+        assert!(has_version("application/json;v=1"));
+        assert!(!has_version("application/json"));
+        assert!(!has_version("application/vnd.github+json"));
+        assert!(!has_version("application/vnd.api+json"));
+        assert!(!has_version("application/problem+json"));
+    }
+}

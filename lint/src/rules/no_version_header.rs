@@ -1,0 +1,47 @@
+//! `no-version-header`: no header selects the API version.
+
+use super::{op_scope, Ctx, Docs, Principle, Rule};
+use crate::finding::Severity;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    id: "no-version-header",
+    principle: Principle::Versioning,
+    severity: Severity::Error,
+    summary: "No header parameter carries the API version (X-API-Version, Api-Version, Accept-Version, ...).",
+    docs: Docs {
+        what: "No header parameter is a version selector: `Api-Version`, `X-Api-Version`, `Accept-Version`, `Version`, `X-Version`, or any name ending in `-Version`.",
+        why: "A header version is invisible in access logs, dashboards and curl history, and caches that ignore it serve one version's body to another version's client. When it breaks, nobody can tell from the URL which contract a caller expected.",
+        example: "parameters:\n  - name: X-API-Version\n    in: header\n    schema: {type: string}",
+        fix: "paths:\n  /v2/payments: ...   # the version moves into the path",
+    },
+    options: &[],
+    check,
+};
+
+/// True for header names that select a version.
+pub fn is_version_header(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    matches!(
+        n.as_str(),
+        "api-version" | "x-api-version" | "accept-version" | "version" | "x-version"
+    ) || n.ends_with("-version")
+}
+
+fn check(cx: &mut Ctx) {
+    let spec = cx.spec;
+    for op in &spec.operations {
+        for p in spec.parameters(op) {
+            if p.location == "header" && is_version_header(&p.name) {
+                let mut scope = op_scope(op);
+                scope.nodes.push(p.node);
+                cx.report(
+                    p.node,
+                    scope,
+                    format!("header {} selects the API version in {}", p.name, spec.describe(op)),
+                    "put the major version in the path (/v2/...) and remove the header; additive changes need no version at all".into(),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! `no-version-query`: no query parameter selects the API version.
+
+use super::{op_scope, Ctx, Docs, Principle, Rule};
+use crate::finding::Severity;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    id: "no-version-query",
+    principle: Principle::Versioning,
+    severity: Severity::Warn,
+    summary: "No query parameter carries the API version (?api-version=, ?version=, ?v=).",
+    docs: Docs {
+        what: "No query parameter named `version`, `api-version`, `api_version`, `apiVersion` or `v`.",
+        why: "A version in the query string is easy to drop when a URL is rebuilt, defaults silently when missing, and splits one resource across many cache keys. A path segment cannot be forgotten.",
+        example: "parameters:\n  - name: api-version\n    in: query\n    schema: {type: string}",
+        fix: "paths:\n  /v2/payments: ...   # the version moves into the path",
+    },
+    options: &[],
+    check,
+};
+
+const NAMES: [&str; 5] = ["version", "api-version", "api_version", "apiversion", "v"];
+
+fn check(cx: &mut Ctx) {
+    let spec = cx.spec;
+    for op in &spec.operations {
+        for p in spec.parameters(op) {
+            if p.location == "query" && NAMES.contains(&p.name.to_ascii_lowercase().as_str()) {
+                let mut scope = op_scope(op);
+                scope.nodes.push(p.node);
+                cx.report(
+                    p.node,
+                    scope,
+                    format!(
+                        "query parameter {} selects the API version in {}",
+                        p.name,
+                        spec.describe(op)
+                    ),
+                    "put the major version in the path (/v2/...) and remove the query parameter"
+                        .into(),
+                );
+            }
+        }
+    }
+}

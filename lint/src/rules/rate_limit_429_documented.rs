@@ -1,0 +1,34 @@
+//! `rate-limit-429-documented`: every operation says it can be rate limited.
+
+use super::{op_scope, Ctx, Docs, Principle, Rule};
+use crate::finding::Severity;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    id: "rate-limit-429-documented",
+    principle: Principle::RateLimiting,
+    severity: Severity::Error,
+    summary: "Each operation documents a 429 Too Many Requests response.",
+    docs: Docs {
+        what: "Every operation has a `429` response.",
+        why: "Every API is rate limited, by design or by its database. Documenting 429 tells client authors to expect it and gives generated clients a typed answer to back off on, instead of an unexpected status that pages someone.",
+        example: "responses:\n  '200': {description: OK}",
+        fix: "responses:\n  '200': {description: OK}\n  '429': {$ref: '#/components/responses/TooManyRequests'}",
+    },
+    options: &[],
+    check,
+};
+
+fn check(cx: &mut Ctx) {
+    let spec = cx.spec;
+    for op in &spec.operations {
+        if !spec.responses(op).iter().any(|r| r.status == "429") {
+            cx.report(
+                spec.responses_node(op),
+                op_scope(op),
+                format!("{} documents no 429 response", spec.describe(op)),
+                "add a `429` response with `Retry-After` (define it once in components/responses and $ref it)".into(),
+            );
+        }
+    }
+}

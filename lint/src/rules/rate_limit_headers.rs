@@ -1,0 +1,47 @@
+//! `rate-limit-headers`: responses show the remaining budget.
+
+use super::{response_scope, Ctx, Docs, OptionKind, OptionSpec, Principle, Rule};
+use crate::finding::Severity;
+use crate::model::is_success;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    id: "rate-limit-headers",
+    principle: Principle::RateLimiting,
+    severity: Severity::Warn,
+    summary: "2xx and 429 responses declare X-RateLimit-Remaining or the IETF RateLimit fields.",
+    docs: Docs {
+        what: "Every success response and every `429` response declares a remaining-budget header: `X-RateLimit-Remaining`, or the IETF `RateLimit` / `RateLimit-Remaining` fields (the list is an option).",
+        why: "A client that sees its budget shrinking can slow down before it is cut off; one that only learns at 429 hits the wall at full speed, usually during the traffic peak that caused the incident.",
+        example: "'200':\n  description: OK",
+        fix: "'200':\n  description: OK\n  headers:\n    X-RateLimit-Remaining: {$ref: '#/components/headers/RateLimitRemaining'}",
+    },
+    options: &[OptionSpec {
+        name: "headers",
+        kind: OptionKind::Strings,
+        default: r#"["X-RateLimit-Remaining", "RateLimit", "RateLimit-Remaining"]"#,
+        help: "header names that count as a remaining-budget header",
+    }],
+    check,
+};
+
+fn check(cx: &mut Ctx) {
+    let spec = cx.spec;
+    let names = cx.strings(
+        RULE.id,
+        "headers",
+        &["X-RateLimit-Remaining", "RateLimit", "RateLimit-Remaining"],
+    );
+    for op in &spec.operations {
+        for r in spec.responses(op) {
+            if (is_success(&r.status) || r.status == "429") && !spec.has_header(r.node, &names) {
+                cx.report(
+                    spec.headers_node(r.node),
+                    response_scope(op, &r),
+                    format!("{} response of {} declares no remaining-budget header", r.status, spec.describe(op)),
+                    format!("declare `{}` (or the IETF `RateLimit` field) so clients slow down before they hit 429", names.first().map_or("X-RateLimit-Remaining", String::as_str)),
+                );
+            }
+        }
+    }
+}

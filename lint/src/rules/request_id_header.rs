@@ -1,0 +1,53 @@
+//! `request-id-header`: responses carry an id to find them in the logs.
+
+use super::{response_scope, Ctx, Docs, OptionKind, OptionSpec, Principle, Rule};
+use crate::finding::Severity;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    id: "request-id-header",
+    principle: Principle::Observability,
+    severity: Severity::Info,
+    summary: "Responses declare X-Request-Id (or an equivalent correlation header).",
+    docs: Docs {
+        what: "Every response declares a request id header: `X-Request-Id`, `Request-Id` or `X-Correlation-Id` (the list is an option).",
+        why: "The request id is the thread that ties a client's error message to the server's logs and traces. A client that cannot quote it turns a five-minute lookup into an hour of grepping timestamps.",
+        example: "'200':\n  description: OK",
+        fix: "'200':\n  description: OK\n  headers:\n    X-Request-Id: {$ref: '#/components/headers/RequestId'}",
+    },
+    options: &[OptionSpec {
+        name: "headers",
+        kind: OptionKind::Strings,
+        default: r#"["X-Request-Id", "Request-Id", "X-Correlation-Id"]"#,
+        help: "header names that count as a request id",
+    }],
+    check,
+};
+
+fn check(cx: &mut Ctx) {
+    let spec = cx.spec;
+    let names = cx.strings(
+        RULE.id,
+        "headers",
+        &["X-Request-Id", "Request-Id", "X-Correlation-Id"],
+    );
+    for op in &spec.operations {
+        for r in spec.responses(op) {
+            if !spec.has_header(r.node, &names) {
+                cx.report(
+                    spec.headers_node(r.node),
+                    response_scope(op, &r),
+                    format!(
+                        "{} response of {} declares no request id header",
+                        r.status,
+                        spec.describe(op)
+                    ),
+                    format!(
+                        "declare `{}` so a failing call can be found in the server's logs",
+                        names.first().map_or("X-Request-Id", String::as_str)
+                    ),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+//! `retry-after-on-429`: a 429 tells the client when to come back.
+
+use super::{response_scope, Ctx, Docs, Principle, Rule};
+use crate::finding::Severity;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    id: "retry-after-on-429",
+    principle: Principle::RateLimiting,
+    severity: Severity::Error,
+    summary: "429 responses declare a Retry-After header.",
+    docs: Docs {
+        what: "Every `429` response declares a `Retry-After` header (RFC 9110: delta-seconds or an HTTP-date).",
+        why: "A 429 without `Retry-After` leaves every client to guess; the ones that guess short hammer the limiter, the ones that guess long stall. With it, the runtime waits exactly as asked and its own limiter slows down.",
+        example: "'429':\n  description: Too many requests.",
+        fix: "'429':\n  description: Too many requests.\n  headers:\n    Retry-After: {$ref: '#/components/headers/RetryAfter'}",
+    },
+    options: &[],
+    check,
+};
+
+fn check(cx: &mut Ctx) {
+    let spec = cx.spec;
+    let names = ["Retry-After".to_owned()];
+    for op in &spec.operations {
+        for r in spec.responses(op) {
+            if r.status == "429" && !spec.has_header(r.node, &names) {
+                cx.report(
+                    spec.headers_node(r.node),
+                    response_scope(op, &r),
+                    format!("429 response of {} declares no Retry-After header", spec.describe(op)),
+                    "add a `Retry-After` header (seconds or HTTP-date) so clients wait as long as the limiter needs".into(),
+                );
+            }
+        }
+    }
+}

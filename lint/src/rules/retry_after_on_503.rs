@@ -1,0 +1,37 @@
+//! `retry-after-on-503`: a 503 tells the client when to come back.
+
+use super::{response_scope, Ctx, Docs, Principle, Rule};
+use crate::finding::Severity;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    id: "retry-after-on-503",
+    principle: Principle::PartialFailure,
+    severity: Severity::Warn,
+    summary: "503 responses declare a Retry-After header.",
+    docs: Docs {
+        what: "Every `503` response declares a `Retry-After` header (RFC 9110: seconds or an HTTP-date).",
+        why: "A 503 means \"not now\". Without `Retry-After`, every client guesses, and clients that guess short turn a brief overload into a retry storm that keeps the service down. With it, the runtime waits exactly as long as the server asks.",
+        example: "'503':\n  description: Overloaded.",
+        fix: "'503':\n  description: Overloaded.\n  headers:\n    Retry-After:\n      description: Seconds to wait before retrying.\n      schema: {type: integer}",
+    },
+    options: &[],
+    check,
+};
+
+fn check(cx: &mut Ctx) {
+    let spec = cx.spec;
+    let names = ["Retry-After".to_owned()];
+    for op in &spec.operations {
+        for r in spec.responses(op) {
+            if r.status == "503" && !spec.has_header(r.node, &names) {
+                cx.report(
+                    spec.headers_node(r.node),
+                    response_scope(op, &r),
+                    format!("503 response of {} declares no Retry-After header", spec.describe(op)),
+                    "add a `Retry-After` header (seconds or HTTP-date) so clients wait as long as the server needs instead of guessing".into(),
+                );
+            }
+        }
+    }
+}
