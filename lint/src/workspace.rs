@@ -37,6 +37,9 @@ pub struct LoadOptions {
     pub max_file_size: u64,
     /// Allow `$ref`s to files outside the root spec's folder tree.
     pub allow_outside_root: bool,
+    /// File names in findings are shown relative to this folder (default:
+    /// the working directory).
+    pub display_base: Option<PathBuf>,
 }
 
 impl Default for LoadOptions {
@@ -46,6 +49,7 @@ impl Default for LoadOptions {
             // Four times the largest public spec we know (Stripe, 4.1 MB... x 16).
             max_file_size: 64 * 1024 * 1024,
             allow_outside_root: false,
+            display_base: None,
         }
     }
 }
@@ -142,7 +146,8 @@ impl Workspace {
             refs: HashMap::new(),
             problems: Vec::new(),
         };
-        ws.add_document(canonical, display_name(path), text, options);
+        let name = display_name(&canonical, options);
+        ws.add_document(canonical, name, text, options);
         ws.check_root();
         ws.load_references(options);
         Ok(ws)
@@ -473,7 +478,7 @@ impl Workspace {
             return None;
         }
         let text = read_text(&canonical, options).ok()?;
-        let name = display_name(&joined);
+        let name = display_name(&canonical, options);
         Some(self.add_document(canonical, name, text, options))
     }
 
@@ -688,13 +693,17 @@ fn percent_decode_path(file: &str) -> String {
     segs.join("/")
 }
 
-/// A path as the user should see it: relative to the working directory when
-/// it is below it.
-fn display_name(path: &Path) -> String {
-    let cwd = std::env::current_dir().ok();
-    let shown = cwd
+/// A (canonical) path as the user should see it: relative to the display
+/// base (the working directory by default) when it is below it.
+fn display_name(path: &Path, options: &LoadOptions) -> String {
+    let base = options
+        .display_base
+        .clone()
+        .or_else(|| std::env::current_dir().ok())
+        .and_then(|b| std::fs::canonicalize(b).ok());
+    let shown = base
         .as_deref()
-        .and_then(|c| path.strip_prefix(c).ok())
+        .and_then(|b| path.strip_prefix(b).ok())
         .unwrap_or(path);
     shown.display().to_string()
 }

@@ -75,7 +75,7 @@ pub(super) fn render(results: &[LintResult], out: &mut dyn Write, color: bool) -
             let len = doc.source.token_len(f.offset);
             let shown = Shown {
                 finding: f,
-                source: NamedSource::new(format!("{}:{}:{}", f.file, f.line, f.column), text),
+                source: NamedSource::new(f.file.clone(), text),
                 span: SourceSpan::new((f.offset as usize).into(), len),
                 help: f.help.clone(),
             };
