@@ -160,6 +160,8 @@ fn lint(args: LintArgs) -> ExitCode {
 
     let mut configs: HashMap<PathBuf, Config> = HashMap::new();
     let mut results: Vec<LintResult> = Vec::new();
+    // Each spec fails at its own config's `fail-on` unless the flag says otherwise.
+    let mut thresholds: Vec<Option<Severity>> = Vec::new();
     for file in &files {
         let config = match &explicit {
             Some(c) => c.clone(),
@@ -172,7 +174,16 @@ fn lint(args: LintArgs) -> ExitCode {
             },
         };
         match threeam_lint::lint_file(file, &options, &config) {
-            Ok(r) => results.push(r),
+            Ok(r) => {
+                results.push(r);
+                thresholds.push(match args.fail_on {
+                    Some(FailOn::Never) => None,
+                    Some(FailOn::Error) => Some(Severity::Error),
+                    Some(FailOn::Warn) => Some(Severity::Warn),
+                    Some(FailOn::Info) => Some(Severity::Info),
+                    None => Some(config.fail_on.unwrap_or(Severity::Error)),
+                });
+            }
             Err(e) => {
                 eprintln!("error: {e}");
                 io_failed = true;

@@ -10,7 +10,10 @@ use threeam_lint::workspace::LoadOptions;
 use threeam_lint::{lint_file, rules, LintResult};
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_owned()
 }
 
 fn lint(relative: &str) -> LintResult {
@@ -35,11 +38,18 @@ fn every_rule_has_a_violation_spec_that_triggers_only_it() {
     let dir = repo_root().join("specs/violations");
     for rule in rules::ALL {
         let relative = format!("specs/violations/{}.yaml", rule.id);
-        assert!(dir.join(format!("{}.yaml", rule.id)).is_file(), "missing {relative}");
+        assert!(
+            dir.join(format!("{}.yaml", rule.id)).is_file(),
+            "missing {relative}"
+        );
         let result = lint(&relative);
         assert!(!result.findings.is_empty(), "{relative} triggers nothing");
         for f in &result.findings {
-            assert_eq!(f.rule, rule.id, "{relative} also triggers {}: {}", f.rule, f.message);
+            assert_eq!(
+                f.rule, rule.id,
+                "{relative} also triggers {}: {}",
+                f.rule, f.message
+            );
             assert!(f.line > 0 && f.column > 0);
             assert_eq!(f.severity, rule.severity);
         }
@@ -68,8 +78,16 @@ fn violation_findings_match_snapshots() {
 fn reference_specs_are_clean() {
     for spec in ["specs/payments.yaml", "specs/minimal.yaml"] {
         let result = lint(spec);
-        let listed: Vec<String> = result.findings.iter().map(|f| format!("{}:{} {} {}", f.line, f.column, f.rule, f.message)).collect();
-        assert!(listed.is_empty(), "{spec} is not clean:\n{}", listed.join("\n"));
+        let listed: Vec<String> = result
+            .findings
+            .iter()
+            .map(|f| format!("{}:{} {} {}", f.line, f.column, f.rule, f.message))
+            .collect();
+        assert!(
+            listed.is_empty(),
+            "{spec} is not clean:\n{}",
+            listed.join("\n")
+        );
     }
 }
 
@@ -77,8 +95,16 @@ fn reference_specs_are_clean() {
 fn payments_has_two_majors_with_v1_deprecated() {
     let result = lint("specs/payments.yaml");
     let spec = threeam_lint::model::Spec::new(&result.workspace);
-    let v1: Vec<_> = spec.operations.iter().filter(|o| o.path.starts_with("/v1/")).collect();
-    let v2: Vec<_> = spec.operations.iter().filter(|o| o.path.starts_with("/v2/")).collect();
+    let v1: Vec<_> = spec
+        .operations
+        .iter()
+        .filter(|o| o.path.starts_with("/v1/"))
+        .collect();
+    let v2: Vec<_> = spec
+        .operations
+        .iter()
+        .filter(|o| o.path.starts_with("/v2/"))
+        .collect();
     assert!(!v1.is_empty() && !v2.is_empty());
     assert!(v1.iter().all(|o| spec.is_deprecated(o)));
     assert!(v2.iter().all(|o| !spec.is_deprecated(o)));

@@ -1,0 +1,381 @@
+//! End-to-end tests of the `threeam` binary: formats, exit codes, config,
+//! inline ignores and error messages.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn threeam() -> Command {
+    let mut cmd = Command::cargo_bin("threeam").unwrap();
+    cmd.current_dir(root()).env_remove("NO_COLOR");
+    cmd
+}
+
+fn stdout(cmd: &mut Command) -> (i32, String, String) {
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn clean_spec_exits_zero_with_a_summary() {
+    let (code, out, _) = stdout(threeam().args(["lint", "specs/payments.yaml"]));
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out.trim(), "1 spec linted: 0 errors, 0 warnings, 0 infos");
+}
+
+#[test]
+fn error_finding_exits_one_and_names_place_and_fix() {
+    let (code, out, _) = stdout(threeam().args([
+        "lint",
+        "specs/violations/idempotency-key-required.yaml",
+        "--format",
+        "compact",
+    ]));
+    assert_eq!(code, 1);
+    assert!(
+        out.starts_with("specs/violations/idempotency-key-required.yaml:21:5: error [idempotency-key-required] createWidget (POST /v1/widgets) declares no Idempotency-Key header"),
+        "{out}"
+    );
+    assert!(out.contains("(help: add a required `Idempotency-Key` header parameter"));
+    assert!(out.ends_with("1 spec linted: 1 error, 0 warnings, 0 infos\n"));
+}
+
+#[test]
+fn fail_on_sets_the_threshold() {
+    let warn_only = "specs/violations/rate-limit-headers.yaml";
+    assert_eq!(stdout(threeam().args(["lint", warn_only])).0, 0);
+    assert_eq!(
+        stdout(threeam().args(["lint", warn_only, "--fail-on", "warn"])).0,
+        1
+    );
+    assert_eq!(
+        stdout(threeam().args(["lint", warn_only, "--fail-on", "info"])).0,
+        1
+    );
+    let info_only = "specs/violations/fallback-server.yaml";
+    assert_eq!(
+        stdout(threeam().args(["lint", info_only, "--fail-on", "warn"])).0,
+        0
+    );
+    let error = "specs/violations/version-in-path.yaml";
+    assert_eq!(
+        stdout(threeam().args(["lint", error, "--fail-on", "never"])).0,
+        0
+    );
+}
+
+#[test]
+fn json_is_an_array_with_the_documented_fields() {
+    let (code, out, err) = stdout(threeam().args([
+        "lint",
+        "specs/violations/retry-after-on-429.yaml",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(code, 1);
+    assert_eq!(err.trim(), "1 spec linted: 1 error, 0 warnings, 0 infos");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let arr = v.as_array().unwrap();
+    assert_eq!(arr.len(), 1);
+    let f = &arr[0];
+    for key in [
+        "rule", "severity", "message", "help", "file", "line", "column", "pointer",
+    ] {
+        assert!(f.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(f["rule"], "retry-after-on-429");
+    assert_eq!(f["severity"], "error");
+    assert_eq!(
+        f["pointer"],
+        "#/components/responses/TooManyRequests/headers"
+    );
+    assert_eq!(f["line"], 86);
+}
+
+#[test]
+fn sarif_is_valid_sarif_2_1_0() {
+    let (code, out, _) = stdout(threeam().args(["lint", "specs/violations", "--format", "sarif"]));
+    assert_eq!(code, 1);
+    let value: Value = serde_json::from_str(&out).unwrap();
+    // Typed round trip: every field we emit must be a SARIF field with the
+    // right shape, or the re-serialised log would differ.
+    let typed: serde_sarif::sarif::Sarif = serde_json::from_value(value.clone()).unwrap();
+    let back = serde_json::to_value(&typed).unwrap();
+    assert_eq!(back, value, "SARIF round trip changed the log");
+    assert_eq!(value["version"], "2.1.0");
+    let run = &value["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 22, "one finding per violation spec");
+    for r in results {
+        let index = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], r["ruleId"]);
+        let region = &r["locations"][0]["physicalLocation"]["region"];
+        assert!(region["startLine"].as_u64().unwrap() >= 1);
+        assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap()));
+    }
+    assert!(rules
+        .iter()
+        .all(|r| r["help"]["text"].as_str().unwrap().contains("## Why")));
+}
+
+#[test]
+fn github_format_prints_workflow_commands() {
+    let (_, out, _) = stdout(threeam().args([
+        "lint",
+        "specs/violations/fallback-server.yaml",
+        "--format",
+        "github",
+    ]));
+    let line = out.lines().next().unwrap();
+    assert!(
+        line.starts_with("::notice file=specs/violations/fallback-server.yaml,line=12,col=1,title=fallback-server::only one server"),
+        "{line}"
+    );
+}
+
+#[test]
+fn human_output_has_snippet_and_honours_no_color() {
+    let (_, out, _) = stdout(
+        threeam()
+            .args([
+                "lint",
+                "specs/violations/no-version-header.yaml",
+                "--color",
+                "always",
+            ])
+            .env("NO_COLOR", "1"),
+    );
+    assert!(!out.contains('\u{1b}'), "colour escape despite NO_COLOR");
+    assert!(out.contains("no-version-header.yaml:49:11"), "{out}");
+    assert!(
+        out.contains("name: X-API-Version"),
+        "snippet missing: {out}"
+    );
+    let (_, colored, _) = stdout(threeam().args([
+        "lint",
+        "specs/violations/no-version-header.yaml",
+        "--color",
+        "always",
+    ]));
+    assert!(colored.contains('\u{1b}'));
+}
+
+#[test]
+fn a_folder_lints_every_spec_in_it() {
+    let (code, out, _) = stdout(threeam().args(["lint", "specs", "--format", "compact"]));
+    assert_eq!(code, 1);
+    // One finding per violation spec, at its rule's default severity.
+    let count = |s| {
+        threeam_lint::rules::ALL
+            .iter()
+            .filter(|r| r.severity == s)
+            .count()
+    };
+    use threeam_lint::finding::Severity::*;
+    let expected = format!(
+        "24 specs linted: {} errors, {} warnings, {} infos\n",
+        count(Error),
+        count(Warn),
+        count(Info)
+    );
+    assert!(out.ends_with(&expected), "{}", out.lines().last().unwrap());
+}
+
+#[test]
+fn missing_file_is_exit_two_naming_the_file() {
+    let (code, _, err) = stdout(threeam().args(["lint", "specs/nope.yaml"]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("cannot read specs/nope.yaml: no such file"),
+        "{err}"
+    );
+}
+
+#[test]
+fn usage_errors_exit_two() {
+    assert_eq!(stdout(threeam().args(["lint"])).0, 2);
+    assert_eq!(
+        stdout(threeam().args(["lint", "specs/payments.yaml", "--format", "xml"])).0,
+        2
+    );
+    assert_eq!(stdout(threeam().args(["frobnicate"])).0, 2);
+}
+
+fn temp_spec(dir: &Path, body: &str) -> PathBuf {
+    let path = dir.join("api").join("spec.yaml");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, body).unwrap();
+    path
+}
+
+const NO_KEY: &str = include_str!("../specs/violations/idempotency-key-required.yaml");
+
+#[test]
+fn config_is_found_upward_and_can_turn_a_rule_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = temp_spec(dir.path(), NO_KEY);
+    assert_eq!(stdout(threeam().arg("lint").arg(&spec)).0, 1);
+    std::fs::write(
+        dir.path().join("threeam.toml"),
+        "[rules]\nidempotency-key-required = \"off\"\n",
+    )
+    .unwrap();
+    let (code, out, _) = stdout(threeam().arg("lint").arg(&spec));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("0 errors"));
+}
+
+#[test]
+fn config_can_change_severity_and_options() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = temp_spec(dir.path(), NO_KEY);
+    let cfg = dir.path().join("custom.toml");
+    std::fs::write(
+        &cfg,
+        "[rules.idempotency-key-required]\nseverity = \"warn\"\nmethods = [\"put\"]\n",
+    )
+    .unwrap();
+    let (code, out, _) = stdout(
+        threeam()
+            .arg("lint")
+            .arg(&spec)
+            .arg("--config")
+            .arg(&cfg)
+            .args(["--format", "compact"]),
+    );
+    assert_eq!(code, 0, "POST no longer needs a key: {out}");
+    std::fs::write(
+        &cfg,
+        "[rules.idempotency-key-required]\nseverity = \"warn\"\n",
+    )
+    .unwrap();
+    let (code, out, _) = stdout(
+        threeam()
+            .arg("lint")
+            .arg(&spec)
+            .arg("--config")
+            .arg(&cfg)
+            .args(["--format", "compact"]),
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains(": warn [idempotency-key-required]"), "{out}");
+}
+
+#[test]
+fn config_fail_on_applies_when_the_flag_is_absent() {
+    let dir = tempfile::tempdir().unwrap();
+    let warn_only =
+        std::fs::read_to_string(root().join("specs/violations/rate-limit-headers.yaml")).unwrap();
+    let spec = temp_spec(dir.path(), &warn_only);
+    assert_eq!(stdout(threeam().arg("lint").arg(&spec)).0, 0);
+    std::fs::write(dir.path().join("threeam.toml"), "fail-on = \"warn\"\n").unwrap();
+    assert_eq!(stdout(threeam().arg("lint").arg(&spec)).0, 1);
+    assert_eq!(
+        stdout(
+            threeam()
+                .arg("lint")
+                .arg(&spec)
+                .args(["--fail-on", "error"])
+        )
+        .0,
+        0
+    );
+}
+
+#[test]
+fn config_mistakes_are_exit_two_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = temp_spec(dir.path(), NO_KEY);
+    let cases = [
+        (
+            "[rules]\nfallback-server = \"off\"\nno-such-rule = \"warn\"\n",
+            "threeam.toml:3:1: unknown rule `no-such-rule`",
+        ),
+        (
+            "[rules]\nfallback-server = \"loud\"\n",
+            "unknown severity `loud`",
+        ),
+        (
+            "[rules.fallback-server]\ncolour = \"red\"\n",
+            "rule `fallback-server` has no option `colour`",
+        ),
+        (
+            "[rules.version-in-path]\npattern = \"(\"\n",
+            "`pattern` is not a valid regular expression",
+        ),
+        ("typo = 1\n", "threeam.toml:1:1: unknown field `typo`"),
+    ];
+    for (text, expected) in cases {
+        std::fs::write(dir.path().join("threeam.toml"), text).unwrap();
+        let (code, _, err) = stdout(threeam().arg("lint").arg(&spec));
+        assert_eq!(code, 2, "{text}");
+        assert!(err.contains(expected), "{text}: {err}");
+    }
+}
+
+#[test]
+fn ignore_globs_and_inline_ignores_silence_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = temp_spec(dir.path(), NO_KEY);
+    std::fs::write(
+        dir.path().join("threeam.toml"),
+        "ignore = [\"/v1/widgets\"]\n",
+    )
+    .unwrap();
+    assert_eq!(stdout(threeam().arg("lint").arg(&spec)).0, 0);
+    std::fs::remove_file(dir.path().join("threeam.toml")).unwrap();
+    let inline = NO_KEY.replacen(
+        "    post:\n",
+        "    post:\n      x-threeam-ignore: [idempotency-key-required]\n",
+        1,
+    );
+    assert_ne!(inline, NO_KEY);
+    std::fs::write(&spec, inline).unwrap();
+    let (code, out, _) = stdout(threeam().arg("lint").arg(&spec));
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn explain_prints_what_why_example_fix() {
+    let (code, out, _) = stdout(threeam().args(["explain", "idempotency-key-required"]));
+    assert_eq!(code, 0);
+    for section in [
+        "## What it checks",
+        "## Why",
+        "## Example",
+        "## Fix",
+        "[rules.idempotency-key-required]",
+    ] {
+        assert!(out.contains(section), "missing {section}");
+    }
+    let (code, _, err) = stdout(threeam().args(["explain", "T012"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("threeam rules"));
+}
+
+#[test]
+fn rules_lists_every_rule() {
+    let (code, out, _) = stdout(threeam().arg("rules"));
+    assert_eq!(code, 0);
+    for rule in threeam_lint::rules::ALL {
+        assert!(out.contains(rule.id), "{} missing", rule.id);
+    }
+}
+
+#[test]
+fn help_describes_exit_codes_and_examples() {
+    let (code, out, _) = stdout(threeam().args(["lint", "--help"]));
+    assert_eq!(code, 0);
+    assert!(out.contains("Exit code: 0"));
+    assert!(out.contains("threeam lint specs/ --format sarif"));
+}
