@@ -219,24 +219,10 @@ fn lint(args: LintArgs) -> ExitCode {
     if io_failed {
         return ExitCode::from(2);
     }
-    let threshold = match args.fail_on {
-        Some(FailOn::Never) => None,
-        Some(FailOn::Error) => Some(Severity::Error),
-        Some(FailOn::Warn) => Some(Severity::Warn),
-        Some(FailOn::Info) => Some(Severity::Info),
-        None => Some(
-            explicit
-                .as_ref()
-                .and_then(|c| c.fail_on)
-                .unwrap_or(Severity::Error),
-        ),
-    };
-    let failed = threshold.is_some_and(|t| {
-        results
-            .iter()
-            .flat_map(|r| &r.findings)
-            .any(|f| f.severity >= t)
-    });
+    let failed = results
+        .iter()
+        .zip(&thresholds)
+        .any(|(r, t)| t.is_some_and(|t| r.findings.iter().any(|f| f.severity >= t)));
     if failed {
         ExitCode::from(1)
     } else {
