@@ -55,12 +55,13 @@ pub fn check(ws: &Workspace, config: &Config) -> Vec<Finding> {
     }
 
     let spec = Spec::new(ws);
+    let dedup_early = !ws.has_ignore_lists() && !config.has_ignore_globs();
     if spec.root.is_some() {
         for rule in rules::ALL {
             if config.severity(rule).is_none() {
                 continue;
             }
-            let mut cx = Ctx::new(&spec, rule.id, config, &mut hits);
+            let mut cx = Ctx::new(&spec, rule.id, config, &mut hits, dedup_early);
             (rule.check)(&mut cx);
         }
     }
@@ -100,6 +101,9 @@ fn is_ignored(ws: &Workspace, config: &Config, hit: &Hit) -> bool {
     let Scope { path, nodes } = &hit.scope;
     if path.as_deref().is_some_and(|p| config.ignores_path(p)) {
         return true;
+    }
+    if !ws.has_ignore_lists() {
+        return false;
     }
     let lists = |at: At| ignores(ws, at, hit.rule);
     if nodes.iter().any(|&n| lists(n)) {

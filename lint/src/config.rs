@@ -213,6 +213,11 @@ impl Config {
             .unwrap_or(Some(rule.severity))
     }
 
+    /// True when the config lists `ignore` globs.
+    pub fn has_ignore_globs(&self) -> bool {
+        self.ignore.is_some()
+    }
+
     /// True when an `ignore` glob matches the path template.
     pub fn ignores_path(&self, path: &str) -> bool {
         self.ignore.as_ref().is_some_and(|set| set.is_match(path))

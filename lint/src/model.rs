@@ -23,6 +23,11 @@ pub struct Operation {
     pub path_item: At,
     /// The operation object (resolved).
     pub node: At,
+    /// Its parameters: path-item ones overridden by the operation's own of
+    /// the same name and location.
+    pub parameters: Vec<Parameter>,
+    /// Its responses in document order.
+    pub responses: Vec<Response>,
 }
 
 /// A response of an operation.
@@ -83,6 +88,8 @@ impl<'w> Spec<'w> {
                                 method,
                                 path_item: item,
                                 node: op,
+                                parameters: collect_parameters(ws, item, op),
+                                responses: collect_responses(ws, op),
                             });
                         }
                     }
@@ -118,46 +125,14 @@ impl<'w> Spec<'w> {
             .collect()
     }
 
-    /// The operation's parameters: path-item ones overridden by the
-    /// operation's own of the same name and location.
-    pub fn parameters(&self, op: &Operation) -> Vec<Parameter> {
-        let mut out: Vec<Parameter> = Vec::new();
-        for owner in [op.path_item, op.node] {
-            let Some(list) = self.ws.get_resolved(owner, "parameters") else {
-                continue;
-            };
-            for p in self.ws.items(list) {
-                let p = self.ws.resolve(p);
-                let name = self.ws.get(p, "name").and_then(|n| self.ws.str(n));
-                let location = self.ws.get(p, "in").and_then(|n| self.ws.str(n));
-                let (Some(name), Some(location)) = (name, location) else {
-                    continue;
-                };
-                out.retain(|q| !(q.name == name && q.location == location));
-                out.push(Parameter {
-                    name: name.to_owned(),
-                    location: location.to_owned(),
-                    node: p,
-                });
-            }
-        }
-        out
+    /// The operation's parameters (see [`Operation::parameters`]).
+    pub fn parameters<'o>(&self, op: &'o Operation) -> &'o [Parameter] {
+        &op.parameters
     }
 
     /// The operation's responses in document order.
-    pub fn responses(&self, op: &Operation) -> Vec<Response> {
-        let Some(responses) = self.ws.get_resolved(op.node, "responses") else {
-            return Vec::new();
-        };
-        self.ws
-            .entries(responses)
-            .filter(|(status, _)| !status.starts_with("x-"))
-            .map(|(status, key)| Response {
-                status: status.to_owned(),
-                key,
-                node: self.ws.resolve(key),
-            })
-            .collect()
+    pub fn responses<'o>(&self, op: &'o Operation) -> &'o [Response] {
+        &op.responses
     }
 
     /// The `responses` object of an operation (where a missing status belongs).
@@ -223,6 +198,44 @@ impl<'w> Spec<'w> {
             None => format!("{} {}", op.method.to_uppercase(), op.path),
         }
     }
+}
+
+fn collect_parameters(ws: &Workspace, path_item: At, op: At) -> Vec<Parameter> {
+    let mut out: Vec<Parameter> = Vec::new();
+    for owner in [path_item, op] {
+        let Some(list) = ws.get_resolved(owner, "parameters") else {
+            continue;
+        };
+        for p in ws.items(list) {
+            let p = ws.resolve(p);
+            let name = ws.get(p, "name").and_then(|n| ws.str(n));
+            let location = ws.get(p, "in").and_then(|n| ws.str(n));
+            let (Some(name), Some(location)) = (name, location) else {
+                continue;
+            };
+            out.retain(|q| !(q.name == name && q.location == location));
+            out.push(Parameter {
+                name: name.to_owned(),
+                location: location.to_owned(),
+                node: p,
+            });
+        }
+    }
+    out
+}
+
+fn collect_responses(ws: &Workspace, op: At) -> Vec<Response> {
+    let Some(responses) = ws.get_resolved(op, "responses") else {
+        return Vec::new();
+    };
+    ws.entries(responses)
+        .filter(|(status, _)| !status.starts_with("x-"))
+        .map(|(status, key)| Response {
+            status: status.to_owned(),
+            key,
+            node: ws.resolve(key),
+        })
+        .collect()
 }
 
 /// True for a status key in the 2xx class (`200`, `201`, `2XX`).

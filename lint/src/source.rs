@@ -7,7 +7,7 @@ use std::sync::{Arc, OnceLock};
 ///
 /// ```
 /// use threeam_lint::source::SourceFile;
-/// let f = SourceFile::new("spec.yaml".into(), "spec.yaml".into(), "a: 1\nbé: 2\n".into());
+/// let f = SourceFile::new("spec.yaml".into(), "spec.yaml".into(), std::sync::Arc::new("a: 1\nbé: 2\n".into()));
 /// assert_eq!(f.line_col(5), (2, 1));
 /// assert_eq!(f.line_col(9), (2, 4));
 /// ```
@@ -15,13 +15,13 @@ use std::sync::{Arc, OnceLock};
 pub struct SourceFile {
     path: PathBuf,
     name: String,
-    text: Arc<str>,
+    text: Arc<String>,
     line_starts: OnceLock<Vec<u32>>,
 }
 
 impl SourceFile {
     /// Wrap text read from `path`; `name` is what findings print.
-    pub fn new(path: PathBuf, name: String, text: Arc<str>) -> Self {
+    pub fn new(path: PathBuf, name: String, text: Arc<String>) -> Self {
         SourceFile {
             path,
             name,
@@ -41,14 +41,14 @@ impl SourceFile {
     }
 
     /// The whole text.
-    pub fn text(&self) -> &Arc<str> {
+    pub fn text(&self) -> &Arc<String> {
         &self.text
     }
 
     fn line_starts(&self) -> &[u32] {
         self.line_starts.get_or_init(|| {
             std::iter::once(0)
-                .chain(self.text.match_indices('\n').map(|(i, _)| i as u32 + 1))
+                .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i as u32 + 1))
                 .collect()
         })
     }

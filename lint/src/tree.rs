@@ -42,6 +42,8 @@ pub struct Node {
     pub offset: u32,
     /// The containing node (the root is its own parent).
     pub parent: NodeId,
+    /// Position among the parent's entries or items (finds the key fast).
+    pub slot: u32,
 }
 
 /// One `key: value` pair of a mapping.
@@ -79,6 +81,7 @@ impl Tree {
                 kind: Kind::Null,
                 offset: 0,
                 parent: 0,
+                slot: 0,
             }],
             ..Tree::default()
         }
@@ -174,28 +177,52 @@ impl Tree {
         if parent == child {
             return None;
         }
-        if let Some(e) = self.entries(parent).iter().find(|e| e.value == child) {
-            return Some(self.text(e.key).to_owned());
+        let slot = self.node(child).slot as usize;
+        match self.node(parent).kind {
+            Kind::Map { .. } => self
+                .entries(parent)
+                .get(slot)
+                .map(|e| self.text(e.key).to_owned()),
+            Kind::Seq { .. } => Some(slot.to_string()),
+            _ => None,
         }
-        self.items(parent)
-            .iter()
-            .position(|&i| i == child)
-            .map(|i| i.to_string())
     }
 
     /// The JSON pointer of a node, e.g. `#/paths/~1v1~1payments/post`.
     pub fn pointer(&self, id: NodeId) -> String {
+        // Segments borrowed from the tree (or an index), written once at the end:
+        // findings are placed by the thousand on big specs.
+        enum Seg<'t> {
+            Key(&'t str),
+            Index(u32),
+        }
         let mut segments = Vec::new();
         let mut cur = id;
-        // Bounded by depth limits enforced at parse time.
-        while let Some(seg) = self.segment_of(cur) {
-            segments.push(seg);
-            cur = self.node(cur).parent;
+        // Bounded by the depth limit enforced at parse time.
+        loop {
+            let node = self.node(cur);
+            if node.parent == cur {
+                break;
+            }
+            match self.node(node.parent).kind {
+                Kind::Map { .. } => match self.entries(node.parent).get(node.slot as usize) {
+                    Some(e) => segments.push(Seg::Key(self.text(e.key))),
+                    None => break,
+                },
+                Kind::Seq { .. } => segments.push(Seg::Index(node.slot)),
+                _ => break,
+            }
+            cur = node.parent;
         }
-        let mut out = String::from("#");
+        let mut out = String::with_capacity(64);
+        out.push('#');
         for seg in segments.iter().rev() {
             out.push('/');
-            out.push_str(&crate::pointer::escape(seg));
+            match seg {
+                Seg::Key(k) if k.contains(['~', '/']) => out.push_str(&crate::pointer::escape(k)),
+                Seg::Key(k) => out.push_str(k),
+                Seg::Index(i) => out.push_str(&i.to_string()),
+            }
         }
         out
     }
@@ -203,13 +230,13 @@ impl Tree {
     /// Where a finding about this node should point: at its key when it is
     /// a mapping value (that is where the reader's eye goes), else at itself.
     pub fn report_offset(&self, id: NodeId) -> u32 {
-        let parent = self.node(id).parent;
-        if parent != id {
-            if let Some(e) = self.entries(parent).iter().find(|e| e.value == id) {
+        let node = self.node(id);
+        if node.parent != id {
+            if let Some(e) = self.entries(node.parent).get(node.slot as usize) {
                 return e.key_offset;
             }
         }
-        self.node(id).offset
+        node.offset
     }
 }
 
@@ -255,7 +282,8 @@ impl Builder {
                 nodes: Vec::with_capacity(nodes),
                 items: Vec::with_capacity(nodes / 4),
                 entries: Vec::with_capacity(nodes),
-                text: String::with_capacity(source_len / 2),
+                // Decoded strings are most of a spec: reserve the source size.
+                text: String::with_capacity(source_len),
             },
             ..Builder::default()
         }
@@ -383,12 +411,22 @@ impl Builder {
             kind,
             offset,
             parent,
+            slot: 0,
         });
         id
     }
 
     fn attach(&mut self, id: NodeId) {
         let Some(open) = self.open.last() else { return };
+        // An alias is attached under a second parent; its slot stays the original's.
+        if self.tree.nodes[id as usize].parent == open.id {
+            let pending = if open.is_map {
+                self.pending_entries.len()
+            } else {
+                self.pending_items.len()
+            };
+            self.tree.nodes[id as usize].slot = (pending - open.mark) as u32;
+        }
         if open.is_map {
             if let Some((key, key_offset)) = self.key.take() {
                 self.pending_entries.push(Entry {

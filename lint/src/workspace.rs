@@ -7,6 +7,8 @@
 //! refused unless the caller allows it.
 
 use std::collections::{HashMap, HashSet, VecDeque};
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -114,8 +116,12 @@ pub struct Workspace {
     docs: Vec<Document>,
     by_path: HashMap<PathBuf, DocId>,
     root_dir: PathBuf,
-    refs: HashMap<At, At>,
+    // Looked up on every `resolve`: a fast hash of two small integers, not
+    // SipHash (nothing here is attacker-chosen hash input).
+    refs: FxHashMap<At, At>,
     problems: Vec<Problem>,
+    /// Mappings that carry an `x-threeam-ignore` list.
+    ignore_lists: FxHashSet<At>,
 }
 
 impl Workspace {
@@ -143,8 +149,9 @@ impl Workspace {
             docs: Vec::new(),
             by_path: HashMap::new(),
             root_dir,
-            refs: HashMap::new(),
+            refs: FxHashMap::default(),
             problems: Vec::new(),
+            ignore_lists: FxHashSet::default(),
         };
         let name = display_name(&canonical, options);
         ws.add_document(canonical, name, text, options);
@@ -164,10 +171,11 @@ impl Workspace {
             docs: Vec::new(),
             by_path: HashMap::new(),
             root_dir: PathBuf::new(),
-            refs: HashMap::new(),
+            refs: FxHashMap::default(),
             problems: Vec::new(),
+            ignore_lists: FxHashSet::default(),
         };
-        let text = Ok(Arc::from(text));
+        let text = Ok(Arc::new(text.to_owned()));
         ws.add_document(
             PathBuf::from(name),
             name.to_owned(),
@@ -224,6 +232,16 @@ impl Workspace {
             }
         }
         cur
+    }
+
+    /// True when the mapping at `at` carries an `x-threeam-ignore` list.
+    pub fn has_ignore_list(&self, at: At) -> bool {
+        self.ignore_lists.contains(&at)
+    }
+
+    /// True when any loaded mapping carries `x-threeam-ignore`.
+    pub fn has_ignore_lists(&self) -> bool {
+        !self.ignore_lists.is_empty()
     }
 
     /// True when `at` is a `$ref` object.
@@ -290,7 +308,7 @@ impl Workspace {
         &mut self,
         path: PathBuf,
         name: String,
-        text: Result<Arc<str>, (Arc<str>, u32, String)>,
+        text: Result<Arc<String>, (Arc<String>, u32, String)>,
         options: &LoadOptions,
     ) -> DocId {
         let id = self.docs.len() as DocId;
@@ -391,7 +409,8 @@ impl Workspace {
         let mut pending: Vec<(At, String)> = Vec::new();
         let mut queue: VecDeque<DocId> = VecDeque::from([0]);
         while let Some(doc) = queue.pop_front() {
-            let found = self.collect_refs(doc);
+            let (found, ignores) = self.collect_refs(doc);
+            self.ignore_lists.extend(ignores);
             for (at, target) in found {
                 let (file, _) = split_ref(&target);
                 if !file.is_empty() && !is_remote(file) {
@@ -413,9 +432,11 @@ impl Workspace {
 
     /// Every `$ref` in a document, skipping literal example values and
     /// extensions (their `$ref`s are data, not references).
-    fn collect_refs(&self, doc: DocId) -> Vec<(At, String)> {
+    /// Also returns the mappings that carry `x-threeam-ignore`.
+    fn collect_refs(&self, doc: DocId) -> (Vec<(At, String)>, Vec<At>) {
         let tree = &self.docs[doc as usize].tree;
         let mut out = Vec::new();
+        let mut ignores = Vec::new();
         let mut stack: Vec<NodeId> = vec![tree.root()];
         let mut seen: HashSet<NodeId> = HashSet::new();
         while let Some(node) = stack.pop() {
@@ -428,6 +449,9 @@ impl Workspace {
                                 out.push((At { doc, node }, target.to_owned()));
                             }
                             continue;
+                        }
+                        if key == crate::check::IGNORE_KEY {
+                            ignores.push(At { doc, node });
                         }
                         if key == "example" || key.starts_with("x-") {
                             continue;
@@ -454,7 +478,7 @@ impl Workspace {
             }
         }
         out.sort_by_key(|(at, _)| at.node);
-        out
+        (out, ignores)
     }
 
     /// Open the file a `$ref` names, relative to the referring file.
@@ -724,7 +748,7 @@ fn io_message(e: &std::io::Error) -> String {
 fn read_text(
     path: &Path,
     options: &LoadOptions,
-) -> Result<Result<Arc<str>, (Arc<str>, u32, String)>, String> {
+) -> Result<Result<Arc<String>, (Arc<String>, u32, String)>, String> {
     let meta = std::fs::metadata(path).map_err(|e| io_message(&e))?;
     if meta.is_dir() {
         return Err("it is a directory; name a spec file, or pass the directory to `threeam lint` to lint every spec in it".into());
@@ -738,10 +762,10 @@ fn read_text(
     }
     let bytes = std::fs::read(path).map_err(|e| io_message(&e))?;
     match String::from_utf8(bytes) {
-        Ok(s) => Ok(Ok(Arc::from(s))),
+        Ok(s) => Ok(Ok(Arc::new(s))),
         Err(e) => {
             let offset = e.utf8_error().valid_up_to() as u32;
-            let lossy: Arc<str> = Arc::from(String::from_utf8_lossy(e.as_bytes()).as_ref());
+            let lossy = Arc::new(String::from_utf8_lossy(e.as_bytes()).into_owned());
             Ok(Err((
                 lossy,
                 offset,

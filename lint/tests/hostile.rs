@@ -20,7 +20,12 @@ fn lint(path: &Path) -> LintResult {
 }
 
 fn only(result: &LintResult, rule: &str) -> Vec<Finding> {
-    result.findings.iter().filter(|f| f.rule == rule).cloned().collect()
+    result
+        .findings
+        .iter()
+        .filter(|f| f.rule == rule)
+        .cloned()
+        .collect()
 }
 
 const HEADER: &str = "openapi: 3.0.3\ninfo: {title: t, version: 1.0.0}\n";
@@ -38,21 +43,42 @@ fn yaml_alias_bomb_is_a_parse_error() {
     let result = lint(&write(dir.path(), "bomb.yaml", body));
     let errors = only(&result, "parse-error");
     assert_eq!(errors.len(), 1, "{:?}", result.findings);
-    assert!(errors[0].message.contains("alias bomb"), "{}", errors[0].message);
+    assert!(
+        errors[0].message.contains("alias bomb"),
+        "{}",
+        errors[0].message
+    );
     // a_k stands for ~10^(k+1) nodes; the aliases on a6's line (line 10)
     // push the expansion past the 10 million node limit.
-    assert_eq!(errors[0].line, 10, "points at the alias that crosses the limit");
+    assert_eq!(
+        errors[0].line, 10,
+        "points at the alias that crosses the limit"
+    );
 }
 
 #[test]
 fn ten_thousand_deep_nesting_is_a_parse_error_in_every_syntax() {
     let dir = tempfile::tempdir().unwrap();
     let cases = [
-        ("block.yaml", format!("{HEADER}paths: {{}}\nx-deep:\n{}x\n", "- ".repeat(10_000))),
-        ("flow.yaml", format!("{HEADER}paths: {{}}\nx-deep: {}{}\n", "[".repeat(10_000), "]".repeat(10_000))),
+        (
+            "block.yaml",
+            format!("{HEADER}paths: {{}}\nx-deep:\n{}x\n", "- ".repeat(10_000)),
+        ),
+        (
+            "flow.yaml",
+            format!(
+                "{HEADER}paths: {{}}\nx-deep: {}{}\n",
+                "[".repeat(10_000),
+                "]".repeat(10_000)
+            ),
+        ),
         (
             "deep.json",
-            format!("{{\"openapi\": \"3.0.3\", \"paths\": {{}}, \"x\": {}{}}}", "[".repeat(10_000), "]".repeat(10_000)),
+            format!(
+                "{{\"openapi\": \"3.0.3\", \"paths\": {{}}, \"x\": {}{}}}",
+                "[".repeat(10_000),
+                "]".repeat(10_000)
+            ),
         ),
     ];
     for (name, body) in cases {
@@ -60,7 +86,8 @@ fn ten_thousand_deep_nesting_is_a_parse_error_in_every_syntax() {
         let errors = only(&result, "parse-error");
         assert_eq!(errors.len(), 1, "{name}: {:?}", result.findings);
         assert!(
-            errors[0].message.contains("deeper than") || errors[0].message.contains("recursion limit"),
+            errors[0].message.contains("deeper than")
+                || errors[0].message.contains("recursion limit"),
             "{name}: {}",
             errors[0].message
         );
@@ -75,7 +102,10 @@ fn a_file_over_the_size_limit_is_refused_before_reading() {
     // Sparse: 100 MB on paper, nothing on disk; the size check must not read it.
     file.set_len(100 * 1024 * 1024).unwrap();
     let err = lint_file(&path, &LoadOptions::default(), &Config::default()).unwrap_err();
-    assert!(err.message.contains("100 MB, over the 64 MB limit"), "{err}");
+    assert!(
+        err.message.contains("100 MB, over the 64 MB limit"),
+        "{err}"
+    );
     assert!(err.message.contains("--max-file-size"));
 }
 
@@ -106,11 +136,17 @@ fn a_ref_to_a_directory_is_an_unresolved_ref() {
     let spec = write(
         dir.path(),
         "spec.yaml",
-        format!("{HEADER}paths: {{}}\ncomponents:\n  schemas:\n    A: {{$ref: './schemas.yaml'}}\n"),
+        format!(
+            "{HEADER}paths: {{}}\ncomponents:\n  schemas:\n    A: {{$ref: './schemas.yaml'}}\n"
+        ),
     );
     let refs = only(&lint(&spec), "unresolved-ref");
     assert_eq!(refs.len(), 1);
-    assert!(refs[0].message.contains("names a directory"), "{}", refs[0].message);
+    assert!(
+        refs[0].message.contains("names a directory"),
+        "{}",
+        refs[0].message
+    );
     assert_eq!(refs[0].line, 6);
 }
 
@@ -120,9 +156,14 @@ fn ref_loops_are_reported_and_recursive_schemas_are_fine() {
     let body = format!(
         "{HEADER}paths: {{}}\ncomponents:\n  schemas:\n    A: {{$ref: '#/components/schemas/B'}}\n    B: {{$ref: '#/components/schemas/A'}}\n    Tree:\n      type: object\n      properties:\n        children: {{type: array, items: {{$ref: '#/components/schemas/Tree'}}}}\n"
     );
-    let refs = only(&lint(&write(dir.path(), "loop.yaml", body)), "unresolved-ref");
+    let refs = only(
+        &lint(&write(dir.path(), "loop.yaml", body)),
+        "unresolved-ref",
+    );
     assert_eq!(refs.len(), 2, "{refs:?}");
-    assert!(refs.iter().all(|f| f.message.contains("leads back to itself")));
+    assert!(refs
+        .iter()
+        .all(|f| f.message.contains("leads back to itself")));
 }
 
 #[test]
@@ -130,7 +171,10 @@ fn remote_refs_are_reported_not_fetched() {
     let dir = tempfile::tempdir().unwrap();
     // An address that would hang or fail if anything tried to fetch it.
     let body = format!("{HEADER}paths: {{}}\ncomponents:\n  schemas:\n    A: {{$ref: 'https://192.0.2.1/schemas.yaml#/A'}}\n");
-    let refs = only(&lint(&write(dir.path(), "remote.yaml", body)), "unresolved-ref");
+    let refs = only(
+        &lint(&write(dir.path(), "remote.yaml", body)),
+        "unresolved-ref",
+    );
     assert_eq!(refs.len(), 1);
     assert!(refs[0].message.contains("was not fetched"));
 }
@@ -173,7 +217,11 @@ fn multi_file_specs_report_in_the_file_where_the_problem_is() {
     let result = lint(&spec);
     let f = only(&result, "retry-after-on-429");
     assert_eq!(f.len(), 1);
-    assert!(f[0].file.ends_with("responses/limited.yaml"), "{}", f[0].file);
+    assert!(
+        f[0].file.ends_with("responses/limited.yaml"),
+        "{}",
+        f[0].file
+    );
     assert_eq!((f[0].line, f[0].pointer.as_str()), (2, "#/headers"));
 }
 
@@ -184,15 +232,31 @@ fn not_openapi_documents_say_what_they_are() {
         ("swagger.yaml", "swagger: '2.0'\npaths: {}\n", "Swagger 2.0"),
         ("list.json", "[1, 2, 3]", "not a mapping"),
         ("empty.yaml", "", "not a mapping"),
-        ("config.yaml", "name: app\nreplicas: 3\n", "no `openapi:` field"),
-        ("v4.yaml", "openapi: 4.0.0\npaths: {}\n", "4.0.0 is not supported"),
+        (
+            "config.yaml",
+            "name: app\nreplicas: 3\n",
+            "no `openapi:` field",
+        ),
+        (
+            "v4.yaml",
+            "openapi: 4.0.0\npaths: {}\n",
+            "4.0.0 is not supported",
+        ),
         ("binary.json", "{\"openapi\": \u{0}}", "invalid JSON"),
-        ("multi.yaml", "openapi: 3.0.3\n---\nopenapi: 3.0.3\n", "more than one YAML document"),
+        (
+            "multi.yaml",
+            "openapi: 3.0.3\n---\nopenapi: 3.0.3\n",
+            "more than one YAML document",
+        ),
     ];
     for (name, body, expected) in cases {
         let result = lint(&write(dir.path(), name, body));
         let errors = only(&result, "parse-error");
         assert_eq!(errors.len(), 1, "{name}: {:?}", result.findings);
-        assert!(errors[0].message.contains(expected), "{name}: {}", errors[0].message);
+        assert!(
+            errors[0].message.contains(expected),
+            "{name}: {}",
+            errors[0].message
+        );
     }
 }

@@ -27,9 +27,15 @@ fn corpus() -> Option<PathBuf> {
         return Some(dir);
     }
     if std::env::var_os("CI").is_some() {
-        panic!("real-world corpus missing at {} (set THREEAM_REAL_SPECS)", dir.display());
+        panic!(
+            "real-world corpus missing at {} (set THREEAM_REAL_SPECS)",
+            dir.display()
+        );
     }
-    eprintln!("skipping: real-world corpus not found at {} (set THREEAM_REAL_SPECS)", dir.display());
+    eprintln!(
+        "skipping: real-world corpus not found at {} (set THREEAM_REAL_SPECS)",
+        dir.display()
+    );
     None
 }
 
@@ -37,7 +43,13 @@ fn root_specs(dir: &Path) -> Vec<PathBuf> {
     let mut specs: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "json")))
+        .filter(|p| {
+            p.is_file()
+                && matches!(
+                    p.extension().and_then(|e| e.to_str()),
+                    Some("yaml" | "json")
+                )
+        })
         .collect();
     specs.extend(MULTI_FILE_ROOTS.iter().map(|r| dir.join(r)));
     specs.sort();
@@ -53,25 +65,61 @@ fn lint(path: &Path) -> LintResult {
 fn every_real_spec_lints_with_valid_positions() {
     let Some(dir) = corpus() else { return };
     let specs = root_specs(&dir);
-    assert!(specs.len() >= 37, "corpus looks incomplete: {} specs", specs.len());
+    assert!(
+        specs.len() >= 37,
+        "corpus looks incomplete: {} specs",
+        specs.len()
+    );
     for spec in specs {
         let result = lint(&spec);
-        assert!(!result.findings.is_empty(), "{}: no findings at all", spec.display());
+        assert!(
+            !result.findings.is_empty(),
+            "{}: no findings at all",
+            spec.display()
+        );
         // Lines of each document, split once.
-        let lines: Vec<Vec<&str>> = result.workspace.documents().iter().map(|d| d.source.text().lines().collect()).collect();
+        let lines: Vec<Vec<&str>> = result
+            .workspace
+            .documents()
+            .iter()
+            .map(|d| d.source.text().lines().collect())
+            .collect();
         for f in &result.findings {
             let doc_lines = &lines[f.doc as usize];
             assert_eq!(result.workspace.document(f.doc).source.name(), f.file);
             let count = doc_lines.len().max(1) as u32;
-            assert!(f.line >= 1 && f.line <= count, "{}: line {} of {count}", f.file, f.line);
+            assert!(
+                f.line >= 1 && f.line <= count,
+                "{}: line {} of {count}",
+                f.file,
+                f.line
+            );
             let line_text = doc_lines.get(f.line as usize - 1).copied().unwrap_or("");
-            assert!(f.column >= 1 && f.column as usize <= line_text.chars().count() + 1, "{}:{}:{}", f.file, f.line, f.column);
-            assert!(f.pointer.is_empty() || f.pointer.starts_with('#'), "{}", f.pointer);
+            assert!(
+                f.column >= 1 && f.column as usize <= line_text.chars().count() + 1,
+                "{}:{}:{}",
+                f.file,
+                f.line,
+                f.column
+            );
+            assert!(
+                f.pointer.is_empty() || f.pointer.starts_with('#'),
+                "{}",
+                f.pointer
+            );
             assert!(!f.message.is_empty() && !f.help.is_empty());
         }
         // All of these parse: a parse error would be our bug, not theirs.
-        let parse_errors: Vec<_> = result.findings.iter().filter(|f| f.rule == "parse-error").collect();
-        assert!(parse_errors.is_empty(), "{}: {parse_errors:?}", spec.display());
+        let parse_errors: Vec<_> = result
+            .findings
+            .iter()
+            .filter(|f| f.rule == "parse-error")
+            .collect();
+        assert!(
+            parse_errors.is_empty(),
+            "{}: {parse_errors:?}",
+            spec.display()
+        );
     }
 }
 
@@ -79,7 +127,10 @@ fn every_real_spec_lints_with_valid_positions() {
 fn pointers_name_the_node_at_the_reported_line() {
     let Some(dir) = corpus() else { return };
     // Spot-check that a finding's pointer and its line agree, in YAML and JSON.
-    for name in ["stripe-spec3-2023-09-12.yaml", "progenitor-api.github.com.json"] {
+    for name in [
+        "stripe-spec3-2023-09-12.yaml",
+        "progenitor-api.github.com.json",
+    ] {
         let result = lint(&dir.join(name));
         let f = result
             .findings
@@ -89,7 +140,12 @@ fn pointers_name_the_node_at_the_reported_line() {
         let doc = &result.workspace.documents()[0];
         let line = doc.source.text().lines().nth(f.line as usize - 1).unwrap();
         let method = f.pointer.rsplit('/').next().unwrap();
-        assert!(line.contains(method), "{name}: line {} `{line}` vs {}", f.line, f.pointer);
+        assert!(
+            line.contains(method),
+            "{name}: line {} `{line}` vs {}",
+            f.line,
+            f.pointer
+        );
     }
 }
 
@@ -97,18 +153,38 @@ fn pointers_name_the_node_at_the_reported_line() {
 fn unfetchable_refs_in_ga4gh_are_reported_not_fatal() {
     let Some(dir) = corpus() else { return };
     let result = lint(&dir.join("ga4gh-drs/data_repository_service.openapi.yaml"));
-    let refs: Vec<_> = result.findings.iter().filter(|f| f.rule == "unresolved-ref").collect();
-    assert!(refs.iter().any(|f| f.message.contains("remote $ref") && f.message.contains("not fetched")));
+    let refs: Vec<_> = result
+        .findings
+        .iter()
+        .filter(|f| f.rule == "unresolved-ref")
+        .collect();
+    assert!(refs
+        .iter()
+        .any(|f| f.message.contains("remote $ref") && f.message.contains("not fetched")));
     assert!(refs.iter().any(|f| f.message.contains("not YAML or JSON")));
-    assert!(result.workspace.documents().len() > 30, "fragment files were followed");
+    assert!(
+        result.workspace.documents().len() > 30,
+        "fragment files were followed"
+    );
 }
 
 #[test]
 fn digitalocean_multi_file_spec_is_followed() {
     let Some(dir) = corpus() else { return };
     let result = lint(&dir.join(MULTI_FILE_ROOTS[0]));
-    assert!(result.workspace.documents().len() > 1000, "{}", result.workspace.documents().len());
-    assert!(result.findings.iter().all(|f| f.rule != "unresolved-ref"), "all DigitalOcean refs resolve");
+    assert!(
+        result.workspace.documents().len() > 1000,
+        "{}",
+        result.workspace.documents().len()
+    );
+    assert!(
+        result.findings.iter().all(|f| f.rule != "unresolved-ref"),
+        "all DigitalOcean refs resolve"
+    );
     let spec = threeam_lint::model::Spec::new(&result.workspace);
-    assert!(spec.operations.len() >= 600, "operations found through operation-level $refs: {}", spec.operations.len());
+    assert!(
+        spec.operations.len() >= 600,
+        "operations found through operation-level $refs: {}",
+        spec.operations.len()
+    );
 }

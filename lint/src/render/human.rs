@@ -13,7 +13,7 @@ use crate::LintResult;
 #[derive(Debug)]
 struct Shown<'a> {
     finding: &'a Finding,
-    source: NamedSource<Arc<str>>,
+    source: NamedSource<Arc<String>>,
     span: SourceSpan,
     help: String,
 }

@@ -37,9 +37,13 @@ fn check(cx: &mut Ctx) {
             if missing.is_empty() {
                 continue;
             }
+            let at = spec.headers_node(r.node);
+            if !cx.is_new(at) {
+                continue;
+            }
             cx.report(
-                spec.headers_node(r.node),
-                response_scope(op, &r),
+                at,
+                response_scope(op, r),
                 format!("deprecated {} does not declare {} on its {} response", spec.describe(op), missing.join(" and "), r.status),
                 "declare `Deprecation` (RFC 9745, when it was deprecated) and `Sunset` (RFC 8594, the HTTP-date it stops working) so running clients warn their owners".into(),
             );

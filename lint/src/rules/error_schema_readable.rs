@@ -99,7 +99,7 @@ fn check(cx: &mut Ctx) {
                 };
                 cx.report(
                     at,
-                    response_scope(op, &r),
+                    response_scope(op, r),
                     format!("the {} response of {} is not machine-readable: {what}", r.status, spec.describe(op)),
                     "give it an application/problem+json body (type, title, status, detail) so clients and people can both read the failure".into(),
                 );
@@ -109,7 +109,7 @@ fn check(cx: &mut Ctx) {
                 let Some(schema) = spec.ws.get(*media, "schema") else {
                     cx.report(
                         *media,
-                        response_scope(op, &r),
+                        response_scope(op, r),
                         format!("the {} {mt} body of {} has no schema", r.status, spec.describe(op)),
                         "add a schema with a message (`detail`/`message`) and a code (`type`/`code`); application/problem+json is the standard shape".into(),
                     );
@@ -118,7 +118,7 @@ fn check(cx: &mut Ctx) {
                 if !readable(spec, schema) {
                     cx.report(
                         spec.ws.resolve(schema),
-                        response_scope(op, &r),
+                        response_scope(op, r),
                         format!("the {} error body of {} lacks a human message (detail/message/title) or a machine code (type/code)", r.status, spec.describe(op)),
                         "use RFC 9457 problem details (type, title, status, detail), or add both a `message` and a `code` property".into(),
                     );

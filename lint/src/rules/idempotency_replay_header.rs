@@ -39,9 +39,13 @@ fn check(cx: &mut Ctx) {
         }
         for r in spec.responses(op) {
             if is_success(&r.status) && !spec.has_header(r.node, &names) {
+                let at = spec.headers_node(r.node);
+                if !cx.is_new(at) {
+                    continue;
+                }
                 cx.report(
-                    spec.headers_node(r.node),
-                    response_scope(op, &r),
+                    at,
+                    response_scope(op, r),
                     format!(
                         "{} response of {} declares no {} header",
                         r.status,

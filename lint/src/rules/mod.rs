@@ -4,6 +4,8 @@
 //! one `check` function that reads the [`Spec`] and reports [`Hit`]s. It knows
 //! nothing of severities set by users, ignores or output formats.
 
+use rustc_hash::FxHashSet;
+
 use crate::finding::{Hit, Scope, Severity};
 use crate::model::{Operation, Response, Spec};
 use crate::workspace::At;
@@ -214,26 +216,48 @@ pub struct Ctx<'a> {
     rule: &'static str,
     options: &'a dyn OptionSource,
     hits: &'a mut Vec<Hit>,
+    /// Nodes this rule already reported, when a repeat can be dropped at
+    /// once (no ignores in play).
+    seen: Option<FxHashSet<At>>,
 }
 
 impl<'a> Ctx<'a> {
     /// A context for one rule.
+    ///
+    /// `dedup_early` drops repeat reports of a node at once; pass it only
+    /// when nothing can be ignored (an ignore on one use of a shared node
+    /// must not hide its other uses).
     pub fn new(
         spec: &'a Spec<'a>,
         rule: &'static str,
         options: &'a dyn OptionSource,
         hits: &'a mut Vec<Hit>,
+        dedup_early: bool,
     ) -> Self {
         Ctx {
             spec,
             rule,
             options,
             hits,
+            seen: dedup_early.then(FxHashSet::default),
         }
+    }
+
+    /// False when a report at `at` would be dropped as a repeat. Shared
+    /// components are hit once per use; rules that walk every response ask
+    /// this first, so big specs don't build thousands of messages only to
+    /// drop them.
+    pub fn is_new(&self, at: At) -> bool {
+        self.seen.as_ref().is_none_or(|seen| !seen.contains(&at))
     }
 
     /// Report a finding at `at`.
     pub fn report(&mut self, at: At, scope: Scope, message: String, help: String) {
+        if let Some(seen) = &mut self.seen {
+            if !seen.insert(at) {
+                return;
+            }
+        }
         self.hits.push(Hit {
             rule: self.rule,
             at,
@@ -323,10 +347,9 @@ pub const IDEMPOTENCY_OPTIONS: &[OptionSpec] = &[
 ];
 
 /// The idempotency key parameter of an operation, if declared.
-pub fn key_parameter(cx: &Ctx, op: &Operation) -> Option<crate::model::Parameter> {
+pub fn key_parameter<'o>(cx: &Ctx, op: &'o Operation) -> Option<&'o crate::model::Parameter> {
     let header = key_header(cx);
-    cx.spec
-        .parameters(op)
-        .into_iter()
+    op.parameters
+        .iter()
         .find(|p| p.location == "header" && p.name.eq_ignore_ascii_case(&header))
 }

@@ -39,7 +39,7 @@ pub fn has_version(media_type: &str) -> bool {
 fn check(cx: &mut Ctx) {
     let spec = cx.spec;
     for op in &spec.operations {
-        let mut owners: Vec<At> = spec.responses(op).into_iter().map(|r| r.node).collect();
+        let mut owners: Vec<At> = spec.responses(op).iter().map(|r| r.node).collect();
         if let Some(body) = spec.ws.get_resolved(op.node, "requestBody") {
             owners.push(body);
         }

@@ -39,7 +39,7 @@ fn check(cx: &mut Ctx) {
                 if name.eq_ignore_ascii_case("set-cookie") {
                     cx.report(
                         header,
-                        response_scope(op, &r),
+                        response_scope(op, r),
                         format!("the {} response of {} sets a cookie", r.status, spec.describe(op)),
                         "return tokens in the body and have clients send them in `Authorization`; a session cookie breaks failover and retries".into(),
                     );

@@ -35,9 +35,13 @@ fn check(cx: &mut Ctx) {
     for op in &spec.operations {
         for r in spec.responses(op) {
             if (is_success(&r.status) || r.status == "429") && !spec.has_header(r.node, &names) {
+                let at = spec.headers_node(r.node);
+                if !cx.is_new(at) {
+                    continue;
+                }
                 cx.report(
-                    spec.headers_node(r.node),
-                    response_scope(op, &r),
+                    at,
+                    response_scope(op, r),
                     format!("{} response of {} declares no remaining-budget header", r.status, spec.describe(op)),
                     format!("declare `{}` (or the IETF `RateLimit` field) so clients slow down before they hit 429", names.first().map_or("X-RateLimit-Remaining", String::as_str)),
                 );

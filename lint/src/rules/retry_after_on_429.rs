@@ -25,9 +25,13 @@ fn check(cx: &mut Ctx) {
     for op in &spec.operations {
         for r in spec.responses(op) {
             if r.status == "429" && !spec.has_header(r.node, &names) {
+                let at = spec.headers_node(r.node);
+                if !cx.is_new(at) {
+                    continue;
+                }
                 cx.report(
-                    spec.headers_node(r.node),
-                    response_scope(op, &r),
+                    at,
+                    response_scope(op, r),
                     format!("429 response of {} declares no Retry-After header", spec.describe(op)),
                     "add a `Retry-After` header (seconds or HTTP-date) so clients wait as long as the limiter needs".into(),
                 );

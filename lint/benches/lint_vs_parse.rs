@@ -1,0 +1,127 @@
+//! `cargo bench -p threeam-lint`: full lint time against the parse floor.
+//!
+//! For each large real-world spec, in one run and interleaved (so machine
+//! noise hits both alike), it measures:
+//! - floor: read the file and parse it into a generic tree with the standard
+//!   crate for its syntax (yaml-rust2's `Yaml`, serde_json's `Value`);
+//! - lint: `threeam_lint::lint_file` (read, parse with positions, follow
+//!   every `$ref`, run every rule, place findings);
+//!   and reports the median of each, their ratio, and the peak heap of one
+//!   lint as a multiple of the file size.
+//!
+//! Targets (issue 2): lint <= 1.5x floor; Stripe < 300 ms; peak < 10x size.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use threeam_lint::config::Config;
+use threeam_lint::workspace::LoadOptions;
+
+/// Counts live and peak heap bytes (bench binary only).
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(live, Ordering::Relaxed);
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+const RUNS: usize = 15;
+
+fn floor(path: &Path) -> usize {
+    let text = std::fs::read_to_string(path).expect("readable");
+    if path.extension().is_some_and(|e| e == "json") {
+        let v: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+        usize::from(v.is_object())
+    } else {
+        let docs = yaml_rust2::YamlLoader::load_from_str(&text).expect("valid YAML");
+        docs.len()
+    }
+}
+
+fn lint(path: &Path) -> usize {
+    let result =
+        threeam_lint::lint_file(path, &LoadOptions::default(), &Config::default()).expect("loads");
+    result.findings.len()
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn main() {
+    let corpus = std::env::var_os("THREEAM_REAL_SPECS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs-real"));
+    if !corpus.is_dir() {
+        eprintln!(
+            "corpus not found at {} (set THREEAM_REAL_SPECS); nothing to measure",
+            corpus.display()
+        );
+        return;
+    }
+    println!(
+        "{:<34} {:>8} {:>10} {:>10} {:>7} {:>9} {:>9}",
+        "spec", "size", "floor", "lint", "ratio", "findings", "peak/size"
+    );
+    for name in [
+        "stripe-spec3-2023-09-12.yaml",
+        "progenitor-api.github.com.json",
+        "openai.yaml",
+        "asana.yaml",
+    ] {
+        let path = corpus.join(name);
+        if !path.is_file() {
+            continue;
+        }
+        let size = std::fs::metadata(&path)
+            .map(|m| m.len() as usize)
+            .unwrap_or(1);
+        // Warm the page cache and both code paths once.
+        std::hint::black_box(floor(&path));
+        let findings = lint(&path);
+        let (mut floors, mut lints) = (Vec::new(), Vec::new());
+        for _ in 0..RUNS {
+            let t = Instant::now();
+            std::hint::black_box(floor(&path));
+            floors.push(t.elapsed());
+            let t = Instant::now();
+            std::hint::black_box(lint(&path));
+            lints.push(t.elapsed());
+        }
+        let base = LIVE.load(Ordering::Relaxed);
+        PEAK.store(base, Ordering::Relaxed);
+        std::hint::black_box(lint(&path));
+        let peak = PEAK.load(Ordering::Relaxed).saturating_sub(base);
+        let (f, l) = (median(floors), median(lints));
+        println!(
+            "{:<34} {:>6.1}MB {:>8.1}ms {:>8.1}ms {:>6.2}x {:>9} {:>8.1}x",
+            name,
+            size as f64 / 1e6,
+            f.as_secs_f64() * 1e3,
+            l.as_secs_f64() * 1e3,
+            l.as_secs_f64() / f.as_secs_f64(),
+            findings,
+            peak as f64 / size as f64
+        );
+    }
+}
