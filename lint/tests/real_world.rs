@@ -188,3 +188,41 @@ fn digitalocean_multi_file_spec_is_followed() {
         spec.operations.len()
     );
 }
+
+#[test]
+fn readme_table_matches_the_linter() {
+    let Some(dir) = corpus() else { return };
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .unwrap();
+    let start = readme
+        .find("<!-- real-world-table:start -->")
+        .expect("table start marker");
+    let end = readme
+        .find("<!-- real-world-table:end -->")
+        .expect("table end marker");
+    let table = &readme[start..end];
+    let specs = [
+        "stripe-spec3-2023-09-12.yaml",
+        "progenitor-api.github.com.json",
+        "openai.yaml",
+        "digitalocean/DigitalOcean-public.v2.yaml",
+    ];
+    let results: Vec<LintResult> = specs.iter().map(|s| lint(&dir.join(s))).collect();
+    let mut rows = 0;
+    for line in table.lines().filter(|l| l.starts_with("| `")) {
+        let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+        let rule = cells[0].trim_matches('`');
+        for (i, result) in results.iter().enumerate() {
+            let actual = result.findings.iter().filter(|f| f.rule == rule).count();
+            assert_eq!(
+                cells[i + 1],
+                actual.to_string(),
+                "README count for {rule} on {}",
+                specs[i]
+            );
+        }
+        rows += 1;
+    }
+    assert_eq!(rows, threeam_lint::rules::ALL.len(), "one row per rule");
+}
