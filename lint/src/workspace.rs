@@ -122,6 +122,11 @@ pub struct Workspace {
     problems: Vec<Problem>,
     /// Mappings that carry an `x-threeam-ignore` list.
     ignore_lists: FxHashSet<At>,
+    /// `canonicalize` results while loading: multi-file specs name the same
+    /// file thousands of times, and each lookup is several syscalls.
+    canonical: HashMap<PathBuf, Option<PathBuf>>,
+    /// Where file names in findings are shown from (canonical).
+    display_base: Option<PathBuf>,
 }
 
 impl Workspace {
@@ -152,8 +157,14 @@ impl Workspace {
             refs: FxHashMap::default(),
             problems: Vec::new(),
             ignore_lists: FxHashSet::default(),
+            canonical: HashMap::new(),
+            display_base: options
+                .display_base
+                .clone()
+                .or_else(|| std::env::current_dir().ok())
+                .and_then(|b| std::fs::canonicalize(b).ok()),
         };
-        let name = display_name(&canonical, options);
+        let name = ws.display_name(&canonical);
         ws.add_document(canonical, name, text, options);
         ws.check_root();
         ws.load_references(options);
@@ -174,6 +185,8 @@ impl Workspace {
             refs: FxHashMap::default(),
             problems: Vec::new(),
             ignore_lists: FxHashSet::default(),
+            canonical: HashMap::new(),
+            display_base: None,
         };
         let text = Ok(Arc::new(text.to_owned()));
         ws.add_document(
@@ -404,6 +417,26 @@ impl Workspace {
         }
     }
 
+    fn canonicalize(&mut self, path: PathBuf) -> Option<PathBuf> {
+        if let Some(found) = self.canonical.get(&path) {
+            return found.clone();
+        }
+        let found = std::fs::canonicalize(&path).ok();
+        self.canonical.insert(path, found.clone());
+        found
+    }
+
+    /// A (canonical) path as the user should see it: relative to the display
+    /// base (the working directory by default) when it is below it.
+    fn display_name(&self, path: &Path) -> String {
+        let shown = self
+            .display_base
+            .as_deref()
+            .and_then(|b| path.strip_prefix(b).ok())
+            .unwrap_or(path);
+        shown.display().to_string()
+    }
+
     /// Read every file reachable through `$ref`s, then resolve every ref.
     fn load_references(&mut self, options: &LoadOptions) {
         let mut pending: Vec<(At, String)> = Vec::new();
@@ -491,7 +524,7 @@ impl Workspace {
             .unwrap_or_default();
         let file = percent_decode_path(file);
         let joined = base.join(&file);
-        let canonical = std::fs::canonicalize(&joined).ok()?;
+        let canonical = self.canonicalize(joined.clone())?;
         if self.by_path.contains_key(&canonical) {
             return None;
         }
@@ -502,7 +535,7 @@ impl Workspace {
             return None;
         }
         let text = read_text(&canonical, options).ok()?;
-        let name = display_name(&canonical, options);
+        let name = self.display_name(&canonical);
         Some(self.add_document(canonical, name, text, options))
     }
 
@@ -544,9 +577,9 @@ impl Workspace {
                 .map(Path::to_owned)
                 .unwrap_or_default();
             let joined = base.join(percent_decode_path(file));
-            let canonical = match std::fs::canonicalize(&joined) {
-                Ok(c) => c,
-                Err(_) => {
+            let canonical = match self.canonicalize(joined.clone()) {
+                Some(c) => c,
+                None => {
                     report(
                         self,
                         format!("$ref `{target}` names a file that does not exist"),
@@ -715,21 +748,6 @@ fn is_spec_file(path: &Path) -> bool {
 fn percent_decode_path(file: &str) -> String {
     let segs = pointer::segments(&format!("/{}", file.replace('~', "~0")));
     segs.join("/")
-}
-
-/// A (canonical) path as the user should see it: relative to the display
-/// base (the working directory by default) when it is below it.
-fn display_name(path: &Path, options: &LoadOptions) -> String {
-    let base = options
-        .display_base
-        .clone()
-        .or_else(|| std::env::current_dir().ok())
-        .and_then(|b| std::fs::canonicalize(b).ok());
-    let shown = base
-        .as_deref()
-        .and_then(|b| path.strip_prefix(b).ok())
-        .unwrap_or(path);
-    shown.display().to_string()
 }
 
 fn io_message(e: &std::io::Error) -> String {
