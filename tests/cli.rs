@@ -346,6 +346,26 @@ fn ignore_globs_and_inline_ignores_silence_findings() {
 }
 
 #[test]
+fn ignore_globs_match_path_templates_with_braces_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let body =
+        std::fs::read_to_string(root().join("specs/violations/rate-limit-429-documented.yaml"))
+            .unwrap();
+    let spec = temp_spec(dir.path(), &body);
+    assert_eq!(stdout(threeam().arg("lint").arg(&spec)).0, 1);
+    std::fs::write(
+        dir.path().join("threeam.toml"),
+        "ignore = [\"/v1/widgets/[{]widgetId[}]\"]\n",
+    )
+    .unwrap();
+    assert_eq!(stdout(threeam().arg("lint").arg(&spec)).0, 0);
+    std::fs::write(dir.path().join("threeam.toml"), "ignore = [\"/v1/*/*\"]\n").unwrap();
+    assert_eq!(stdout(threeam().arg("lint").arg(&spec)).0, 0);
+    std::fs::write(dir.path().join("threeam.toml"), "ignore = [\"/v2/**\"]\n").unwrap();
+    assert_eq!(stdout(threeam().arg("lint").arg(&spec)).0, 1);
+}
+
+#[test]
 fn explain_prints_what_why_example_fix() {
     let (code, out, _) = stdout(threeam().args(["explain", "idempotency-key-required"]));
     assert_eq!(code, 0);
