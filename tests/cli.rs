@@ -314,6 +314,10 @@ fn config_mistakes_are_exit_two_with_file_and_line() {
             "`pattern` is not a valid regular expression",
         ),
         ("typo = 1\n", "threeam.toml:1:1: unknown field `typo`"),
+        (
+            "[rules.request-id-header]\nheaders = []\n",
+            "`headers` must be a non-empty list of strings",
+        ),
     ];
     for (text, expected) in cases {
         std::fs::write(dir.path().join("threeam.toml"), text).unwrap();

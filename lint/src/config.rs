@@ -252,9 +252,11 @@ fn check_option(rule: &Rule, key: &str, value: &toml::Value) -> Result<(), Strin
     };
     let ok = match spec.kind {
         OptionKind::String => value.is_str(),
+        // Rules name the first entry in their help text; an empty list would
+        // also mean "nothing counts", which no one wants.
         OptionKind::Strings => value
             .as_array()
-            .is_some_and(|a| a.iter().all(toml::Value::is_str)),
+            .is_some_and(|a| !a.is_empty() && a.iter().all(toml::Value::is_str)),
         OptionKind::Integer => value.as_integer().is_some_and(|i| i >= 0),
         OptionKind::Regex => match value.as_str() {
             Some(re) => regex::Regex::new(re)
@@ -274,7 +276,7 @@ fn check_option(rule: &Rule, key: &str, value: &toml::Value) -> Result<(), Strin
     } else {
         let wanted = match spec.kind {
             OptionKind::String | OptionKind::Regex => "a string",
-            OptionKind::Strings => "a list of strings",
+            OptionKind::Strings => "a non-empty list of strings",
             OptionKind::Integer => "a non-negative integer",
         };
         Err(format!(

@@ -1,6 +1,8 @@
 //! `idempotency-replay-header`: a replayed response says so.
 
-use super::{keyed_methods, response_scope, Ctx, Docs, OptionKind, OptionSpec, Principle, Rule};
+use super::{
+    keyed_methods, require_response_header, Ctx, Docs, OptionKind, OptionSpec, Principle, Rule,
+};
 use crate::finding::Severity;
 use crate::model::is_success;
 
@@ -33,31 +35,22 @@ fn check(cx: &mut Ctx) {
         "headers",
         &["Idempotent-Replayed", "X-Idempotent-Replay"],
     );
-    for op in &spec.operations {
-        if !methods.iter().any(|m| m == op.method) {
-            continue;
-        }
-        for r in spec.responses(op) {
-            if is_success(&r.status) && !spec.has_header(r.node, &names) {
-                let at = spec.headers_node(r.node);
-                if !cx.is_new(at) {
-                    continue;
-                }
-                cx.report(
-                    at,
-                    response_scope(op, r),
-                    format!(
-                        "{} response of {} declares no {} header",
-                        r.status,
-                        spec.describe(op),
-                        names[0]
-                    ),
-                    format!(
-                        "declare `{}` so clients can tell a replayed answer from a fresh one",
-                        names[0]
-                    ),
-                );
-            }
-        }
-    }
+    let help = format!(
+        "declare `{}` so clients can tell a replayed answer from a fresh one",
+        names[0]
+    );
+    require_response_header(
+        cx,
+        &names,
+        |op, r| methods.iter().any(|m| m == op.method) && is_success(&r.status),
+        |op, r| {
+            format!(
+                "{} response of {} declares no {} header",
+                r.status,
+                spec.describe(op),
+                names[0]
+            )
+        },
+        &help,
+    );
 }

@@ -296,6 +296,30 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// Report every response (of every operation) that `applies` selects and
+/// that declares none of the header `names`; the finding points at the
+/// response's `headers`. Shared by the rules that require a response header.
+pub fn require_response_header(
+    cx: &mut Ctx,
+    names: &[String],
+    applies: impl Fn(&Operation, &Response) -> bool,
+    message: impl Fn(&Operation, &Response) -> String,
+    help: &str,
+) {
+    let spec = cx.spec;
+    for op in &spec.operations {
+        for r in spec.responses(op) {
+            if !applies(op, r) || spec.has_header(r.node, names) {
+                continue;
+            }
+            let at = spec.headers_node(r.node);
+            if cx.is_new(at) {
+                cx.report(at, response_scope(op, r), message(op, r), help.to_owned());
+            }
+        }
+    }
+}
+
 /// The scope of an operation: its node and its path item.
 pub fn op_scope(op: &Operation) -> Scope {
     Scope {

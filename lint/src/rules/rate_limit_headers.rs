@@ -1,6 +1,6 @@
 //! `rate-limit-headers`: responses show the remaining budget.
 
-use super::{response_scope, Ctx, Docs, OptionKind, OptionSpec, Principle, Rule};
+use super::{require_response_header, Ctx, Docs, OptionKind, OptionSpec, Principle, Rule};
 use crate::finding::Severity;
 use crate::model::is_success;
 
@@ -32,20 +32,21 @@ fn check(cx: &mut Ctx) {
         "headers",
         &["X-RateLimit-Remaining", "RateLimit", "RateLimit-Remaining"],
     );
-    for op in &spec.operations {
-        for r in spec.responses(op) {
-            if (is_success(&r.status) || r.status == "429") && !spec.has_header(r.node, &names) {
-                let at = spec.headers_node(r.node);
-                if !cx.is_new(at) {
-                    continue;
-                }
-                cx.report(
-                    at,
-                    response_scope(op, r),
-                    format!("{} response of {} declares no remaining-budget header", r.status, spec.describe(op)),
-                    format!("declare `{}` (or the IETF `RateLimit` field) so clients slow down before they hit 429", names.first().map_or("X-RateLimit-Remaining", String::as_str)),
-                );
-            }
-        }
-    }
+    let help = format!(
+        "declare `{}` (or the IETF `RateLimit` field) so clients slow down before they hit 429",
+        names[0]
+    );
+    require_response_header(
+        cx,
+        &names,
+        |_, r| is_success(&r.status) || r.status == "429",
+        |op, r| {
+            format!(
+                "{} response of {} declares no remaining-budget header",
+                r.status,
+                spec.describe(op)
+            )
+        },
+        &help,
+    );
 }

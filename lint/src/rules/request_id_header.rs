@@ -1,6 +1,6 @@
 //! `request-id-header`: responses carry an id to find them in the logs.
 
-use super::{response_scope, Ctx, Docs, OptionKind, OptionSpec, Principle, Rule};
+use super::{require_response_header, Ctx, Docs, OptionKind, OptionSpec, Principle, Rule};
 use crate::finding::Severity;
 
 /// The rule.
@@ -31,27 +31,21 @@ fn check(cx: &mut Ctx) {
         "headers",
         &["X-Request-Id", "Request-Id", "X-Correlation-Id"],
     );
-    for op in &spec.operations {
-        for r in spec.responses(op) {
-            if !spec.has_header(r.node, &names) {
-                let at = spec.headers_node(r.node);
-                if !cx.is_new(at) {
-                    continue;
-                }
-                cx.report(
-                    at,
-                    response_scope(op, r),
-                    format!(
-                        "{} response of {} declares no request id header",
-                        r.status,
-                        spec.describe(op)
-                    ),
-                    format!(
-                        "declare `{}` so a failing call can be found in the server's logs",
-                        names.first().map_or("X-Request-Id", String::as_str)
-                    ),
-                );
-            }
-        }
-    }
+    let help = format!(
+        "declare `{}` so a failing call can be found in the server's logs",
+        names[0]
+    );
+    require_response_header(
+        cx,
+        &names,
+        |_, _| true,
+        |op, r| {
+            format!(
+                "{} response of {} declares no request id header",
+                r.status,
+                spec.describe(op)
+            )
+        },
+        &help,
+    );
 }

@@ -1,6 +1,6 @@
 //! `retry-after-on-503`: a 503 tells the client when to come back.
 
-use super::{response_scope, Ctx, Docs, Principle, Rule};
+use super::{require_response_header, Ctx, Docs, Principle, Rule};
 use crate::finding::Severity;
 
 /// The rule.
@@ -21,21 +21,11 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &mut Ctx) {
     let spec = cx.spec;
-    let names = ["Retry-After".to_owned()];
-    for op in &spec.operations {
-        for r in spec.responses(op) {
-            if r.status == "503" && !spec.has_header(r.node, &names) {
-                let at = spec.headers_node(r.node);
-                if !cx.is_new(at) {
-                    continue;
-                }
-                cx.report(
-                    at,
-                    response_scope(op, r),
-                    format!("503 response of {} declares no Retry-After header", spec.describe(op)),
-                    "add a `Retry-After` header (seconds or HTTP-date) so clients wait as long as the server needs instead of guessing".into(),
-                );
-            }
-        }
-    }
+    require_response_header(
+        cx,
+        &["Retry-After".to_owned()],
+        |_, r| r.status == "503",
+        |op, _| format!("503 response of {} declares no Retry-After header", spec.describe(op)),
+        "add a `Retry-After` header (seconds or HTTP-date) so clients wait as long as the server needs instead of guessing",
+    );
 }
