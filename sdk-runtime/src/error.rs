@@ -154,6 +154,7 @@ impl Error {
         }
     }
 
+    #[cfg(test)]
     pub(crate) fn inner_mut(&mut self) -> &mut Inner {
         &mut self.inner
     }

@@ -133,7 +133,7 @@ impl Client {
         loop {
             let endpoint = self.choose_endpoint(call)?; // breaker + fallback
             self.pace(call, endpoint).await?; // client-side rate limit
-            let timeout = call.attempt_timeout()?; // per attempt, within the deadline
+            let timeout = call.attempt_timeout(self)?; // per attempt, within the deadline
             let failed = match self.attempt(call, endpoint, timeout).await {
                 Ok(answer) => return Ok(self.answer(call, endpoint, answer)),
                 Err(failed) => failed,
@@ -141,7 +141,7 @@ impl Client {
             match self.next_step(call, endpoint, &failed) {
                 Step::Failover => {}
                 Step::Wait(delay) => tokio::time::sleep(delay).await,
-                Step::Stop(reason) => return Err(call.fail(failed, reason)),
+                Step::Stop(reason) => return Err(call.fail(self, failed, reason)),
             }
             call.last = Some(failed);
         }
@@ -581,7 +581,7 @@ impl Call {
 
     /// This attempt's timeout: the per-attempt one, cut to what is left of
     /// the deadline.
-    fn attempt_timeout(&mut self) -> Result<Duration, Error> {
+    fn attempt_timeout(&mut self, client: &Client) -> Result<Duration, Error> {
         let remaining = self.deadline_at.saturating_duration_since(Instant::now());
         if remaining.is_zero() {
             let failed = self.last.take().unwrap_or(Failed {
@@ -589,19 +589,19 @@ impl Call {
                 kind: ErrorKind::Timeout { after: self.deadline },
                 request_id: None,
             });
-            return Err(self.fail(failed, StopReason::DeadlineExceeded { deadline: self.deadline }));
+            return Err(self.fail(client, failed, StopReason::DeadlineExceeded { deadline: self.deadline }));
         }
         Ok(self.timeout.min(remaining))
     }
 
     /// The call's error after a failed attempt.
-    fn fail(&self, failed: Failed, stop: StopReason) -> Error {
+    fn fail(&self, client: &Client, failed: Failed, stop: StopReason) -> Error {
         Error::from_inner(Inner {
             kind: failed.kind,
             stop,
             operation: self.operation.clone(),
             method: self.method.clone(),
-            url: String::new(),
+            url: self.url(client, self.last_endpoint),
             attempts: self.attempts,
             request_id: failed.request_id,
             idempotency_key: self.key.clone(),
@@ -612,16 +612,14 @@ impl Call {
     /// The call's error when no attempt could be made now. If an earlier
     /// attempt failed, that failure is the story; this only adds the stop.
     fn stop_without_attempt(&mut self, client: &Client, kind: ErrorKind, stop: StopReason) -> Error {
-        let mut error = match self.last.take() {
-            Some(last) => self.fail(last, stop),
-            None => self.fail(Failed { failure: Failure::Connect, kind, request_id: None }, stop),
-        };
-        error.inner_mut().url = self.url(client, self.last_endpoint);
-        error
+        match self.last.take() {
+            Some(last) => self.fail(client, last, stop),
+            None => self.fail(client, Failed { failure: Failure::Connect, kind, request_id: None }, stop),
+        }
     }
 }
 
-/// Sets the URL on errors made by [`Call::fail`] inside the loop.
+/// Records the call's outcome on its span and in metrics.
 fn finish_call(span: &Span, call: &Call, result: &Result<Response, Error>, started: Instant) {
     telemetry::record_attempts(&call.operation, call.attempts);
     span.record("attempts", call.attempts);
