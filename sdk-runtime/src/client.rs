@@ -22,8 +22,9 @@ use crate::telemetry::DeprecationLog;
 /// One base URL with its own breaker and rate limiter.
 #[derive(Debug)]
 pub(crate) struct Endpoint {
-    /// `scheme://host[:port][/base/path]`, no trailing slash.
-    pub(crate) base: String,
+    /// `scheme://host[:port][/base/path]`, no trailing slash. Shared with
+    /// responses, which build their URL only when asked.
+    pub(crate) base: Arc<str>,
     /// `host[:port]`, for messages and metrics.
     pub(crate) label: Arc<str>,
     pub(crate) breaker: Mutex<Breaker>,
@@ -97,7 +98,7 @@ impl Client {
             .endpoints
             .iter()
             .map(|ep| EndpointStatus {
-                base_url: ep.base.clone(),
+                base_url: ep.base.to_string(),
                 breaker: lock(&ep.breaker).state(now),
                 rate_limited_for: lock(&ep.limiter).blocked_for(now),
             })
@@ -119,7 +120,7 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Deliberately omits default headers: they hold credentials.
-        let bases: Vec<&str> = self.shared.endpoints.iter().map(|e| e.base.as_str()).collect();
+        let bases: Vec<&str> = self.shared.endpoints.iter().map(|e| &*e.base).collect();
         f.debug_struct("Client")
             .field("endpoints", &bases)
             .field("timeout", &self.shared.timeout)
@@ -348,7 +349,7 @@ impl ClientBuilder {
         for url in std::iter::once(&self.primary).chain(self.fallback.as_ref()) {
             let (base, label) = parse_base(url, custom_http).map_err(fail)?;
             endpoints.push(Endpoint {
-                base,
+                base: Arc::from(base),
                 label: Arc::from(label),
                 breaker: Mutex::new(Breaker::new(self.breaker.clone())),
                 limiter: Mutex::new(RateLimiter::new(self.rate_limit, now)),
@@ -357,7 +358,11 @@ impl ClientBuilder {
         let http = match self.http {
             Some(client) => client,
             None => {
-                let mut b = reqwest::Client::builder();
+                // The runtime owns retries. reqwest's own policy (retrying
+                // HTTP/2 protocol refusals) would clone every request just
+                // in case; with zero retries allowed it clones nothing.
+                let mut b = reqwest::Client::builder()
+                    .retry(reqwest::retry::never().max_retries_per_request(0));
                 if let Some(n) = self.pool_idle_per_host {
                     b = b.pool_max_idle_per_host(n);
                 }

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use http::{HeaderMap, HeaderValue, Method, StatusCode};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use tokio::time::Instant;
 use tracing::{field, Instrument, Span};
 
@@ -107,7 +107,7 @@ impl Client {
     /// ```
     pub async fn execute(&self, request: Request) -> Result<Response, Error> {
         let started = Instant::now();
-        let mut call = self.prepare(request)?;
+        let mut call = self.prepare(request, started)?;
         let span = tracing::info_span!(
             "http.client.call",
             operation = %call.operation,
@@ -131,10 +131,11 @@ impl Client {
     /// The attempt loop. Every line is one concern; see the module docs.
     async fn run(&self, call: &mut Call) -> Result<Response, Error> {
         loop {
-            let endpoint = self.choose_endpoint(call)?; // breaker + fallback
-            self.pace(call, endpoint).await?; // client-side rate limit
-            let timeout = call.attempt_timeout(self)?; // per attempt, within the deadline
-            let failed = match self.attempt(call, endpoint, timeout).await {
+            let now = Instant::now();
+            let endpoint = self.choose_endpoint(call, now)?; // breaker + fallback
+            let now = self.pace(call, endpoint, now).await?; // client-side rate limit
+            let timeout = call.attempt_timeout(self, now)?; // per attempt, within the deadline
+            let failed = match self.attempt(call, endpoint, timeout, now).await {
                 Ok(answer) => return Ok(self.answer(call, endpoint, answer)),
                 Err(failed) => failed,
             };
@@ -149,7 +150,7 @@ impl Client {
 
     /// Settles everything fixed for the whole call: target, headers,
     /// idempotency key, limits. Also credits the retry budget.
-    fn prepare(&self, request: Request) -> Result<Call, Error> {
+    fn prepare(&self, request: Request, started: Instant) -> Result<Call, Error> {
         let shared = &*self.shared;
         let target = request.target();
         let Request {
@@ -190,7 +191,8 @@ impl Client {
             None => {
                 let key = match key {
                     KeyChoice::Auto if keyed_by_default(&method) => {
-                        Some(shared.rng.uuid_v4().hyphenated().to_string())
+                        let mut buf = uuid::Uuid::encode_buffer();
+                        Some(shared.rng.uuid_v4().hyphenated().encode_lower(&mut buf).to_owned())
                     }
                     KeyChoice::Given(k) => Some(k),
                     KeyChoice::Auto | KeyChoice::Off => None,
@@ -207,8 +209,9 @@ impl Client {
                 headers.insert(name.clone(), value.clone());
             }
         }
-        if shared.trace_context && !headers.contains_key("traceparent") {
-            headers.insert("traceparent", traceparent(shared.rng.next_u64(), shared.rng.next_u64(), shared.rng.next_u64()));
+        if shared.trace_context && !headers.contains_key(TRACEPARENT) {
+            let (hi, lo, span) = (shared.rng.next_u64(), shared.rng.next_u64(), shared.rng.next_u64());
+            headers.insert(TRACEPARENT, traceparent(hi, lo, span));
         }
         if let Some(budget) = &shared.budget {
             budget.deposit();
@@ -226,7 +229,7 @@ impl Client {
             degrade,
             timeout: timeout.unwrap_or(shared.timeout),
             deadline,
-            deadline_at: Instant::now() + deadline,
+            deadline_at: started + deadline,
             max_attempts: max_attempts.unwrap_or(shared.retry.max_attempts).max(1),
             attempts: 0,
             preferred: 0,
@@ -238,9 +241,8 @@ impl Client {
 
     /// Breaker and fallback: the first endpoint, from the preferred one on,
     /// whose breaker lets a request through. None: fail fast, send nothing.
-    fn choose_endpoint(&self, call: &mut Call) -> Result<usize, Error> {
+    fn choose_endpoint(&self, call: &mut Call, now: Instant) -> Result<usize, Error> {
         let endpoints = &self.shared.endpoints;
-        let now = Instant::now();
         let mut refused: Option<(usize, Option<Duration>)> = None;
         for offset in 0..endpoints.len() {
             let index = (call.preferred + offset) % endpoints.len();
@@ -279,12 +281,12 @@ impl Client {
 
     /// Client-side rate limit: wait for a send slot, unless the wait would
     /// outlast the deadline or the longest wait this client accepts.
-    async fn pace(&self, call: &mut Call, index: usize) -> Result<(), Error> {
+    /// Returns the time after any wait.
+    async fn pace(&self, call: &mut Call, index: usize, now: Instant) -> Result<Instant, Error> {
         let endpoint = &self.shared.endpoints[index];
-        let now = Instant::now();
         let wait = lock(&endpoint.limiter).reserve(now);
         if wait.is_zero() {
-            return Ok(());
+            return Ok(now);
         }
         let remaining = call.deadline_at.saturating_duration_since(now);
         if wait >= remaining || wait > self.shared.retry.max_retry_after {
@@ -301,12 +303,12 @@ impl Client {
         }
         tracing::debug!(wait = %human(wait), endpoint = %endpoint.label, "waiting for the rate limit");
         tokio::time::sleep(wait).await;
-        Ok(())
+        Ok(Instant::now())
     }
 
     /// One HTTP exchange under `timeout`, then observed by the breaker, the
     /// rate limiter and telemetry.
-    async fn attempt(&self, call: &mut Call, index: usize, timeout: Duration) -> Result<Answer, Failed> {
+    async fn attempt(&self, call: &mut Call, index: usize, timeout: Duration, started: Instant) -> Result<Answer, Failed> {
         let shared = &*self.shared;
         let endpoint = &shared.endpoints[index];
         call.attempts += 1;
@@ -322,23 +324,32 @@ impl Client {
         let mut url = String::with_capacity(endpoint.base.len() + call.target.len());
         url.push_str(&endpoint.base);
         url.push_str(&call.target);
-        let mut builder = shared
-            .http
-            .request(call.method.clone(), url)
-            .headers(call.headers.clone());
-        if let Some(body) = &call.body {
-            builder = builder.body(body.clone());
-        }
+        let url = match reqwest::Url::parse(&url) {
+            Ok(url) => url,
+            Err(e) => {
+                return Err(Failed {
+                    failure: Failure::Connect,
+                    kind: ErrorKind::InvalidRequest { detail: format!("the URL is not valid: {e}") },
+                    request_id: None,
+                })
+            }
+        };
+        // Built directly rather than through RequestBuilder, which would
+        // merge our headers one by one into an empty map.
+        let mut request = reqwest::Request::new(call.method.clone(), url);
+        *request.headers_mut() = call.headers.clone();
+        *request.body_mut() = call.body.clone().map(reqwest::Body::from);
+        let http = &shared.http;
         let exchange = async move {
-            let mut response = builder.send().await.map_err(|e| (e, false))?;
+            let mut response = http.execute(request).await.map_err(|e| (e, false))?;
             let status = response.status();
             let headers = std::mem::take(response.headers_mut());
             let body = response.bytes().await.map_err(|e| (e, true))?;
             Ok::<_, (reqwest::Error, bool)>((status, headers, body))
         };
-        let started = Instant::now();
         let result = tokio::time::timeout(timeout, exchange).instrument(span.clone()).await;
-        let elapsed = started.elapsed();
+        let ended = Instant::now();
+        let elapsed = ended.saturating_duration_since(started);
 
         let outcome = match result {
             Err(_) => Err(Failed {
@@ -361,15 +372,14 @@ impl Client {
                 }
             }
         };
-        self.observe(call, index, &outcome, elapsed, &span);
+        self.observe(call, index, &outcome, ended, elapsed, &span);
         outcome
     }
 
     /// Feeds one attempt's outcome to the breaker, the limiter, metrics and
     /// the deprecation log.
-    fn observe(&self, call: &mut Call, index: usize, outcome: &Result<Answer, Failed>, elapsed: Duration, span: &Span) {
+    fn observe(&self, call: &mut Call, index: usize, outcome: &Result<Answer, Failed>, now: Instant, elapsed: Duration, span: &Span) {
         let endpoint = &self.shared.endpoints[index];
-        let now = Instant::now();
         let (status, headers, request_id, error_type) = match outcome {
             Ok(a) => (Some(a.status), Some(&a.headers), a.request_id.as_deref(), None),
             Err(f) => match &f.kind {
@@ -508,7 +518,8 @@ impl Client {
             idempotency_key: call.key.clone(),
             operation: call.operation.clone(),
             method: call.method.clone(),
-            url: call.url(self, index),
+            base: Arc::clone(&endpoint.base),
+            target: std::mem::take(&mut call.target),
         }
     }
 
@@ -554,7 +565,8 @@ impl Client {
             idempotency_key: call.key.clone(),
             operation: call.operation.clone(),
             method: call.method.clone(),
-            url: error.url().to_owned(),
+            base: Arc::clone(&self.shared.endpoints[call.last_endpoint].base),
+            target: call.target.clone(),
         })
     }
 
@@ -571,7 +583,7 @@ impl Client {
 impl Call {
     /// The URL of an endpoint for messages: secret query values redacted.
     fn url(&self, client: &Client, index: usize) -> String {
-        let mut url = client.shared.endpoints[index].base.clone();
+        let mut url = client.shared.endpoints[index].base.to_string();
         url.push_str(&self.target);
         match telemetry::redact_url(&url) {
             Cow::Borrowed(_) => url,
@@ -581,8 +593,8 @@ impl Call {
 
     /// This attempt's timeout: the per-attempt one, cut to what is left of
     /// the deadline.
-    fn attempt_timeout(&mut self, client: &Client) -> Result<Duration, Error> {
-        let remaining = self.deadline_at.saturating_duration_since(Instant::now());
+    fn attempt_timeout(&mut self, client: &Client, now: Instant) -> Result<Duration, Error> {
+        let remaining = self.deadline_at.saturating_duration_since(now);
         if remaining.is_zero() {
             let failed = self.last.take().unwrap_or(Failed {
                 failure: Failure::Timeout,
@@ -703,10 +715,21 @@ fn classify_transport(error: &reqwest::Error, after_headers: bool) -> Failed {
     }
 }
 
+const TRACEPARENT: HeaderName = HeaderName::from_static("traceparent");
+
 /// A W3C `traceparent` (version 00, sampled) with fresh ids, so the server's
-/// logs for this call can be found by one id.
+/// logs for this call can be found by one id. Hex is written by hand: this
+/// runs on every call and `format!` costs several times more.
 fn traceparent(trace_hi: u64, trace_lo: u64, span: u64) -> HeaderValue {
-    let span = span.max(1); // an all-zero id is invalid
-    let text = format!("00-{trace_hi:016x}{trace_lo:016x}-{span:016x}-01");
-    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("00-00000000000000000000000000000001-0000000000000001-01"))
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    fn put(out: &mut [u8], value: u64) {
+        for (i, byte) in out.iter_mut().enumerate() {
+            *byte = HEX[((value >> (60 - 4 * i)) & 0xf) as usize];
+        }
+    }
+    let mut text = *b"00-00000000000000000000000000000000-0000000000000000-01";
+    put(&mut text[3..19], trace_hi);
+    put(&mut text[19..35], trace_lo.max(1)); // an all-zero id is invalid
+    put(&mut text[36..52], span.max(1));
+    HeaderValue::from_bytes(&text).unwrap_or_else(|_| HeaderValue::from_static("00-00000000000000000000000000000001-0000000000000001-01"))
 }

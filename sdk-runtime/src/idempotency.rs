@@ -96,9 +96,13 @@ pub fn idempotent_method(method: &Method) -> bool {
 /// (`Idempotent-Replayed: true` or `X-Idempotent-Replay: true`; the
 /// structured boolean `?1` is accepted too).
 pub fn is_replayed(headers: &HeaderMap) -> bool {
-    ["idempotent-replayed", "x-idempotent-replay"]
+    const NAMES: [HeaderName; 2] = [
+        HeaderName::from_static("idempotent-replayed"),
+        HeaderName::from_static("x-idempotent-replay"),
+    ];
+    NAMES
         .iter()
-        .filter_map(|name| headers.get(*name))
+        .filter_map(|name| headers.get(name))
         .any(|v| {
             let v = v.as_bytes();
             v.eq_ignore_ascii_case(b"true") || v == b"?1"

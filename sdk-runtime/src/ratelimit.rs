@@ -12,7 +12,7 @@
 
 use std::time::Duration;
 
-use http::{HeaderMap, StatusCode};
+use http::{HeaderMap, HeaderName, StatusCode};
 use tokio::time::Instant;
 
 use crate::retry_after::RetryAfter;
@@ -158,11 +158,20 @@ impl RateLimiter {
 /// Without a reset time nothing is blocked: the server will say 429 if it
 /// matters.
 pub fn exhausted_for(headers: &HeaderMap) -> Option<Duration> {
-    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    for (remaining, reset) in [
-        ("x-ratelimit-remaining", "x-ratelimit-reset"),
-        ("ratelimit-remaining", "ratelimit-reset"),
-    ] {
+    // Constants: this runs on every response, so skip parsing the names.
+    const PAIRS: [(HeaderName, HeaderName); 2] = [
+        (
+            HeaderName::from_static("x-ratelimit-remaining"),
+            HeaderName::from_static("x-ratelimit-reset"),
+        ),
+        (
+            HeaderName::from_static("ratelimit-remaining"),
+            HeaderName::from_static("ratelimit-reset"),
+        ),
+    ];
+    const RATELIMIT: HeaderName = HeaderName::from_static("ratelimit");
+    let text = |name: &HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    for (remaining, reset) in &PAIRS {
         if let Some(r) = text(remaining) {
             if r.trim() == "0" {
                 return text(reset).and_then(parse_reset);
@@ -170,7 +179,7 @@ pub fn exhausted_for(headers: &HeaderMap) -> Option<Duration> {
             return None;
         }
     }
-    let field = text("ratelimit")?;
+    let field = text(&RATELIMIT)?;
     // Draft 07+ lists policies as `"name";r=..;t=..` items separated by
     // commas; earlier drafts used one `limit=.., remaining=.., reset=..`
     // dictionary. Split accordingly, then read each policy's parameters.

@@ -77,7 +77,9 @@ impl Request {
             path: template.to_string(),
             template,
             query: String::new(),
-            headers: HeaderMap::new(),
+            // Room for the content type, key and trace context added later,
+            // so the map is allocated once.
+            headers: HeaderMap::with_capacity(4),
             body: None,
             key: KeyChoice::Auto,
             idempotent: None,

@@ -15,8 +15,13 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use http::{HeaderMap, Method};
+use http::{HeaderMap, HeaderName, Method};
 use metrics::SharedString;
+
+/// RFC 9745. Constants, so lookups skip parsing the name on every response.
+pub(crate) const DEPRECATION: HeaderName = HeaderName::from_static("deprecation");
+/// RFC 8594.
+pub(crate) const SUNSET: HeaderName = HeaderName::from_static("sunset");
 
 /// Metric names.
 pub mod names {
@@ -145,7 +150,7 @@ pub(crate) struct DeprecationLog {
 impl DeprecationLog {
     /// Checks a response; returns true if this call logged the warning.
     pub(crate) fn check(&self, operation: &str, method: &Method, template: &str, headers: &HeaderMap) -> bool {
-        let Some(deprecation) = headers.get("deprecation") else {
+        let Some(deprecation) = headers.get(DEPRECATION) else {
             return false;
         };
         let first_time = self
@@ -158,7 +163,7 @@ impl DeprecationLog {
         }
         let text = |v: &http::HeaderValue| v.to_str().unwrap_or("(unreadable)").to_owned();
         let since = describe_deprecation(&text(deprecation));
-        match headers.get("sunset") {
+        match headers.get(SUNSET) {
             Some(sunset) => tracing::warn!(
                 operation,
                 http.request.method = %method,
