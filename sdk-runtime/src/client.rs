@@ -25,6 +25,11 @@ pub(crate) struct Endpoint {
     /// `scheme://host[:port][/base/path]`, no trailing slash. Shared with
     /// responses, which build their URL only when asked.
     pub(crate) base: Arc<str>,
+    /// The same, parsed once: each attempt clones it and sets path and
+    /// query, which skips re-parsing the host (IDNA and all) per request.
+    pub(crate) url: reqwest::Url,
+    /// The base URL's path (`/api`), or empty.
+    pub(crate) prefix: String,
     /// `host[:port]`, for messages and metrics.
     pub(crate) label: Arc<str>,
     pub(crate) breaker: Mutex<Breaker>,
@@ -137,7 +142,7 @@ impl fmt::Debug for Client {
 /// full-jitter backoff, `Retry-After` honoured up to 30 s, retry budget
 /// ratio 0.1 with a burst of 10, breaker opening after 5 consecutive
 /// failures for 30 s, no local rate limit (server hints are always obeyed),
-/// bare `Idempotency-Key`, a W3C `traceparent` per call, 256 cached GET
+/// bare `Idempotency-Key`, no generated `traceparent`, 256 cached GET
 /// responses for degraded answers.
 #[must_use]
 pub struct ClientBuilder {
@@ -178,7 +183,7 @@ impl ClientBuilder {
                 .into_iter()
                 .map(HeaderName::from_static)
                 .collect(),
-            trace_context: true,
+            trace_context: false,
             http: None,
             pool_idle_per_host: None,
         }
@@ -314,8 +319,11 @@ impl ClientBuilder {
         self
     }
 
-    /// Whether to send a W3C `traceparent` with a fresh trace id per call
-    /// (default on; a `traceparent` already on the request is kept).
+    /// Whether to send a W3C `traceparent` with a fresh trace id per call,
+    /// recorded as `trace_id` on the call's span, so the server's logs for a
+    /// call can be found from the client's (default off: an application
+    /// that runs OpenTelemetry propagates its own context instead, by
+    /// setting `traceparent` on the request, which is always kept).
     pub fn trace_context(mut self, on: bool) -> Self {
         self.trace_context = on;
         self
@@ -348,8 +356,13 @@ impl ClientBuilder {
         let mut endpoints = Vec::new();
         for url in std::iter::once(&self.primary).chain(self.fallback.as_ref()) {
             let (base, label) = parse_base(url, custom_http).map_err(fail)?;
+            let parsed = reqwest::Url::parse(&base)
+                .map_err(|e| fail(format!("base URL {url:?} is not valid ({e})")))?;
+            let prefix = parsed.path().trim_end_matches('/').to_owned();
             endpoints.push(Endpoint {
                 base: Arc::from(base),
+                url: parsed,
+                prefix,
                 label: Arc::from(label),
                 breaker: Mutex::new(Breaker::new(self.breaker.clone())),
                 limiter: Mutex::new(RateLimiter::new(self.rate_limit, now)),

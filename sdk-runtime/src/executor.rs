@@ -22,7 +22,7 @@ use crate::breaker::{Admission, Transition};
 use crate::client::{lock, Client, Endpoint};
 use crate::error::{human, BreakerNote, Error, ErrorKind, Inner, StopReason};
 use crate::fallback::{Degrade, Stored};
-use crate::idempotency::{header_value, idempotent_method, keyed_by_default};
+use crate::idempotency::{header_value, idempotent_method, keyed_by_default, KeyFormat};
 use crate::request::{KeyChoice, Request};
 use crate::response::{Degraded, DegradedSource, Response, Served};
 use crate::retry::{Decision, Failure, RetryContext, RetryPolicy};
@@ -61,6 +61,8 @@ struct Call {
     template: Cow<'static, str>,
     /// Path and query, appended to an endpoint's base URL.
     target: String,
+    /// Where the path ends in `target` (the query follows a `?`).
+    path_len: usize,
     headers: HeaderMap,
     body: Option<Bytes>,
     key: Option<String>,
@@ -78,6 +80,8 @@ struct Call {
     /// The last failed attempt, reported if the call ends without a new one.
     last: Option<Failed>,
     breaker_note: Option<BreakerNote>,
+    /// The trace id sent in `traceparent`, if the client generates one.
+    trace: Option<(u64, u64)>,
 }
 
 impl Client {
@@ -118,7 +122,11 @@ impl Client {
             http.response.status_code = field::Empty,
             request_id = field::Empty,
             outcome = field::Empty,
+            trace_id = field::Empty,
         );
+        if let (Some((hi, lo)), false) = (call.trace, span.is_disabled()) {
+            span.record("trace_id", format!("{hi:016x}{lo:016x}"));
+        }
         let result = self.run(&mut call).instrument(span.clone()).await;
         let result = match result {
             Err(error) => self.degrade(&call, error),
@@ -180,7 +188,7 @@ impl Client {
                 breaker: None,
             })
         };
-        let target = target.map_err(invalid)?;
+        let (target, path_len) = target.map_err(invalid)?;
 
         // One key per logical call, decided here and then sent unchanged on
         // every attempt and endpoint. A key the caller put in the headers
@@ -189,16 +197,26 @@ impl Client {
         let key = match headers.get(key_header) {
             Some(given) => Some(given.to_str().unwrap_or_default().to_owned()),
             None => {
-                let key = match key {
+                let format = shared.idempotency.format;
+                let (key, value) = match key {
                     KeyChoice::Auto if keyed_by_default(&method) => {
                         let mut buf = uuid::Uuid::encode_buffer();
-                        Some(shared.rng.uuid_v4().hyphenated().encode_lower(&mut buf).to_owned())
+                        let key = shared.rng.uuid_v4().hyphenated().encode_lower(&mut buf);
+                        // A generated UUID is plain ASCII: only the caller's
+                        // keys need the full check.
+                        let value = match format {
+                            KeyFormat::Bare => HeaderValue::from_str(key),
+                            KeyFormat::StructuredString => HeaderValue::from_str(&format.render(key)),
+                        };
+                        (Some(key.to_owned()), Some(value.map_err(|e| invalid(e.to_string()))?))
                     }
-                    KeyChoice::Given(k) => Some(k),
-                    KeyChoice::Auto | KeyChoice::Off => None,
+                    KeyChoice::Given(k) => {
+                        let value = header_value(&k, format).map_err(invalid)?;
+                        (Some(k), Some(value))
+                    }
+                    KeyChoice::Auto | KeyChoice::Off => (None, None),
                 };
-                if let Some(k) = &key {
-                    let value = header_value(k, shared.idempotency.format).map_err(invalid)?;
+                if let Some(value) = value {
                     headers.insert(key_header.clone(), value);
                 }
                 key
@@ -209,9 +227,11 @@ impl Client {
                 headers.insert(name.clone(), value.clone());
             }
         }
+        let mut trace = None;
         if shared.trace_context && !headers.contains_key(TRACEPARENT) {
             let (hi, lo, span) = (shared.rng.next_u64(), shared.rng.next_u64(), shared.rng.next_u64());
             headers.insert(TRACEPARENT, traceparent(hi, lo, span));
+            trace = Some((hi, lo.max(1)));
         }
         if let Some(budget) = &shared.budget {
             budget.deposit();
@@ -223,6 +243,7 @@ impl Client {
             method,
             template,
             target,
+            path_len,
             headers,
             body,
             key,
@@ -231,6 +252,7 @@ impl Client {
             deadline,
             deadline_at: started + deadline,
             max_attempts: max_attempts.unwrap_or(shared.retry.max_attempts).max(1),
+            trace,
             attempts: 0,
             preferred: 0,
             last_endpoint: 0,
@@ -321,19 +343,14 @@ impl Client {
             request_id = field::Empty,
             outcome = field::Empty,
         );
-        let mut url = String::with_capacity(endpoint.base.len() + call.target.len());
-        url.push_str(&endpoint.base);
-        url.push_str(&call.target);
-        let url = match reqwest::Url::parse(&url) {
-            Ok(url) => url,
-            Err(e) => {
-                return Err(Failed {
-                    failure: Failure::Connect,
-                    kind: ErrorKind::InvalidRequest { detail: format!("the URL is not valid: {e}") },
-                    request_id: None,
-                })
-            }
-        };
+        let mut url = endpoint.url.clone();
+        let path = &call.target[..call.path_len];
+        if endpoint.prefix.is_empty() {
+            url.set_path(path);
+        } else {
+            url.set_path(&format!("{}{path}", endpoint.prefix));
+        }
+        url.set_query(call.target.get(call.path_len + 1..));
         // Built directly rather than through RequestBuilder, which would
         // merge our headers one by one into an empty map.
         let mut request = reqwest::Request::new(call.method.clone(), url);
@@ -515,7 +532,7 @@ impl Client {
             served,
             attempts: call.attempts,
             request_id: answer.request_id,
-            idempotency_key: call.key.clone(),
+            idempotency_key: call.key.take(),
             operation: call.operation.clone(),
             method: call.method.clone(),
             base: Arc::clone(&endpoint.base),

@@ -379,9 +379,9 @@ impl Request {
         self.body.as_ref()
     }
 
-    /// The path and query as sent (`/v1/x?a=1`), or why the request is
-    /// invalid.
-    pub(crate) fn target(&self) -> Result<String, String> {
+    /// The path and query as sent (`/v1/x?a=1`) and the length of the path
+    /// part, or why the request is invalid.
+    pub(crate) fn target(&self) -> Result<(String, usize), String> {
         if let Some(detail) = &self.invalid {
             return Err(detail.clone());
         }
@@ -400,7 +400,7 @@ impl Request {
         if !self.query.is_empty() {
             let _ = write!(target, "?{}", self.query);
         }
-        Ok(target)
+        Ok((target, self.path.len()))
     }
 }
 
@@ -433,7 +433,7 @@ mod tests {
             .path_param("b", "z/w")
             .query("q", "1 2")
             .query_opt("none", None::<u8>);
-        assert_eq!(r.target().unwrap(), "/v1/x%20y/z%2Fw?q=1%202");
+        assert_eq!(r.target().unwrap(), ("/v1/x%20y/z%2Fw?q=1%202".to_owned(), 15));
     }
 
     #[test]

@@ -68,6 +68,21 @@ async fn parameters_and_bodies_arrive_encoded_as_openapi_describes() {
 }
 
 #[tokio::test]
+async fn a_base_url_with_a_path_prefixes_every_request() {
+    within(Duration::from_secs(10), async {
+        let server = TestServer::start().await.unwrap();
+        // Specs often put the version in the server URL: servers[0] = .../v2
+        let client = Client::builder(format!("{}/v2/", server.base_url())).build().unwrap();
+        let got = echo(&client, Request::get("echo", "/echo").query("a", 1)).await;
+        assert_eq!(got["path"], "/v2/echo");
+        assert_eq!(got["query"], "a=1");
+        let r = client.execute(Request::get("ping", "/ping")).await.unwrap();
+        assert_eq!(r.url(), format!("{}/v2/ping", server.base_url()));
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn invalid_requests_are_errors_before_anything_is_sent() {
     within(Duration::from_secs(10), async {
         let server = TestServer::start().await.unwrap();

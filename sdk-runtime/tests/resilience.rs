@@ -542,13 +542,19 @@ async fn structured_string_keys_round_trip() {
     .await;
 }
 
-/// Every call carries a W3C traceparent, one per call, shared by attempts.
+/// With trace context on, every call carries a W3C traceparent, one per
+/// call, shared by its attempts; off (the default), none is made up.
 #[tokio::test]
 async fn trace_context_is_sent_once_per_call() {
     within(Duration::from_secs(10), async {
         let server = TestServer::start().await.unwrap();
+        let plain = client(&server.base_url()).build().unwrap();
+        plain.execute(Request::get("ping", "/v2/ping")).await.unwrap();
+        assert_eq!(server.requests()[0].traceparent, None);
+
+        let server = TestServer::start().await.unwrap();
         server.script("GET /v2/ping", [Fault::Status(503)]);
-        let client = client(&server.base_url()).build().unwrap();
+        let client = client(&server.base_url()).trace_context(true).build().unwrap();
         client.execute(Request::get("ping", "/v2/ping")).await.unwrap();
         client.execute(Request::get("ping", "/v2/ping")).await.unwrap();
         let parents: Vec<String> = server.requests().into_iter().map(|r| r.traceparent.unwrap()).collect();

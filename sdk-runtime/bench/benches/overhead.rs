@@ -1,16 +1,16 @@
 //! Overhead of the runtime against plain reqwest, on loopback, in one run.
 //!
 //! Method:
-//! - The server (threeam-test-server, `POST /v2/echo`) runs on its own OS
-//!   thread with its own single-threaded tokio runtime.
+//! - The server (threeam-test-server, `POST /v2/ping`, request log off)
+//!   runs on its own OS thread with its own single-threaded tokio runtime.
 //! - Each client runs on the bench's main thread in a single-threaded tokio
 //!   runtime, so every bit of client work (reqwest, hyper's connection
 //!   tasks, the runtime's policies) happens on that one thread. Its CPU time
 //!   is read with `clock_gettime(CLOCK_THREAD_CPUTIME_ID)` before and after
 //!   each phase: that is client CPU alone, the server's thread excluded.
 //! - Plain reqwest and the runtime (idempotency key, retry budget, breaker,
-//!   rate limiter with a non-binding limit, trace context, spans and metrics
-//!   with no subscriber or recorder) alternate in rounds, sequentially and
+//!   rate limiter with a non-binding limit, spans and metrics with no
+//!   subscriber or recorder; everything else at its defaults) alternate in rounds, sequentially and
 //!   with 32 calls in flight; the median round is reported.
 //!
 //! Run: `cargo bench -p threeam-runtime --bench overhead`
@@ -70,7 +70,7 @@ async fn plain_call(http: &reqwest::Client, url: &str) {
 
 async fn runtime_call(client: &Client) {
     let response = client
-        .execute(Request::post("echo", "/v2/echo").bytes("application/json", Bytes::from_static(BODY)))
+        .execute(Request::post("ping", "/v2/ping").bytes("application/json", Bytes::from_static(BODY)))
         .await
         .expect("runtime request");
     assert!(response.status().is_success());
@@ -150,7 +150,8 @@ fn main() {
 
     let server = TestServer::start_in_thread().expect("server");
     let base = server.base_url();
-    let url = format!("{base}/v2/echo");
+    let url = format!("{base}/v2/ping");
+    server.set_quiet(true);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
