@@ -201,7 +201,10 @@ impl ClientBuilder {
     }
 
     fn header_inner(mut self, name: &str, value: &str, sensitive: bool) -> Self {
-        match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+        match (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
             (Ok(n), Ok(mut v)) => {
                 // Marked sensitive so that no Debug output shows it, and so
                 // HTTP/2 never puts it in a compression table.
@@ -209,7 +212,9 @@ impl ClientBuilder {
                 self.headers.insert(n, v);
             }
             (Err(_), _) => self.problem(format!("{name:?} is not a valid header name")),
-            (_, Err(_)) => self.problem(format!("the value of header {name} is not valid header text")),
+            (_, Err(_)) => self.problem(format!(
+                "the value of header {name} is not valid header text"
+            )),
         }
         self
     }
@@ -422,7 +427,9 @@ fn parse_base(raw: &str, custom_http: bool) -> Result<(String, String), String> 
         .host_str()
         .ok_or_else(|| format!("base URL {raw:?} has no host"))?;
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(format!("base URL {raw:?} must not have a query or fragment"));
+        return Err(format!(
+            "base URL {raw:?} must not have a query or fragment"
+        ));
     }
     let label = match url.port() {
         Some(port) => format!("{host}:{port}"),
@@ -443,9 +450,19 @@ mod tests {
         );
         assert_eq!(
             parse_base("http://api.example.com/base/", false).unwrap(),
-            ("http://api.example.com/base".into(), "api.example.com".into())
+            (
+                "http://api.example.com/base".into(),
+                "api.example.com".into()
+            )
         );
-        for bad in ["", "not a url", "ftp://x", "http://x/?a=1", "/relative", "http://x/#f"] {
+        for bad in [
+            "",
+            "not a url",
+            "ftp://x",
+            "http://x/?a=1",
+            "/relative",
+            "http://x/#f",
+        ] {
             assert!(parse_base(bad, false).is_err(), "{bad:?}");
         }
         if !cfg!(feature = "rustls") {
@@ -460,7 +477,9 @@ mod tests {
             .default_header("bad header", "x")
             .build()
             .unwrap_err();
-        assert!(err.to_string().contains("\"bad header\" is not a valid header name"));
+        assert!(err
+            .to_string()
+            .contains("\"bad header\" is not a valid header name"));
         let err = Client::builder("http://127.0.0.1:1")
             .bearer_auth("line\nbreak")
             .build()

@@ -206,9 +206,14 @@ impl Client {
                         // keys need the full check.
                         let value = match format {
                             KeyFormat::Bare => HeaderValue::from_str(key),
-                            KeyFormat::StructuredString => HeaderValue::from_str(&format.render(key)),
+                            KeyFormat::StructuredString => {
+                                HeaderValue::from_str(&format.render(key))
+                            }
                         };
-                        (Some(key.to_owned()), Some(value.map_err(|e| invalid(e.to_string()))?))
+                        (
+                            Some(key.to_owned()),
+                            Some(value.map_err(|e| invalid(e.to_string()))?),
+                        )
                     }
                     KeyChoice::Given(k) => {
                         let value = header_value(&k, format).map_err(invalid)?;
@@ -229,7 +234,11 @@ impl Client {
         }
         let mut trace = None;
         if shared.trace_context && !headers.contains_key(TRACEPARENT) {
-            let (hi, lo, span) = (shared.rng.next_u64(), shared.rng.next_u64(), shared.rng.next_u64());
+            let (hi, lo, span) = (
+                shared.rng.next_u64(),
+                shared.rng.next_u64(),
+                shared.rng.next_u64(),
+            );
             headers.insert(TRACEPARENT, traceparent(hi, lo, span));
             trace = Some((hi, lo.max(1)));
         }
@@ -330,7 +339,13 @@ impl Client {
 
     /// One HTTP exchange under `timeout`, then observed by the breaker, the
     /// rate limiter and telemetry.
-    async fn attempt(&self, call: &mut Call, index: usize, timeout: Duration, started: Instant) -> Result<Answer, Failed> {
+    async fn attempt(
+        &self,
+        call: &mut Call,
+        index: usize,
+        timeout: Duration,
+        started: Instant,
+    ) -> Result<Answer, Failed> {
         let shared = &*self.shared;
         let endpoint = &shared.endpoints[index];
         call.attempts += 1;
@@ -364,7 +379,9 @@ impl Client {
             let body = response.bytes().await.map_err(|e| (e, true))?;
             Ok::<_, (reqwest::Error, bool)>((status, headers, body))
         };
-        let result = tokio::time::timeout(timeout, exchange).instrument(span.clone()).await;
+        let result = tokio::time::timeout(timeout, exchange)
+            .instrument(span.clone())
+            .await;
         let ended = Instant::now();
         let elapsed = ended.saturating_duration_since(started);
 
@@ -378,12 +395,21 @@ impl Client {
             Ok(Ok((status, headers, body))) => {
                 let request_id = self.request_id(&headers);
                 if status.is_success() || status.is_informational() || status.is_redirection() {
-                    Ok(Answer { status, headers, body, request_id })
+                    Ok(Answer {
+                        status,
+                        headers,
+                        body,
+                        request_id,
+                    })
                 } else {
                     let hint = RetryAfter::from_headers(&headers);
                     Err(Failed {
                         failure: Failure::Status(status, hint),
-                        kind: ErrorKind::Status { status, headers, body },
+                        kind: ErrorKind::Status {
+                            status,
+                            headers,
+                            body,
+                        },
                         request_id,
                     })
                 }
@@ -395,14 +421,27 @@ impl Client {
 
     /// Feeds one attempt's outcome to the breaker, the limiter, metrics and
     /// the deprecation log.
-    fn observe(&self, call: &mut Call, index: usize, outcome: &Result<Answer, Failed>, now: Instant, elapsed: Duration, span: &Span) {
+    fn observe(
+        &self,
+        call: &mut Call,
+        index: usize,
+        outcome: &Result<Answer, Failed>,
+        now: Instant,
+        elapsed: Duration,
+        span: &Span,
+    ) {
         let endpoint = &self.shared.endpoints[index];
         let (status, headers, request_id, error_type) = match outcome {
-            Ok(a) => (Some(a.status), Some(&a.headers), a.request_id.as_deref(), None),
+            Ok(a) => (
+                Some(a.status),
+                Some(&a.headers),
+                a.request_id.as_deref(),
+                None,
+            ),
             Err(f) => match &f.kind {
-                ErrorKind::Status { status, headers, .. } => {
-                    (Some(*status), Some(headers), f.request_id.as_deref(), None)
-                }
+                ErrorKind::Status {
+                    status, headers, ..
+                } => (Some(*status), Some(headers), f.request_id.as_deref(), None),
                 ErrorKind::Timeout { .. } => (None, None, None, Some("timeout")),
                 ErrorKind::Connect { .. } => (None, None, None, Some("connect")),
                 _ => (None, None, None, Some("transport")),
@@ -410,7 +449,8 @@ impl Client {
         };
         // A 5xx (except 501, which is about the request) or a transport
         // failure says the endpoint is unhealthy; a 4xx says nothing about it.
-        let healthy = status.is_some_and(|s| !s.is_server_error() || s == StatusCode::NOT_IMPLEMENTED);
+        let healthy =
+            status.is_some_and(|s| !s.is_server_error() || s == StatusCode::NOT_IMPLEMENTED);
         if let Some(t) = lock(&endpoint.breaker).record(now, healthy) {
             breaker_transition(endpoint, t);
             if let Transition::Opened { for_ } = t {
@@ -421,14 +461,23 @@ impl Client {
             }
         }
         if let (Some(status), Some(headers)) = (status, headers) {
-            if let Some(block) = lock(&endpoint.limiter).observe(now, SystemTime::now(), status, headers) {
+            if let Some(block) =
+                lock(&endpoint.limiter).observe(now, SystemTime::now(), status, headers)
+            {
                 tracing::info!(endpoint = %endpoint.label, wait = %human(block), "the server asked this client to slow down");
             }
             self.shared
                 .deprecations
                 .check(&call.operation, &call.method, &call.template, headers);
         }
-        telemetry::record_attempt(&call.method, &endpoint.label, &call.template, status.map(|s| s.as_u16()), error_type, elapsed);
+        telemetry::record_attempt(
+            &call.method,
+            &endpoint.label,
+            &call.template,
+            status.map(|s| s.as_u16()),
+            error_type,
+            elapsed,
+        );
         if let Some(s) = status {
             span.record("http.response.status_code", s.as_u16());
         }
@@ -469,7 +518,8 @@ impl Client {
         // nor spends the budget; it happens at most once per endpoint.
         if index + 1 < shared.endpoints.len() && call.preferred == index {
             call.preferred = index + 1;
-            metrics::counter!(names::FAILOVERS, "threeam.operation" => call.operation.clone()).increment(1);
+            metrics::counter!(names::FAILOVERS, "threeam.operation" => call.operation.clone())
+                .increment(1);
             tracing::info!(
                 from = %shared.endpoints[index].label,
                 to = %shared.endpoints[index + 1].label,
@@ -507,7 +557,10 @@ impl Client {
     /// it for degraded answers if the request asked for that.
     fn answer(&self, call: &mut Call, index: usize, answer: Answer) -> Response {
         let endpoint = &self.shared.endpoints[index];
-        if call.method == Method::GET && call.degrade.as_ref().is_some_and(Degrade::wants_cache) && answer.status.is_success() {
+        if call.method == Method::GET
+            && call.degrade.as_ref().is_some_and(Degrade::wants_cache)
+            && answer.status.is_success()
+        {
             self.shared.cache.put(
                 &call.target,
                 Stored {
@@ -555,10 +608,20 @@ impl Client {
             None
         };
         let (status, headers, body, source, age) = match (cached, degrade) {
-            (Some((stored, age)), _) => (stored.status, stored.headers, stored.body, DegradedSource::LastGood, Some(age)),
-            (None, Degrade::Value(body) | Degrade::LastGoodOr(body)) => {
-                (StatusCode::OK, HeaderMap::new(), body.clone(), DegradedSource::Value, None)
-            }
+            (Some((stored, age)), _) => (
+                stored.status,
+                stored.headers,
+                stored.body,
+                DegradedSource::LastGood,
+                Some(age),
+            ),
+            (None, Degrade::Value(body) | Degrade::LastGoodOr(body)) => (
+                StatusCode::OK,
+                HeaderMap::new(),
+                body.clone(),
+                DegradedSource::Value,
+                None,
+            ),
             (None, Degrade::LastGood) => return Err(error),
         };
         let source_label = match source {
@@ -576,7 +639,11 @@ impl Client {
             status,
             headers,
             body,
-            served: Served::Degraded(Degraded { source, age, cause: error.clone() }),
+            served: Served::Degraded(Degraded {
+                source,
+                age,
+                cause: error.clone(),
+            }),
             attempts: error.attempts(),
             request_id: error.request_id().map(str::to_owned),
             idempotency_key: call.key.clone(),
@@ -615,10 +682,18 @@ impl Call {
         if remaining.is_zero() {
             let failed = self.last.take().unwrap_or(Failed {
                 failure: Failure::Timeout,
-                kind: ErrorKind::Timeout { after: self.deadline },
+                kind: ErrorKind::Timeout {
+                    after: self.deadline,
+                },
                 request_id: None,
             });
-            return Err(self.fail(client, failed, StopReason::DeadlineExceeded { deadline: self.deadline }));
+            return Err(self.fail(
+                client,
+                failed,
+                StopReason::DeadlineExceeded {
+                    deadline: self.deadline,
+                },
+            ));
         }
         Ok(self.timeout.min(remaining))
     }
@@ -640,10 +715,23 @@ impl Call {
 
     /// The call's error when no attempt could be made now. If an earlier
     /// attempt failed, that failure is the story; this only adds the stop.
-    fn stop_without_attempt(&mut self, client: &Client, kind: ErrorKind, stop: StopReason) -> Error {
+    fn stop_without_attempt(
+        &mut self,
+        client: &Client,
+        kind: ErrorKind,
+        stop: StopReason,
+    ) -> Error {
         match self.last.take() {
             Some(last) => self.fail(client, last, stop),
-            None => self.fail(client, Failed { failure: Failure::Connect, kind, request_id: None }, stop),
+            None => self.fail(
+                client,
+                Failed {
+                    failure: Failure::Connect,
+                    kind,
+                    request_id: None,
+                },
+                stop,
+            ),
         }
     }
 }
@@ -721,14 +809,32 @@ fn classify_transport(error: &reqwest::Error, after_headers: bool) -> Failed {
         source = cause.source();
     }
     if detail.is_empty() {
-        detail = if error.is_body() { "the response body broke off".into() } else { "unknown transport error".into() };
+        detail = if error.is_body() {
+            "the response body broke off".into()
+        } else {
+            "unknown transport error".into()
+        };
     }
     if error.is_connect() && !after_headers {
-        Failed { failure: Failure::Connect, kind: ErrorKind::Connect { detail }, request_id: None }
+        Failed {
+            failure: Failure::Connect,
+            kind: ErrorKind::Connect { detail },
+            request_id: None,
+        }
     } else if error.is_timeout() {
-        Failed { failure: Failure::Timeout, kind: ErrorKind::Timeout { after: Duration::ZERO }, request_id: None }
+        Failed {
+            failure: Failure::Timeout,
+            kind: ErrorKind::Timeout {
+                after: Duration::ZERO,
+            },
+            request_id: None,
+        }
     } else {
-        Failed { failure: Failure::Transport, kind: ErrorKind::Transport { detail }, request_id: None }
+        Failed {
+            failure: Failure::Transport,
+            kind: ErrorKind::Transport { detail },
+            request_id: None,
+        }
     }
 }
 
@@ -748,5 +854,7 @@ fn traceparent(trace_hi: u64, trace_lo: u64, span: u64) -> HeaderValue {
     put(&mut text[3..19], trace_hi);
     put(&mut text[19..35], trace_lo.max(1)); // an all-zero id is invalid
     put(&mut text[36..52], span.max(1));
-    HeaderValue::from_bytes(&text).unwrap_or_else(|_| HeaderValue::from_static("00-00000000000000000000000000000001-0000000000000001-01"))
+    HeaderValue::from_bytes(&text).unwrap_or_else(|_| {
+        HeaderValue::from_static("00-00000000000000000000000000000001-0000000000000001-01")
+    })
 }

@@ -185,12 +185,16 @@ impl Response {
     /// The `Deprecation` header, when the server announced this operation
     /// is deprecated (RFC 9745).
     pub fn deprecation(&self) -> Option<&str> {
-        self.headers.get(crate::telemetry::DEPRECATION).and_then(|v| v.to_str().ok())
+        self.headers
+            .get(crate::telemetry::DEPRECATION)
+            .and_then(|v| v.to_str().ok())
     }
 
     /// The `Sunset` header: when the operation will stop working (RFC 8594).
     pub fn sunset(&self) -> Option<&str> {
-        self.headers.get(crate::telemetry::SUNSET).and_then(|v| v.to_str().ok())
+        self.headers
+            .get(crate::telemetry::SUNSET)
+            .and_then(|v| v.to_str().ok())
     }
 }
 

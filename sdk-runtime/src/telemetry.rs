@@ -86,6 +86,9 @@ pub(crate) fn status_label(status: u16) -> SharedString {
 }
 
 /// One attempt's duration sample.
+// `&Cow` on purpose: cloning a borrowed `Cow<'static, str>` into a label is
+// free, where a `&str` would have to be copied into a new String.
+#[allow(clippy::ptr_arg)]
 pub(crate) fn record_attempt(
     method: &Method,
     endpoint: &Arc<str>,
@@ -107,6 +110,7 @@ pub(crate) fn record_attempt(
 }
 
 /// The attempts of one finished call.
+#[allow(clippy::ptr_arg)] // see `record_attempt`
 pub(crate) fn record_attempts(operation: &Cow<'static, str>, attempts: u32) {
     metrics::counter!(names::ATTEMPTS, "threeam.operation" => operation.clone())
         .increment(u64::from(attempts));
@@ -116,7 +120,15 @@ pub(crate) fn record_attempts(operation: &Cow<'static, str>, attempts: u32) {
 /// into messages and logs: `?api_key=abc&page=2` -> `?api_key=REDACTED&page=2`.
 pub(crate) fn redact_url(url: &str) -> Cow<'_, str> {
     const SECRET_HINTS: [&str; 9] = [
-        "key", "token", "secret", "password", "passwd", "sig", "auth", "session", "credential",
+        "key",
+        "token",
+        "secret",
+        "password",
+        "passwd",
+        "sig",
+        "auth",
+        "session",
+        "credential",
     ];
     let Some((base, query)) = url.split_once('?') else {
         return Cow::Borrowed(url);
@@ -149,7 +161,13 @@ pub(crate) struct DeprecationLog {
 
 impl DeprecationLog {
     /// Checks a response; returns true if this call logged the warning.
-    pub(crate) fn check(&self, operation: &str, method: &Method, template: &str, headers: &HeaderMap) -> bool {
+    pub(crate) fn check(
+        &self,
+        operation: &str,
+        method: &Method,
+        template: &str,
+        headers: &HeaderMap,
+    ) -> bool {
         let Some(deprecation) = headers.get(DEPRECATION) else {
             return false;
         };
@@ -230,7 +248,10 @@ mod tests {
     #[test]
     fn labels_are_static_for_common_values() {
         assert_eq!(&*method_label(&Method::POST), "POST");
-        assert_eq!(&*method_label(&Method::from_bytes(b"PURGE").unwrap()), "_OTHER");
+        assert_eq!(
+            &*method_label(&Method::from_bytes(b"PURGE").unwrap()),
+            "_OTHER"
+        );
         assert_eq!(&*status_label(503), "503");
         assert_eq!(&*status_label(418), "418");
     }

@@ -23,7 +23,10 @@ use threeam_runtime::{Client, RateLimit, Request};
 use threeam_test_server::TestServer;
 
 fn thread_cpu() -> Duration {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     // SAFETY: clock_gettime writes into the timespec we own; the clock id is
     // a constant the kernel supports on every Linux since 2.6.12.
     let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
@@ -50,7 +53,10 @@ struct Sample {
 }
 
 fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 const BODY: &[u8] = br#"{"amount":1000,"currency":"eur"}"#;
@@ -70,21 +76,28 @@ async fn plain_call(http: &reqwest::Client, url: &str) {
 
 async fn runtime_call(client: &Client) {
     let response = client
-        .execute(Request::post("ping", "/v2/ping").bytes("application/json", Bytes::from_static(BODY)))
+        .execute(
+            Request::post("ping", "/v2/ping").bytes("application/json", Bytes::from_static(BODY)),
+        )
         .await
         .expect("runtime request");
     assert!(response.status().is_success());
     assert!(!response.body().is_empty());
 }
 
-fn plain_fn(http: reqwest::Client, url: String) -> impl Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>> + 'static {
+fn plain_fn(
+    http: reqwest::Client,
+    url: String,
+) -> impl Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>> + 'static {
     move || {
         let (http, url) = (http.clone(), url.clone());
         Box::pin(async move { plain_call(&http, &url).await })
     }
 }
 
-fn runtime_fn(client: Client) -> impl Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>> + 'static {
+fn runtime_fn(
+    client: Client,
+) -> impl Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>> + 'static {
     move || {
         let client = client.clone();
         Box::pin(async move { runtime_call(&client).await })
@@ -145,8 +158,16 @@ fn median(mut v: Vec<f64>) -> f64 {
 fn main() {
     // `cargo test --benches` passes `--bench`-less args; run quickly then.
     let quick = std::env::args().any(|a| a == "--test");
-    let n = if quick { 64 } else { env_usize("BENCH_REQUESTS", 4_000) };
-    let rounds = if quick { 1 } else { env_usize("BENCH_ROUNDS", 7) };
+    let n = if quick {
+        64
+    } else {
+        env_usize("BENCH_REQUESTS", 4_000)
+    };
+    let rounds = if quick {
+        1
+    } else {
+        env_usize("BENCH_ROUNDS", 7)
+    };
 
     let server = TestServer::start_in_thread().expect("server");
     let base = server.base_url();
@@ -161,7 +182,10 @@ fn main() {
     let client = rt.block_on(async {
         let probe = Client::builder(&base).build().expect("client");
         let future = probe.execute(Request::get("size", "/v2/ping"));
-        println!("size of one execute() future: {} bytes", std::mem::size_of_val(&future));
+        println!(
+            "size of one execute() future: {} bytes",
+            std::mem::size_of_val(&future)
+        );
         drop(future);
         Client::builder(&base)
             // A limit that is checked on every call but never binds.
@@ -186,7 +210,12 @@ fn main() {
     }
     for concurrency in [1usize, 32] {
         // Warm up connection pools and caches.
-        let _ = measure(&rt, 256.min(n), concurrency, plain_fn(plain.clone(), url.clone()));
+        let _ = measure(
+            &rt,
+            256.min(n),
+            concurrency,
+            plain_fn(plain.clone(), url.clone()),
+        );
         let _ = measure(&rt, 256.min(n), concurrency, runtime_fn(client.clone()));
         let mut ratios = Vec::new();
         let mut extra_cpu = Vec::new();
@@ -212,7 +241,11 @@ fn main() {
             plain_cpu.push(p.cpu_per_req_us);
             runtime_cpu.push(r.cpu_per_req_us);
         }
-        let label = if concurrency == 1 { "sequential" } else { "concurrency 32" };
+        let label = if concurrency == 1 {
+            "sequential"
+        } else {
+            "concurrency 32"
+        };
         println!(
             "{label:>15}: plain {:>8.0} req/s {:>6.2} us CPU/req | runtime {:>8.0} req/s {:>6.2} us CPU/req | throughput ratio {:.3} (median) | extra client CPU {:+.2} us/req (median)",
             median(plain_rates),
