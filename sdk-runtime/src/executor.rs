@@ -78,7 +78,7 @@ struct Call {
     /// The endpoint of the last attempt.
     last_endpoint: usize,
     /// The last failed attempt, reported if the call ends without a new one.
-    last: Option<Failed>,
+    last: Option<Box<Failed>>,
     breaker_note: Option<BreakerNote>,
     /// The trace id sent in `traceparent`, if the client generates one.
     trace: Option<(u64, u64)>,
@@ -109,9 +109,22 @@ impl Client {
     ///         .json()
     /// }
     /// ```
-    pub async fn execute(&self, request: Request) -> Result<Response, Error> {
+    pub fn execute(
+        &self,
+        request: Request,
+    ) -> impl std::future::Future<Output = Result<Response, Error>> + Send + '_ {
+        // Not an `async fn`: preparing is synchronous, and doing it before
+        // the future is built keeps the `Request` out of the future's state,
+        // which every caller stores and moves (a smaller future is cheaper).
         let started = Instant::now();
-        let mut call = self.prepare(request, started)?;
+        let prepared = self.prepare(request, started);
+        async move {
+            let mut call = prepared?;
+            self.call(&mut call, started).await
+        }
+    }
+
+    async fn call(&self, call: &mut Call, started: Instant) -> Result<Response, Error> {
         let span = tracing::info_span!(
             "http.client.call",
             operation = %call.operation,
@@ -127,12 +140,12 @@ impl Client {
         if let (Some((hi, lo)), false) = (call.trace, span.is_disabled()) {
             span.record("trace_id", format!("{hi:016x}{lo:016x}"));
         }
-        let result = self.run(&mut call).instrument(span.clone()).await;
+        let result = self.run(call).instrument(span.clone()).await;
         let result = match result {
-            Err(error) => self.degrade(&call, error),
+            Err(error) => self.degrade(call, error),
             ok => ok,
         };
-        finish_call(&span, &call, &result, started);
+        finish_call(&span, call, &result, started);
         result
     }
 
@@ -152,7 +165,7 @@ impl Client {
                 Step::Wait(delay) => tokio::time::sleep(delay).await,
                 Step::Stop(reason) => return Err(call.fail(self, failed, reason)),
             }
-            call.last = Some(failed);
+            call.last = Some(Box::new(failed));
         }
     }
 
@@ -680,13 +693,16 @@ impl Call {
     fn attempt_timeout(&mut self, client: &Client, now: Instant) -> Result<Duration, Error> {
         let remaining = self.deadline_at.saturating_duration_since(now);
         if remaining.is_zero() {
-            let failed = self.last.take().unwrap_or(Failed {
-                failure: Failure::Timeout,
-                kind: ErrorKind::Timeout {
-                    after: self.deadline,
+            let failed = self.last.take().map_or(
+                Failed {
+                    failure: Failure::Timeout,
+                    kind: ErrorKind::Timeout {
+                        after: self.deadline,
+                    },
+                    request_id: None,
                 },
-                request_id: None,
-            });
+                |last| *last,
+            );
             return Err(self.fail(
                 client,
                 failed,
@@ -722,7 +738,7 @@ impl Call {
         stop: StopReason,
     ) -> Error {
         match self.last.take() {
-            Some(last) => self.fail(client, last, stop),
+            Some(last) => self.fail(client, *last, stop),
             None => self.fail(
                 client,
                 Failed {
