@@ -139,7 +139,7 @@ async fn an_open_breaker_sends_nothing_until_recovery_then_exactly_the_probes() 
     within(Duration::from_secs(15), async {
         let server = TestServer::start().await.unwrap();
         server.set_always(Some(Fault::Status(503)));
-        let recovery = Duration::from_secs(1);
+        let recovery = Duration::from_secs(2);
         let client = client(&server.base_url())
             .max_attempts(1)
             .breaker(BreakerConfig {
@@ -159,7 +159,7 @@ async fn an_open_breaker_sends_nothing_until_recovery_then_exactly_the_probes() 
                 let text = err.to_string();
                 assert!(
                     text.ends_with(&format!(
-                        "the circuit for {} is now open for 1 s",
+                        "the circuit for {} is now open for 2 s",
                         server.addr()
                     )),
                     "{text}"
@@ -169,7 +169,8 @@ async fn an_open_breaker_sends_nothing_until_recovery_then_exactly_the_probes() 
         let opened_at = Instant::now();
         assert_eq!(server.request_count(), 3);
 
-        // While open: fail fast, no network call. Bounded: 8 tries.
+        // While open: fail fast, no network call. Bounded: 8 tries over
+        // ~0.8 s, well inside the 2 s recovery timeout even on a busy box.
         for _ in 0..8 {
             let err = client.execute(ping()).await.unwrap_err();
             assert!(err.is_breaker_open(), "{err}");
@@ -552,11 +553,13 @@ async fn a_409_in_flight_is_retried_later_with_the_same_key() {
         let server = TestServer::start().await.unwrap();
         server.set_processing_delay(Duration::from_millis(200));
         let client = Client::builder(server.base_url())
+            // Jittered waits long enough that the retries cannot all be used
+            // up before the first request finishes (200 ms).
             .backoff(Backoff::new(
-                Duration::from_millis(150),
                 Duration::from_millis(300),
+                Duration::from_millis(600),
             ))
-            .max_attempts(5)
+            .max_attempts(6)
             .build()
             .unwrap();
         let first = tokio::spawn({
