@@ -144,6 +144,14 @@ async fn typed_errors_expose_status_body_and_request_id() {
         assert_eq!(problem.detail, "no payment pay_9");
         assert!(err.to_string().contains("(last: 404 Not Found: \"no payment pay_9\", request id req_1); not retried: check the path"), "{err}");
 
+        // What generated methods return: the body parsed as the documented
+        // schema, the 3 a.m. message as Display.
+        let typed: threeam_runtime::ApiError<Problem> = err.clone().into();
+        assert_eq!(typed.body().unwrap().detail, "no payment pay_9");
+        assert_eq!(typed.status().map(|s| s.as_u16()), Some(404));
+        assert_eq!(typed.request_id(), Some("req_1"));
+        assert_eq!(typed.to_string(), err.to_string());
+
         // A success whose body does not match the expected type.
         #[derive(Debug, serde::Deserialize)]
         #[allow(dead_code)]
