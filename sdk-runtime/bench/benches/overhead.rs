@@ -8,6 +8,9 @@
 //!   tasks, the runtime's policies) happens on that one thread. Its CPU time
 //!   is read with `clock_gettime(CLOCK_THREAD_CPUTIME_ID)` before and after
 //!   each phase: that is client CPU alone, the server's thread excluded.
+//! - "interleaved": sequential calls alternating plain and runtime request
+//!   by request, each timed alone (thread CPU and wall clock), so load
+//!   drift on a shared machine cancels out.
 //! - Plain reqwest and the runtime (idempotency key, retry budget, breaker,
 //!   rate limiter with a non-binding limit, spans and metrics with no
 //!   subscriber or recorder; everything else at its defaults) alternate in rounds, sequentially and
@@ -150,6 +153,39 @@ where
     }
 }
 
+/// Sequential calls, plain and runtime alternating request by request, each
+/// timed on its own: drift in machine load hits both sides equally.
+fn interleaved(
+    rt: &tokio::runtime::Runtime,
+    n: usize,
+    plain: &reqwest::Client,
+    url: &str,
+    client: &Client,
+) -> (Sample, Sample) {
+    let (mut cpu, mut wall) = ([Duration::ZERO; 2], [Duration::ZERO; 2]);
+    rt.block_on(async {
+        for i in 0..n {
+            for side in [i % 2, 1 - i % 2] {
+                let (c0, w0) = (thread_cpu(), Instant::now());
+                if side == 0 {
+                    plain_call(plain, url).await;
+                } else {
+                    runtime_call(client).await;
+                }
+                wall[side] += w0.elapsed();
+                cpu[side] += thread_cpu() - c0;
+            }
+        }
+    });
+    let sample = |side: usize| Sample {
+        user_per_req_us: 0.0,
+        sys_per_req_us: 0.0,
+        per_sec: n as f64 / wall[side].as_secs_f64(),
+        cpu_per_req_us: cpu[side].as_secs_f64() * 1e6 / n as f64,
+    };
+    (sample(0), sample(1))
+}
+
 fn median(v: Vec<f64>) -> f64 {
     quantile(v, 0.5)
 }
@@ -214,6 +250,20 @@ fn main() {
             s.per_sec, s.cpu_per_req_us, s.user_per_req_us, s.sys_per_req_us
         );
         return;
+    }
+    {
+        let _ = interleaved(&rt, 256.min(n), &plain, &url, &client);
+        let (p, r) = interleaved(&rt, n * rounds / 2, &plain, &url, &client);
+        println!(
+            "{:>15}: plain {:>8.0} req/s {:>6.2} us CPU/req | runtime {:>8.0} req/s {:>6.2} us CPU/req | throughput ratio {:.3} | extra client CPU {:+.2} us/req",
+            "interleaved",
+            p.per_sec,
+            p.cpu_per_req_us,
+            r.per_sec,
+            r.cpu_per_req_us,
+            r.per_sec / p.per_sec,
+            r.cpu_per_req_us - p.cpu_per_req_us,
+        );
     }
     for concurrency in [1usize, 32] {
         // Warm up connection pools and caches.
