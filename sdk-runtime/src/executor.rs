@@ -117,7 +117,8 @@ impl Client {
         // the future is built keeps the `Request` out of the future's state,
         // which every caller stores and moves (a smaller future is cheaper).
         let started = Instant::now();
-        let prepared = self.prepare(request, started);
+        // Boxed so that the future holds a pointer, not the whole call.
+        let prepared = self.prepare(request, started).map(Box::new);
         async move {
             let mut call = prepared?;
             self.call(&mut call, started).await
@@ -392,7 +393,11 @@ impl Client {
             let body = response.bytes().await.map_err(|e| (e, true))?;
             Ok::<_, (reqwest::Error, bool)>((status, headers, body))
         };
-        let result = tokio::time::timeout(timeout, exchange)
+        // Boxed: reqwest's response and body futures are most of an
+        // attempt's state. Kept inline they would make every caller's
+        // future kilobytes larger, and futures are moved (copied) as they
+        // are built, wrapped and spawned; one heap copy here is cheaper.
+        let result = Box::pin(tokio::time::timeout(timeout, exchange))
             .instrument(span.clone())
             .await;
         let ended = Instant::now();
