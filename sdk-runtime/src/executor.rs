@@ -125,6 +125,8 @@ impl Client {
         }
     }
 
+    /// One prepared call inside its span: the attempt loop, then a degraded
+    /// answer if everything failed, then the call's telemetry.
     async fn call(&self, call: &mut Call, started: Instant) -> Result<Response, Error> {
         let span = tracing::info_span!(
             "http.client.call",
