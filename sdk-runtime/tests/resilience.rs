@@ -132,6 +132,57 @@ async fn a_refusing_primary_falls_back_immediately_even_without_a_key() {
     .await;
 }
 
+/// An endpoint that accepts connections and drops them at once: a GET is
+/// retried on the fallback; the same failure makes an unkeyed POST stop,
+/// since nothing tells the client whether the server saw it.
+#[tokio::test]
+async fn a_primary_that_drops_every_connection_falls_back_for_safe_calls() {
+    within(Duration::from_secs(10), async {
+        let primary = TestServer::start().await.unwrap();
+        let fallback = TestServer::start().await.unwrap();
+        primary.set_down(true);
+        let client = client(&primary.base_url())
+            .fallback(fallback.base_url())
+            .build()
+            .unwrap();
+        let r = client
+            .execute(Request::get("ping", "/v2/ping"))
+            .await
+            .unwrap();
+        assert!(r.is_fallback());
+        assert_eq!(r.attempts(), 2);
+        assert_eq!(
+            primary.request_count(),
+            0,
+            "dropped before any request was read"
+        );
+
+        let err = client
+            .execute(payment().without_idempotency_key())
+            .await
+            .unwrap_err();
+        assert_eq!(err.stop_reason(), &StopReason::UnsafeToRetry);
+        assert_eq!(fallback.charges(), 0);
+    })
+    .await;
+}
+
+/// The server drops the connection before doing anything: a keyed POST is
+/// retried and charged once.
+#[tokio::test]
+async fn a_drop_before_the_work_is_retried_and_charged_once() {
+    within(Duration::from_secs(10), async {
+        let server = TestServer::start().await.unwrap();
+        server.script("POST /v1/payments", [Fault::DropBeforeWork]);
+        let client = client(&server.base_url()).build().unwrap();
+        let r = client.execute(payment()).await.unwrap();
+        assert_eq!(r.attempts(), 2);
+        assert!(!r.replayed(), "the first attempt did no work to replay");
+        assert_eq!(server.charges(), 1);
+    })
+    .await;
+}
+
 /// Scenario 3: once open, the breaker sends nothing to the primary until
 /// the recovery timeout; then exactly the allowed probes go through.
 #[tokio::test]
