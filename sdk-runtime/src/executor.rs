@@ -37,6 +37,14 @@ struct Answer {
     request_id: Option<String>,
 }
 
+/// Which headers the per-response policies read are present (see
+/// [`Client::scan`]).
+#[derive(Clone, Copy, Default)]
+struct Hints {
+    rate_limit: bool,
+    deprecation: bool,
+}
+
 /// A failed attempt: the policy's view and the details for the message.
 struct Failed {
     failure: Failure,
@@ -216,20 +224,22 @@ impl Client {
                 let format = shared.idempotency.format;
                 let (key, value) = match key {
                     KeyChoice::Auto if keyed_by_default(&method) => {
-                        let mut buf = uuid::Uuid::encode_buffer();
+                        let mut buf = [0u8; 36];
                         let key = shared.rng.uuid_v4().hyphenated().encode_lower(&mut buf);
+                        let key = key.to_owned();
                         // A generated UUID is plain ASCII: only the caller's
-                        // keys need the full check.
+                        // keys need the full check. The bare value owns its
+                        // bytes behind a reference count, so the copy of the
+                        // headers made for each attempt does not allocate.
                         let value = match format {
-                            KeyFormat::Bare => HeaderValue::from_str(key),
+                            KeyFormat::Bare => {
+                                HeaderValue::from_maybe_shared(Bytes::from_owner(buf))
+                            }
                             KeyFormat::StructuredString => {
-                                HeaderValue::from_str(&format.render(key))
+                                HeaderValue::from_str(&format.render(&key))
                             }
                         };
-                        (
-                            Some(key.to_owned()),
-                            Some(value.map_err(|e| invalid(e.to_string()))?),
-                        )
+                        (Some(key), Some(value.map_err(|e| invalid(e.to_string()))?))
                     }
                     KeyChoice::Given(k) => {
                         let value = header_value(&k, format).map_err(invalid)?;
@@ -404,6 +414,7 @@ impl Client {
             .await;
         let ended = Instant::now();
         let elapsed = ended.saturating_duration_since(started);
+        let mut hints = Hints::default();
 
         let outcome = match result {
             Err(_) => Err(Failed {
@@ -413,7 +424,8 @@ impl Client {
             }),
             Ok(Err((error, after_headers))) => Err(classify_transport(&error, after_headers)),
             Ok(Ok((status, headers, body))) => {
-                let request_id = self.request_id(&headers);
+                let (request_id, found) = self.scan(&headers);
+                hints = found;
                 if status.is_success() || status.is_informational() || status.is_redirection() {
                     Ok(Answer {
                         status,
@@ -435,21 +447,23 @@ impl Client {
                 }
             }
         };
-        self.observe(call, index, &outcome, ended, elapsed, &span);
+        self.observe(call, index, &outcome, hints, (ended, elapsed), &span);
         outcome
     }
 
     /// Feeds one attempt's outcome to the breaker, the limiter, metrics and
-    /// the deprecation log.
+    /// the deprecation log. `timing`: when the attempt ended, and how long
+    /// it took.
     fn observe(
         &self,
         call: &mut Call,
         index: usize,
         outcome: &Result<Answer, Failed>,
-        now: Instant,
-        elapsed: Duration,
+        hints: Hints,
+        timing: (Instant, Duration),
         span: &Span,
     ) {
+        let (now, elapsed) = timing;
         let endpoint = &self.shared.endpoints[index];
         let (status, headers, request_id, error_type) = match outcome {
             Ok(a) => (
@@ -481,14 +495,23 @@ impl Client {
             }
         }
         if let (Some(status), Some(headers)) = (status, headers) {
-            if let Some(block) =
-                lock(&endpoint.limiter).observe(now, SystemTime::now(), status, headers)
-            {
-                tracing::info!(endpoint = %endpoint.label, wait = %human(block), "the server asked this client to slow down");
+            // Only when the scan saw a header they read: most responses
+            // carry none, and each lookup would hash a name.
+            if hints.rate_limit || status == StatusCode::TOO_MANY_REQUESTS {
+                if let Some(block) =
+                    lock(&endpoint.limiter).observe(now, SystemTime::now(), status, headers)
+                {
+                    tracing::info!(endpoint = %endpoint.label, wait = %human(block), "the server asked this client to slow down");
+                }
             }
-            self.shared
-                .deprecations
-                .check(&call.operation, &call.method, &call.template, headers);
+            if hints.deprecation {
+                self.shared.deprecations.check(
+                    &call.operation,
+                    &call.method,
+                    &call.template,
+                    headers,
+                );
+            }
         }
         telemetry::record_attempt(
             &call.method,
@@ -674,13 +697,30 @@ impl Client {
         })
     }
 
-    fn request_id(&self, headers: &HeaderMap) -> Option<String> {
-        self.shared
-            .request_id_headers
-            .iter()
-            .find_map(|name| headers.get(name))
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
+    /// One pass over a response's headers: the request id (the first
+    /// configured name present wins, and the first value of it) and which
+    /// of the headers the limiter and the deprecation log read are present.
+    /// A response has a handful of headers; looking up each name the
+    /// runtime reads instead would hash every one of them, mostly in vain.
+    fn scan(&self, headers: &HeaderMap) -> (Option<String>, Hints) {
+        let names = &self.shared.request_id_headers;
+        let mut hints = Hints::default();
+        let mut id: Option<(usize, &HeaderValue)> = None;
+        for (name, value) in headers {
+            match name.as_str() {
+                "x-ratelimit-remaining" | "ratelimit-remaining" | "ratelimit" => {
+                    hints.rate_limit = true;
+                }
+                "deprecation" => hints.deprecation = true,
+                _ => {}
+            }
+            let rank = id.map_or(names.len(), |(rank, _)| rank);
+            if let Some(found) = names[..rank].iter().position(|n| n == name) {
+                id = Some((found, value));
+            }
+        }
+        let id = id.and_then(|(_, v)| v.to_str().ok()).map(str::to_owned);
+        (id, hints)
     }
 }
 

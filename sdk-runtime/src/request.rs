@@ -269,7 +269,20 @@ impl Request {
     }
 
     fn set_body(mut self, content_type: &str, body: Bytes) -> Self {
-        match HeaderValue::from_str(content_type) {
+        // The usual types as static values: no copy now, and no shared
+        // buffer to allocate when the headers are cloned for each attempt.
+        let known = match content_type {
+            "application/json" => Some(HeaderValue::from_static("application/json")),
+            "application/x-www-form-urlencoded" => Some(HeaderValue::from_static(
+                "application/x-www-form-urlencoded",
+            )),
+            "application/octet-stream" => {
+                Some(HeaderValue::from_static("application/octet-stream"))
+            }
+            "text/plain" => Some(HeaderValue::from_static("text/plain")),
+            _ => None,
+        };
+        match known.map_or_else(|| HeaderValue::from_str(content_type), Ok) {
             Ok(ct) => {
                 self.headers.insert(CONTENT_TYPE, ct);
                 self.body = Some(body);
