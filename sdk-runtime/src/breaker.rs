@@ -1,0 +1,476 @@
+//! A circuit breaker per endpoint: closed -> open -> half-open -> closed.
+//!
+//! Pure state: the caller passes `now` in, so tests drive it with a paused
+//! tokio clock and the executor decides what a transition means for logs and
+//! metrics.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+/// When a breaker opens and how it recovers.
+///
+/// ```
+/// use std::time::Duration;
+/// use threeam_runtime::BreakerConfig;
+///
+/// let config = BreakerConfig::default();
+/// assert_eq!(config.consecutive_failures, Some(5));
+/// assert_eq!(config.recovery_timeout, Duration::from_secs(30));
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct BreakerConfig {
+    /// Open after this many failures in a row (`None`: not used).
+    pub consecutive_failures: Option<u32>,
+    /// Open when the failure rate over a sliding window of calls is too high
+    /// (`None`: not used).
+    pub failure_rate: Option<FailureRate>,
+    /// How long an open breaker refuses calls before letting probes through.
+    pub recovery_timeout: Duration,
+    /// How many probe requests half-open lets through; all must succeed to
+    /// close, any failure opens again.
+    pub half_open_probes: u32,
+}
+
+/// Failure-rate trigger over the last `window` outcomes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FailureRate {
+    /// Fraction of failures (0.0-1.0) at or above which the breaker opens.
+    pub threshold: f64,
+    /// How many recent outcomes are considered.
+    pub window: u32,
+    /// No decision before this many outcomes are in the window.
+    pub min_calls: u32,
+}
+
+impl Default for BreakerConfig {
+    /// The article's defaults: open after 5 consecutive failures, for 30 s,
+    /// then one probe.
+    fn default() -> Self {
+        Self {
+            consecutive_failures: Some(5),
+            failure_rate: None,
+            recovery_timeout: Duration::from_secs(30),
+            half_open_probes: 1,
+        }
+    }
+}
+
+/// What the breaker says about sending a request now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Admission {
+    /// Closed: send.
+    Allowed,
+    /// Half-open: send as one of the bounded probes.
+    Probe,
+    /// Open (or half-open with all probes out): do not send.
+    Rejected {
+        /// When the breaker will let a probe through, if known.
+        retry_in: Option<Duration>,
+    },
+}
+
+/// A change of state worth a log line and a metric.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transition {
+    /// The breaker opened and will refuse calls for `for_`.
+    Opened {
+        /// The recovery timeout.
+        for_: Duration,
+    },
+    /// The recovery timeout passed; probes may go.
+    HalfOpened,
+    /// Probes succeeded; normal traffic resumes.
+    Closed,
+}
+
+/// The externally visible state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BreakerState {
+    /// Requests flow.
+    Closed,
+    /// Requests are refused for `remaining` more.
+    Open {
+        /// Time until probes are allowed.
+        remaining: Duration,
+    },
+    /// Probes are allowed.
+    HalfOpen,
+}
+
+#[derive(Debug)]
+enum State {
+    Closed,
+    Open {
+        until: Instant,
+    },
+    HalfOpen {
+        since: Instant,
+        started: u32,
+        succeeded: u32,
+    },
+}
+
+/// The breaker for one endpoint.
+///
+/// ```
+/// use std::time::Duration;
+/// use threeam_runtime::{Admission, Breaker, BreakerConfig, Transition};
+/// use tokio::time::Instant;
+///
+/// let mut breaker = Breaker::new(BreakerConfig {
+///     consecutive_failures: Some(2),
+///     ..BreakerConfig::default()
+/// });
+/// let now = Instant::now();
+/// assert_eq!(breaker.record(now, false), None);
+/// assert_eq!(
+///     breaker.record(now, false),
+///     Some(Transition::Opened { for_: Duration::from_secs(30) })
+/// );
+/// assert!(matches!(breaker.admit(now).0, Admission::Rejected { .. }));
+/// ```
+#[derive(Debug)]
+pub struct Breaker {
+    config: BreakerConfig,
+    state: State,
+    consecutive: u32,
+    window: VecDeque<bool>,
+    window_failures: u32,
+}
+
+impl Breaker {
+    /// A closed breaker.
+    pub fn new(config: BreakerConfig) -> Self {
+        let capacity = config.failure_rate.map_or(0, |r| r.window as usize);
+        Self {
+            config,
+            state: State::Closed,
+            consecutive: 0,
+            window: VecDeque::with_capacity(capacity),
+            window_failures: 0,
+        }
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &BreakerConfig {
+        &self.config
+    }
+
+    /// Asks to send a request at `now`. An open breaker whose recovery timeout
+    /// has passed turns half-open here, which is reported as a transition.
+    pub fn admit(&mut self, now: Instant) -> (Admission, Option<Transition>) {
+        let mut transition = None;
+        if let State::Open { until } = self.state {
+            if now < until {
+                return (
+                    Admission::Rejected {
+                        retry_in: Some(until - now),
+                    },
+                    None,
+                );
+            }
+            self.state = State::HalfOpen {
+                since: now,
+                started: 0,
+                succeeded: 0,
+            };
+            transition = Some(Transition::HalfOpened);
+        }
+        let probes = self.config.half_open_probes.max(1);
+        let recovery = self.config.recovery_timeout;
+        let admission = match &mut self.state {
+            State::Closed => Admission::Allowed,
+            State::HalfOpen { since, started, .. } => {
+                if *started < probes {
+                    *started += 1;
+                    Admission::Probe
+                } else if now.duration_since(*since) >= recovery {
+                    // Probes sent a whole recovery period ago never reported
+                    // back (their callers gave up); start a fresh round
+                    // rather than stay stuck half-open forever.
+                    *since = now;
+                    *started = 1;
+                    Admission::Probe
+                } else {
+                    Admission::Rejected { retry_in: None }
+                }
+            }
+            State::Open { .. } => unreachable!("open was handled above"),
+        };
+        (admission, transition)
+    }
+
+    /// Reports how a request admitted earlier ended.
+    pub fn record(&mut self, now: Instant, success: bool) -> Option<Transition> {
+        match &mut self.state {
+            State::Closed => {
+                self.push_outcome(success);
+                if self.should_open() {
+                    return Some(self.open(now));
+                }
+                None
+            }
+            State::HalfOpen { succeeded, .. } => {
+                if !success {
+                    return Some(self.open(now));
+                }
+                *succeeded += 1;
+                if *succeeded >= self.config.half_open_probes.max(1) {
+                    self.reset();
+                    return Some(Transition::Closed);
+                }
+                None
+            }
+            // A straggler admitted before the breaker opened: the decision
+            // is already made, its outcome changes nothing.
+            State::Open { .. } => None,
+        }
+    }
+
+    /// The state at `now` (without the open -> half-open step `admit` takes).
+    pub fn state(&self, now: Instant) -> BreakerState {
+        match self.state {
+            State::Closed => BreakerState::Closed,
+            State::Open { until } => BreakerState::Open {
+                remaining: until.saturating_duration_since(now),
+            },
+            State::HalfOpen { .. } => BreakerState::HalfOpen,
+        }
+    }
+
+    fn push_outcome(&mut self, success: bool) {
+        self.consecutive = if success { 0 } else { self.consecutive + 1 };
+        if let Some(rate) = self.config.failure_rate {
+            if rate.window == 0 {
+                return;
+            }
+            if self.window.len() == rate.window as usize {
+                if let Some(false) = self.window.pop_front() {
+                    self.window_failures -= 1;
+                }
+            }
+            self.window.push_back(success);
+            if !success {
+                self.window_failures += 1;
+            }
+        }
+    }
+
+    fn should_open(&self) -> bool {
+        let by_count = self
+            .config
+            .consecutive_failures
+            .is_some_and(|n| n > 0 && self.consecutive >= n);
+        let by_rate = self.config.failure_rate.is_some_and(|rate| {
+            let seen = self.window.len() as u32;
+            seen > 0
+                && seen >= rate.min_calls
+                && f64::from(self.window_failures) / f64::from(seen) >= rate.threshold
+        });
+        by_count || by_rate
+    }
+
+    fn open(&mut self, now: Instant) -> Transition {
+        self.reset();
+        self.state = State::Open {
+            until: now + self.config.recovery_timeout,
+        };
+        Transition::Opened {
+            for_: self.config.recovery_timeout,
+        }
+    }
+
+    fn reset(&mut self) {
+        self.state = State::Closed;
+        self.consecutive = 0;
+        self.window.clear();
+        self.window_failures = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn breaker(failures: u32, probes: u32) -> Breaker {
+        Breaker::new(BreakerConfig {
+            consecutive_failures: Some(failures),
+            failure_rate: None,
+            recovery_timeout: Duration::from_secs(30),
+            half_open_probes: probes,
+        })
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn opens_after_consecutive_failures_and_success_resets_the_count() {
+        let mut b = breaker(5, 1);
+        let now = Instant::now();
+        for _ in 0..4 {
+            assert_eq!(b.record(now, false), None);
+        }
+        assert_eq!(b.record(now, true), None, "a success resets the streak");
+        for _ in 0..4 {
+            assert_eq!(b.record(now, false), None);
+        }
+        assert_eq!(
+            b.record(now, false),
+            Some(Transition::Opened {
+                for_: Duration::from_secs(30)
+            })
+        );
+        assert_eq!(
+            b.state(now),
+            BreakerState::Open {
+                remaining: Duration::from_secs(30)
+            }
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn open_rejects_until_recovery_then_allows_bounded_probes() {
+        let mut b = breaker(1, 2);
+        let opened = Instant::now();
+        b.record(opened, false);
+
+        tokio::time::advance(Duration::from_secs(29)).await;
+        assert_eq!(
+            b.admit(Instant::now()),
+            (
+                Admission::Rejected {
+                    retry_in: Some(Duration::from_secs(1))
+                },
+                None
+            )
+        );
+
+        tokio::time::advance(Duration::from_secs(1)).await;
+        let now = Instant::now();
+        assert_eq!(
+            b.admit(now),
+            (Admission::Probe, Some(Transition::HalfOpened))
+        );
+        assert_eq!(b.admit(now), (Admission::Probe, None));
+        assert_eq!(
+            b.admit(now),
+            (Admission::Rejected { retry_in: None }, None),
+            "only two probes"
+        );
+        assert_eq!(b.state(now), BreakerState::HalfOpen);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn all_probes_succeeding_close_the_breaker() {
+        let mut b = breaker(1, 2);
+        b.record(Instant::now(), false);
+        tokio::time::advance(Duration::from_secs(30)).await;
+        let now = Instant::now();
+        b.admit(now);
+        b.admit(now);
+        assert_eq!(b.record(now, true), None, "one of two probes is not enough");
+        assert_eq!(b.record(now, true), Some(Transition::Closed));
+        assert_eq!(b.admit(now), (Admission::Allowed, None));
+        assert_eq!(b.state(now), BreakerState::Closed);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_failed_probe_reopens_for_a_full_recovery_timeout() {
+        let mut b = breaker(1, 1);
+        b.record(Instant::now(), false);
+        tokio::time::advance(Duration::from_secs(30)).await;
+        let now = Instant::now();
+        assert_eq!(b.admit(now).0, Admission::Probe);
+        tokio::time::advance(Duration::from_secs(2)).await;
+        let failed_at = Instant::now();
+        assert_eq!(
+            b.record(failed_at, false),
+            Some(Transition::Opened {
+                for_: Duration::from_secs(30)
+            })
+        );
+        tokio::time::advance(Duration::from_secs(29)).await;
+        assert!(matches!(
+            b.admit(Instant::now()).0,
+            Admission::Rejected { .. }
+        ));
+        tokio::time::advance(Duration::from_secs(1)).await;
+        assert_eq!(b.admit(Instant::now()).0, Admission::Probe);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn abandoned_probes_are_replaced_after_a_recovery_period() {
+        let mut b = breaker(1, 1);
+        b.record(Instant::now(), false);
+        tokio::time::advance(Duration::from_secs(30)).await;
+        assert_eq!(b.admit(Instant::now()).0, Admission::Probe);
+        // The probe's caller was cancelled and never reports.
+        tokio::time::advance(Duration::from_secs(10)).await;
+        assert_eq!(
+            b.admit(Instant::now()).0,
+            Admission::Rejected { retry_in: None }
+        );
+        tokio::time::advance(Duration::from_secs(20)).await;
+        assert_eq!(b.admit(Instant::now()).0, Admission::Probe);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn failure_rate_over_a_window() {
+        let mut b = Breaker::new(BreakerConfig {
+            consecutive_failures: None,
+            failure_rate: Some(FailureRate {
+                threshold: 0.5,
+                window: 10,
+                min_calls: 6,
+            }),
+            recovery_timeout: Duration::from_secs(5),
+            half_open_probes: 1,
+        });
+        let now = Instant::now();
+        // Alternate: 50% failures, but below min_calls for the first five.
+        let mut opened_at = None;
+        for i in 0..10 {
+            let t = b.record(now, i % 2 == 0);
+            if t.is_some() {
+                opened_at = Some(i);
+                break;
+            }
+        }
+        assert_eq!(opened_at, Some(5), "opens at the 6th outcome (3 of 6 failed)");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn failure_rate_window_slides() {
+        let mut b = Breaker::new(BreakerConfig {
+            consecutive_failures: None,
+            failure_rate: Some(FailureRate {
+                threshold: 0.6,
+                window: 5,
+                min_calls: 5,
+            }),
+            recovery_timeout: Duration::from_secs(5),
+            half_open_probes: 1,
+        });
+        let now = Instant::now();
+        // F F S S S -> 40%; then S pushes out an F -> 20%; then F F F -> 60%.
+        let pattern = [false, false, true, true, true, true, false, false];
+        for outcome in pattern {
+            assert_eq!(b.record(now, outcome), None);
+        }
+        // Window is now S S S F F (40%); one more failure: S S F F F = 60%.
+        assert!(matches!(
+            b.record(now, false),
+            Some(Transition::Opened { .. })
+        ));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn stragglers_while_open_change_nothing() {
+        let mut b = breaker(1, 1);
+        let now = Instant::now();
+        b.record(now, false);
+        assert_eq!(b.record(now, true), None);
+        assert_eq!(b.record(now, false), None);
+        assert!(matches!(b.state(now), BreakerState::Open { .. }));
+    }
+}

@@ -1,0 +1,468 @@
+//! The client, its builder, and the state its calls share.
+
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use http::header::{HeaderName, HeaderValue, AUTHORIZATION};
+use http::HeaderMap;
+use tokio::time::Instant;
+
+use crate::backoff::Backoff;
+use crate::breaker::{Breaker, BreakerConfig, BreakerState};
+use crate::budget::{RetryBudget, RetryBudgetConfig};
+use crate::error::BuildError;
+use crate::fallback::LastGoodCache;
+use crate::idempotency::{IdempotencyConfig, KeyFormat};
+use crate::ratelimit::{RateLimit, RateLimiter};
+use crate::retry::RetryPolicy;
+use crate::rng::FastRng;
+use crate::telemetry::DeprecationLog;
+
+/// One base URL with its own breaker and rate limiter.
+#[derive(Debug)]
+pub(crate) struct Endpoint {
+    /// `scheme://host[:port][/base/path]`, no trailing slash.
+    pub(crate) base: String,
+    /// `host[:port]`, for messages and metrics.
+    pub(crate) label: Arc<str>,
+    pub(crate) breaker: Mutex<Breaker>,
+    pub(crate) limiter: Mutex<RateLimiter>,
+}
+
+/// What every call of a client shares.
+pub(crate) struct Shared {
+    pub(crate) http: reqwest::Client,
+    /// Default and credential headers, merged into every request (a header
+    /// the request sets itself wins).
+    pub(crate) default_headers: HeaderMap,
+    pub(crate) endpoints: Vec<Endpoint>,
+    pub(crate) timeout: Duration,
+    pub(crate) deadline: Duration,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) budget: Option<RetryBudget>,
+    pub(crate) idempotency: IdempotencyConfig,
+    pub(crate) request_id_headers: Vec<HeaderName>,
+    pub(crate) trace_context: bool,
+    pub(crate) rng: FastRng,
+    pub(crate) cache: LastGoodCache,
+    pub(crate) deprecations: DeprecationLog,
+}
+
+/// The resilient HTTP client that generated code calls.
+///
+/// Cheap to clone (one `Arc`), `Send + Sync`: build it once and share it;
+/// clones share breakers, limiters, the retry budget and the connection pool.
+///
+/// ```
+/// use std::time::Duration;
+/// use threeam_runtime::Client;
+///
+/// let client = Client::builder("http://127.0.0.1:8080")
+///     .fallback("http://127.0.0.1:8081")
+///     .bearer_auth("sk_test_123")
+///     .timeout(Duration::from_secs(2))
+///     .deadline(Duration::from_secs(10))
+///     .build()
+///     .expect("valid settings");
+/// // Secrets never show up in Debug output.
+/// assert!(!format!("{client:?}").contains("sk_test_123"));
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) shared: Arc<Shared>,
+}
+
+/// The health of one endpoint, for dashboards and tests.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EndpointStatus {
+    /// The base URL.
+    pub base_url: String,
+    /// Its circuit breaker.
+    pub breaker: BreakerState,
+    /// How long the server asked this client to hold off, if at all.
+    pub rate_limited_for: Duration,
+}
+
+impl Client {
+    /// Starts a builder with the primary base URL (`servers[0]` of a spec).
+    pub fn builder(primary: impl Into<String>) -> ClientBuilder {
+        ClientBuilder::new(primary)
+    }
+
+    /// The state of the primary (index 0) and fallback (index 1) endpoints.
+    pub fn endpoint_status(&self) -> Vec<EndpointStatus> {
+        let now = Instant::now();
+        self.shared
+            .endpoints
+            .iter()
+            .map(|ep| EndpointStatus {
+                base_url: ep.base.clone(),
+                breaker: lock(&ep.breaker).state(now),
+                rate_limited_for: lock(&ep.limiter).blocked_for(now),
+            })
+            .collect()
+    }
+
+    /// Tokens left in the retry budget (`None` when it is disabled).
+    pub fn retry_budget_balance(&self) -> Option<f64> {
+        self.shared.budget.as_ref().map(RetryBudget::balance)
+    }
+}
+
+/// Locks a mutex, recovering from poisoning: every guarded value here stays
+/// consistent between statements, so a panic elsewhere cannot leave it torn.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Deliberately omits default headers: they hold credentials.
+        let bases: Vec<&str> = self.shared.endpoints.iter().map(|e| e.base.as_str()).collect();
+        f.debug_struct("Client")
+            .field("endpoints", &bases)
+            .field("timeout", &self.shared.timeout)
+            .field("deadline", &self.shared.deadline)
+            .field("retry", &self.shared.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Settings for a [`Client`]. Every mistake is reported by
+/// [`ClientBuilder::build`] as a [`BuildError`], never a panic.
+///
+/// Defaults: 10 s per attempt, 30 s per call, 3 attempts with 100 ms..5 s
+/// full-jitter backoff, `Retry-After` honoured up to 30 s, retry budget
+/// ratio 0.1 with a burst of 10, breaker opening after 5 consecutive
+/// failures for 30 s, no local rate limit (server hints are always obeyed),
+/// bare `Idempotency-Key`, a W3C `traceparent` per call, 256 cached GET
+/// responses for degraded answers.
+#[must_use]
+pub struct ClientBuilder {
+    primary: String,
+    fallback: Option<String>,
+    headers: HeaderMap,
+    problem: Option<String>,
+    timeout: Duration,
+    deadline: Duration,
+    retry: RetryPolicy,
+    budget: Option<RetryBudgetConfig>,
+    breaker: BreakerConfig,
+    rate_limit: Option<RateLimit>,
+    idempotency: IdempotencyConfig,
+    cache_capacity: usize,
+    request_id_headers: Vec<HeaderName>,
+    trace_context: bool,
+    http: Option<reqwest::Client>,
+    pool_idle_per_host: Option<usize>,
+}
+
+impl ClientBuilder {
+    fn new(primary: impl Into<String>) -> Self {
+        Self {
+            primary: primary.into(),
+            fallback: None,
+            headers: HeaderMap::new(),
+            problem: None,
+            timeout: Duration::from_secs(10),
+            deadline: Duration::from_secs(30),
+            retry: RetryPolicy::default(),
+            budget: Some(RetryBudgetConfig::default()),
+            breaker: BreakerConfig::default(),
+            rate_limit: None,
+            idempotency: IdempotencyConfig::default(),
+            cache_capacity: 256,
+            request_id_headers: ["x-request-id", "request-id", "x-correlation-id"]
+                .into_iter()
+                .map(HeaderName::from_static)
+                .collect(),
+            trace_context: true,
+            http: None,
+            pool_idle_per_host: None,
+        }
+    }
+
+    fn problem(&mut self, message: String) {
+        self.problem.get_or_insert(message);
+    }
+
+    /// The fallback base URL (`servers[1]`), tried when the primary fails or
+    /// its breaker is open. It has its own breaker and limiter.
+    pub fn fallback(mut self, url: impl Into<String>) -> Self {
+        self.fallback = Some(url.into());
+        self
+    }
+
+    fn header_inner(mut self, name: &str, value: &str, sensitive: bool) -> Self {
+        match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+            (Ok(n), Ok(mut v)) => {
+                // Marked sensitive so that no Debug output shows it, and so
+                // HTTP/2 never puts it in a compression table.
+                v.set_sensitive(sensitive);
+                self.headers.insert(n, v);
+            }
+            (Err(_), _) => self.problem(format!("{name:?} is not a valid header name")),
+            (_, Err(_)) => self.problem(format!("the value of header {name} is not valid header text")),
+        }
+        self
+    }
+
+    /// A header sent on every request.
+    pub fn default_header(self, name: &str, value: &str) -> Self {
+        self.header_inner(name, value, false)
+    }
+
+    /// A credential header sent on every request (an API key, say); never
+    /// logged, never shown by `Debug`.
+    pub fn secret_header(self, name: &str, value: &str) -> Self {
+        self.header_inner(name, value, true)
+    }
+
+    /// `Authorization: Bearer <token>`; never logged.
+    pub fn bearer_auth(self, token: &str) -> Self {
+        self.header_inner(AUTHORIZATION.as_str(), &format!("Bearer {token}"), true)
+    }
+
+    /// Per-attempt timeout (default 10 s): a hung server costs at most this
+    /// per attempt.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Total deadline of a call, retries and waits included (default 30 s).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// The whole retry policy.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Attempts per call, first included (default 3; 1 disables retries).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.retry.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// Backoff between retries (default 100 ms doubling to 5 s, full jitter).
+    pub fn backoff(mut self, backoff: Backoff) -> Self {
+        self.retry.backoff = backoff;
+        self
+    }
+
+    /// The longest `Retry-After` to wait for (default 30 s).
+    pub fn max_retry_after(mut self, max: Duration) -> Self {
+        self.retry.max_retry_after = max;
+        self
+    }
+
+    /// The client-wide retry budget; `None` disables it (not recommended:
+    /// then nothing stops a retry storm but `max_attempts`).
+    pub fn retry_budget(mut self, budget: Option<RetryBudgetConfig>) -> Self {
+        self.budget = budget;
+        self
+    }
+
+    /// Circuit breaker settings, used for each endpoint separately.
+    pub fn breaker(mut self, breaker: BreakerConfig) -> Self {
+        self.breaker = breaker;
+        self
+    }
+
+    /// A local rate limit per endpoint (default none; a server's 429,
+    /// `Retry-After` and remaining-budget headers are honoured regardless).
+    pub fn rate_limit(mut self, limit: Option<RateLimit>) -> Self {
+        self.rate_limit = limit;
+        self
+    }
+
+    /// The idempotency key header (default `Idempotency-Key`).
+    pub fn idempotency_header(mut self, name: &str) -> Self {
+        match HeaderName::from_bytes(name.as_bytes()) {
+            Ok(n) => self.idempotency.header = n,
+            Err(_) => self.problem(format!("{name:?} is not a valid header name")),
+        }
+        self
+    }
+
+    /// Bare keys (default) or IETF structured strings (`"..."`).
+    pub fn idempotency_key_format(mut self, format: KeyFormat) -> Self {
+        self.idempotency.format = format;
+        self
+    }
+
+    /// How many GET responses are kept for [`Degrade::LastGood`](crate::Degrade::LastGood)
+    /// (default 256; only requests that ask for it are stored).
+    pub fn degraded_cache_capacity(mut self, entries: usize) -> Self {
+        self.cache_capacity = entries;
+        self
+    }
+
+    /// Adds a response header to read the server's request id from, before
+    /// the defaults (`X-Request-Id`, `Request-Id`, `X-Correlation-Id`).
+    pub fn request_id_header(mut self, name: &str) -> Self {
+        match HeaderName::from_bytes(name.as_bytes()) {
+            Ok(n) => self.request_id_headers.insert(0, n),
+            Err(_) => self.problem(format!("{name:?} is not a valid header name")),
+        }
+        self
+    }
+
+    /// Whether to send a W3C `traceparent` with a fresh trace id per call
+    /// (default on; a `traceparent` already on the request is kept).
+    pub fn trace_context(mut self, on: bool) -> Self {
+        self.trace_context = on;
+        self
+    }
+
+    /// Idle connections kept per host (reqwest's default when unset).
+    pub fn pool_max_idle_per_host(mut self, n: usize) -> Self {
+        self.pool_idle_per_host = Some(n);
+        self
+    }
+
+    /// Uses a preconfigured `reqwest::Client` (proxies, TLS roots, ...).
+    /// Default headers set on this builder are still added to every request.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Checks the settings and builds the client.
+    pub fn build(self) -> Result<Client, BuildError> {
+        let fail = |message: String| BuildError { message };
+        if let Some(problem) = self.problem {
+            return Err(fail(problem));
+        }
+        if self.timeout.is_zero() || self.deadline.is_zero() {
+            return Err(fail("timeout and deadline must be longer than zero".into()));
+        }
+        let custom_http = self.http.is_some();
+        let now = Instant::now();
+        let mut endpoints = Vec::new();
+        for url in std::iter::once(&self.primary).chain(self.fallback.as_ref()) {
+            let (base, label) = parse_base(url, custom_http).map_err(fail)?;
+            endpoints.push(Endpoint {
+                base,
+                label: Arc::from(label),
+                breaker: Mutex::new(Breaker::new(self.breaker.clone())),
+                limiter: Mutex::new(RateLimiter::new(self.rate_limit, now)),
+            });
+        }
+        let http = match self.http {
+            Some(client) => client,
+            None => {
+                let mut b = reqwest::Client::builder();
+                if let Some(n) = self.pool_idle_per_host {
+                    b = b.pool_max_idle_per_host(n);
+                }
+                b.build()
+                    .map_err(|e| fail(format!("the HTTP stack refused the settings: {e}")))?
+            }
+        };
+        Ok(Client {
+            shared: Arc::new(Shared {
+                http,
+                default_headers: self.headers,
+                endpoints,
+                timeout: self.timeout,
+                deadline: self.deadline,
+                retry: self.retry,
+                budget: self.budget.map(RetryBudget::new),
+                idempotency: self.idempotency,
+                request_id_headers: self.request_id_headers,
+                trace_context: self.trace_context,
+                rng: FastRng::from_entropy(),
+                cache: LastGoodCache::new(self.cache_capacity),
+                deprecations: DeprecationLog::default(),
+            }),
+        })
+    }
+}
+
+/// Validates a base URL: absolute http(s), a host, no query or fragment.
+/// Returns the base without a trailing slash and the `host[:port]` label.
+fn parse_base(raw: &str, custom_http: bool) -> Result<(String, String), String> {
+    let url = reqwest::Url::parse(raw.trim())
+        .map_err(|e| format!("base URL {raw:?} is not a valid absolute URL ({e})"))?;
+    match url.scheme() {
+        "http" => {}
+        "https" if cfg!(feature = "rustls") || custom_http => {}
+        "https" => {
+            return Err(format!(
+                "base URL {raw:?} uses https, but threeam-runtime was built without TLS; enable its `rustls` feature"
+            ))
+        }
+        other => return Err(format!("base URL {raw:?} has scheme {other:?}; use http or https")),
+    }
+    let host = url
+        .host_str()
+        .ok_or_else(|| format!("base URL {raw:?} has no host"))?;
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(format!("base URL {raw:?} must not have a query or fragment"));
+    }
+    let label = match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    };
+    Ok((url.as_str().trim_end_matches('/').to_owned(), label))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_are_checked_not_panicked() {
+        assert_eq!(
+            parse_base("http://127.0.0.1:8080/", false).unwrap(),
+            ("http://127.0.0.1:8080".into(), "127.0.0.1:8080".into())
+        );
+        assert_eq!(
+            parse_base("http://api.example.com/base/", false).unwrap(),
+            ("http://api.example.com/base".into(), "api.example.com".into())
+        );
+        for bad in ["", "not a url", "ftp://x", "http://x/?a=1", "/relative", "http://x/#f"] {
+            assert!(parse_base(bad, false).is_err(), "{bad:?}");
+        }
+        if !cfg!(feature = "rustls") {
+            let err = parse_base("https://api.example.com", false).unwrap_err();
+            assert!(err.contains("rustls"), "{err}");
+        }
+    }
+
+    #[test]
+    fn builder_reports_the_first_problem() {
+        let err = Client::builder("http://127.0.0.1:1")
+            .default_header("bad header", "x")
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("\"bad header\" is not a valid header name"));
+        let err = Client::builder("http://127.0.0.1:1")
+            .bearer_auth("line\nbreak")
+            .build()
+            .unwrap_err();
+        assert!(!err.to_string().contains("line"), "{err}");
+        let err = Client::builder("http://127.0.0.1:1")
+            .fallback("nope")
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("\"nope\""), "{err}");
+        assert!(Client::builder("http://127.0.0.1:1")
+            .timeout(Duration::ZERO)
+            .build()
+            .is_err());
+    }
+
+    #[test]
+    fn client_is_send_sync_and_cheap_to_clone() {
+        fn assert_send_sync<T: Send + Sync + Clone>() {}
+        assert_send_sync::<Client>();
+        assert_eq!(std::mem::size_of::<Client>(), std::mem::size_of::<usize>());
+    }
+}

@@ -1,0 +1,712 @@
+//! The executor: one logical call, from request description to answer.
+//!
+//! Each concern lives in its own module with a small decision API; this file
+//! only wires them, in the order [`Client::run`] shows in a dozen lines:
+//! breaker and fallback pick the endpoint, the rate limiter paces, one
+//! attempt runs under its timeout and is observed (breaker, limiter,
+//! telemetry), then the retry policy, failover and the retry budget decide
+//! what happens next. Idempotency is settled once per call before the loop,
+//! and degraded answers after it.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, Method, StatusCode};
+use tokio::time::Instant;
+use tracing::{field, Instrument, Span};
+
+use crate::breaker::{Admission, Transition};
+use crate::client::{lock, Client, Endpoint};
+use crate::error::{human, BreakerNote, Error, ErrorKind, Inner, StopReason};
+use crate::fallback::{Degrade, Stored};
+use crate::idempotency::{header_value, idempotent_method, keyed_by_default};
+use crate::request::{KeyChoice, Request};
+use crate::response::{Degraded, DegradedSource, Response, Served};
+use crate::retry::{Decision, Failure, RetryContext, RetryPolicy};
+use crate::retry_after::RetryAfter;
+use crate::telemetry::{self, names};
+
+/// A response that counts as success (1xx-3xx).
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+    request_id: Option<String>,
+}
+
+/// A failed attempt: the policy's view and the details for the message.
+struct Failed {
+    failure: Failure,
+    kind: ErrorKind,
+    request_id: Option<String>,
+}
+
+/// What to do after a failed attempt.
+enum Step {
+    /// Try the next endpoint now.
+    Failover,
+    /// Try again after this delay.
+    Wait(Duration),
+    /// Give up.
+    Stop(StopReason),
+}
+
+/// One logical call in progress.
+struct Call {
+    operation: Cow<'static, str>,
+    method: Method,
+    template: Cow<'static, str>,
+    /// Path and query, appended to an endpoint's base URL.
+    target: String,
+    headers: HeaderMap,
+    body: Option<Bytes>,
+    key: Option<String>,
+    idempotent: bool,
+    degrade: Option<Degrade>,
+    timeout: Duration,
+    deadline: Duration,
+    deadline_at: Instant,
+    max_attempts: u32,
+    attempts: u32,
+    /// The endpoint to try first; moves to the fallback after a failure.
+    preferred: usize,
+    /// The endpoint of the last attempt.
+    last_endpoint: usize,
+    /// The last failed attempt, reported if the call ends without a new one.
+    last: Option<Failed>,
+    breaker_note: Option<BreakerNote>,
+}
+
+impl Client {
+    /// Runs one logical call: idempotency key, attempts with retries,
+    /// failover and degraded answers, all per the client's settings.
+    ///
+    /// Returns `Ok` for 1xx-3xx responses and degraded answers; any other
+    /// final status is an [`Error`] carrying status, headers, body and
+    /// request id (see [`Error::decode_body`]).
+    ///
+    /// This is what generated methods call:
+    ///
+    /// ```no_run
+    /// use threeam_runtime::{Client, Error, Request};
+    ///
+    /// #[derive(serde::Serialize)]
+    /// struct NewPayment { amount: u64, currency: String }
+    /// #[derive(serde::Deserialize)]
+    /// struct Payment { id: String }
+    ///
+    /// async fn create_payment(client: &Client, body: &NewPayment) -> Result<Payment, Error> {
+    ///     client
+    ///         .execute(Request::post("create_payment", "/v1/payments").json(body))
+    ///         .await?
+    ///         .json()
+    /// }
+    /// ```
+    pub async fn execute(&self, request: Request) -> Result<Response, Error> {
+        let started = Instant::now();
+        let mut call = self.prepare(request)?;
+        let span = tracing::info_span!(
+            "http.client.call",
+            operation = %call.operation,
+            http.request.method = %call.method,
+            url.template = %call.template,
+            idempotency_key = call.key.as_deref(),
+            attempts = field::Empty,
+            http.response.status_code = field::Empty,
+            request_id = field::Empty,
+            outcome = field::Empty,
+        );
+        let result = self.run(&mut call).instrument(span.clone()).await;
+        let result = match result {
+            Err(error) => self.degrade(&call, error),
+            ok => ok,
+        };
+        finish_call(&span, &call, &result, started);
+        result
+    }
+
+    /// The attempt loop. Every line is one concern; see the module docs.
+    async fn run(&self, call: &mut Call) -> Result<Response, Error> {
+        loop {
+            let endpoint = self.choose_endpoint(call)?; // breaker + fallback
+            self.pace(call, endpoint).await?; // client-side rate limit
+            let timeout = call.attempt_timeout(self)?; // per attempt, within the deadline
+            let failed = match self.attempt(call, endpoint, timeout).await {
+                Ok(answer) => return Ok(self.answer(call, endpoint, answer)),
+                Err(failed) => failed,
+            };
+            match self.next_step(call, endpoint, &failed) {
+                Step::Failover => {}
+                Step::Wait(delay) => tokio::time::sleep(delay).await,
+                Step::Stop(reason) => return Err(call.fail(self, failed, reason)),
+            }
+            call.last = Some(failed);
+        }
+    }
+
+    /// Settles everything fixed for the whole call: target, headers,
+    /// idempotency key, limits. Also credits the retry budget.
+    fn prepare(&self, request: Request) -> Result<Call, Error> {
+        let shared = &*self.shared;
+        let target = request.target();
+        let Request {
+            operation,
+            method,
+            template,
+            mut headers,
+            body,
+            key,
+            idempotent,
+            timeout,
+            deadline,
+            max_attempts,
+            degrade,
+            ..
+        } = request;
+        let invalid = |detail: String| {
+            Error::from_inner(Inner {
+                kind: ErrorKind::InvalidRequest { detail },
+                stop: StopReason::Completed,
+                operation: operation.clone(),
+                method: method.clone(),
+                url: format!("{}{}", shared.endpoints[0].base, template),
+                attempts: 0,
+                request_id: None,
+                idempotency_key: None,
+                breaker: None,
+            })
+        };
+        let target = target.map_err(invalid)?;
+
+        // One key per logical call, decided here and then sent unchanged on
+        // every attempt and endpoint. A key the caller put in the headers
+        // directly is respected as theirs.
+        let key_header = &shared.idempotency.header;
+        let key = match headers.get(key_header) {
+            Some(given) => Some(given.to_str().unwrap_or_default().to_owned()),
+            None => {
+                let key = match key {
+                    KeyChoice::Auto if keyed_by_default(&method) => {
+                        Some(shared.rng.uuid_v4().hyphenated().to_string())
+                    }
+                    KeyChoice::Given(k) => Some(k),
+                    KeyChoice::Auto | KeyChoice::Off => None,
+                };
+                if let Some(k) = &key {
+                    let value = header_value(k, shared.idempotency.format).map_err(invalid)?;
+                    headers.insert(key_header.clone(), value);
+                }
+                key
+            }
+        };
+        for (name, value) in &shared.default_headers {
+            if !headers.contains_key(name) {
+                headers.insert(name.clone(), value.clone());
+            }
+        }
+        if shared.trace_context && !headers.contains_key("traceparent") {
+            headers.insert("traceparent", traceparent(shared.rng.next_u64(), shared.rng.next_u64(), shared.rng.next_u64()));
+        }
+        if let Some(budget) = &shared.budget {
+            budget.deposit();
+        }
+        let deadline = deadline.unwrap_or(shared.deadline);
+        Ok(Call {
+            idempotent: idempotent.unwrap_or_else(|| idempotent_method(&method)),
+            operation,
+            method,
+            template,
+            target,
+            headers,
+            body,
+            key,
+            degrade,
+            timeout: timeout.unwrap_or(shared.timeout),
+            deadline,
+            deadline_at: Instant::now() + deadline,
+            max_attempts: max_attempts.unwrap_or(shared.retry.max_attempts).max(1),
+            attempts: 0,
+            preferred: 0,
+            last_endpoint: 0,
+            last: None,
+            breaker_note: None,
+        })
+    }
+
+    /// Breaker and fallback: the first endpoint, from the preferred one on,
+    /// whose breaker lets a request through. None: fail fast, send nothing.
+    fn choose_endpoint(&self, call: &mut Call) -> Result<usize, Error> {
+        let endpoints = &self.shared.endpoints;
+        let now = Instant::now();
+        let mut refused: Option<(usize, Option<Duration>)> = None;
+        for offset in 0..endpoints.len() {
+            let index = (call.preferred + offset) % endpoints.len();
+            let endpoint = &endpoints[index];
+            let (admission, transition) = lock(&endpoint.breaker).admit(now);
+            if let Some(t) = transition {
+                breaker_transition(endpoint, t);
+            }
+            match admission {
+                Admission::Allowed | Admission::Probe => return Ok(index),
+                Admission::Rejected { retry_in } => {
+                    refused.get_or_insert((index, retry_in));
+                }
+            }
+        }
+        let (index, retry_in) = refused.unwrap_or((0, None));
+        let endpoint = &endpoints[index];
+        if call.last.is_some() && call.breaker_note.is_none() {
+            // Another call opened the breaker while this one was waiting.
+            let open_for = retry_in.unwrap_or(lock(&endpoint.breaker).config().recovery_timeout);
+            call.breaker_note = Some(BreakerNote {
+                endpoint: endpoint.label.to_string(),
+                open_for,
+            });
+        }
+        call.last_endpoint = index;
+        Err(call.stop_without_attempt(
+            self,
+            ErrorKind::BreakerOpen {
+                endpoint: endpoint.label.to_string(),
+                retry_in,
+            },
+            StopReason::NoEndpointAvailable,
+        ))
+    }
+
+    /// Client-side rate limit: wait for a send slot, unless the wait would
+    /// outlast the deadline or the longest wait this client accepts.
+    async fn pace(&self, call: &mut Call, index: usize) -> Result<(), Error> {
+        let endpoint = &self.shared.endpoints[index];
+        let now = Instant::now();
+        let wait = lock(&endpoint.limiter).reserve(now);
+        if wait.is_zero() {
+            return Ok(());
+        }
+        let remaining = call.deadline_at.saturating_duration_since(now);
+        if wait >= remaining || wait > self.shared.retry.max_retry_after {
+            lock(&endpoint.limiter).cancel();
+            call.last_endpoint = index;
+            return Err(call.stop_without_attempt(
+                self,
+                ErrorKind::RateLimited {
+                    endpoint: endpoint.label.to_string(),
+                    retry_in: wait,
+                },
+                StopReason::NoEndpointAvailable,
+            ));
+        }
+        tracing::debug!(wait = %human(wait), endpoint = %endpoint.label, "waiting for the rate limit");
+        tokio::time::sleep(wait).await;
+        Ok(())
+    }
+
+    /// One HTTP exchange under `timeout`, then observed by the breaker, the
+    /// rate limiter and telemetry.
+    async fn attempt(&self, call: &mut Call, index: usize, timeout: Duration) -> Result<Answer, Failed> {
+        let shared = &*self.shared;
+        let endpoint = &shared.endpoints[index];
+        call.attempts += 1;
+        call.last_endpoint = index;
+        let span = tracing::info_span!(
+            "http.client.attempt",
+            http.request.resend_count = call.attempts - 1,
+            server.address = %endpoint.label,
+            http.response.status_code = field::Empty,
+            request_id = field::Empty,
+            outcome = field::Empty,
+        );
+        let mut url = String::with_capacity(endpoint.base.len() + call.target.len());
+        url.push_str(&endpoint.base);
+        url.push_str(&call.target);
+        let mut builder = shared
+            .http
+            .request(call.method.clone(), url)
+            .headers(call.headers.clone());
+        if let Some(body) = &call.body {
+            builder = builder.body(body.clone());
+        }
+        let exchange = async move {
+            let mut response = builder.send().await.map_err(|e| (e, false))?;
+            let status = response.status();
+            let headers = std::mem::take(response.headers_mut());
+            let body = response.bytes().await.map_err(|e| (e, true))?;
+            Ok::<_, (reqwest::Error, bool)>((status, headers, body))
+        };
+        let started = Instant::now();
+        let result = tokio::time::timeout(timeout, exchange).instrument(span.clone()).await;
+        let elapsed = started.elapsed();
+
+        let outcome = match result {
+            Err(_) => Err(Failed {
+                failure: Failure::Timeout,
+                kind: ErrorKind::Timeout { after: timeout },
+                request_id: None,
+            }),
+            Ok(Err((error, after_headers))) => Err(classify_transport(&error, after_headers)),
+            Ok(Ok((status, headers, body))) => {
+                let request_id = self.request_id(&headers);
+                if status.is_success() || status.is_informational() || status.is_redirection() {
+                    Ok(Answer { status, headers, body, request_id })
+                } else {
+                    let hint = RetryAfter::from_headers(&headers);
+                    Err(Failed {
+                        failure: Failure::Status(status, hint),
+                        kind: ErrorKind::Status { status, headers, body },
+                        request_id,
+                    })
+                }
+            }
+        };
+        self.observe(call, index, &outcome, elapsed, &span);
+        outcome
+    }
+
+    /// Feeds one attempt's outcome to the breaker, the limiter, metrics and
+    /// the deprecation log.
+    fn observe(&self, call: &mut Call, index: usize, outcome: &Result<Answer, Failed>, elapsed: Duration, span: &Span) {
+        let endpoint = &self.shared.endpoints[index];
+        let now = Instant::now();
+        let (status, headers, request_id, error_type) = match outcome {
+            Ok(a) => (Some(a.status), Some(&a.headers), a.request_id.as_deref(), None),
+            Err(f) => match &f.kind {
+                ErrorKind::Status { status, headers, .. } => {
+                    (Some(*status), Some(headers), f.request_id.as_deref(), None)
+                }
+                ErrorKind::Timeout { .. } => (None, None, None, Some("timeout")),
+                ErrorKind::Connect { .. } => (None, None, None, Some("connect")),
+                _ => (None, None, None, Some("transport")),
+            },
+        };
+        // A 5xx (except 501, which is about the request) or a transport
+        // failure says the endpoint is unhealthy; a 4xx says nothing about it.
+        let healthy = status.is_some_and(|s| !s.is_server_error() || s == StatusCode::NOT_IMPLEMENTED);
+        if let Some(t) = lock(&endpoint.breaker).record(now, healthy) {
+            breaker_transition(endpoint, t);
+            if let Transition::Opened { for_ } = t {
+                call.breaker_note = Some(BreakerNote {
+                    endpoint: endpoint.label.to_string(),
+                    open_for: for_,
+                });
+            }
+        }
+        if let (Some(status), Some(headers)) = (status, headers) {
+            if let Some(block) = lock(&endpoint.limiter).observe(now, SystemTime::now(), status, headers) {
+                tracing::info!(endpoint = %endpoint.label, wait = %human(block), "the server asked this client to slow down");
+            }
+            self.shared
+                .deprecations
+                .check(&call.operation, &call.method, &call.template, headers);
+        }
+        telemetry::record_attempt(&call.method, &endpoint.label, &call.template, status.map(|s| s.as_u16()), error_type, elapsed);
+        if let Some(s) = status {
+            span.record("http.response.status_code", s.as_u16());
+        }
+        if let Some(id) = request_id {
+            span.record("request_id", id);
+        }
+        let label = match outcome {
+            Ok(_) => "ok",
+            Err(f) => failure_label(&f.failure),
+        };
+        span.record("outcome", label);
+        if let Err(f) = outcome {
+            tracing::debug!(parent: span, attempt = call.attempts, "attempt failed: {}", f.kind);
+        }
+    }
+
+    /// Retry policy, failover and retry budget, in that order.
+    fn next_step(&self, call: &mut Call, index: usize, failed: &Failed) -> Step {
+        let shared = &*self.shared;
+        let policy = RetryPolicy {
+            max_attempts: call.max_attempts,
+            ..shared.retry
+        };
+        let now = Instant::now();
+        let cx = RetryContext {
+            attempts: call.attempts,
+            idempotent: call.idempotent,
+            keyed: call.key.is_some(),
+            remaining: call.deadline_at.saturating_duration_since(now),
+            deadline: call.deadline,
+            wall_now: SystemTime::now(),
+            jitter: shared.rng.unit(),
+        };
+        if let Err(stop) = policy.permits(failed.failure, &cx) {
+            return Step::Stop(stop);
+        }
+        // Failover is not a retry of the failing server, so it neither waits
+        // nor spends the budget; it happens at most once per endpoint.
+        if index + 1 < shared.endpoints.len() && call.preferred == index {
+            call.preferred = index + 1;
+            metrics::counter!(names::FAILOVERS, "threeam.operation" => call.operation.clone()).increment(1);
+            tracing::info!(
+                from = %shared.endpoints[index].label,
+                to = %shared.endpoints[index + 1].label,
+                "failing over: {}", failed.kind
+            );
+            return Step::Failover;
+        }
+        match policy.decide(failed.failure, &cx) {
+            Decision::Stop(stop) => Step::Stop(stop),
+            Decision::Retry { delay, from_server } => {
+                if let Some(budget) = &shared.budget {
+                    if !budget.try_withdraw() {
+                        metrics::counter!(names::BUDGET_EXHAUSTED, "threeam.operation" => call.operation.clone()).increment(1);
+                        return Step::Stop(StopReason::BudgetExhausted);
+                    }
+                }
+                metrics::counter!(
+                    names::RETRIES,
+                    "threeam.operation" => call.operation.clone(),
+                    "reason" => failure_label(&failed.failure),
+                )
+                .increment(1);
+                tracing::info!(
+                    attempt = call.attempts,
+                    delay = %human(delay),
+                    retry_after = from_server,
+                    "retrying: {}", failed.kind
+                );
+                Step::Wait(delay)
+            }
+        }
+    }
+
+    /// Turns a successful exchange into the caller's response, remembering
+    /// it for degraded answers if the request asked for that.
+    fn answer(&self, call: &mut Call, index: usize, answer: Answer) -> Response {
+        let endpoint = &self.shared.endpoints[index];
+        if call.method == Method::GET && call.degrade.as_ref().is_some_and(Degrade::wants_cache) && answer.status.is_success() {
+            self.shared.cache.put(
+                &call.target,
+                Stored {
+                    status: answer.status,
+                    headers: answer.headers.clone(),
+                    body: answer.body.clone(),
+                    at: Instant::now(),
+                },
+            );
+        }
+        let served = if index == 0 {
+            Served::Fresh
+        } else {
+            Served::Fallback {
+                endpoint: endpoint.label.to_string(),
+            }
+        };
+        Response {
+            status: answer.status,
+            headers: answer.headers,
+            body: answer.body,
+            served,
+            attempts: call.attempts,
+            request_id: answer.request_id,
+            idempotency_key: call.key.clone(),
+            operation: call.operation.clone(),
+            method: call.method.clone(),
+            url: call.url(self, index),
+        }
+    }
+
+    /// After every endpoint failed: the caller's degraded answer, if one was
+    /// registered and the failure is the server's, not the request's.
+    fn degrade(&self, call: &Call, error: Error) -> Result<Response, Error> {
+        let Some(degrade) = &call.degrade else {
+            return Err(error);
+        };
+        if !error.may_degrade() {
+            return Err(error);
+        }
+        let cached = if degrade.wants_cache() && call.method == Method::GET {
+            self.shared.cache.get(&call.target, Instant::now())
+        } else {
+            None
+        };
+        let (status, headers, body, source, age) = match (cached, degrade) {
+            (Some((stored, age)), _) => (stored.status, stored.headers, stored.body, DegradedSource::LastGood, Some(age)),
+            (None, Degrade::Value(body) | Degrade::LastGoodOr(body)) => {
+                (StatusCode::OK, HeaderMap::new(), body.clone(), DegradedSource::Value, None)
+            }
+            (None, Degrade::LastGood) => return Err(error),
+        };
+        let source_label = match source {
+            DegradedSource::LastGood => "last_good",
+            DegradedSource::Value => "value",
+        };
+        metrics::counter!(names::DEGRADED, "threeam.operation" => call.operation.clone(), "source" => source_label).increment(1);
+        tracing::warn!(
+            operation = %call.operation,
+            source = source_label,
+            age = age.map(human).as_deref(),
+            "answering with a degraded response: {error}"
+        );
+        Ok(Response {
+            status,
+            headers,
+            body,
+            served: Served::Degraded(Degraded { source, age, cause: error.clone() }),
+            attempts: error.attempts(),
+            request_id: error.request_id().map(str::to_owned),
+            idempotency_key: call.key.clone(),
+            operation: call.operation.clone(),
+            method: call.method.clone(),
+            url: error.url().to_owned(),
+        })
+    }
+
+    fn request_id(&self, headers: &HeaderMap) -> Option<String> {
+        self.shared
+            .request_id_headers
+            .iter()
+            .find_map(|name| headers.get(name))
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    }
+}
+
+impl Call {
+    /// The URL of an endpoint for messages: secret query values redacted.
+    fn url(&self, client: &Client, index: usize) -> String {
+        let mut url = client.shared.endpoints[index].base.clone();
+        url.push_str(&self.target);
+        match telemetry::redact_url(&url) {
+            Cow::Borrowed(_) => url,
+            Cow::Owned(redacted) => redacted,
+        }
+    }
+
+    /// This attempt's timeout: the per-attempt one, cut to what is left of
+    /// the deadline.
+    fn attempt_timeout(&mut self, client: &Client) -> Result<Duration, Error> {
+        let remaining = self.deadline_at.saturating_duration_since(Instant::now());
+        if remaining.is_zero() {
+            let failed = self.last.take().unwrap_or(Failed {
+                failure: Failure::Timeout,
+                kind: ErrorKind::Timeout { after: self.deadline },
+                request_id: None,
+            });
+            return Err(self.fail(client, failed, StopReason::DeadlineExceeded { deadline: self.deadline }));
+        }
+        Ok(self.timeout.min(remaining))
+    }
+
+    /// The call's error after a failed attempt.
+    fn fail(&self, client: &Client, failed: Failed, stop: StopReason) -> Error {
+        Error::from_inner(Inner {
+            kind: failed.kind,
+            stop,
+            operation: self.operation.clone(),
+            method: self.method.clone(),
+            url: self.url(client, self.last_endpoint),
+            attempts: self.attempts,
+            request_id: failed.request_id,
+            idempotency_key: self.key.clone(),
+            breaker: self.breaker_note.clone(),
+        })
+    }
+
+    /// The call's error when no attempt could be made now. If an earlier
+    /// attempt failed, that failure is the story; this only adds the stop.
+    fn stop_without_attempt(&mut self, client: &Client, kind: ErrorKind, stop: StopReason) -> Error {
+        match self.last.take() {
+            Some(last) => self.fail(client, last, stop),
+            None => self.fail(client, Failed { failure: Failure::Connect, kind, request_id: None }, stop),
+        }
+    }
+}
+
+/// Records the call's outcome on its span and in metrics.
+fn finish_call(span: &Span, call: &Call, result: &Result<Response, Error>, started: Instant) {
+    telemetry::record_attempts(&call.operation, call.attempts);
+    span.record("attempts", call.attempts);
+    match result {
+        Ok(response) => {
+            span.record("http.response.status_code", response.status.as_u16());
+            if let Some(id) = &response.request_id {
+                span.record("request_id", id.as_str());
+            }
+            span.record(
+                "outcome",
+                match response.served {
+                    Served::Fresh => "ok",
+                    Served::Fallback { .. } => "fallback",
+                    Served::Degraded(_) => "degraded",
+                },
+            );
+        }
+        Err(error) => {
+            if let Some(s) = error.status() {
+                span.record("http.response.status_code", s.as_u16());
+            }
+            if let Some(id) = error.request_id() {
+                span.record("request_id", id);
+            }
+            span.record("outcome", "error");
+            tracing::debug!(parent: span, elapsed = %human(started.elapsed()), "{error}");
+        }
+    }
+}
+
+fn failure_label(failure: &Failure) -> &'static str {
+    match failure {
+        Failure::Status(..) => "status",
+        Failure::Timeout => "timeout",
+        Failure::Connect => "connect",
+        Failure::Transport => "transport",
+    }
+}
+
+fn breaker_transition(endpoint: &Endpoint, transition: Transition) {
+    let state = match transition {
+        Transition::Opened { for_ } => {
+            tracing::warn!(endpoint = %endpoint.label, "the circuit for {} is now open for {}: requests to it fail fast without a network call", endpoint.label, human(for_));
+            "open"
+        }
+        Transition::HalfOpened => {
+            tracing::info!(endpoint = %endpoint.label, "the circuit for {} is half-open: letting probe requests through", endpoint.label);
+            "half_open"
+        }
+        Transition::Closed => {
+            tracing::info!(endpoint = %endpoint.label, "the circuit for {} is closed again: probes succeeded", endpoint.label);
+            "closed"
+        }
+    };
+    metrics::counter!(names::BREAKER_TRANSITIONS, "server.address" => Arc::clone(&endpoint.label), "state" => state).increment(1);
+}
+
+/// Sorts a reqwest error into "never sent" (connect) or "may have been
+/// sent", with the root cause as detail: reqwest's own top-level message
+/// repeats the URL, which may carry secrets in its query.
+fn classify_transport(error: &reqwest::Error, after_headers: bool) -> Failed {
+    let mut detail = String::new();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        if !detail.is_empty() {
+            detail.push_str(": ");
+        }
+        let _ = write!(detail, "{cause}");
+        source = cause.source();
+    }
+    if detail.is_empty() {
+        detail = if error.is_body() { "the response body broke off".into() } else { "unknown transport error".into() };
+    }
+    if error.is_connect() && !after_headers {
+        Failed { failure: Failure::Connect, kind: ErrorKind::Connect { detail }, request_id: None }
+    } else if error.is_timeout() {
+        Failed { failure: Failure::Timeout, kind: ErrorKind::Timeout { after: Duration::ZERO }, request_id: None }
+    } else {
+        Failed { failure: Failure::Transport, kind: ErrorKind::Transport { detail }, request_id: None }
+    }
+}
+
+/// A W3C `traceparent` (version 00, sampled) with fresh ids, so the server's
+/// logs for this call can be found by one id.
+fn traceparent(trace_hi: u64, trace_lo: u64, span: u64) -> HeaderValue {
+    let span = span.max(1); // an all-zero id is invalid
+    let text = format!("00-{trace_hi:016x}{trace_lo:016x}-{span:016x}-01");
+    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("00-00000000000000000000000000000001-0000000000000001-01"))
+}

@@ -1,0 +1,236 @@
+//! The helpers generated code leans on, checked end to end against the
+//! test server's `/echo`, plus telemetry names and deprecation warnings.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::Value;
+use threeam_runtime::{
+    Backoff, BreakerConfig, Client, Degrade, Multipart, QueryStyle, Request, Served,
+};
+use threeam_test_server::{Fault, TestServer};
+
+async fn within<T>(limit: Duration, f: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(limit, f).await.expect("test exceeded its time limit")
+}
+
+async fn echo(client: &Client, request: Request) -> Value {
+    client.execute(request).await.unwrap().json().unwrap()
+}
+
+#[tokio::test]
+async fn parameters_and_bodies_arrive_encoded_as_openapi_describes() {
+    within(Duration::from_secs(10), async {
+        let server = TestServer::start().await.unwrap();
+        let client = Client::builder(server.base_url()).build().unwrap();
+
+        let got = echo(
+            &client,
+            Request::get("echo", "/v2/{thing}")
+                .path_param("thing", "echo")
+                .query("q", "a b&c")
+                .query_list("id", [1, 2], QueryStyle::FormExploded)
+                .query_list("tag", ["x", "y"], QueryStyle::PipeDelimited)
+                .query_deep_object("filter", [("status", "paid")]),
+        )
+        .await;
+        assert_eq!(got["path"], "/v2/echo");
+        assert_eq!(got["query"], "q=a%20b%26c&id=1&id=2&tag=x|y&filter%5Bstatus%5D=paid");
+        assert_eq!(got["idempotency_key"], Value::Null, "GET is not keyed");
+
+        let got = echo(&client, Request::post("echo", "/v2/echo").form([("name", "Ann Lee"), ("x", "1&2")])).await;
+        assert_eq!(got["content_type"], "application/x-www-form-urlencoded");
+        assert_eq!(got["body"], "name=Ann+Lee&x=1%262");
+        assert_eq!(got["idempotency_key"].as_str().map(str::len), Some(36));
+
+        let form = Multipart::with_boundary("b0undary").text("note", "hello");
+        let got = echo(&client, Request::put("echo", "/v2/echo").multipart(form)).await;
+        assert_eq!(got["content_type"], "multipart/form-data; boundary=b0undary");
+        assert!(got["body"].as_str().unwrap().contains("name=\"note\"\r\n\r\nhello"));
+
+        let got = echo(
+            &client,
+            Request::patch("echo", "/v2/echo").bytes("application/octet-stream", vec![b'h', b'i']).idempotency_key("mine-1"),
+        )
+        .await;
+        assert_eq!(got["body"], "hi");
+        assert_eq!(got["idempotency_key"], "mine-1");
+
+        // A path parameter cannot escape its segment.
+        let err = client
+            .execute(Request::get("get_payment", "/v2/payments/{id}").path_param("id", "../ping"))
+            .await
+            .unwrap_err();
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
+        assert_eq!(server.requests().last().unwrap().path, "/v2/payments/..%2Fping");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn invalid_requests_are_errors_before_anything_is_sent() {
+    within(Duration::from_secs(10), async {
+        let server = TestServer::start().await.unwrap();
+        let client = Client::builder(server.base_url()).build().unwrap();
+        let err = client.execute(Request::get("get_payment", "/v2/payments/{id}")).await.unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "get_payment: GET {}/v2/payments/{{id}} was not sent: path parameter {{id}} of \
+                 /v2/payments/{{id}} was not set; fix the calling code (nothing reached the server)",
+                server.base_url()
+            )
+        );
+        let err = client.execute(Request::post("p", "/v2/echo").idempotency_key("bad\u{7f}")).await.unwrap_err();
+        assert!(err.to_string().contains("printable ASCII"), "{err}");
+        assert_eq!(server.request_count(), 0);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn typed_errors_expose_status_body_and_request_id() {
+    within(Duration::from_secs(10), async {
+        #[derive(serde::Deserialize)]
+        struct Problem {
+            r#type: String,
+            detail: String,
+        }
+        let server = TestServer::start().await.unwrap();
+        let client = Client::builder(server.base_url()).build().unwrap();
+        let err = client.execute(Request::get("get_payment", "/v2/payments/pay_9")).await.unwrap_err();
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
+        assert_eq!(err.request_id(), Some("req_1"));
+        assert_eq!(err.operation(), "get_payment");
+        let problem: Problem = err.decode_body().unwrap();
+        assert_eq!(problem.r#type, "https://errors.example.test/not-found");
+        assert_eq!(problem.detail, "no payment pay_9");
+        assert!(err.to_string().contains("(last: 404 Not Found: \"no payment pay_9\", request id req_1); not retried: check the path"), "{err}");
+
+        // A success whose body does not match the expected type.
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Wrong {
+            missing: u32,
+        }
+        let response = client.execute(Request::get("ping", "/v2/ping")).await.unwrap();
+        let err = response.json::<Wrong>().unwrap_err();
+        assert!(err.to_string().starts_with(&format!(
+            "ping: GET {}/v2/ping returned 200 OK but the body is not the expected shape: missing field `missing`",
+            server.base_url()
+        )), "{err}");
+    })
+    .await;
+}
+
+/// Captures metric registrations (name and labels) on this thread.
+#[derive(Default)]
+struct Names(Mutex<Vec<String>>);
+
+impl Names {
+    fn note(&self, key: &metrics::Key) {
+        let labels: Vec<String> = key.labels().map(|l| format!("{}={}", l.key(), l.value())).collect();
+        self.0.lock().unwrap().push(format!("{} {}", key.name(), labels.join(",")));
+    }
+}
+
+impl metrics::Recorder for Names {
+    fn describe_counter(&self, _: metrics::KeyName, _: Option<metrics::Unit>, _: metrics::SharedString) {}
+    fn describe_gauge(&self, _: metrics::KeyName, _: Option<metrics::Unit>, _: metrics::SharedString) {}
+    fn describe_histogram(&self, _: metrics::KeyName, _: Option<metrics::Unit>, _: metrics::SharedString) {}
+    fn register_counter(&self, key: &metrics::Key, _: &metrics::Metadata<'_>) -> metrics::Counter {
+        self.note(key);
+        metrics::Counter::noop()
+    }
+    fn register_gauge(&self, key: &metrics::Key, _: &metrics::Metadata<'_>) -> metrics::Gauge {
+        self.note(key);
+        metrics::Gauge::noop()
+    }
+    fn register_histogram(&self, key: &metrics::Key, _: &metrics::Metadata<'_>) -> metrics::Histogram {
+        self.note(key);
+        metrics::Histogram::noop()
+    }
+}
+
+#[test]
+fn metrics_use_opentelemetry_names_and_cover_every_protection() {
+    let names = Arc::new(Names::default());
+    let _guard = metrics::set_default_local_recorder(&*names);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(within(Duration::from_secs(10), async {
+        let server = TestServer::start().await.unwrap();
+        let client = Client::builder(server.base_url())
+            .backoff(Backoff::new(Duration::from_millis(1), Duration::from_millis(2)))
+            .breaker(BreakerConfig { consecutive_failures: Some(2), ..BreakerConfig::default() })
+            .build()
+            .unwrap();
+        let rates = || Request::get("get_rates", "/v2/rates").degrade(Degrade::LastGood);
+        client.execute(rates()).await.unwrap();
+        server.set_always(Some(Fault::Status(503)));
+        let r = client.execute(rates()).await.unwrap();
+        assert!(matches!(r.served(), Served::Degraded(_)));
+    }));
+    let seen = names.0.lock().unwrap().clone();
+    let has = |prefix: &str| seen.iter().any(|n| n.starts_with(prefix));
+    assert!(has("http.client.request.duration http.request.method=GET,server.address=127.0.0.1:"), "{seen:#?}");
+    assert!(seen.iter().any(|n| n.contains("url.template=/v2/rates,http.response.status_code=503")), "{seen:#?}");
+    assert!(has("threeam.client.attempts threeam.operation=get_rates"));
+    assert!(has("threeam.client.retries threeam.operation=get_rates,reason=status"));
+    assert!(seen.iter().any(|n| n.starts_with("threeam.client.breaker.transitions") && n.ends_with("state=open")));
+    assert!(has("threeam.client.degraded threeam.operation=get_rates,source=last_good"));
+}
+
+#[test]
+fn deprecation_is_warned_once_per_operation() {
+    #[derive(Clone, Default)]
+    struct Capture(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Capture {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let capture = Capture::default();
+    let writer = capture.clone();
+    let subscriber = tracing_subscriber::fmt().with_writer(move || writer.clone()).finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(within(Duration::from_secs(10), async {
+        let server = TestServer::start().await.unwrap();
+        let client = Client::builder(server.base_url()).build().unwrap();
+        for _ in 0..3 {
+            let r = client.execute(Request::get("ping_v1", "/v1/ping")).await.unwrap();
+            assert_eq!(r.deprecation(), Some("@1735689600"));
+            assert_eq!(r.sunset(), Some("Thu, 31 Dec 2026 23:59:59 GMT"));
+        }
+        let r = client.execute(Request::get("ping", "/v2/ping")).await.unwrap();
+        assert_eq!(r.deprecation(), None);
+    }));
+    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    assert_eq!(logs.matches("is deprecated by the server").count(), 1, "{logs}");
+    assert!(logs.contains(
+        "ping_v1 (GET /v1/ping) is deprecated by the server since Wed, 01 Jan 2025 00:00:00 GMT; it stops working after Thu, 31 Dec 2026 23:59:59 GMT"
+    ), "{logs}");
+}
+
+#[tokio::test]
+async fn endpoint_status_reports_breakers_and_budget() {
+    within(Duration::from_secs(10), async {
+        let server = TestServer::start().await.unwrap();
+        server.set_always(Some(Fault::Status(500)));
+        let client = Client::builder(server.base_url())
+            .max_attempts(1)
+            .breaker(BreakerConfig { consecutive_failures: Some(1), ..BreakerConfig::default() })
+            .build()
+            .unwrap();
+        assert_eq!(client.retry_budget_balance(), Some(10.0));
+        let _ = client.execute(Request::get("ping", "/v2/ping")).await;
+        let status = client.endpoint_status();
+        assert_eq!(status.len(), 1);
+        assert!(matches!(status[0].breaker, threeam_runtime::BreakerState::Open { .. }), "{status:?}");
+    })
+    .await;
+}
