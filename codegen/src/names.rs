@@ -66,6 +66,10 @@ pub(crate) fn upper_camel(s: &str, prefix: &str, fallback: &str) -> String {
     if out.starts_with(|c: char| c.is_ascii_digit()) {
         out.insert_str(0, prefix);
     }
+    // The one keyword that is UpperCamel.
+    if out == "Self" {
+        out.push_str("Value");
+    }
     out
 }
 
@@ -127,7 +131,7 @@ impl Names {
         let mut n = 2u32;
         loop {
             let candidate = if snake {
-                format!("{key}_{n}")
+                format!("{}_{n}", key.trim_end_matches('_'))
             } else {
                 format!("{key}{n}")
             };
