@@ -927,15 +927,14 @@ fn one_line(s: &str) -> String {
 }
 
 fn multipart_expr(b: &Body, defs: &[TypeDef], var: &str) -> String {
-    let Ty::Named(id) = &b.ty else {
-        return "threeam_runtime::Multipart::new()".into();
-    };
+    let empty = "threeam_runtime::Multipart::new()".to_owned();
+    let Ty::Named(id) = &b.ty else { return empty };
     let DefKind::Struct(s) = &defs[*id].kind else {
-        return "threeam_runtime::Multipart::new()".into();
+        return empty;
     };
-    let mut e = String::from("{\n            let form = threeam_runtime::Multipart::new();\n");
+    let mut parts: Vec<String> = Vec::new();
     for f in &s.fields {
-        let line = match &f.ty {
+        parts.push(match &f.ty {
             Ty::Bytes => format!("rt::file(form, {}, &{var}.{})", lit(&f.json), f.name),
             Ty::Opt(inner) if **inner == Ty::Bytes => format!(
                 "match &{var}.{} {{ Some(data) => rt::file(form, {}, data), None => form }}",
@@ -943,9 +942,15 @@ fn multipart_expr(b: &Body, defs: &[TypeDef], var: &str) -> String {
                 lit(&f.json)
             ),
             _ => format!("rt::part(form, {}, &{var}.{})", lit(&f.json), f.name),
-        };
-        let _ = writeln!(e, "            let form = {line};");
+        });
     }
-    e.push_str("            form\n        }");
+    let Some(last) = parts.pop() else {
+        return empty;
+    };
+    let mut e = String::from("{\n            let form = threeam_runtime::Multipart::new();\n");
+    for p in parts {
+        let _ = writeln!(e, "            let form = {p};");
+    }
+    let _ = write!(e, "            {last}\n        }}");
     e
 }
