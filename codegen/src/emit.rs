@@ -7,7 +7,7 @@ use threeam_lint::workspace::{At, Workspace};
 use crate::names::{doc_lines, lit, unraw};
 use crate::ops::Ops;
 use crate::support;
-use crate::types::{DefKind, Ty, TypeDef};
+use crate::types::{DefKind, Ty, TypeDef, DE, SER};
 
 /// Everything one spec produced, ready to render.
 pub(crate) struct Model<'a> {
@@ -215,14 +215,18 @@ fn render_def(out: &mut String, def: &TypeDef, defs: &[TypeDef]) {
             let _ = writeln!(out, "pub type {name} = serde_json::Value;\n");
         }
         DefKind::Struct(s) => {
-            let default = s.fields.iter().all(|f| f.optional);
-            if default {
-                out.push_str(
-                    "#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]\n",
-                );
-            } else {
-                out.push_str("#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]\n");
+            out.push_str("#[derive(Debug, Clone, ");
+            if s.fields.iter().all(|f| f.optional) {
+                out.push_str("Default, ");
             }
+            out.push_str("PartialEq");
+            if def.uses & SER != 0 {
+                out.push_str(", Serialize");
+            }
+            if def.uses & DE != 0 {
+                out.push_str(", Deserialize");
+            }
+            out.push_str(")]\n");
             let _ = writeln!(out, "pub struct {name} {{");
             for f in &s.fields {
                 if let Some(d) = &f.doc {
@@ -281,13 +285,20 @@ fn render_def(out: &mut String, def: &TypeDef, defs: &[TypeDef]) {
                 let _ = writeln!(out, "    {v}({}),", t.render(defs));
             }
             out.push_str("    /// A value that fits no variant (for example a kind the server added).\n    Unknown(serde_json::Value),\n}\n\n");
+            if def.uses & SER != 0 {
+                let _ = write!(out, "union_serialize!({name} {{");
+                for (v, _) in &u.variants {
+                    let _ = write!(out, " {v},");
+                }
+                out.push_str(" });\n");
+            }
+            if def.uses & DE == 0 {
+                out.push('\n');
+                return;
+            }
             match &u.tag {
                 Some((prop, pairs)) => {
                     let _ = write!(out, "tagged_union!({name}, {}, {{", lit(prop));
-                    for (v, _) in &u.variants {
-                        let _ = write!(out, " {v},");
-                    }
-                    out.push_str(" }, {");
                     for (i, (v, _)) in u.variants.iter().enumerate() {
                         let values: Vec<String> = pairs
                             .iter()

@@ -32,6 +32,13 @@ use threeam_lint::workspace::{LoadOptions, ProblemKind, Workspace};
 pub use error::CodegenError;
 
 /// How the generated crate depends on threeam-runtime.
+///
+/// ```
+/// use threeam_codegen::RuntimeDep;
+/// let local = RuntimeDep::Path("../threeam/sdk-runtime".into());
+/// let published = RuntimeDep::Version("0.1".into());
+/// assert_ne!(local, published);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RuntimeDep {
     /// A path dependency (a checkout of threeam, tests).
@@ -41,6 +48,15 @@ pub enum RuntimeDep {
 }
 
 /// What was generated.
+///
+/// ```no_run
+/// let summary = threeam_codegen::Generator::new("specs/payments.yaml").write_crate("out/payments")?;
+/// for warning in &summary.warnings {
+///     eprintln!("warning: {warning}");
+/// }
+/// println!("{} operations, {} lines", summary.operations, summary.lines);
+/// # Ok::<(), threeam_codegen::CodegenError>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
     /// Named types (structs, enums, unions, parameter structs).
@@ -58,6 +74,12 @@ pub struct Summary {
 }
 
 /// A generated client in memory.
+///
+/// ```no_run
+/// let g = threeam_codegen::Generator::new("specs/payments.yaml").generate()?;
+/// std::fs::write("lib.rs", &g.lib_rs).unwrap();
+/// # Ok::<(), threeam_codegen::CodegenError>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Generated {
     /// `src/lib.rs` of the crate.
@@ -320,6 +342,8 @@ impl Generator {
         ts.add_components(root);
         let ops = ops::collect(&mut ts, root);
         ts.box_cycles();
+        let (sent, received) = ops.directions();
+        ts.mark_uses(&sent, &received);
         let spec_name = self
             .spec
             .file_name()

@@ -646,6 +646,34 @@ fn arg_type(ty: &Ty, defs: &[TypeDef]) -> String {
 }
 
 impl Ops {
+    /// The types operations send and receive (see `TypeSpace::mark_uses`).
+    pub(crate) fn directions(&self) -> (Vec<Ty>, Vec<Ty>) {
+        let mut sent = Vec::new();
+        let mut received = Vec::new();
+        for op in &self.ops {
+            sent.extend(
+                op.path_params
+                    .iter()
+                    .chain(&op.params)
+                    .map(|p| p.ty.clone()),
+            );
+            if let Some(b) = &op.body {
+                sent.push(b.ty.clone());
+            }
+            match &op.success {
+                Success::One(r) => received.push(r.ty()),
+                Success::Many(_) => {}
+            }
+            if let ErrBody::One(t) = &op.error {
+                received.push(t.clone());
+            }
+        }
+        for e in &self.enums {
+            received.extend(e.variants.iter().map(|(_, o)| o.read.ty()));
+        }
+        (sent, received)
+    }
+
     fn success_ty(&self, op: &Op, defs: &[TypeDef]) -> String {
         match &op.success {
             Success::One(r) => r.ty().render(defs),

@@ -69,8 +69,6 @@ macro_rules! union_serialize {
 #[allow(unused_macros)]
 macro_rules! untagged_union {
     ($name:ident { $($variant:ident($ty:ty)),* $(,)? }) => {
-        union_serialize!($name { $($variant),* });
-
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = serde_json::Value::deserialize(deserializer)?;
@@ -87,9 +85,7 @@ macro_rules! untagged_union {
 // as `Unknown`.
 #[allow(unused_macros)]
 macro_rules! tagged_union {
-    ($name:ident, $tag:literal, { $($variant:ident),* $(,)? }, { $($($value:literal)|+ => $target:ident),* $(,)? }) => {
-        union_serialize!($name { $($variant),* });
-
+    ($name:ident, $tag:literal, { $($($value:literal)|+ => $target:ident),* $(,)? }) => {
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = serde_json::Value::deserialize(deserializer)?;

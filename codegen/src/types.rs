@@ -12,6 +12,11 @@ use threeam_lint::workspace::{At, Workspace};
 
 use crate::names::{self, Names};
 
+/// The type is sent: it needs `Serialize`.
+pub(crate) const SER: u8 = 1;
+/// The type is received: it needs `Deserialize`.
+pub(crate) const DE: u8 = 2;
+
 /// A type expression in generated code.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) enum Ty {
@@ -95,6 +100,8 @@ impl Ty {
 #[derive(Debug)]
 pub(crate) struct TypeDef {
     pub(crate) name: String,
+    /// Which serde impls the client needs: [`SER`] (sent), [`DE`] (received).
+    pub(crate) uses: u8,
     pub(crate) doc: Option<String>,
     pub(crate) deprecated: bool,
     pub(crate) kind: DefKind,
@@ -384,6 +391,7 @@ impl<'w> TypeSpace<'w> {
         let deprecated = self.ws.get(at, "deprecated").and_then(|d| self.ws.bool(d)) == Some(true);
         self.defs.push(TypeDef {
             name,
+            uses: 0,
             doc,
             deprecated,
             kind: DefKind::Pending,
@@ -775,6 +783,85 @@ impl<'w> TypeSpace<'w> {
         );
         if !self.warnings.contains(&w) {
             self.warnings.push(w);
+        }
+    }
+
+    /// Marks which named types are sent and which received, from the
+    /// types operations send (`sent`) and receive (`received`). Only the
+    /// serde impls a client needs are generated (half the serde code for
+    /// most specs); a type no operation uses is marked received (webhook
+    /// payloads and the like are read, not written).
+    pub(crate) fn mark_uses(&mut self, sent: &[Ty], received: &[Ty]) {
+        let mut stack: Vec<(usize, u8)> = Vec::new();
+        let push_ty = |t: &Ty, bit: u8, stack: &mut Vec<(usize, u8)>| {
+            let mut t = t;
+            loop {
+                match t {
+                    Ty::Vec(i) | Ty::Map(i) | Ty::Opt(i) | Ty::Boxed(i) => t = i,
+                    Ty::Named(id) => {
+                        stack.push((*id, bit));
+                        break;
+                    }
+                    _ => break,
+                }
+            }
+        };
+        for t in sent {
+            push_ty(t, SER, &mut stack);
+        }
+        for t in received {
+            push_ty(t, DE, &mut stack);
+        }
+        while let Some((id, bit)) = stack.pop() {
+            if self.defs[id].uses & bit != 0 {
+                continue;
+            }
+            self.defs[id].uses |= bit;
+            match &self.defs[id].kind {
+                DefKind::Struct(s) => {
+                    for f in &s.fields {
+                        push_ty(&f.ty, bit, &mut stack);
+                    }
+                    if let Some((_, t)) = &s.extra {
+                        push_ty(t, bit, &mut stack);
+                    }
+                }
+                DefKind::Union(u) => {
+                    for (_, t) in &u.variants {
+                        push_ty(t, bit, &mut stack);
+                    }
+                }
+                _ => {}
+            }
+        }
+        // Unused types: readable, like webhook payloads.
+        let unused: Vec<usize> = (0..self.defs.len())
+            .filter(|&i| self.defs[i].uses == 0)
+            .collect();
+        for id in unused {
+            stack.push((id, DE));
+            while let Some((id, bit)) = stack.pop() {
+                if self.defs[id].uses & bit != 0 {
+                    continue;
+                }
+                self.defs[id].uses |= bit;
+                match &self.defs[id].kind {
+                    DefKind::Struct(s) => {
+                        for f in &s.fields {
+                            push_ty(&f.ty, bit, &mut stack);
+                        }
+                        if let Some((_, t)) = &s.extra {
+                            push_ty(t, bit, &mut stack);
+                        }
+                    }
+                    DefKind::Union(u) => {
+                        for (_, t) in &u.variants {
+                            push_ty(t, bit, &mut stack);
+                        }
+                    }
+                    _ => {}
+                }
+            }
         }
     }
 
