@@ -298,7 +298,12 @@ mod rt {
 
     /// A path parameter.
     pub(super) fn path<T: serde::Serialize + ?Sized>(req: Request, name: &str, value: &T) -> Request {
-        req.path_param(name, scalar(&to_value(value)))
+        // OpenAPI's `simple` style: arrays as `a,b`.
+        let text = match to_value(value) {
+            serde_json::Value::Array(items) => items.iter().map(scalar).collect::<Vec<_>>().join(","),
+            other => scalar(&other),
+        };
+        req.path_param(name, text)
     }
 
     /// Query parameter styles (OpenAPI `style` and `explode`).

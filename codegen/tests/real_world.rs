@@ -128,7 +128,7 @@ fn compile(specs: Vec<PathBuf>, label: &str) {
     );
 }
 
-/// Runs in CI (`CI` set) or with `THREEAM_COMPILE_REAL=1`: about nine
+/// Runs in CI (`CI` set) or with `THREEAM_COMPILE_REAL=1`: about five
 /// minutes on two cores, too slow for every local `cargo test`.
 #[test]
 fn compile_real_world_clients() {
