@@ -67,7 +67,11 @@ impl Backoff {
     /// The delay before retry number `retry`, given `unit`, a uniform random
     /// number in `[0, 1)` (values outside are clamped).
     pub fn delay(&self, retry: u32, unit: f64) -> Duration {
-        let unit = if unit.is_nan() { 0.0 } else { unit.clamp(0.0, 1.0) };
+        let unit = if unit.is_nan() {
+            0.0
+        } else {
+            unit.clamp(0.0, 1.0)
+        };
         self.ceiling(retry).mul_f64(unit)
     }
 }

@@ -436,7 +436,11 @@ mod tests {
                 break;
             }
         }
-        assert_eq!(opened_at, Some(5), "opens at the 6th outcome (3 of 6 failed)");
+        assert_eq!(
+            opened_at,
+            Some(5),
+            "opens at the 6th outcome (3 of 6 failed)"
+        );
     }
 
     #[tokio::test(start_paused = true)]

@@ -100,7 +100,9 @@ impl RetryBudget {
     /// Takes one token for a retry; `false` when the budget is exhausted.
     pub fn try_withdraw(&self) -> bool {
         self.balance
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |b| b.checked_sub(MILLI))
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |b| {
+                b.checked_sub(MILLI)
+            })
             .is_ok()
     }
 
@@ -172,7 +174,10 @@ mod tests {
         let bound = f64::from(config.burst) + config.ratio * f64::from(calls);
         // The first call's deposit is lost to the full bucket, hence -1.
         assert!(f64::from(retries) <= bound, "{retries} > {bound}");
-        assert!(f64::from(retries) >= bound - 1.0, "{retries} far below {bound}");
+        assert!(
+            f64::from(retries) >= bound - 1.0,
+            "{retries} far below {bound}"
+        );
     }
 
     #[test]

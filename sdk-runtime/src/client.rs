@@ -22,8 +22,14 @@ use crate::telemetry::DeprecationLog;
 /// One base URL with its own breaker and rate limiter.
 #[derive(Debug)]
 pub(crate) struct Endpoint {
-    /// `scheme://host[:port][/base/path]`, no trailing slash.
-    pub(crate) base: String,
+    /// `scheme://host[:port][/base/path]`, no trailing slash. Shared with
+    /// responses, which build their URL only when asked.
+    pub(crate) base: Arc<str>,
+    /// The same, parsed once: each attempt clones it and sets path and
+    /// query, which skips re-parsing the host (IDNA and all) per request.
+    pub(crate) url: reqwest::Url,
+    /// The base URL's path (`/api`), or empty.
+    pub(crate) prefix: String,
     /// `host[:port]`, for messages and metrics.
     pub(crate) label: Arc<str>,
     pub(crate) breaker: Mutex<Breaker>,
@@ -97,7 +103,7 @@ impl Client {
             .endpoints
             .iter()
             .map(|ep| EndpointStatus {
-                base_url: ep.base.clone(),
+                base_url: ep.base.to_string(),
                 breaker: lock(&ep.breaker).state(now),
                 rate_limited_for: lock(&ep.limiter).blocked_for(now),
             })
@@ -119,7 +125,7 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Deliberately omits default headers: they hold credentials.
-        let bases: Vec<&str> = self.shared.endpoints.iter().map(|e| e.base.as_str()).collect();
+        let bases: Vec<&str> = self.shared.endpoints.iter().map(|e| &*e.base).collect();
         f.debug_struct("Client")
             .field("endpoints", &bases)
             .field("timeout", &self.shared.timeout)
@@ -136,7 +142,7 @@ impl fmt::Debug for Client {
 /// full-jitter backoff, `Retry-After` honoured up to 30 s, retry budget
 /// ratio 0.1 with a burst of 10, breaker opening after 5 consecutive
 /// failures for 30 s, no local rate limit (server hints are always obeyed),
-/// bare `Idempotency-Key`, a W3C `traceparent` per call, 256 cached GET
+/// bare `Idempotency-Key`, no generated `traceparent`, 256 cached GET
 /// responses for degraded answers.
 #[must_use]
 pub struct ClientBuilder {
@@ -177,7 +183,7 @@ impl ClientBuilder {
                 .into_iter()
                 .map(HeaderName::from_static)
                 .collect(),
-            trace_context: true,
+            trace_context: false,
             http: None,
             pool_idle_per_host: None,
         }
@@ -195,7 +201,10 @@ impl ClientBuilder {
     }
 
     fn header_inner(mut self, name: &str, value: &str, sensitive: bool) -> Self {
-        match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+        match (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
             (Ok(n), Ok(mut v)) => {
                 // Marked sensitive so that no Debug output shows it, and so
                 // HTTP/2 never puts it in a compression table.
@@ -203,7 +212,9 @@ impl ClientBuilder {
                 self.headers.insert(n, v);
             }
             (Err(_), _) => self.problem(format!("{name:?} is not a valid header name")),
-            (_, Err(_)) => self.problem(format!("the value of header {name} is not valid header text")),
+            (_, Err(_)) => self.problem(format!(
+                "the value of header {name} is not valid header text"
+            )),
         }
         self
     }
@@ -313,8 +324,11 @@ impl ClientBuilder {
         self
     }
 
-    /// Whether to send a W3C `traceparent` with a fresh trace id per call
-    /// (default on; a `traceparent` already on the request is kept).
+    /// Whether to send a W3C `traceparent` with a fresh trace id per call,
+    /// recorded as `trace_id` on the call's span, so the server's logs for a
+    /// call can be found from the client's (default off: an application
+    /// that runs OpenTelemetry propagates its own context instead, by
+    /// setting `traceparent` on the request, which is always kept).
     pub fn trace_context(mut self, on: bool) -> Self {
         self.trace_context = on;
         self
@@ -347,8 +361,13 @@ impl ClientBuilder {
         let mut endpoints = Vec::new();
         for url in std::iter::once(&self.primary).chain(self.fallback.as_ref()) {
             let (base, label) = parse_base(url, custom_http).map_err(fail)?;
+            let parsed = reqwest::Url::parse(&base)
+                .map_err(|e| fail(format!("base URL {url:?} is not valid ({e})")))?;
+            let prefix = parsed.path().trim_end_matches('/').to_owned();
             endpoints.push(Endpoint {
-                base,
+                base: Arc::from(base),
+                url: parsed,
+                prefix,
                 label: Arc::from(label),
                 breaker: Mutex::new(Breaker::new(self.breaker.clone())),
                 limiter: Mutex::new(RateLimiter::new(self.rate_limit, now)),
@@ -357,7 +376,11 @@ impl ClientBuilder {
         let http = match self.http {
             Some(client) => client,
             None => {
-                let mut b = reqwest::Client::builder();
+                // The runtime owns retries. reqwest's own policy (retrying
+                // HTTP/2 protocol refusals) would clone every request just
+                // in case; with zero retries allowed it clones nothing.
+                let mut b = reqwest::Client::builder()
+                    .retry(reqwest::retry::never().max_retries_per_request(0));
                 if let Some(n) = self.pool_idle_per_host {
                     b = b.pool_max_idle_per_host(n);
                 }
@@ -404,7 +427,9 @@ fn parse_base(raw: &str, custom_http: bool) -> Result<(String, String), String> 
         .host_str()
         .ok_or_else(|| format!("base URL {raw:?} has no host"))?;
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(format!("base URL {raw:?} must not have a query or fragment"));
+        return Err(format!(
+            "base URL {raw:?} must not have a query or fragment"
+        ));
     }
     let label = match url.port() {
         Some(port) => format!("{host}:{port}"),
@@ -425,9 +450,19 @@ mod tests {
         );
         assert_eq!(
             parse_base("http://api.example.com/base/", false).unwrap(),
-            ("http://api.example.com/base".into(), "api.example.com".into())
+            (
+                "http://api.example.com/base".into(),
+                "api.example.com".into()
+            )
         );
-        for bad in ["", "not a url", "ftp://x", "http://x/?a=1", "/relative", "http://x/#f"] {
+        for bad in [
+            "",
+            "not a url",
+            "ftp://x",
+            "http://x/?a=1",
+            "/relative",
+            "http://x/#f",
+        ] {
             assert!(parse_base(bad, false).is_err(), "{bad:?}");
         }
         if !cfg!(feature = "rustls") {
@@ -442,7 +477,9 @@ mod tests {
             .default_header("bad header", "x")
             .build()
             .unwrap_err();
-        assert!(err.to_string().contains("\"bad header\" is not a valid header name"));
+        assert!(err
+            .to_string()
+            .contains("\"bad header\" is not a valid header name"));
         let err = Client::builder("http://127.0.0.1:1")
             .bearer_auth("line\nbreak")
             .build()

@@ -125,7 +125,8 @@ impl Multipart {
     fn part_header(&mut self, disposition: &str, content_type: Option<&str>) {
         self.body.extend_from_slice(b"--");
         self.body.extend_from_slice(self.boundary.as_bytes());
-        self.body.extend_from_slice(b"\r\nContent-Disposition: form-data; ");
+        self.body
+            .extend_from_slice(b"\r\nContent-Disposition: form-data; ");
         self.body.extend_from_slice(disposition.as_bytes());
         self.body.extend_from_slice(b"\r\n");
         if let Some(ct) = content_type {

@@ -606,18 +606,27 @@ mod tests {
     #[test]
     fn problem_detail_is_quoted_from_the_body() {
         let e = error(
-            status(400, r#"{"type":"about:blank","title":"Bad","detail":"amount must be positive"}"#),
+            status(
+                400,
+                r#"{"type":"about:blank","title":"Bad","detail":"amount must be positive"}"#,
+            ),
             StopReason::NotRetryable,
             1,
         );
         let text = e.to_string();
         assert!(text.contains("failed after 1 attempt (last: 400 Bad Request: \"amount must be positive\", request id req_8f2)"), "{text}");
-        assert!(text.contains("resending it unchanged cannot succeed"), "{text}");
+        assert!(
+            text.contains("resending it unchanged cannot succeed"),
+            "{text}"
+        );
         #[derive(serde::Deserialize)]
         struct Problem {
             detail: String,
         }
-        assert_eq!(e.decode_body::<Problem>().unwrap().detail, "amount must be positive");
+        assert_eq!(
+            e.decode_body::<Problem>().unwrap().detail,
+            "amount must be positive"
+        );
     }
 
     #[test]
@@ -627,16 +636,19 @@ mod tests {
         assert!(!excerpt.contains('\n'));
         assert!(excerpt.ends_with('…'));
         assert_eq!(excerpt.chars().count(), 161);
-        assert_eq!(body_excerpt(&[0xff, 0xfe]).unwrap(), "<2 bytes of binary body>");
+        assert_eq!(
+            body_excerpt(&[0xff, 0xfe]).unwrap(),
+            "<2 bytes of binary body>"
+        );
         assert_eq!(body_excerpt(b""), None);
     }
 
     #[test]
     fn key_reuse_is_said_plainly() {
         let e = error(status(422, ""), StopReason::IdempotencyKeyReused, 1);
-        assert!(e
-            .to_string()
-            .contains("a 422 for idempotency key k1 means the key was already used with a different payload"));
+        assert!(e.to_string().contains(
+            "a 422 for idempotency key k1 means the key was already used with a different payload"
+        ));
     }
 
     #[test]

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use http::{HeaderMap, HeaderValue, Method, StatusCode};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use tokio::time::Instant;
 use tracing::{field, Instrument, Span};
 
@@ -22,7 +22,7 @@ use crate::breaker::{Admission, Transition};
 use crate::client::{lock, Client, Endpoint};
 use crate::error::{human, BreakerNote, Error, ErrorKind, Inner, StopReason};
 use crate::fallback::{Degrade, Stored};
-use crate::idempotency::{header_value, idempotent_method, keyed_by_default};
+use crate::idempotency::{header_value, idempotent_method, keyed_by_default, KeyFormat};
 use crate::request::{KeyChoice, Request};
 use crate::response::{Degraded, DegradedSource, Response, Served};
 use crate::retry::{Decision, Failure, RetryContext, RetryPolicy};
@@ -61,6 +61,8 @@ struct Call {
     template: Cow<'static, str>,
     /// Path and query, appended to an endpoint's base URL.
     target: String,
+    /// Where the path ends in `target` (the query follows a `?`).
+    path_len: usize,
     headers: HeaderMap,
     body: Option<Bytes>,
     key: Option<String>,
@@ -76,8 +78,10 @@ struct Call {
     /// The endpoint of the last attempt.
     last_endpoint: usize,
     /// The last failed attempt, reported if the call ends without a new one.
-    last: Option<Failed>,
+    last: Option<Box<Failed>>,
     breaker_note: Option<BreakerNote>,
+    /// The trace id sent in `traceparent`, if the client generates one.
+    trace: Option<(u64, u64)>,
 }
 
 impl Client {
@@ -105,9 +109,25 @@ impl Client {
     ///         .json()
     /// }
     /// ```
-    pub async fn execute(&self, request: Request) -> Result<Response, Error> {
+    pub fn execute(
+        &self,
+        request: Request,
+    ) -> impl std::future::Future<Output = Result<Response, Error>> + Send + '_ {
+        // Not an `async fn`: preparing is synchronous, and doing it before
+        // the future is built keeps the `Request` out of the future's state,
+        // which every caller stores and moves (a smaller future is cheaper).
         let started = Instant::now();
-        let mut call = self.prepare(request)?;
+        // Boxed so that the future holds a pointer, not the whole call.
+        let prepared = self.prepare(request, started).map(Box::new);
+        async move {
+            let mut call = prepared?;
+            self.call(&mut call, started).await
+        }
+    }
+
+    /// One prepared call inside its span: the attempt loop, then a degraded
+    /// answer if everything failed, then the call's telemetry.
+    async fn call(&self, call: &mut Call, started: Instant) -> Result<Response, Error> {
         let span = tracing::info_span!(
             "http.client.call",
             operation = %call.operation,
@@ -118,23 +138,28 @@ impl Client {
             http.response.status_code = field::Empty,
             request_id = field::Empty,
             outcome = field::Empty,
+            trace_id = field::Empty,
         );
-        let result = self.run(&mut call).instrument(span.clone()).await;
+        if let (Some((hi, lo)), false) = (call.trace, span.is_disabled()) {
+            span.record("trace_id", format!("{hi:016x}{lo:016x}"));
+        }
+        let result = self.run(call).instrument(span.clone()).await;
         let result = match result {
-            Err(error) => self.degrade(&call, error),
+            Err(error) => self.degrade(call, error),
             ok => ok,
         };
-        finish_call(&span, &call, &result, started);
+        finish_call(&span, call, &result, started);
         result
     }
 
     /// The attempt loop. Every line is one concern; see the module docs.
     async fn run(&self, call: &mut Call) -> Result<Response, Error> {
         loop {
-            let endpoint = self.choose_endpoint(call)?; // breaker + fallback
-            self.pace(call, endpoint).await?; // client-side rate limit
-            let timeout = call.attempt_timeout(self)?; // per attempt, within the deadline
-            let failed = match self.attempt(call, endpoint, timeout).await {
+            let now = Instant::now();
+            let endpoint = self.choose_endpoint(call, now)?; // breaker + fallback
+            let now = self.pace(call, endpoint, now).await?; // client-side rate limit
+            let timeout = call.attempt_timeout(self, now)?; // per attempt, within the deadline
+            let failed = match self.attempt(call, endpoint, timeout, now).await {
                 Ok(answer) => return Ok(self.answer(call, endpoint, answer)),
                 Err(failed) => failed,
             };
@@ -143,13 +168,13 @@ impl Client {
                 Step::Wait(delay) => tokio::time::sleep(delay).await,
                 Step::Stop(reason) => return Err(call.fail(self, failed, reason)),
             }
-            call.last = Some(failed);
+            call.last = Some(Box::new(failed));
         }
     }
 
     /// Settles everything fixed for the whole call: target, headers,
     /// idempotency key, limits. Also credits the retry budget.
-    fn prepare(&self, request: Request) -> Result<Call, Error> {
+    fn prepare(&self, request: Request, started: Instant) -> Result<Call, Error> {
         let shared = &*self.shared;
         let target = request.target();
         let Request {
@@ -179,7 +204,7 @@ impl Client {
                 breaker: None,
             })
         };
-        let target = target.map_err(invalid)?;
+        let (target, path_len) = target.map_err(invalid)?;
 
         // One key per logical call, decided here and then sent unchanged on
         // every attempt and endpoint. A key the caller put in the headers
@@ -188,15 +213,31 @@ impl Client {
         let key = match headers.get(key_header) {
             Some(given) => Some(given.to_str().unwrap_or_default().to_owned()),
             None => {
-                let key = match key {
+                let format = shared.idempotency.format;
+                let (key, value) = match key {
                     KeyChoice::Auto if keyed_by_default(&method) => {
-                        Some(shared.rng.uuid_v4().hyphenated().to_string())
+                        let mut buf = uuid::Uuid::encode_buffer();
+                        let key = shared.rng.uuid_v4().hyphenated().encode_lower(&mut buf);
+                        // A generated UUID is plain ASCII: only the caller's
+                        // keys need the full check.
+                        let value = match format {
+                            KeyFormat::Bare => HeaderValue::from_str(key),
+                            KeyFormat::StructuredString => {
+                                HeaderValue::from_str(&format.render(key))
+                            }
+                        };
+                        (
+                            Some(key.to_owned()),
+                            Some(value.map_err(|e| invalid(e.to_string()))?),
+                        )
                     }
-                    KeyChoice::Given(k) => Some(k),
-                    KeyChoice::Auto | KeyChoice::Off => None,
+                    KeyChoice::Given(k) => {
+                        let value = header_value(&k, format).map_err(invalid)?;
+                        (Some(k), Some(value))
+                    }
+                    KeyChoice::Auto | KeyChoice::Off => (None, None),
                 };
-                if let Some(k) = &key {
-                    let value = header_value(k, shared.idempotency.format).map_err(invalid)?;
+                if let Some(value) = value {
                     headers.insert(key_header.clone(), value);
                 }
                 key
@@ -207,8 +248,15 @@ impl Client {
                 headers.insert(name.clone(), value.clone());
             }
         }
-        if shared.trace_context && !headers.contains_key("traceparent") {
-            headers.insert("traceparent", traceparent(shared.rng.next_u64(), shared.rng.next_u64(), shared.rng.next_u64()));
+        let mut trace = None;
+        if shared.trace_context && !headers.contains_key(TRACEPARENT) {
+            let (hi, lo, span) = (
+                shared.rng.next_u64(),
+                shared.rng.next_u64(),
+                shared.rng.next_u64(),
+            );
+            headers.insert(TRACEPARENT, traceparent(hi, lo, span));
+            trace = Some((hi, lo.max(1)));
         }
         if let Some(budget) = &shared.budget {
             budget.deposit();
@@ -220,14 +268,16 @@ impl Client {
             method,
             template,
             target,
+            path_len,
             headers,
             body,
             key,
             degrade,
             timeout: timeout.unwrap_or(shared.timeout),
             deadline,
-            deadline_at: Instant::now() + deadline,
+            deadline_at: started + deadline,
             max_attempts: max_attempts.unwrap_or(shared.retry.max_attempts).max(1),
+            trace,
             attempts: 0,
             preferred: 0,
             last_endpoint: 0,
@@ -238,9 +288,8 @@ impl Client {
 
     /// Breaker and fallback: the first endpoint, from the preferred one on,
     /// whose breaker lets a request through. None: fail fast, send nothing.
-    fn choose_endpoint(&self, call: &mut Call) -> Result<usize, Error> {
+    fn choose_endpoint(&self, call: &mut Call, now: Instant) -> Result<usize, Error> {
         let endpoints = &self.shared.endpoints;
-        let now = Instant::now();
         let mut refused: Option<(usize, Option<Duration>)> = None;
         for offset in 0..endpoints.len() {
             let index = (call.preferred + offset) % endpoints.len();
@@ -279,12 +328,12 @@ impl Client {
 
     /// Client-side rate limit: wait for a send slot, unless the wait would
     /// outlast the deadline or the longest wait this client accepts.
-    async fn pace(&self, call: &mut Call, index: usize) -> Result<(), Error> {
+    /// Returns the time after any wait.
+    async fn pace(&self, call: &mut Call, index: usize, now: Instant) -> Result<Instant, Error> {
         let endpoint = &self.shared.endpoints[index];
-        let now = Instant::now();
         let wait = lock(&endpoint.limiter).reserve(now);
         if wait.is_zero() {
-            return Ok(());
+            return Ok(now);
         }
         let remaining = call.deadline_at.saturating_duration_since(now);
         if wait >= remaining || wait > self.shared.retry.max_retry_after {
@@ -301,12 +350,18 @@ impl Client {
         }
         tracing::debug!(wait = %human(wait), endpoint = %endpoint.label, "waiting for the rate limit");
         tokio::time::sleep(wait).await;
-        Ok(())
+        Ok(Instant::now())
     }
 
     /// One HTTP exchange under `timeout`, then observed by the breaker, the
     /// rate limiter and telemetry.
-    async fn attempt(&self, call: &mut Call, index: usize, timeout: Duration) -> Result<Answer, Failed> {
+    async fn attempt(
+        &self,
+        call: &mut Call,
+        index: usize,
+        timeout: Duration,
+        started: Instant,
+    ) -> Result<Answer, Failed> {
         let shared = &*self.shared;
         let endpoint = &shared.endpoints[index];
         call.attempts += 1;
@@ -319,26 +374,36 @@ impl Client {
             request_id = field::Empty,
             outcome = field::Empty,
         );
-        let mut url = String::with_capacity(endpoint.base.len() + call.target.len());
-        url.push_str(&endpoint.base);
-        url.push_str(&call.target);
-        let mut builder = shared
-            .http
-            .request(call.method.clone(), url)
-            .headers(call.headers.clone());
-        if let Some(body) = &call.body {
-            builder = builder.body(body.clone());
+        let mut url = endpoint.url.clone();
+        let path = &call.target[..call.path_len];
+        if endpoint.prefix.is_empty() {
+            url.set_path(path);
+        } else {
+            url.set_path(&format!("{}{path}", endpoint.prefix));
         }
+        url.set_query(call.target.get(call.path_len + 1..));
+        // Built directly rather than through RequestBuilder, which would
+        // merge our headers one by one into an empty map.
+        let mut request = reqwest::Request::new(call.method.clone(), url);
+        *request.headers_mut() = call.headers.clone();
+        *request.body_mut() = call.body.clone().map(reqwest::Body::from);
+        let http = &shared.http;
         let exchange = async move {
-            let mut response = builder.send().await.map_err(|e| (e, false))?;
+            let mut response = http.execute(request).await.map_err(|e| (e, false))?;
             let status = response.status();
             let headers = std::mem::take(response.headers_mut());
             let body = response.bytes().await.map_err(|e| (e, true))?;
             Ok::<_, (reqwest::Error, bool)>((status, headers, body))
         };
-        let started = Instant::now();
-        let result = tokio::time::timeout(timeout, exchange).instrument(span.clone()).await;
-        let elapsed = started.elapsed();
+        // Boxed: reqwest's response and body futures are most of an
+        // attempt's state. Kept inline they would make every caller's
+        // future kilobytes larger, and futures are moved (copied) as they
+        // are built, wrapped and spawned; one heap copy here is cheaper.
+        let result = Box::pin(tokio::time::timeout(timeout, exchange))
+            .instrument(span.clone())
+            .await;
+        let ended = Instant::now();
+        let elapsed = ended.saturating_duration_since(started);
 
         let outcome = match result {
             Err(_) => Err(Failed {
@@ -350,32 +415,53 @@ impl Client {
             Ok(Ok((status, headers, body))) => {
                 let request_id = self.request_id(&headers);
                 if status.is_success() || status.is_informational() || status.is_redirection() {
-                    Ok(Answer { status, headers, body, request_id })
+                    Ok(Answer {
+                        status,
+                        headers,
+                        body,
+                        request_id,
+                    })
                 } else {
                     let hint = RetryAfter::from_headers(&headers);
                     Err(Failed {
                         failure: Failure::Status(status, hint),
-                        kind: ErrorKind::Status { status, headers, body },
+                        kind: ErrorKind::Status {
+                            status,
+                            headers,
+                            body,
+                        },
                         request_id,
                     })
                 }
             }
         };
-        self.observe(call, index, &outcome, elapsed, &span);
+        self.observe(call, index, &outcome, ended, elapsed, &span);
         outcome
     }
 
     /// Feeds one attempt's outcome to the breaker, the limiter, metrics and
     /// the deprecation log.
-    fn observe(&self, call: &mut Call, index: usize, outcome: &Result<Answer, Failed>, elapsed: Duration, span: &Span) {
+    fn observe(
+        &self,
+        call: &mut Call,
+        index: usize,
+        outcome: &Result<Answer, Failed>,
+        now: Instant,
+        elapsed: Duration,
+        span: &Span,
+    ) {
         let endpoint = &self.shared.endpoints[index];
-        let now = Instant::now();
         let (status, headers, request_id, error_type) = match outcome {
-            Ok(a) => (Some(a.status), Some(&a.headers), a.request_id.as_deref(), None),
+            Ok(a) => (
+                Some(a.status),
+                Some(&a.headers),
+                a.request_id.as_deref(),
+                None,
+            ),
             Err(f) => match &f.kind {
-                ErrorKind::Status { status, headers, .. } => {
-                    (Some(*status), Some(headers), f.request_id.as_deref(), None)
-                }
+                ErrorKind::Status {
+                    status, headers, ..
+                } => (Some(*status), Some(headers), f.request_id.as_deref(), None),
                 ErrorKind::Timeout { .. } => (None, None, None, Some("timeout")),
                 ErrorKind::Connect { .. } => (None, None, None, Some("connect")),
                 _ => (None, None, None, Some("transport")),
@@ -383,7 +469,8 @@ impl Client {
         };
         // A 5xx (except 501, which is about the request) or a transport
         // failure says the endpoint is unhealthy; a 4xx says nothing about it.
-        let healthy = status.is_some_and(|s| !s.is_server_error() || s == StatusCode::NOT_IMPLEMENTED);
+        let healthy =
+            status.is_some_and(|s| !s.is_server_error() || s == StatusCode::NOT_IMPLEMENTED);
         if let Some(t) = lock(&endpoint.breaker).record(now, healthy) {
             breaker_transition(endpoint, t);
             if let Transition::Opened { for_ } = t {
@@ -394,14 +481,23 @@ impl Client {
             }
         }
         if let (Some(status), Some(headers)) = (status, headers) {
-            if let Some(block) = lock(&endpoint.limiter).observe(now, SystemTime::now(), status, headers) {
+            if let Some(block) =
+                lock(&endpoint.limiter).observe(now, SystemTime::now(), status, headers)
+            {
                 tracing::info!(endpoint = %endpoint.label, wait = %human(block), "the server asked this client to slow down");
             }
             self.shared
                 .deprecations
                 .check(&call.operation, &call.method, &call.template, headers);
         }
-        telemetry::record_attempt(&call.method, &endpoint.label, &call.template, status.map(|s| s.as_u16()), error_type, elapsed);
+        telemetry::record_attempt(
+            &call.method,
+            &endpoint.label,
+            &call.template,
+            status.map(|s| s.as_u16()),
+            error_type,
+            elapsed,
+        );
         if let Some(s) = status {
             span.record("http.response.status_code", s.as_u16());
         }
@@ -442,7 +538,8 @@ impl Client {
         // nor spends the budget; it happens at most once per endpoint.
         if index + 1 < shared.endpoints.len() && call.preferred == index {
             call.preferred = index + 1;
-            metrics::counter!(names::FAILOVERS, "threeam.operation" => call.operation.clone()).increment(1);
+            metrics::counter!(names::FAILOVERS, "threeam.operation" => call.operation.clone())
+                .increment(1);
             tracing::info!(
                 from = %shared.endpoints[index].label,
                 to = %shared.endpoints[index + 1].label,
@@ -480,7 +577,10 @@ impl Client {
     /// it for degraded answers if the request asked for that.
     fn answer(&self, call: &mut Call, index: usize, answer: Answer) -> Response {
         let endpoint = &self.shared.endpoints[index];
-        if call.method == Method::GET && call.degrade.as_ref().is_some_and(Degrade::wants_cache) && answer.status.is_success() {
+        if call.method == Method::GET
+            && call.degrade.as_ref().is_some_and(Degrade::wants_cache)
+            && answer.status.is_success()
+        {
             self.shared.cache.put(
                 &call.target,
                 Stored {
@@ -505,10 +605,11 @@ impl Client {
             served,
             attempts: call.attempts,
             request_id: answer.request_id,
-            idempotency_key: call.key.clone(),
+            idempotency_key: call.key.take(),
             operation: call.operation.clone(),
             method: call.method.clone(),
-            url: call.url(self, index),
+            base: Arc::clone(&endpoint.base),
+            target: std::mem::take(&mut call.target),
         }
     }
 
@@ -527,10 +628,20 @@ impl Client {
             None
         };
         let (status, headers, body, source, age) = match (cached, degrade) {
-            (Some((stored, age)), _) => (stored.status, stored.headers, stored.body, DegradedSource::LastGood, Some(age)),
-            (None, Degrade::Value(body) | Degrade::LastGoodOr(body)) => {
-                (StatusCode::OK, HeaderMap::new(), body.clone(), DegradedSource::Value, None)
-            }
+            (Some((stored, age)), _) => (
+                stored.status,
+                stored.headers,
+                stored.body,
+                DegradedSource::LastGood,
+                Some(age),
+            ),
+            (None, Degrade::Value(body) | Degrade::LastGoodOr(body)) => (
+                StatusCode::OK,
+                HeaderMap::new(),
+                body.clone(),
+                DegradedSource::Value,
+                None,
+            ),
             (None, Degrade::LastGood) => return Err(error),
         };
         let source_label = match source {
@@ -548,13 +659,18 @@ impl Client {
             status,
             headers,
             body,
-            served: Served::Degraded(Degraded { source, age, cause: error.clone() }),
+            served: Served::Degraded(Degraded {
+                source,
+                age,
+                cause: error.clone(),
+            }),
             attempts: error.attempts(),
             request_id: error.request_id().map(str::to_owned),
             idempotency_key: call.key.clone(),
             operation: call.operation.clone(),
             method: call.method.clone(),
-            url: error.url().to_owned(),
+            base: Arc::clone(&self.shared.endpoints[call.last_endpoint].base),
+            target: call.target.clone(),
         })
     }
 
@@ -571,7 +687,7 @@ impl Client {
 impl Call {
     /// The URL of an endpoint for messages: secret query values redacted.
     fn url(&self, client: &Client, index: usize) -> String {
-        let mut url = client.shared.endpoints[index].base.clone();
+        let mut url = client.shared.endpoints[index].base.to_string();
         url.push_str(&self.target);
         match telemetry::redact_url(&url) {
             Cow::Borrowed(_) => url,
@@ -581,15 +697,26 @@ impl Call {
 
     /// This attempt's timeout: the per-attempt one, cut to what is left of
     /// the deadline.
-    fn attempt_timeout(&mut self, client: &Client) -> Result<Duration, Error> {
-        let remaining = self.deadline_at.saturating_duration_since(Instant::now());
+    fn attempt_timeout(&mut self, client: &Client, now: Instant) -> Result<Duration, Error> {
+        let remaining = self.deadline_at.saturating_duration_since(now);
         if remaining.is_zero() {
-            let failed = self.last.take().unwrap_or(Failed {
-                failure: Failure::Timeout,
-                kind: ErrorKind::Timeout { after: self.deadline },
-                request_id: None,
-            });
-            return Err(self.fail(client, failed, StopReason::DeadlineExceeded { deadline: self.deadline }));
+            let failed = self.last.take().map_or(
+                Failed {
+                    failure: Failure::Timeout,
+                    kind: ErrorKind::Timeout {
+                        after: self.deadline,
+                    },
+                    request_id: None,
+                },
+                |last| *last,
+            );
+            return Err(self.fail(
+                client,
+                failed,
+                StopReason::DeadlineExceeded {
+                    deadline: self.deadline,
+                },
+            ));
         }
         Ok(self.timeout.min(remaining))
     }
@@ -611,10 +738,23 @@ impl Call {
 
     /// The call's error when no attempt could be made now. If an earlier
     /// attempt failed, that failure is the story; this only adds the stop.
-    fn stop_without_attempt(&mut self, client: &Client, kind: ErrorKind, stop: StopReason) -> Error {
+    fn stop_without_attempt(
+        &mut self,
+        client: &Client,
+        kind: ErrorKind,
+        stop: StopReason,
+    ) -> Error {
         match self.last.take() {
-            Some(last) => self.fail(client, last, stop),
-            None => self.fail(client, Failed { failure: Failure::Connect, kind, request_id: None }, stop),
+            Some(last) => self.fail(client, *last, stop),
+            None => self.fail(
+                client,
+                Failed {
+                    failure: Failure::Connect,
+                    kind,
+                    request_id: None,
+                },
+                stop,
+            ),
         }
     }
 }
@@ -692,21 +832,52 @@ fn classify_transport(error: &reqwest::Error, after_headers: bool) -> Failed {
         source = cause.source();
     }
     if detail.is_empty() {
-        detail = if error.is_body() { "the response body broke off".into() } else { "unknown transport error".into() };
+        detail = if error.is_body() {
+            "the response body broke off".into()
+        } else {
+            "unknown transport error".into()
+        };
     }
     if error.is_connect() && !after_headers {
-        Failed { failure: Failure::Connect, kind: ErrorKind::Connect { detail }, request_id: None }
+        Failed {
+            failure: Failure::Connect,
+            kind: ErrorKind::Connect { detail },
+            request_id: None,
+        }
     } else if error.is_timeout() {
-        Failed { failure: Failure::Timeout, kind: ErrorKind::Timeout { after: Duration::ZERO }, request_id: None }
+        Failed {
+            failure: Failure::Timeout,
+            kind: ErrorKind::Timeout {
+                after: Duration::ZERO,
+            },
+            request_id: None,
+        }
     } else {
-        Failed { failure: Failure::Transport, kind: ErrorKind::Transport { detail }, request_id: None }
+        Failed {
+            failure: Failure::Transport,
+            kind: ErrorKind::Transport { detail },
+            request_id: None,
+        }
     }
 }
 
+const TRACEPARENT: HeaderName = HeaderName::from_static("traceparent");
+
 /// A W3C `traceparent` (version 00, sampled) with fresh ids, so the server's
-/// logs for this call can be found by one id.
+/// logs for this call can be found by one id. Hex is written by hand: this
+/// runs on every call and `format!` costs several times more.
 fn traceparent(trace_hi: u64, trace_lo: u64, span: u64) -> HeaderValue {
-    let span = span.max(1); // an all-zero id is invalid
-    let text = format!("00-{trace_hi:016x}{trace_lo:016x}-{span:016x}-01");
-    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("00-00000000000000000000000000000001-0000000000000001-01"))
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    fn put(out: &mut [u8], value: u64) {
+        for (i, byte) in out.iter_mut().enumerate() {
+            *byte = HEX[((value >> (60 - 4 * i)) & 0xf) as usize];
+        }
+    }
+    let mut text = *b"00-00000000000000000000000000000000-0000000000000000-01";
+    put(&mut text[3..19], trace_hi);
+    put(&mut text[19..35], trace_lo.max(1)); // an all-zero id is invalid
+    put(&mut text[36..52], span.max(1));
+    HeaderValue::from_bytes(&text).unwrap_or_else(|_| {
+        HeaderValue::from_static("00-00000000000000000000000000000001-0000000000000001-01")
+    })
 }

@@ -96,13 +96,14 @@ pub fn idempotent_method(method: &Method) -> bool {
 /// (`Idempotent-Replayed: true` or `X-Idempotent-Replay: true`; the
 /// structured boolean `?1` is accepted too).
 pub fn is_replayed(headers: &HeaderMap) -> bool {
-    ["idempotent-replayed", "x-idempotent-replay"]
-        .iter()
-        .filter_map(|name| headers.get(*name))
-        .any(|v| {
-            let v = v.as_bytes();
-            v.eq_ignore_ascii_case(b"true") || v == b"?1"
-        })
+    const NAMES: [HeaderName; 2] = [
+        HeaderName::from_static("idempotent-replayed"),
+        HeaderName::from_static("x-idempotent-replay"),
+    ];
+    NAMES.iter().filter_map(|name| headers.get(name)).any(|v| {
+        let v = v.as_bytes();
+        v.eq_ignore_ascii_case(b"true") || v == b"?1"
+    })
 }
 
 /// What an idempotency-related status means for a keyed request.
@@ -143,7 +144,10 @@ mod tests {
 
     #[test]
     fn structured_string_escapes_quote_and_backslash() {
-        assert_eq!(KeyFormat::StructuredString.render(r#"a"b\c"#), r#""a\"b\\c""#);
+        assert_eq!(
+            KeyFormat::StructuredString.render(r#"a"b\c"#),
+            r#""a\"b\\c""#
+        );
     }
 
     #[test]
@@ -175,7 +179,10 @@ mod tests {
     #[test]
     fn verdicts() {
         assert_eq!(verdict(StatusCode::CONFLICT, true), KeyVerdict::InFlight);
-        assert_eq!(verdict(StatusCode::UNPROCESSABLE_ENTITY, true), KeyVerdict::Reused);
+        assert_eq!(
+            verdict(StatusCode::UNPROCESSABLE_ENTITY, true),
+            KeyVerdict::Reused
+        );
         assert_eq!(verdict(StatusCode::CONFLICT, false), KeyVerdict::Normal);
         assert_eq!(verdict(StatusCode::OK, true), KeyVerdict::Normal);
     }

@@ -43,6 +43,7 @@
 
 #![warn(missing_docs)]
 
+mod api_error;
 pub mod backoff;
 pub mod breaker;
 pub mod budget;
@@ -60,6 +61,7 @@ pub mod retry_after;
 mod rng;
 pub mod telemetry;
 
+pub use api_error::ApiError;
 pub use backoff::Backoff;
 pub use breaker::{Admission, Breaker, BreakerConfig, BreakerState, FailureRate, Transition};
 pub use budget::{RetryBudget, RetryBudgetConfig};

@@ -12,7 +12,7 @@
 
 use std::time::Duration;
 
-use http::{HeaderMap, StatusCode};
+use http::{HeaderMap, HeaderName, StatusCode};
 use tokio::time::Instant;
 
 use crate::retry_after::RetryAfter;
@@ -97,7 +97,9 @@ impl RateLimiter {
         let Some(local) = self.local else {
             return server_wait;
         };
-        let elapsed = now.saturating_duration_since(self.refilled_at).as_secs_f64();
+        let elapsed = now
+            .saturating_duration_since(self.refilled_at)
+            .as_secs_f64();
         self.refilled_at = now;
         let cap = f64::from(local.burst.max(1));
         self.tokens = (self.tokens + elapsed * local.rate).min(cap) - 1.0;
@@ -158,11 +160,20 @@ impl RateLimiter {
 /// Without a reset time nothing is blocked: the server will say 429 if it
 /// matters.
 pub fn exhausted_for(headers: &HeaderMap) -> Option<Duration> {
-    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    for (remaining, reset) in [
-        ("x-ratelimit-remaining", "x-ratelimit-reset"),
-        ("ratelimit-remaining", "ratelimit-reset"),
-    ] {
+    // Constants: this runs on every response, so skip parsing the names.
+    const PAIRS: [(HeaderName, HeaderName); 2] = [
+        (
+            HeaderName::from_static("x-ratelimit-remaining"),
+            HeaderName::from_static("x-ratelimit-reset"),
+        ),
+        (
+            HeaderName::from_static("ratelimit-remaining"),
+            HeaderName::from_static("ratelimit-reset"),
+        ),
+    ];
+    const RATELIMIT: HeaderName = HeaderName::from_static("ratelimit");
+    let text = |name: &HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    for (remaining, reset) in &PAIRS {
         if let Some(r) = text(remaining) {
             if r.trim() == "0" {
                 return text(reset).and_then(parse_reset);
@@ -170,12 +181,15 @@ pub fn exhausted_for(headers: &HeaderMap) -> Option<Duration> {
             return None;
         }
     }
-    let field = text("ratelimit")?;
+    let field = text(&RATELIMIT)?;
     // Draft 07+ lists policies as `"name";r=..;t=..` items separated by
     // commas; earlier drafts used one `limit=.., remaining=.., reset=..`
     // dictionary. Split accordingly, then read each policy's parameters.
     let policies: Vec<Vec<&str>> = if field.contains(';') {
-        field.split(',').map(|item| item.split(';').collect()).collect()
+        field
+            .split(',')
+            .map(|item| item.split(';').collect())
+            .collect()
     } else {
         vec![field.split(',').collect()]
     };
@@ -272,7 +286,12 @@ mod tests {
     async fn a_429_without_retry_after_pauses_briefly() {
         let now = Instant::now();
         let mut l = RateLimiter::new(None, now);
-        l.observe(now, SystemTime::now(), StatusCode::TOO_MANY_REQUESTS, &HeaderMap::new());
+        l.observe(
+            now,
+            SystemTime::now(),
+            StatusCode::TOO_MANY_REQUESTS,
+            &HeaderMap::new(),
+        );
         assert_eq!(l.blocked_for(now), DEFAULT_429_PAUSE);
     }
 
@@ -289,14 +308,27 @@ mod tests {
 
     #[test]
     fn remaining_headers_in_every_dialect() {
-        let cases: &[(&[(&'static str, &'static str)], Option<u64>)] = &[
-            (&[("x-ratelimit-remaining", "0"), ("x-ratelimit-reset", "7")], Some(7)),
-            (&[("x-ratelimit-remaining", "3"), ("x-ratelimit-reset", "7")], None),
+        type Headers = &'static [(&'static str, &'static str)];
+        let cases: &[(Headers, Option<u64>)] = &[
+            (
+                &[("x-ratelimit-remaining", "0"), ("x-ratelimit-reset", "7")],
+                Some(7),
+            ),
+            (
+                &[("x-ratelimit-remaining", "3"), ("x-ratelimit-reset", "7")],
+                None,
+            ),
             (&[("x-ratelimit-remaining", "0")], None),
-            (&[("ratelimit-remaining", "0"), ("ratelimit-reset", "4")], Some(4)),
+            (
+                &[("ratelimit-remaining", "0"), ("ratelimit-reset", "4")],
+                Some(4),
+            ),
             (&[("ratelimit", "\"default\";r=0;t=9")], Some(9)),
             (&[("ratelimit", "\"default\";r=5;t=9")], None),
-            (&[("ratelimit", "\"burst\";r=2;t=1, \"daily\";r=0;t=60")], Some(60)),
+            (
+                &[("ratelimit", "\"burst\";r=2;t=1, \"daily\";r=0;t=60")],
+                Some(60),
+            ),
             (&[("ratelimit", "limit=10, remaining=0, reset=3")], Some(3)),
             (&[], None),
         ];
@@ -316,6 +348,9 @@ mod tests {
             .unwrap()
             .as_secs();
         let d = parse_reset(&(now + 30).to_string()).unwrap();
-        assert!(d <= Duration::from_secs(30) && d >= Duration::from_secs(28), "{d:?}");
+        assert!(
+            d <= Duration::from_secs(30) && d >= Duration::from_secs(28),
+            "{d:?}"
+        );
     }
 }

@@ -77,7 +77,9 @@ impl Request {
             path: template.to_string(),
             template,
             query: String::new(),
-            headers: HeaderMap::new(),
+            // Room for the content type, key and trace context added later,
+            // so the map is allocated once.
+            headers: HeaderMap::with_capacity(4),
             body: None,
             key: KeyChoice::Auto,
             idempotent: None,
@@ -90,27 +92,42 @@ impl Request {
     }
 
     /// A GET.
-    pub fn get(operation: impl Into<Cow<'static, str>>, template: impl Into<Cow<'static, str>>) -> Self {
+    pub fn get(
+        operation: impl Into<Cow<'static, str>>,
+        template: impl Into<Cow<'static, str>>,
+    ) -> Self {
         Self::new(Method::GET, operation, template)
     }
 
     /// A POST (keyed by default).
-    pub fn post(operation: impl Into<Cow<'static, str>>, template: impl Into<Cow<'static, str>>) -> Self {
+    pub fn post(
+        operation: impl Into<Cow<'static, str>>,
+        template: impl Into<Cow<'static, str>>,
+    ) -> Self {
         Self::new(Method::POST, operation, template)
     }
 
     /// A PUT (keyed by default).
-    pub fn put(operation: impl Into<Cow<'static, str>>, template: impl Into<Cow<'static, str>>) -> Self {
+    pub fn put(
+        operation: impl Into<Cow<'static, str>>,
+        template: impl Into<Cow<'static, str>>,
+    ) -> Self {
         Self::new(Method::PUT, operation, template)
     }
 
     /// A PATCH (keyed by default).
-    pub fn patch(operation: impl Into<Cow<'static, str>>, template: impl Into<Cow<'static, str>>) -> Self {
+    pub fn patch(
+        operation: impl Into<Cow<'static, str>>,
+        template: impl Into<Cow<'static, str>>,
+    ) -> Self {
         Self::new(Method::PATCH, operation, template)
     }
 
     /// A DELETE (keyed by default).
-    pub fn delete(operation: impl Into<Cow<'static, str>>, template: impl Into<Cow<'static, str>>) -> Self {
+    pub fn delete(
+        operation: impl Into<Cow<'static, str>>,
+        template: impl Into<Cow<'static, str>>,
+    ) -> Self {
         Self::new(Method::DELETE, operation, template)
     }
 
@@ -236,7 +253,9 @@ impl Request {
             }
             (Err(_), _) => self.invalid(format!("{name:?} is not a valid header name")),
             // Never echo the value: it may be a credential.
-            (_, Err(_)) => self.invalid(format!("the value of header {name} is not valid header text")),
+            (_, Err(_)) => self.invalid(format!(
+                "the value of header {name} is not valid header text"
+            )),
         }
         self
     }
@@ -279,7 +298,10 @@ impl Request {
     /// let req = Request::post("login", "/v1/sessions").form([("user", "ann lee")]);
     /// assert_eq!(req.body_bytes().unwrap().as_ref(), b"user=ann+lee");
     /// ```
-    pub fn form<K: AsRef<str>, V: AsRef<str>>(self, pairs: impl IntoIterator<Item = (K, V)>) -> Self {
+    pub fn form<K: AsRef<str>, V: AsRef<str>>(
+        self,
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
         let body = encode::form_urlencoded(pairs);
         self.set_body("application/x-www-form-urlencoded", Bytes::from(body))
     }
@@ -377,14 +399,18 @@ impl Request {
         self.body.as_ref()
     }
 
-    /// The path and query as sent (`/v1/x?a=1`), or why the request is
-    /// invalid.
-    pub(crate) fn target(&self) -> Result<String, String> {
+    /// The path and query as sent (`/v1/x?a=1`) and the length of the path
+    /// part, or why the request is invalid.
+    pub(crate) fn target(&self) -> Result<(String, usize), String> {
         if let Some(detail) = &self.invalid {
             return Err(detail.clone());
         }
         if let Some(start) = self.path.find('{') {
-            let name: String = self.path[start..].chars().take_while(|c| *c != '}').skip(1).collect();
+            let name: String = self.path[start..]
+                .chars()
+                .take_while(|c| *c != '}')
+                .skip(1)
+                .collect();
             return Err(format!(
                 "path parameter {{{name}}} of {} was not set",
                 self.template
@@ -398,7 +424,7 @@ impl Request {
         if !self.query.is_empty() {
             let _ = write!(target, "?{}", self.query);
         }
-        Ok(target)
+        Ok((target, self.path.len()))
     }
 }
 
@@ -414,12 +440,18 @@ mod tests {
             "path template /v1/x/{id} has no parameter {nope}"
         );
         let r = Request::get("op", "/v1/x/{id}");
-        assert_eq!(r.target().unwrap_err(), "path parameter {id} of /v1/x/{id} was not set");
+        assert_eq!(
+            r.target().unwrap_err(),
+            "path parameter {id} of /v1/x/{id} was not set"
+        );
         let r = Request::get("op", "/v1").header("bad name", "v");
         assert!(r.target().unwrap_err().contains("not a valid header name"));
         let r = Request::get("op", "/v1").header("authorization", "Bearer x\n");
         let err = r.target().unwrap_err();
-        assert!(err.contains("authorization") && !err.contains("Bearer"), "{err}");
+        assert!(
+            err.contains("authorization") && !err.contains("Bearer"),
+            "{err}"
+        );
         let r = Request::get("op", "v1");
         assert!(r.target().is_err());
     }
@@ -431,7 +463,10 @@ mod tests {
             .path_param("b", "z/w")
             .query("q", "1 2")
             .query_opt("none", None::<u8>);
-        assert_eq!(r.target().unwrap(), "/v1/x%20y/z%2Fw?q=1%202");
+        assert_eq!(
+            r.target().unwrap(),
+            ("/v1/x%20y/z%2Fw?q=1%202".to_owned(), 15)
+        );
     }
 
     #[test]

@@ -72,7 +72,11 @@ pub struct Response {
     pub(crate) idempotency_key: Option<String>,
     pub(crate) operation: Cow<'static, str>,
     pub(crate) method: Method,
-    pub(crate) url: String,
+    /// Base URL of the endpoint that answered (or would have).
+    pub(crate) base: std::sync::Arc<str>,
+    /// Path and query. The full URL is only assembled when asked for: most
+    /// callers never do, and this is the hot path.
+    pub(crate) target: String,
 }
 
 impl Response {
@@ -113,7 +117,7 @@ impl Response {
                 stop: StopReason::Completed,
                 operation: self.operation.clone(),
                 method: self.method.clone(),
-                url: self.url.clone(),
+                url: self.url(),
                 attempts: self.attempts,
                 request_id: self.request_id.clone(),
                 idempotency_key: self.idempotency_key.clone(),
@@ -173,19 +177,24 @@ impl Response {
     }
 
     /// The URL that answered (secret-looking query values redacted).
-    pub fn url(&self) -> &str {
-        &self.url
+    pub fn url(&self) -> String {
+        let url = format!("{}{}", self.base, self.target);
+        crate::telemetry::redact_url(&url).into_owned()
     }
 
     /// The `Deprecation` header, when the server announced this operation
     /// is deprecated (RFC 9745).
     pub fn deprecation(&self) -> Option<&str> {
-        self.headers.get("deprecation").and_then(|v| v.to_str().ok())
+        self.headers
+            .get(crate::telemetry::DEPRECATION)
+            .and_then(|v| v.to_str().ok())
     }
 
     /// The `Sunset` header: when the operation will stop working (RFC 8594).
     pub fn sunset(&self) -> Option<&str> {
-        self.headers.get("sunset").and_then(|v| v.to_str().ok())
+        self.headers
+            .get(crate::telemetry::SUNSET)
+            .and_then(|v| v.to_str().ok())
     }
 }
 

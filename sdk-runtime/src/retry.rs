@@ -190,33 +190,66 @@ mod tests {
     fn retryable_outcomes_exactly() {
         let p = RetryPolicy::default();
         for code in [408, 429, 500, 502, 503, 504] {
-            assert!(matches!(p.decide(status(code), &cx()), Decision::Retry { .. }), "{code}");
+            assert!(
+                matches!(p.decide(status(code), &cx()), Decision::Retry { .. }),
+                "{code}"
+            );
         }
         for code in [400, 401, 403, 404, 409, 422, 501, 505] {
-            assert_eq!(p.decide(status(code), &cx()), Decision::Stop(StopReason::NotRetryable), "{code}");
+            assert_eq!(
+                p.decide(status(code), &cx()),
+                Decision::Stop(StopReason::NotRetryable),
+                "{code}"
+            );
         }
         for f in [Failure::Timeout, Failure::Connect, Failure::Transport] {
-            assert!(matches!(p.decide(f, &cx()), Decision::Retry { .. }), "{f:?}");
+            assert!(
+                matches!(p.decide(f, &cx()), Decision::Retry { .. }),
+                "{f:?}"
+            );
         }
     }
 
     #[test]
     fn unkeyed_non_idempotent_is_retried_only_when_never_sent() {
         let p = RetryPolicy::default();
-        let post = RetryContext { idempotent: false, ..cx() };
+        let post = RetryContext {
+            idempotent: false,
+            ..cx()
+        };
         for f in [status(503), Failure::Timeout, Failure::Transport] {
-            assert_eq!(p.decide(f, &post), Decision::Stop(StopReason::UnsafeToRetry), "{f:?}");
+            assert_eq!(
+                p.decide(f, &post),
+                Decision::Stop(StopReason::UnsafeToRetry),
+                "{f:?}"
+            );
         }
-        assert!(matches!(p.decide(Failure::Connect, &post), Decision::Retry { .. }));
-        let keyed_post = RetryContext { keyed: true, ..post };
-        assert!(matches!(p.decide(Failure::Transport, &keyed_post), Decision::Retry { .. }));
+        assert!(matches!(
+            p.decide(Failure::Connect, &post),
+            Decision::Retry { .. }
+        ));
+        let keyed_post = RetryContext {
+            keyed: true,
+            ..post
+        };
+        assert!(matches!(
+            p.decide(Failure::Transport, &keyed_post),
+            Decision::Retry { .. }
+        ));
     }
 
     #[test]
     fn idempotency_statuses_for_keyed_calls() {
         let p = RetryPolicy::default();
-        let keyed = RetryContext { idempotent: false, keyed: true, ..cx() };
-        assert!(matches!(p.decide(status(409), &keyed), Decision::Retry { .. }));
+        let keyed = RetryContext {
+            idempotent: false,
+            keyed: true,
+            ..cx()
+        };
+        assert!(matches!(
+            p.decide(status(409), &keyed),
+            Decision::Retry { .. }
+        ));
         assert_eq!(
             p.decide(status(422), &keyed),
             Decision::Stop(StopReason::IdempotencyKeyReused)
@@ -225,10 +258,28 @@ mod tests {
 
     #[test]
     fn attempts_are_capped() {
-        let p = RetryPolicy { max_attempts: 3, ..RetryPolicy::default() };
-        assert!(matches!(p.decide(status(503), &RetryContext { attempts: 2, ..cx() }), Decision::Retry { .. }));
+        let p = RetryPolicy {
+            max_attempts: 3,
+            ..RetryPolicy::default()
+        };
+        assert!(matches!(
+            p.decide(
+                status(503),
+                &RetryContext {
+                    attempts: 2,
+                    ..cx()
+                }
+            ),
+            Decision::Retry { .. }
+        ));
         assert_eq!(
-            p.decide(status(503), &RetryContext { attempts: 3, ..cx() }),
+            p.decide(
+                status(503),
+                &RetryContext {
+                    attempts: 3,
+                    ..cx()
+                }
+            ),
             Decision::Stop(StopReason::AttemptsExhausted { max: 3 })
         );
     }
@@ -238,9 +289,14 @@ mod tests {
         let p = RetryPolicy::default();
         for attempts in 1..3 {
             for jitter in [0.0, 0.3, 0.99] {
-                let Decision::Retry { delay, from_server } =
-                    p.decide(status(503), &RetryContext { attempts, jitter, ..cx() })
-                else {
+                let Decision::Retry { delay, from_server } = p.decide(
+                    status(503),
+                    &RetryContext {
+                        attempts,
+                        jitter,
+                        ..cx()
+                    },
+                ) else {
                     panic!("expected a retry");
                 };
                 assert!(!from_server);
@@ -257,13 +313,19 @@ mod tests {
         let secs = Failure::Status(StatusCode::SERVICE_UNAVAILABLE, RetryAfter::parse("7"));
         assert_eq!(
             p.decide(secs, &c),
-            Decision::Retry { delay: Duration::from_secs(7), from_server: true }
+            Decision::Retry {
+                delay: Duration::from_secs(7),
+                from_server: true
+            }
         );
         let date = RetryAfter::At(c.wall_now + Duration::from_secs(4));
         let dated = Failure::Status(StatusCode::TOO_MANY_REQUESTS, Some(date));
         assert_eq!(
             p.decide(dated, &c),
-            Decision::Retry { delay: Duration::from_secs(4), from_server: true }
+            Decision::Retry {
+                delay: Duration::from_secs(4),
+                from_server: true
+            }
         );
     }
 
@@ -285,16 +347,25 @@ mod tests {
     #[test]
     fn nothing_waits_past_the_deadline() {
         let p = RetryPolicy::default();
-        let c = RetryContext { remaining: Duration::from_secs(2), ..cx() };
+        let c = RetryContext {
+            remaining: Duration::from_secs(2),
+            ..cx()
+        };
         let f = Failure::Status(StatusCode::SERVICE_UNAVAILABLE, RetryAfter::parse("5"));
         assert!(matches!(
             p.decide(f, &c),
             Decision::Stop(StopReason::RetryAfterPastDeadline { .. })
         ));
-        let tight = RetryContext { remaining: Duration::from_millis(10), jitter: 0.99, ..cx() };
+        let tight = RetryContext {
+            remaining: Duration::from_millis(10),
+            jitter: 0.99,
+            ..cx()
+        };
         assert_eq!(
             p.decide(Failure::Timeout, &tight),
-            Decision::Stop(StopReason::DeadlineExceeded { deadline: Duration::from_secs(30) })
+            Decision::Stop(StopReason::DeadlineExceeded {
+                deadline: Duration::from_secs(30)
+            })
         );
     }
 }

@@ -91,7 +91,10 @@ mod tests {
             }
         }
         // A fair generator puts about half below 0.5; allow wide slack.
-        assert!((4_500..5_500).contains(&low), "skewed: {low} of 10000 below 0.5");
+        assert!(
+            (4_500..5_500).contains(&low),
+            "skewed: {low} of 10000 below 0.5"
+        );
     }
 
     #[test]

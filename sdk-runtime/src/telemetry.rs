@@ -15,8 +15,13 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use http::{HeaderMap, Method};
+use http::{HeaderMap, HeaderName, Method};
 use metrics::SharedString;
+
+/// RFC 9745. Constants, so lookups skip parsing the name on every response.
+pub(crate) const DEPRECATION: HeaderName = HeaderName::from_static("deprecation");
+/// RFC 8594.
+pub(crate) const SUNSET: HeaderName = HeaderName::from_static("sunset");
 
 /// Metric names.
 pub mod names {
@@ -81,6 +86,9 @@ pub(crate) fn status_label(status: u16) -> SharedString {
 }
 
 /// One attempt's duration sample.
+// `&Cow` on purpose: cloning a borrowed `Cow<'static, str>` into a label is
+// free, where a `&str` would have to be copied into a new String.
+#[allow(clippy::ptr_arg)]
 pub(crate) fn record_attempt(
     method: &Method,
     endpoint: &Arc<str>,
@@ -102,6 +110,7 @@ pub(crate) fn record_attempt(
 }
 
 /// The attempts of one finished call.
+#[allow(clippy::ptr_arg)] // see `record_attempt`
 pub(crate) fn record_attempts(operation: &Cow<'static, str>, attempts: u32) {
     metrics::counter!(names::ATTEMPTS, "threeam.operation" => operation.clone())
         .increment(u64::from(attempts));
@@ -111,7 +120,15 @@ pub(crate) fn record_attempts(operation: &Cow<'static, str>, attempts: u32) {
 /// into messages and logs: `?api_key=abc&page=2` -> `?api_key=REDACTED&page=2`.
 pub(crate) fn redact_url(url: &str) -> Cow<'_, str> {
     const SECRET_HINTS: [&str; 9] = [
-        "key", "token", "secret", "password", "passwd", "sig", "auth", "session", "credential",
+        "key",
+        "token",
+        "secret",
+        "password",
+        "passwd",
+        "sig",
+        "auth",
+        "session",
+        "credential",
     ];
     let Some((base, query)) = url.split_once('?') else {
         return Cow::Borrowed(url);
@@ -144,8 +161,14 @@ pub(crate) struct DeprecationLog {
 
 impl DeprecationLog {
     /// Checks a response; returns true if this call logged the warning.
-    pub(crate) fn check(&self, operation: &str, method: &Method, template: &str, headers: &HeaderMap) -> bool {
-        let Some(deprecation) = headers.get("deprecation") else {
+    pub(crate) fn check(
+        &self,
+        operation: &str,
+        method: &Method,
+        template: &str,
+        headers: &HeaderMap,
+    ) -> bool {
+        let Some(deprecation) = headers.get(DEPRECATION) else {
             return false;
         };
         let first_time = self
@@ -158,7 +181,7 @@ impl DeprecationLog {
         }
         let text = |v: &http::HeaderValue| v.to_str().unwrap_or("(unreadable)").to_owned();
         let since = describe_deprecation(&text(deprecation));
-        match headers.get("sunset") {
+        match headers.get(SUNSET) {
             Some(sunset) => tracing::warn!(
                 operation,
                 http.request.method = %method,
@@ -225,7 +248,10 @@ mod tests {
     #[test]
     fn labels_are_static_for_common_values() {
         assert_eq!(&*method_label(&Method::POST), "POST");
-        assert_eq!(&*method_label(&Method::from_bytes(b"PURGE").unwrap()), "_OTHER");
+        assert_eq!(
+            &*method_label(&Method::from_bytes(b"PURGE").unwrap()),
+            "_OTHER"
+        );
         assert_eq!(&*status_label(503), "503");
         assert_eq!(&*status_label(418), "418");
     }

@@ -11,7 +11,9 @@ use threeam_runtime::{
 use threeam_test_server::{Fault, TestServer};
 
 async fn within<T>(limit: Duration, f: impl std::future::Future<Output = T>) -> T {
-    tokio::time::timeout(limit, f).await.expect("test exceeded its time limit")
+    tokio::time::timeout(limit, f)
+        .await
+        .expect("test exceeded its time limit")
 }
 
 async fn echo(client: &Client, request: Request) -> Value {
@@ -35,22 +37,37 @@ async fn parameters_and_bodies_arrive_encoded_as_openapi_describes() {
         )
         .await;
         assert_eq!(got["path"], "/v2/echo");
-        assert_eq!(got["query"], "q=a%20b%26c&id=1&id=2&tag=x|y&filter%5Bstatus%5D=paid");
+        assert_eq!(
+            got["query"],
+            "q=a%20b%26c&id=1&id=2&tag=x|y&filter%5Bstatus%5D=paid"
+        );
         assert_eq!(got["idempotency_key"], Value::Null, "GET is not keyed");
 
-        let got = echo(&client, Request::post("echo", "/v2/echo").form([("name", "Ann Lee"), ("x", "1&2")])).await;
+        let got = echo(
+            &client,
+            Request::post("echo", "/v2/echo").form([("name", "Ann Lee"), ("x", "1&2")]),
+        )
+        .await;
         assert_eq!(got["content_type"], "application/x-www-form-urlencoded");
         assert_eq!(got["body"], "name=Ann+Lee&x=1%262");
         assert_eq!(got["idempotency_key"].as_str().map(str::len), Some(36));
 
         let form = Multipart::with_boundary("b0undary").text("note", "hello");
         let got = echo(&client, Request::put("echo", "/v2/echo").multipart(form)).await;
-        assert_eq!(got["content_type"], "multipart/form-data; boundary=b0undary");
-        assert!(got["body"].as_str().unwrap().contains("name=\"note\"\r\n\r\nhello"));
+        assert_eq!(
+            got["content_type"],
+            "multipart/form-data; boundary=b0undary"
+        );
+        assert!(got["body"]
+            .as_str()
+            .unwrap()
+            .contains("name=\"note\"\r\n\r\nhello"));
 
         let got = echo(
             &client,
-            Request::patch("echo", "/v2/echo").bytes("application/octet-stream", vec![b'h', b'i']).idempotency_key("mine-1"),
+            Request::patch("echo", "/v2/echo")
+                .bytes("application/octet-stream", vec![b'h', b'i'])
+                .idempotency_key("mine-1"),
         )
         .await;
         assert_eq!(got["body"], "hi");
@@ -62,7 +79,27 @@ async fn parameters_and_bodies_arrive_encoded_as_openapi_describes() {
             .await
             .unwrap_err();
         assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
-        assert_eq!(server.requests().last().unwrap().path, "/v2/payments/..%2Fping");
+        assert_eq!(
+            server.requests().last().unwrap().path,
+            "/v2/payments/..%2Fping"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_base_url_with_a_path_prefixes_every_request() {
+    within(Duration::from_secs(10), async {
+        let server = TestServer::start().await.unwrap();
+        // Specs often put the version in the server URL: servers[0] = .../v2
+        let client = Client::builder(format!("{}/v2/", server.base_url()))
+            .build()
+            .unwrap();
+        let got = echo(&client, Request::get("echo", "/echo").query("a", 1)).await;
+        assert_eq!(got["path"], "/v2/echo");
+        assert_eq!(got["query"], "a=1");
+        let r = client.execute(Request::get("ping", "/ping")).await.unwrap();
+        assert_eq!(r.url(), format!("{}/v2/ping", server.base_url()));
     })
     .await;
 }
@@ -107,6 +144,14 @@ async fn typed_errors_expose_status_body_and_request_id() {
         assert_eq!(problem.detail, "no payment pay_9");
         assert!(err.to_string().contains("(last: 404 Not Found: \"no payment pay_9\", request id req_1); not retried: check the path"), "{err}");
 
+        // What generated methods return: the body parsed as the documented
+        // schema, the 3 a.m. message as Display.
+        let typed: threeam_runtime::ApiError<Problem> = err.clone().into();
+        assert_eq!(typed.body().unwrap().detail, "no payment pay_9");
+        assert_eq!(typed.status().map(|s| s.as_u16()), Some(404));
+        assert_eq!(typed.request_id(), Some("req_1"));
+        assert_eq!(typed.to_string(), err.to_string());
+
         // A success whose body does not match the expected type.
         #[derive(Debug, serde::Deserialize)]
         #[allow(dead_code)]
@@ -129,15 +174,39 @@ struct Names(Mutex<Vec<String>>);
 
 impl Names {
     fn note(&self, key: &metrics::Key) {
-        let labels: Vec<String> = key.labels().map(|l| format!("{}={}", l.key(), l.value())).collect();
-        self.0.lock().unwrap().push(format!("{} {}", key.name(), labels.join(",")));
+        let labels: Vec<String> = key
+            .labels()
+            .map(|l| format!("{}={}", l.key(), l.value()))
+            .collect();
+        self.0
+            .lock()
+            .unwrap()
+            .push(format!("{} {}", key.name(), labels.join(",")));
     }
 }
 
 impl metrics::Recorder for Names {
-    fn describe_counter(&self, _: metrics::KeyName, _: Option<metrics::Unit>, _: metrics::SharedString) {}
-    fn describe_gauge(&self, _: metrics::KeyName, _: Option<metrics::Unit>, _: metrics::SharedString) {}
-    fn describe_histogram(&self, _: metrics::KeyName, _: Option<metrics::Unit>, _: metrics::SharedString) {}
+    fn describe_counter(
+        &self,
+        _: metrics::KeyName,
+        _: Option<metrics::Unit>,
+        _: metrics::SharedString,
+    ) {
+    }
+    fn describe_gauge(
+        &self,
+        _: metrics::KeyName,
+        _: Option<metrics::Unit>,
+        _: metrics::SharedString,
+    ) {
+    }
+    fn describe_histogram(
+        &self,
+        _: metrics::KeyName,
+        _: Option<metrics::Unit>,
+        _: metrics::SharedString,
+    ) {
+    }
     fn register_counter(&self, key: &metrics::Key, _: &metrics::Metadata<'_>) -> metrics::Counter {
         self.note(key);
         metrics::Counter::noop()
@@ -146,7 +215,11 @@ impl metrics::Recorder for Names {
         self.note(key);
         metrics::Gauge::noop()
     }
-    fn register_histogram(&self, key: &metrics::Key, _: &metrics::Metadata<'_>) -> metrics::Histogram {
+    fn register_histogram(
+        &self,
+        key: &metrics::Key,
+        _: &metrics::Metadata<'_>,
+    ) -> metrics::Histogram {
         self.note(key);
         metrics::Histogram::noop()
     }
@@ -156,12 +229,21 @@ impl metrics::Recorder for Names {
 fn metrics_use_opentelemetry_names_and_cover_every_protection() {
     let names = Arc::new(Names::default());
     let _guard = metrics::set_default_local_recorder(&*names);
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     runtime.block_on(within(Duration::from_secs(10), async {
         let server = TestServer::start().await.unwrap();
         let client = Client::builder(server.base_url())
-            .backoff(Backoff::new(Duration::from_millis(1), Duration::from_millis(2)))
-            .breaker(BreakerConfig { consecutive_failures: Some(2), ..BreakerConfig::default() })
+            .backoff(Backoff::new(
+                Duration::from_millis(1),
+                Duration::from_millis(2),
+            ))
+            .breaker(BreakerConfig {
+                consecutive_failures: Some(2),
+                ..BreakerConfig::default()
+            })
             .build()
             .unwrap();
         let rates = || Request::get("get_rates", "/v2/rates").degrade(Degrade::LastGood);
@@ -172,48 +254,25 @@ fn metrics_use_opentelemetry_names_and_cover_every_protection() {
     }));
     let seen = names.0.lock().unwrap().clone();
     let has = |prefix: &str| seen.iter().any(|n| n.starts_with(prefix));
-    assert!(has("http.client.request.duration http.request.method=GET,server.address=127.0.0.1:"), "{seen:#?}");
-    assert!(seen.iter().any(|n| n.contains("url.template=/v2/rates,http.response.status_code=503")), "{seen:#?}");
+    assert!(
+        has("http.client.request.duration http.request.method=GET,server.address=127.0.0.1:"),
+        "{seen:#?}"
+    );
+    assert!(
+        seen.iter()
+            .any(|n| n.contains("url.template=/v2/rates,http.response.status_code=503")),
+        "{seen:#?}"
+    );
     assert!(has("threeam.client.attempts threeam.operation=get_rates"));
-    assert!(has("threeam.client.retries threeam.operation=get_rates,reason=status"));
-    assert!(seen.iter().any(|n| n.starts_with("threeam.client.breaker.transitions") && n.ends_with("state=open")));
-    assert!(has("threeam.client.degraded threeam.operation=get_rates,source=last_good"));
-}
-
-#[test]
-fn deprecation_is_warned_once_per_operation() {
-    #[derive(Clone, Default)]
-    struct Capture(Arc<Mutex<Vec<u8>>>);
-    impl std::io::Write for Capture {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let capture = Capture::default();
-    let writer = capture.clone();
-    let subscriber = tracing_subscriber::fmt().with_writer(move || writer.clone()).finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    runtime.block_on(within(Duration::from_secs(10), async {
-        let server = TestServer::start().await.unwrap();
-        let client = Client::builder(server.base_url()).build().unwrap();
-        for _ in 0..3 {
-            let r = client.execute(Request::get("ping_v1", "/v1/ping")).await.unwrap();
-            assert_eq!(r.deprecation(), Some("@1735689600"));
-            assert_eq!(r.sunset(), Some("Thu, 31 Dec 2026 23:59:59 GMT"));
-        }
-        let r = client.execute(Request::get("ping", "/v2/ping")).await.unwrap();
-        assert_eq!(r.deprecation(), None);
-    }));
-    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
-    assert_eq!(logs.matches("is deprecated by the server").count(), 1, "{logs}");
-    assert!(logs.contains(
-        "ping_v1 (GET /v1/ping) is deprecated by the server since Wed, 01 Jan 2025 00:00:00 GMT; it stops working after Thu, 31 Dec 2026 23:59:59 GMT"
-    ), "{logs}");
+    assert!(has(
+        "threeam.client.retries threeam.operation=get_rates,reason=status"
+    ));
+    assert!(seen
+        .iter()
+        .any(|n| n.starts_with("threeam.client.breaker.transitions") && n.ends_with("state=open")));
+    assert!(has(
+        "threeam.client.degraded threeam.operation=get_rates,source=last_good"
+    ));
 }
 
 #[tokio::test]
@@ -223,14 +282,23 @@ async fn endpoint_status_reports_breakers_and_budget() {
         server.set_always(Some(Fault::Status(500)));
         let client = Client::builder(server.base_url())
             .max_attempts(1)
-            .breaker(BreakerConfig { consecutive_failures: Some(1), ..BreakerConfig::default() })
+            .breaker(BreakerConfig {
+                consecutive_failures: Some(1),
+                ..BreakerConfig::default()
+            })
             .build()
             .unwrap();
         assert_eq!(client.retry_budget_balance(), Some(10.0));
         let _ = client.execute(Request::get("ping", "/v2/ping")).await;
         let status = client.endpoint_status();
         assert_eq!(status.len(), 1);
-        assert!(matches!(status[0].breaker, threeam_runtime::BreakerState::Open { .. }), "{status:?}");
+        assert!(
+            matches!(
+                status[0].breaker,
+                threeam_runtime::BreakerState::Open { .. }
+            ),
+            "{status:?}"
+        );
     })
     .await;
 }

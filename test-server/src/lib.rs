@@ -21,7 +21,7 @@
 //! - **Counters**: every request is logged ([`RequestRecord`]) with its
 //!   arrival time, idempotency key and whether it carried credentials.
 //!
-//! Routes (any `/v{n}` prefix): `GET /ping`, `POST /payments`,
+//! Routes (any `/v{n}` prefix): `/ping` (any method), `POST /payments`,
 //! `GET /payments`, `GET /payments/{id}`, `GET /rates`, and `/echo` (any
 //! method; answers with what it received, credentials excepted).
 //!
@@ -36,6 +36,8 @@
 //! assert_eq!(server.charges(), 0);
 //! # Ok(()) }
 //! ```
+
+#![warn(missing_docs)]
 
 use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
@@ -127,6 +129,7 @@ struct State {
     scripts: Mutex<HashMap<String, VecDeque<Fault>>>,
     always: Mutex<Option<Fault>>,
     down: AtomicBool,
+    quiet: AtomicBool,
     keys: Mutex<HashMap<String, KeyRecord>>,
     charges: AtomicU64,
     payments: Mutex<HashMap<String, Value>>,
@@ -176,7 +179,10 @@ impl TestServer {
         std::thread::Builder::new()
             .name("threeam-test-server".into())
             .spawn(move || {
-                let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                let runtime = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
                     Ok(rt) => rt,
                     Err(e) => {
                         let _ = tx.send(Err(e));
@@ -238,6 +244,12 @@ impl TestServer {
         self.state.down.store(down, Ordering::SeqCst);
     }
 
+    /// Stops (or resumes) logging requests, so a benchmark measures the
+    /// client rather than the server's bookkeeping. Counters then stay put.
+    pub fn set_quiet(&self, quiet: bool) {
+        self.state.quiet.store(quiet, Ordering::SeqCst);
+    }
+
     /// How long a payment takes to process (default zero); while it runs, a
     /// second request with the same key gets 409.
     pub fn set_processing_delay(&self, delay: Duration) {
@@ -288,7 +300,11 @@ impl TestServer {
     }
 }
 
-async fn accept_loop(listener: TcpListener, state: Arc<State>, mut shutdown: watch::Receiver<bool>) {
+async fn accept_loop(
+    listener: TcpListener,
+    state: Arc<State>,
+    mut shutdown: watch::Receiver<bool>,
+) {
     loop {
         let stream = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -403,7 +419,12 @@ impl State {
         let token = header_text(headers, "authorization")
             .and_then(|v| v.strip_prefix("Bearer ").map(str::to_owned))
             .unwrap_or_default();
-        let tier = token.split('_').next().filter(|t| !t.is_empty()).unwrap_or("anonymous").to_owned();
+        let tier = token
+            .split('_')
+            .next()
+            .filter(|t| !t.is_empty())
+            .unwrap_or("anonymous")
+            .to_owned();
         let limit = rule
             .tiers
             .iter()
@@ -436,7 +457,10 @@ impl State {
         put("x-ratelimit-limit", limit.to_string());
         put("x-ratelimit-remaining", remaining.to_string());
         put("x-ratelimit-reset", reset.to_string());
-        put("ratelimit-policy", format!("\"{tier}\";q={limit};w={}", rule.window.as_secs().max(1)));
+        put(
+            "ratelimit-policy",
+            format!("\"{tier}\";q={limit};w={}", rule.window.as_secs().max(1)),
+        );
         put("ratelimit", format!("\"{tier}\";r={remaining};t={reset}"));
         Some((out, over, reset))
     }
@@ -448,19 +472,25 @@ async fn handle(
     req: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
     let (parts, body) = req.into_parts();
-    let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    let body = body
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
     let path = parts.uri.path().to_owned();
     let query = parts.uri.query().unwrap_or("").to_owned();
     let key = header_text(&parts.headers, "idempotency-key").map(|k| unquote_key(&k));
-    lock(&state.log).push(RequestRecord {
-        method: parts.method.to_string(),
-        path: path.clone(),
-        query: query.clone(),
-        at: Instant::now(),
-        idempotency_key: key.clone(),
-        authorized: parts.headers.contains_key("authorization"),
-        traceparent: header_text(&parts.headers, "traceparent"),
-    });
+    if !state.quiet.load(Ordering::Relaxed) {
+        lock(&state.log).push(RequestRecord {
+            method: parts.method.to_string(),
+            path: path.clone(),
+            query: query.clone(),
+            at: Instant::now(),
+            idempotency_key: key.clone(),
+            authorized: parts.headers.contains_key("authorization"),
+            traceparent: header_text(&parts.headers, "traceparent"),
+        });
+    }
     let request_id = format!("req_{}", state.next_id.fetch_add(1, Ordering::SeqCst) + 1);
 
     let mut drop_after_work = false;
@@ -468,14 +498,21 @@ async fn handle(
         Some(Fault::Status(code)) => {
             let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let mut resp = problem(status, "injected", "injected fault");
-            resp.headers_mut().insert("x-request-id", HeaderValue::from_str(&request_id).unwrap_or(HeaderValue::from_static("req")));
+            resp.headers_mut().insert(
+                "x-request-id",
+                HeaderValue::from_str(&request_id).unwrap_or(HeaderValue::from_static("req")),
+            );
             return Ok(resp);
         }
         Some(Fault::StatusRetryAfter(code, after)) => {
             let status = StatusCode::from_u16(code).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
             let mut resp = problem(status, "injected", "injected fault; retry later");
-            resp.headers_mut().insert("retry-after", retry_after_header(after));
-            resp.headers_mut().insert("x-request-id", HeaderValue::from_str(&request_id).unwrap_or(HeaderValue::from_static("req")));
+            resp.headers_mut()
+                .insert("retry-after", retry_after_header(after));
+            resp.headers_mut().insert(
+                "x-request-id",
+                HeaderValue::from_str(&request_id).unwrap_or(HeaderValue::from_static("req")),
+            );
             return Ok(resp);
         }
         Some(Fault::DropBeforeWork) => {
@@ -496,10 +533,22 @@ async fn handle(
                 "rate-limited",
                 "rate limit for this tier exceeded; slow down",
             );
-            r.headers_mut().insert("retry-after", HeaderValue::from(*reset));
+            r.headers_mut()
+                .insert("retry-after", HeaderValue::from(*reset));
             r
         }
-        _ => route(&state, &parts.method, &path, &query, &parts.headers, body, key).await,
+        _ => {
+            route(
+                &state,
+                &parts.method,
+                &path,
+                &query,
+                &parts.headers,
+                body,
+                key,
+            )
+            .await
+        }
     };
     let headers = resp.headers_mut();
     if let Some((rate_headers, _, _)) = rate {
@@ -511,8 +560,14 @@ async fn handle(
     if path.starts_with("/v1/") {
         // RFC 9745 / RFC 8594: deprecated since 2025-01-01, gone 2026-12-31.
         headers.insert("deprecation", HeaderValue::from_static("@1735689600"));
-        headers.insert("sunset", HeaderValue::from_static("Thu, 31 Dec 2026 23:59:59 GMT"));
-        if let Ok(v) = HeaderValue::from_str(&format!("<{}>; rel=\"successor-version\"", path.replacen("/v1/", "/v2/", 1))) {
+        headers.insert(
+            "sunset",
+            HeaderValue::from_static("Thu, 31 Dec 2026 23:59:59 GMT"),
+        );
+        if let Ok(v) = HeaderValue::from_str(&format!(
+            "<{}>; rel=\"successor-version\"",
+            path.replacen("/v1/", "/v2/", 1)
+        )) {
             headers.insert("link", v);
         }
     }
@@ -535,12 +590,19 @@ async fn route(
     let mut segments = path.trim_start_matches('/').split('/');
     let version = segments.next().unwrap_or("");
     if !(version.starts_with('v') && version[1..].parse::<u32>().is_ok()) {
-        return problem(StatusCode::NOT_FOUND, "not-found", "paths start with a version, like /v1/");
+        return problem(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "paths start with a version, like /v1/",
+        );
     }
     let rest: Vec<&str> = segments.collect();
     match (method, rest.as_slice()) {
-        (&Method::GET, ["ping"]) => json_response(StatusCode::OK, &json!({"ok": true})),
-        (&Method::GET, ["rates"]) => json_response(StatusCode::OK, &json!({"base": "USD", "rates": {"EUR": 0.92, "GBP": 0.79}})),
+        (_, ["ping"]) => json_response(StatusCode::OK, &json!({"ok": true})),
+        (&Method::GET, ["rates"]) => json_response(
+            StatusCode::OK,
+            &json!({"base": "USD", "rates": {"EUR": 0.92, "GBP": 0.79}}),
+        ),
         (_, ["echo"]) => json_response(
             StatusCode::OK,
             &json!({
@@ -559,15 +621,27 @@ async fn route(
         }
         (&Method::GET, ["payments", id]) => match lock(&state.payments).get(*id) {
             Some(p) => json_response(StatusCode::OK, p),
-            None => problem(StatusCode::NOT_FOUND, "not-found", &format!("no payment {id}")),
+            None => problem(
+                StatusCode::NOT_FOUND,
+                "not-found",
+                &format!("no payment {id}"),
+            ),
         },
-        _ => problem(StatusCode::NOT_FOUND, "not-found", &format!("no route {method} {path}")),
+        _ => problem(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            &format!("no route {method} {path}"),
+        ),
     }
 }
 
 async fn create_payment(state: &State, key: Option<String>, body: Bytes) -> Response<Full<Bytes>> {
     let Ok(input) = serde_json::from_slice::<Value>(&body) else {
-        return problem(StatusCode::BAD_REQUEST, "invalid-body", "the body must be a JSON object");
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "invalid-body",
+            "the body must be a JSON object",
+        );
     };
     if let Some(key) = &key {
         let mut keys = lock(&state.keys);
@@ -586,15 +660,27 @@ async fn create_payment(state: &State, key: Option<String>, body: Bytes) -> Resp
                     "a request with this Idempotency-Key is still being processed; retry later",
                 );
             }
-            Some(KeyRecord { response: Some((status, stored)), .. }) => {
+            Some(KeyRecord {
+                response: Some((status, stored)),
+                ..
+            }) => {
                 let mut resp = Response::new(Full::new(stored.clone()));
                 *resp.status_mut() = *status;
-                resp.headers_mut().insert("content-type", HeaderValue::from_static("application/json"));
-                resp.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+                resp.headers_mut()
+                    .insert("content-type", HeaderValue::from_static("application/json"));
+                resp.headers_mut()
+                    .insert("idempotent-replayed", HeaderValue::from_static("true"));
                 return resp;
             }
             None => {
-                keys.insert(key.clone(), KeyRecord { body: body.clone(), response: None, work_done: 0 });
+                keys.insert(
+                    key.clone(),
+                    KeyRecord {
+                        body: body.clone(),
+                        response: None,
+                        work_done: 0,
+                    },
+                );
             }
         }
     }
@@ -620,6 +706,7 @@ async fn create_payment(state: &State, key: Option<String>, body: Bytes) -> Resp
     }
     let mut resp = Response::new(Full::new(bytes));
     *resp.status_mut() = StatusCode::CREATED;
-    resp.headers_mut().insert("content-type", HeaderValue::from_static("application/json"));
+    resp.headers_mut()
+        .insert("content-type", HeaderValue::from_static("application/json"));
     resp
 }
