@@ -199,3 +199,38 @@ fn generated_clients_compile_without_warnings() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The generated payments client, run against a canned server on
+/// 127.0.0.1 (`tests/smoke/payments.rs`, copied into the generated crate):
+/// keys on writes, query encoding, tolerant decoding, typed errors.
+#[test]
+fn generated_payments_client_runs() {
+    let dir = common::temp_dir("smoke");
+    let names = common::generate_workspace(&dir, &[spec("../specs/payments.yaml")]);
+    let krate = dir.join(&names[0]);
+    std::fs::create_dir_all(krate.join("tests")).unwrap();
+    std::fs::copy(
+        spec("tests/smoke/payments.rs"),
+        krate.join("tests/smoke.rs"),
+    )
+    .unwrap();
+    let mut toml = std::fs::read_to_string(krate.join("Cargo.toml")).unwrap();
+    toml.push_str(
+        "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"rt\", \"macros\"] }\n",
+    );
+    std::fs::write(krate.join("Cargo.toml"), toml).unwrap();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = std::process::Command::new(cargo)
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", common::shared_target_dir())
+        .args(["test", "--quiet", "--test", "smoke"])
+        .output()
+        .expect("cargo runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "smoke test failed:\n{stdout}\n{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
