@@ -63,7 +63,30 @@ pub fn generate_workspace(dir: &Path, specs: &[PathBuf]) -> Vec<String> {
             .unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
         names.push(name);
     }
-    let members: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+    // The build.rs form: `write_module` output included in a module.
+    let module = dir.join("gen-module-payments");
+    std::fs::create_dir_all(module.join("src")).unwrap();
+    Generator::new(workspace_root().join("specs/payments.yaml"))
+        .write_module(module.join("src/payments.rs"))
+        .unwrap();
+    std::fs::write(
+        module.join("src/lib.rs"),
+        format!(
+            "//! The payments client as `build.rs` users include it.\n\n{}\npub mod payments {{\n    include!(\"payments.rs\");\n}}\n",
+            Generator::module_allow()
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        module.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"gen-module-payments\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nthreeam-runtime = {{ path = {:?} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\nuuid = {{ version = \"1\", features = [\"serde\"] }}\n",
+            runtime.to_string_lossy()
+        ),
+    )
+    .unwrap();
+    let mut members: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+    members.push("\"gen-module-payments\"".into());
     std::fs::write(
         dir.join("Cargo.toml"),
         format!(
