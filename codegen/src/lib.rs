@@ -101,7 +101,7 @@ pub struct Generated {
 /// # let spec = dir.join("spec.yaml");
 /// std::fs::write(&spec, "openapi: 3.0.3\ninfo: {title: Pets, version: '1'}\npaths:\n  /v1/pets:\n    get:\n      operationId: listPets\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {type: array, items: {type: string}}\n").unwrap();
 /// let code = threeam_codegen::Generator::new(&spec).module_source().unwrap();
-/// assert!(code.contains("pub async fn list_pets(&self) -> Result<Vec<String>, Error<serde_json::Value>>"));
+/// assert!(code.contains("pub async fn list_pets(&self) -> Result<Reply<Vec<String>>, Error<serde_json::Value>>"));
 /// ```
 #[derive(Debug, Clone)]
 pub struct Generator {

@@ -759,7 +759,7 @@ impl Ops {
         }
         let _ = writeln!(
             out,
-            ") -> Result<{}, Error<{}>> {{",
+            ") -> Result<Reply<{}>, Error<{}>> {{",
             self.success_ty(op, defs),
             self.error_ty(op, defs)
         );

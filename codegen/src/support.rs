@@ -160,6 +160,75 @@ impl<E: std::fmt::Debug> std::error::Error for Error<E> {
     }
 }
 
+/// A successful answer: the decoded value (`Reply` derefs to it) and how
+/// it was served. A fallback or degraded answer never passes for a fresh
+/// one: check [`Reply::is_fresh`] where it matters.
+#[derive(Debug, Clone)]
+pub struct Reply<T> {
+    value: T,
+    status: u16,
+    served: threeam_runtime::Served,
+    replayed: bool,
+    request_id: Option<String>,
+    attempts: u32,
+}
+
+impl<T> Reply<T> {
+    /// The decoded value.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// Fresh from the primary, from the fallback, or degraded.
+    pub fn served(&self) -> &threeam_runtime::Served {
+        &self.served
+    }
+
+    /// Answered by the primary server.
+    pub fn is_fresh(&self) -> bool {
+        matches!(self.served, threeam_runtime::Served::Fresh)
+    }
+
+    /// Answered by the fallback server.
+    pub fn is_fallback(&self) -> bool {
+        matches!(self.served, threeam_runtime::Served::Fallback { .. })
+    }
+
+    /// Not from a server: a stand-in (last good answer or a fixed value).
+    pub fn is_degraded(&self) -> bool {
+        matches!(self.served, threeam_runtime::Served::Degraded(_))
+    }
+
+    /// The server replayed a stored response for this idempotency key:
+    /// nothing was done again.
+    pub fn replayed(&self) -> bool {
+        self.replayed
+    }
+
+    /// The server's request id.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// How many requests were sent.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+}
+
+impl<T> std::ops::Deref for Reply<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
 /// Settings for the calls made through one [`Client`] handle
 /// (see [`Client::with_options`]).
 #[derive(Debug, Clone, Default)]
@@ -205,7 +274,7 @@ impl CallOptions {
 /// What every operation method calls.
 #[allow(dead_code)]
 mod rt {
-    use super::{CallOptions, Client, Error};
+    use super::{CallOptions, Client, Error, Reply};
     use threeam_runtime::{Request, Response};
 
     type Decode<E> = fn(u16, &[u8]) -> Option<E>;
@@ -247,7 +316,7 @@ mod rt {
         req: Request,
         decode: Decode<E>,
         read: Read<T>,
-    ) -> Result<T, Error<E>> {
+    ) -> Result<Reply<T>, Error<E>> {
         let wrap = |runtime: threeam_runtime::Error| {
             let body = match (runtime.status(), runtime.body()) {
                 (Some(status), Some(bytes)) => decode(status.as_u16(), bytes),
@@ -256,7 +325,13 @@ mod rt {
             Error { runtime, body }
         };
         let response = client.runtime.execute(req).await.map_err(wrap)?;
-        read(response).map_err(wrap)
+        let status = response.status().as_u16();
+        let served = response.served().clone();
+        let replayed = response.replayed();
+        let request_id = response.request_id().map(str::to_owned);
+        let attempts = response.attempts();
+        let value = read(response).map_err(wrap)?;
+        Ok(Reply { value, status, served, replayed, request_id, attempts })
     }
 
     /// Decodes a JSON error body.

@@ -171,7 +171,7 @@ fn payments_client_shape() {
     // Deprecated v1 operations carry the sunset date.
     assert!(code.contains("#[deprecated(note = \"deprecated by the API; it stops answering at its sunset date: Mon, 01 Nov 2027 00:00:00 GMT\")]"));
     // Typed errors.
-    assert!(code.contains("Result<Payment, Error<Problem>>"));
+    assert!(code.contains("Result<Reply<Payment>, Error<Problem>>"));
 }
 
 /// Every spec in `specs/` (but the one that does not parse) gives a crate

@@ -107,7 +107,7 @@ paths:
         '200': {description: bytes, content: {application/pdf: {schema: {type: string, format: binary}}}}
 "#;
     let code = generate("params", spec);
-    assert!(code.contains("pub async fn post_items(&self, ids: &Vec<i64>, params: &PostItemsParams, body: &PostItemsBody) -> Result<PostItemsResponse, Error<PostItemsError>>"), "{code}");
+    assert!(code.contains("pub async fn post_items(&self, ids: &Vec<i64>, params: &PostItemsParams, body: &PostItemsBody) -> Result<Reply<PostItemsResponse>, Error<PostItemsError>>"), "{code}");
     assert!(code.contains("rt::query(req, \"filter\", &params.filter, rt::Style::Deep)"));
     assert!(code.contains("rt::query(req, \"tags\", &params.tags, rt::Style::Pipe)"));
     assert!(code.contains("rt::query(req, \"ids2\", &params.ids2, rt::Style::Form)"));
@@ -115,10 +115,10 @@ paths:
     assert!(code.contains("rt::cookie(req, \"sid\", &params.sid)"));
     assert!(code.contains("let req = rt::form(req, body);"));
     assert!(code.contains("    Status200(String),\n") && code.contains("    Status202,\n"));
-    assert!(code.contains("pub async fn upload(&self, body: Option<&UploadBody>) -> Result<(), Error<serde_json::Value>>"));
+    assert!(code.contains("pub async fn upload(&self, body: Option<&UploadBody>) -> Result<Reply<()>, Error<serde_json::Value>>"));
     assert!(code.contains("Some(data) => rt::file(form, \"file\", data)"));
     assert!(code.contains(
-        "pub async fn put_raw(&self, body: &[u8]) -> Result<Vec<u8>, Error<serde_json::Value>>"
+        "pub async fn put_raw(&self, body: &[u8]) -> Result<Reply<Vec<u8>>, Error<serde_json::Value>>"
     ));
     assert!(code.contains("req.bytes(\"application/octet-stream\", body.to_vec())"));
 }

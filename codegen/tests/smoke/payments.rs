@@ -87,6 +87,9 @@ async fn calls_decode_and_errors_are_typed() {
     };
     let payment = client.create_payment(&body).await.unwrap();
     assert_eq!(payment.amount, 1250);
+    assert!(payment.is_fresh() && !payment.is_fallback() && !payment.is_degraded());
+    assert_eq!(payment.status(), 201);
+    assert_eq!(payment.request_id(), Some("req_42"));
     assert_eq!(payment.status, PaymentStatus::Unknown("on_hold".into()));
     assert!(matches!(payment.payment_method, PaymentMethod::Unknown(_)));
 
