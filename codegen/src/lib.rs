@@ -1,1 +1,494 @@
-//! Placeholder: the code generator lands with issue 4.
+//! threeam-codegen: typed Rust clients, running on threeam-runtime, from
+//! OpenAPI 3.0 and 3.1 specs.
+//!
+//! Two passes, as in progenitor/typify: schemas become types
+//! ([`types`](crate) pass, memoised per schema node), then operations become
+//! methods. Every method is a few lines that fill a runtime `Request` and
+//! call one shared helper, so generated clients stay small and compile fast.
+//! Output is deterministic: the same spec gives byte-identical code.
+//!
+//! ```no_run
+//! use threeam_codegen::{Generator, RuntimeDep};
+//!
+//! let summary = Generator::new("specs/payments.yaml")
+//!     .crate_name("payments-client")
+//!     .runtime_dep(RuntimeDep::Version("0.1".into()))
+//!     .write_crate("clients/payments")?;
+//! println!("{} types, {} operations", summary.types, summary.operations);
+//! # Ok::<(), threeam_codegen::CodegenError>(())
+//! ```
+
+mod emit;
+mod error;
+mod names;
+mod ops;
+mod support;
+mod types;
+
+use std::path::{Path, PathBuf};
+
+use threeam_lint::workspace::{LoadOptions, ProblemKind, Workspace};
+
+pub use error::CodegenError;
+
+/// How the generated crate depends on threeam-runtime.
+///
+/// ```
+/// use threeam_codegen::RuntimeDep;
+/// let local = RuntimeDep::Path("../threeam/sdk-runtime".into());
+/// let published = RuntimeDep::Version("0.1".into());
+/// assert_ne!(local, published);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuntimeDep {
+    /// A path dependency (a checkout of threeam, tests).
+    Path(PathBuf),
+    /// A crates.io version requirement, like `"0.1"`.
+    Version(String),
+}
+
+/// What was generated.
+///
+/// ```no_run
+/// let summary = threeam_codegen::Generator::new("specs/payments.yaml").write_crate("out/payments")?;
+/// for warning in &summary.warnings {
+///     eprintln!("warning: {warning}");
+/// }
+/// println!("{} operations, {} lines", summary.operations, summary.lines);
+/// # Ok::<(), threeam_codegen::CodegenError>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Named types (structs, enums, unions, parameter structs).
+    pub types: usize,
+    /// Operations, one method each.
+    pub operations: usize,
+    /// Lines of Rust in the client.
+    pub lines: usize,
+    /// Things generated with less precision than the spec implies (an
+    /// unresolvable `$ref` typed as `serde_json::Value`, ...), one line each
+    /// with file, line and pointer.
+    pub warnings: Vec<String>,
+    /// Files written.
+    pub files: Vec<PathBuf>,
+}
+
+/// A generated client in memory.
+///
+/// ```no_run
+/// let g = threeam_codegen::Generator::new("specs/payments.yaml").generate()?;
+/// std::fs::write("lib.rs", &g.lib_rs).unwrap();
+/// # Ok::<(), threeam_codegen::CodegenError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// `src/lib.rs` of the crate.
+    pub lib_rs: String,
+    /// `Cargo.toml` of the crate.
+    pub cargo_toml: String,
+    /// `README.md` of the crate.
+    pub readme: String,
+    /// Counts and warnings.
+    pub summary: Summary,
+}
+
+/// Generates a client from a spec file (YAML or JSON, with `$ref`s to other
+/// local files).
+///
+/// ```
+/// # let dir = std::env::temp_dir().join(format!("threeam-gen-doc-{}", std::process::id()));
+/// # std::fs::create_dir_all(&dir).unwrap();
+/// # let spec = dir.join("spec.yaml");
+/// std::fs::write(&spec, "openapi: 3.0.3\ninfo: {title: Pets, version: '1'}\npaths:\n  /v1/pets:\n    get:\n      operationId: listPets\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {type: array, items: {type: string}}\n").unwrap();
+/// let code = threeam_codegen::Generator::new(&spec).module_source().unwrap();
+/// assert!(code.contains("pub async fn list_pets(&self) -> Result<Reply<Vec<String>>, Error<serde_json::Value>>"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct Generator {
+    spec: PathBuf,
+    crate_name: Option<String>,
+    runtime: RuntimeDep,
+    load: LoadOptions,
+}
+
+impl Generator {
+    /// A generator for the spec at `spec`.
+    pub fn new(spec: impl AsRef<Path>) -> Self {
+        Generator {
+            spec: spec.as_ref().to_owned(),
+            crate_name: None,
+            runtime: RuntimeDep::Version(env!("CARGO_PKG_VERSION").to_owned()),
+            load: LoadOptions::default(),
+        }
+    }
+
+    /// The generated crate's name (default: from the spec's title, with
+    /// `-client`).
+    ///
+    /// ```
+    /// let g = threeam_codegen::Generator::new("spec.yaml").crate_name("payments-client");
+    /// # let _ = g;
+    /// ```
+    pub fn crate_name(mut self, name: impl Into<String>) -> Self {
+        self.crate_name = Some(name.into());
+        self
+    }
+
+    /// How the crate depends on threeam-runtime (default: this crate's
+    /// version from crates.io).
+    ///
+    /// ```
+    /// use threeam_codegen::{Generator, RuntimeDep};
+    /// let g = Generator::new("spec.yaml").runtime_dep(RuntimeDep::Path("../sdk-runtime".into()));
+    /// # let _ = g;
+    /// ```
+    pub fn runtime_dep(mut self, dep: RuntimeDep) -> Self {
+        self.runtime = dep;
+        self
+    }
+
+    /// Loader options (allowing `$ref`s outside the spec's folder, limits).
+    ///
+    /// ```
+    /// let mut opts = threeam_lint::workspace::LoadOptions::default();
+    /// opts.allow_outside_root = true;
+    /// let g = threeam_codegen::Generator::new("spec.yaml").load_options(opts);
+    /// # let _ = g;
+    /// ```
+    pub fn load_options(mut self, options: LoadOptions) -> Self {
+        self.load = options;
+        self
+    }
+
+    /// Generates the crate's files in memory.
+    ///
+    /// ```no_run
+    /// let generated = threeam_codegen::Generator::new("specs/payments.yaml").generate()?;
+    /// assert!(generated.lib_rs.contains("pub struct Client"));
+    /// # Ok::<(), threeam_codegen::CodegenError>(())
+    /// ```
+    pub fn generate(&self) -> Result<Generated, CodegenError> {
+        let built = self.build(true)?;
+        let name = self
+            .crate_name
+            .clone()
+            .unwrap_or_else(|| default_crate_name(&built.title));
+        let cargo_toml = cargo_toml(&name, &built.title, &self.runtime, built.uses_uuid);
+        let readme = readme(&name, &built);
+        let mut summary = built.summary;
+        summary.lines = built.code.lines().count();
+        Ok(Generated {
+            lib_rs: built.code,
+            cargo_toml,
+            readme,
+            summary,
+        })
+    }
+
+    /// The client as one Rust file for `include!` (from a `build.rs`): items
+    /// only, no crate attributes. See [`Generator::write_module`].
+    ///
+    /// ```no_run
+    /// let code = threeam_codegen::Generator::new("specs/payments.yaml").module_source()?;
+    /// assert!(code.contains("impl Client"));
+    /// # Ok::<(), threeam_codegen::CodegenError>(())
+    /// ```
+    pub fn module_source(&self) -> Result<String, CodegenError> {
+        Ok(self.build(false)?.code)
+    }
+
+    /// The attribute to put on the module that includes a generated file
+    /// (the lints generated code may trip by nature).
+    ///
+    /// ```
+    /// assert!(threeam_codegen::Generator::module_allow().starts_with("#[allow("));
+    /// ```
+    pub fn module_allow() -> String {
+        emit::module_allow()
+    }
+
+    /// Writes the client as one file, for a `build.rs`:
+    ///
+    /// ```no_run
+    /// // build.rs
+    /// let out = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("payments.rs");
+    /// threeam_codegen::Generator::new("specs/payments.yaml").write_module(&out).unwrap();
+    /// println!("cargo:rerun-if-changed=specs/payments.yaml");
+    /// ```
+    ///
+    /// and in the crate (which depends on threeam-runtime, serde with
+    /// `derive`, serde_json, and uuid with `serde` if the spec uses uuids):
+    ///
+    /// ```ignore
+    /// #[allow(deprecated, clippy::all)]
+    /// pub mod payments {
+    ///     include!(concat!(env!("OUT_DIR"), "/payments.rs"));
+    /// }
+    /// ```
+    ///
+    /// The file is replaced atomically and left untouched when unchanged (so
+    /// cargo does not rebuild for nothing).
+    pub fn write_module(&self, out_file: impl AsRef<Path>) -> Result<Summary, CodegenError> {
+        let out_file = out_file.as_ref();
+        let built = self.build(false)?;
+        let mut summary = built.summary;
+        summary.lines = built.code.lines().count();
+        if std::fs::read(out_file).ok().as_deref() != Some(built.code.as_bytes()) {
+            let tmp = sibling(out_file, "tmp");
+            std::fs::write(&tmp, &built.code)
+                .map_err(|e| CodegenError::io(tmp.clone(), "write", &e))?;
+            std::fs::rename(&tmp, out_file).map_err(|e| {
+                let _ = std::fs::remove_file(&tmp);
+                CodegenError::io(out_file.to_owned(), "replace", &e)
+            })?;
+        }
+        summary.files.push(out_file.to_owned());
+        Ok(summary)
+    }
+
+    /// Writes a complete crate (`Cargo.toml`, `README.md`, `src/lib.rs`) to
+    /// `out_dir`, atomically: it is built in a folder next to `out_dir` and
+    /// renamed into place, so a failure never leaves a half-written crate. An
+    /// existing `out_dir` is replaced.
+    ///
+    /// ```no_run
+    /// let summary = threeam_codegen::Generator::new("specs/payments.yaml").write_crate("out/payments")?;
+    /// assert_eq!(summary.files.len(), 3);
+    /// # Ok::<(), threeam_codegen::CodegenError>(())
+    /// ```
+    pub fn write_crate(&self, out_dir: impl AsRef<Path>) -> Result<Summary, CodegenError> {
+        let out_dir = out_dir.as_ref();
+        let generated = self.generate()?;
+        let staging = sibling(out_dir, "new");
+        let old = sibling(out_dir, "old");
+        let _ = std::fs::remove_dir_all(&staging);
+        let write = |rel: &str, text: &str| -> Result<(), CodegenError> {
+            let path = staging.join(rel);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| CodegenError::io(parent.to_owned(), "create folder", &e))?;
+            }
+            std::fs::write(&path, text).map_err(|e| CodegenError::io(path.clone(), "write", &e))
+        };
+        let result = write("Cargo.toml", &generated.cargo_toml)
+            .and_then(|_| write("README.md", &generated.readme))
+            .and_then(|_| write("src/lib.rs", &generated.lib_rs));
+        if let Err(e) = result {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+        if out_dir.exists() {
+            let _ = std::fs::remove_dir_all(&old);
+            std::fs::rename(out_dir, &old).map_err(|e| {
+                CodegenError::io(out_dir.to_owned(), "move the old crate aside", &e)
+            })?;
+        }
+        if let Err(e) = std::fs::rename(&staging, out_dir) {
+            // Put the old crate back.
+            let _ = std::fs::rename(&old, out_dir);
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(CodegenError::io(
+                out_dir.to_owned(),
+                "move the new crate into place",
+                &e,
+            ));
+        }
+        let _ = std::fs::remove_dir_all(&old);
+        let mut summary = generated.summary;
+        summary.files = ["Cargo.toml", "README.md", "src/lib.rs"]
+            .iter()
+            .map(|f| out_dir.join(f))
+            .collect();
+        Ok(summary)
+    }
+
+    fn build(&self, crate_mode: bool) -> Result<Built, CodegenError> {
+        let ws = Workspace::load(&self.spec, &self.load).map_err(|e| CodegenError {
+            file: e.path.clone(),
+            pointer: None,
+            line: None,
+            message: e.message.clone(),
+            help: "pass the path of an OpenAPI 3.0 or 3.1 file (YAML or JSON)".into(),
+        })?;
+        let Some(root) = ws.root() else {
+            return Err(load_problem(&ws, &self.spec));
+        };
+        // A root that is not OpenAPI 3 cannot be generated from.
+        if let Some(p) = ws
+            .problems()
+            .iter()
+            .find(|p| p.kind == ProblemKind::Parse && p.doc == ws.root_doc())
+        {
+            let doc = ws.document(p.doc);
+            return Err(CodegenError {
+                file: self.spec.clone(),
+                pointer: p.node.map(|n| ws.tree(p.doc).pointer(n)),
+                line: Some(doc.source.line_col(p.offset).0),
+                message: p.message.clone(),
+                help: p.help.clone(),
+            });
+        }
+        let mut ts = types::TypeSpace::new(&ws);
+        for p in ws.problems() {
+            let doc = ws.document(p.doc);
+            let (line, _) = doc.source.line_col(p.offset);
+            ts.warnings.push(format!(
+                "{}:{}: {} (typed as serde_json::Value)",
+                doc.source.name(),
+                line,
+                p.message
+            ));
+        }
+        ts.add_components(root);
+        let ops = ops::collect(&mut ts, root);
+        ts.box_cycles();
+        let (sent, received) = ops.directions();
+        ts.mark_uses(&sent, &received);
+        let spec_name = self
+            .spec
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let model = emit::Model {
+            ws: &ws,
+            root,
+            defs: &ts.defs,
+            ops: &ops,
+            spec_name,
+        };
+        let code = model.render(crate_mode);
+        let summary = Summary {
+            types: ts.defs.len()
+                + ops.enums.len()
+                + ops.ops.iter().filter(|o| o.params_struct.is_some()).count(),
+            operations: ops.ops.len(),
+            lines: 0,
+            warnings: ts.warnings.clone(),
+            files: Vec::new(),
+        };
+        Ok(Built {
+            title: model.title(),
+            version: model.version(),
+            servers: model.servers(),
+            uses_uuid: model.uses_uuid(),
+            first_method: ops.ops.first().map(|o| o.method_name.clone()),
+            code,
+            summary,
+        })
+    }
+}
+
+struct Built {
+    title: String,
+    version: String,
+    servers: Vec<String>,
+    uses_uuid: bool,
+    first_method: Option<String>,
+    code: String,
+    summary: Summary,
+}
+
+fn load_problem(ws: &Workspace, spec: &Path) -> CodegenError {
+    match ws.problems().first() {
+        Some(p) => CodegenError {
+            file: spec.to_owned(),
+            pointer: None,
+            line: Some(ws.document(p.doc).source.line_col(p.offset).0),
+            message: p.message.clone(),
+            help: p.help.clone(),
+        },
+        None => CodegenError {
+            file: spec.to_owned(),
+            pointer: None,
+            line: None,
+            message: "the spec did not parse".into(),
+            help: "run `threeam lint` on it to see why".into(),
+        },
+    }
+}
+
+/// `out.new` / `out.old` next to `out` (same filesystem, so rename is atomic).
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.{suffix}-{}", std::process::id()))
+}
+
+fn default_crate_name(title: &str) -> String {
+    let words = names::words(title);
+    let mut name: String = words
+        .iter()
+        .map(|w| w.to_ascii_lowercase())
+        .collect::<Vec<_>>()
+        .join("-");
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert_str(0, "api-");
+    }
+    name.push_str("-client");
+    name
+}
+
+/// A TOML basic string.
+fn toml_str(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn cargo_toml(name: &str, title: &str, runtime: &RuntimeDep, uuid: bool) -> String {
+    let runtime = match runtime {
+        RuntimeDep::Path(p) => format!("{{ path = {} }}", toml_str(&p.to_string_lossy())),
+        RuntimeDep::Version(v) => format!("{{ version = {} }}", toml_str(v)),
+    };
+    let mut s = format!(
+        "# Generated by threeam-codegen. Do not edit: regenerate.\n[package]\nname = {}\nversion = \"0.1.0\"\nedition = \"2021\"\ndescription = {}\npublish = false\n\n[lib]\npath = \"src/lib.rs\"\ndoctest = false\n\n[dependencies]\nthreeam-runtime = {runtime}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n",
+        toml_str(name),
+        toml_str(&format!("Client for {}, generated by threeam", one_line(title)))
+    );
+    if uuid {
+        s.push_str(
+            "uuid = { version = \"1\", default-features = false, features = [\"serde\"] }\n",
+        );
+    }
+    s
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn readme(name: &str, b: &Built) -> String {
+    let krate = name.replace('-', "_");
+    let servers = if b.servers.is_empty() {
+        "The spec lists no server: build the runtime client with your base URL.".to_owned()
+    } else {
+        let mut s = format!("Primary server: `{}`.", b.servers[0].replace('`', "'"));
+        if let Some(f) = b.servers.get(1) {
+            s.push_str(&format!(" Fallback: `{}`.", f.replace('`', "'")));
+        }
+        s
+    };
+    let call = match &b.first_method {
+        Some(m) => format!("    // let answer = client.{m}(/* ... */).await?;\n"),
+        None => String::new(),
+    };
+    format!(
+        "# {name}\n\nA typed client for {} (version {}), generated by threeam-codegen. It runs\non threeam-runtime: timeouts, safe retries with idempotency keys, a retry\nbudget, circuit breakers, fallback to the second server, rate-limit\nawareness and tracing.\n\n{servers}\n\n```rust,ignore\nuse std::time::Duration;\nuse {krate}::{{CallOptions, Client}};\n\n# async fn demo() -> Result<(), Box<dyn std::error::Error>> {{\nlet runtime = Client::builder()\n    .bearer_auth(\"sk_test_...\")\n    .timeout(Duration::from_secs(5))\n    .build()?;\nlet client = Client::from_runtime(runtime);\n{call}// Per-call settings: your own idempotency key, a shorter timeout.\nlet one_call = client.with_options(CallOptions::new().timeout(Duration::from_secs(1)));\n# let _ = one_call;\n# Ok(()) }}\n```\n\nErrors are `{krate}::Error<E>`: `status()`, `request_id()`, and `body()`,\nthe documented error body decoded as `E`; its message says what failed,\nafter how many attempts, and what happens next.\n\n{} types, {} operations. Do not edit: regenerate.\n",
+        one_line(&b.title).replace('`', "'"),
+        one_line(&b.version).replace('`', "'"),
+        b.summary.types,
+        b.summary.operations,
+    )
+}

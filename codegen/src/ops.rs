@@ -1,0 +1,984 @@
+//! Pass two: operations become methods.
+//!
+//! Each operation is read into an [`Op`] (parameters, body, success and
+//! error types, all as [`Ty`]s from the type pass), then rendered as one
+//! short async method that fills a runtime `Request` and hands it to the
+//! shared `rt::call` helper.
+
+use std::fmt::Write as _;
+
+use threeam_lint::workspace::{At, Workspace};
+
+use crate::names::{self, doc_lines, lit, Names};
+use crate::types::{DefKind, Ty, TypeDef, TypeSpace};
+
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Loc {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+#[derive(Debug)]
+pub(crate) struct Param {
+    pub(crate) rust: String,
+    pub(crate) name: String,
+    pub(crate) loc: Loc,
+    pub(crate) ty: Ty,
+    pub(crate) required: bool,
+    pub(crate) style: &'static str,
+    pub(crate) doc: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BodyKind {
+    Json,
+    Form,
+    Multipart,
+    Binary,
+    Text,
+}
+
+#[derive(Debug)]
+pub(crate) struct Body {
+    pub(crate) kind: BodyKind,
+    pub(crate) content_type: String,
+    pub(crate) ty: Ty,
+    pub(crate) required: bool,
+    pub(crate) doc: Option<String>,
+}
+
+/// How a success body is read.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Read {
+    Json(Ty),
+    Unit,
+    Bytes,
+    Text,
+}
+
+impl Read {
+    fn ty(&self) -> Ty {
+        match self {
+            Read::Json(t) => t.clone(),
+            Read::Unit => Ty::Unit,
+            Read::Bytes => Ty::Bytes,
+            Read::Text => Ty::Str,
+        }
+    }
+}
+
+/// One response of an operation: status key (`200`, `2XX`, `default`).
+#[derive(Debug, Clone)]
+pub(crate) struct Outcome {
+    pub(crate) status: String,
+    pub(crate) read: Read,
+}
+
+/// The success type of an operation.
+#[derive(Debug)]
+pub(crate) enum Success {
+    One(Read),
+    /// A generated enum (index into `Ops::enums`).
+    Many(usize),
+}
+
+/// The error-body type of an operation.
+#[derive(Debug)]
+pub(crate) enum ErrBody {
+    One(Ty),
+    Many(usize),
+}
+
+/// A generated enum of responses by status.
+#[derive(Debug)]
+pub(crate) struct StatusEnum {
+    pub(crate) name: String,
+    pub(crate) doc: String,
+    /// Variant name, status key, how it is read.
+    pub(crate) variants: Vec<(String, Outcome)>,
+    pub(crate) is_error: bool,
+}
+
+#[derive(Debug)]
+pub(crate) struct Op {
+    pub(crate) method_name: String,
+    pub(crate) http: &'static str,
+    pub(crate) path: String,
+    pub(crate) operation_id: String,
+    pub(crate) summary: Option<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) deprecated: Option<String>,
+    pub(crate) path_params: Vec<Param>,
+    pub(crate) params: Vec<Param>,
+    pub(crate) params_struct: Option<String>,
+    pub(crate) body: Option<Body>,
+    pub(crate) keyed: bool,
+    pub(crate) success: Success,
+    pub(crate) error: ErrBody,
+}
+
+/// All operations and the enums they need.
+pub(crate) struct Ops {
+    pub(crate) ops: Vec<Op>,
+    pub(crate) enums: Vec<StatusEnum>,
+}
+
+/// Names the `Client` type already uses.
+const CLIENT_METHODS: &[&str] = &[
+    "new",
+    "builder",
+    "from_runtime",
+    "runtime",
+    "with_options",
+    "clone",
+    "fmt",
+];
+
+pub(crate) fn collect(ts: &mut TypeSpace<'_>, root: At) -> Ops {
+    let ws: &Workspace = ts.ws;
+    let mut out = Ops {
+        ops: Vec::new(),
+        enums: Vec::new(),
+    };
+    let mut method_names = Names::with_reserved(CLIENT_METHODS);
+    let Some(paths) = ws.get_resolved(root, "paths") else {
+        return out;
+    };
+    for (path, item) in ws.entries(paths) {
+        let item = ws.resolve(item);
+        if !ws.is_map(item) {
+            continue;
+        }
+        let shared: Vec<At> = ws
+            .get(item, "parameters")
+            .map(|p| ws.items(p).collect())
+            .unwrap_or_default();
+        for &http in METHODS {
+            let Some(op) = ws.get_resolved(item, http) else {
+                continue;
+            };
+            if !ws.is_map(op) {
+                continue;
+            }
+            let built = build_op(
+                ts,
+                &mut method_names,
+                &mut out.enums,
+                path,
+                http,
+                op,
+                &shared,
+            );
+            out.ops.push(built);
+        }
+    }
+    out
+}
+
+fn str_at<'w>(ws: &'w Workspace, at: At, key: &str) -> Option<&'w str> {
+    ws.get(at, key).and_then(|v| ws.str(v))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build_op(
+    ts: &mut TypeSpace<'_>,
+    method_names: &mut Names,
+    enums: &mut Vec<StatusEnum>,
+    path: &str,
+    http: &'static str,
+    op: At,
+    shared: &[At],
+) -> Op {
+    let ws = ts.ws;
+    let operation_id = str_at(ws, op, "operationId")
+        .filter(|s| !s.trim().is_empty())
+        .map(str::to_owned)
+        .unwrap_or_else(|| fallback_id(http, path));
+    let method_name = method_names.claim(&names::snake(&operation_id, "call"));
+    let type_base = names::upper_camel(&operation_id, "Op", "Operation");
+
+    // Parameters: operation-level ones replace path-level ones of the same
+    // name and location.
+    let mut raw: Vec<(String, String, At)> = Vec::new();
+    let own: Vec<At> = ws
+        .get(op, "parameters")
+        .map(|p| ws.items(p).collect())
+        .unwrap_or_default();
+    for p in shared.iter().chain(own.iter()) {
+        let p = ws.resolve(*p);
+        let (Some(name), Some(loc)) = (str_at(ws, p, "name"), str_at(ws, p, "in")) else {
+            continue;
+        };
+        match raw.iter_mut().find(|(n, l, _)| n == name && l == loc) {
+            Some(slot) => slot.2 = p,
+            None => raw.push((name.to_owned(), loc.to_owned(), p)),
+        }
+    }
+    let mut arg_names = Names::with_reserved(&["self", "body", "params", "req"]);
+    let mut keyed = false;
+    let mut path_params = Vec::new();
+    let mut params = Vec::new();
+    for (name, loc, p) in &raw {
+        let loc = match loc.as_str() {
+            "path" => Loc::Path,
+            "query" => Loc::Query,
+            "header" => Loc::Header,
+            "cookie" => Loc::Cookie,
+            _ => continue,
+        };
+        if loc == Loc::Header {
+            let lower = name.to_ascii_lowercase();
+            if lower == "idempotency-key" {
+                keyed = true;
+                continue;
+            }
+            // OpenAPI: these header parameters are ignored.
+            if matches!(lower.as_str(), "accept" | "content-type" | "authorization") {
+                continue;
+            }
+        }
+        let schema = ws.get(*p, "schema").or_else(|| {
+            ws.get(*p, "content")
+                .and_then(|c| ws.entries(c).next().map(|(_, m)| m))
+                .and_then(|m| ws.get(m, "schema"))
+        });
+        let hint = format!("{type_base}_{name}");
+        let ty = match schema {
+            Some(s) => ts.ty_of(s, &hint),
+            None => Ty::Str,
+        };
+        let required =
+            loc == Loc::Path || ws.get(*p, "required").and_then(|r| ws.bool(r)) == Some(true);
+        let style = param_style(ws, *p, loc);
+        let doc = str_at(ws, *p, "description").map(str::to_owned);
+        let param = Param {
+            rust: String::new(),
+            name: name.clone(),
+            loc,
+            ty: if required { ty } else { ty.opt() },
+            required,
+            style,
+            doc,
+        };
+        if loc == Loc::Path {
+            path_params.push(param);
+        } else {
+            params.push(param);
+        }
+    }
+    // Placeholders the spec forgot to declare still need a value.
+    for placeholder in placeholders(path) {
+        if !path_params.iter().any(|p| p.name == placeholder) {
+            path_params.push(Param {
+                rust: String::new(),
+                name: placeholder,
+                loc: Loc::Path,
+                ty: Ty::Str,
+                required: true,
+                style: "Form",
+                doc: None,
+            });
+        }
+    }
+    path_params.retain(|p| path.contains(&format!("{{{}}}", p.name)));
+    for p in &mut path_params {
+        p.rust = arg_names.claim(&names::snake(&p.name, "param"));
+    }
+    let mut field_names = Names::with_reserved(&[]);
+    for p in &mut params {
+        p.rust = field_names.claim(&names::snake(&p.name, "param"));
+    }
+    let params_struct = (!params.is_empty()).then(|| ts.names.claim(&format!("{type_base}Params")));
+
+    let body = ws
+        .get_resolved(op, "requestBody")
+        .and_then(|b| build_body(ts, b, &format!("{type_base}_body")));
+
+    // Responses.
+    let mut successes: Vec<Outcome> = Vec::new();
+    let mut errors: Vec<Outcome> = Vec::new();
+    let mut default: Option<Outcome> = None;
+    if let Some(responses) = ws.get_resolved(op, "responses") {
+        for (status, resp) in ws.entries(responses) {
+            let resp = ws.resolve(resp);
+            let upper = status.to_ascii_uppercase();
+            let kind = if upper == "DEFAULT" {
+                0
+            } else if upper.starts_with('2') {
+                1
+            } else if upper.starts_with('4') || upper.starts_with('5') {
+                2
+            } else {
+                continue;
+            };
+            let hint = match kind {
+                1 => format!("{type_base}_response"),
+                _ => format!("{type_base}_error"),
+            };
+            let read = response_read(ts, resp, &hint);
+            let outcome = Outcome {
+                status: if kind == 0 { "default".into() } else { upper },
+                read,
+            };
+            match kind {
+                0 => default = Some(outcome),
+                1 => successes.push(outcome),
+                _ => errors.push(outcome),
+            }
+        }
+    }
+    if successes.is_empty() {
+        if let Some(d) = &default {
+            successes.push(d.clone());
+        }
+    } else if let Some(d) = default {
+        errors.push(d);
+    }
+    let success = success_type(ts, enums, &type_base, &operation_id, successes);
+    let error = error_type(ts, enums, &type_base, &operation_id, errors);
+
+    let deprecated = (ws.get(op, "deprecated").and_then(|d| ws.bool(d)) == Some(true))
+        .then(|| deprecation_note(ws, op));
+    Op {
+        method_name,
+        http,
+        path: path.to_owned(),
+        operation_id,
+        summary: str_at(ws, op, "summary").map(str::to_owned),
+        description: str_at(ws, op, "description").map(str::to_owned),
+        deprecated,
+        path_params,
+        params,
+        params_struct,
+        body,
+        keyed,
+        success,
+        error,
+    }
+}
+
+/// A stable name for an operation without `operationId`: method and path.
+fn fallback_id(http: &str, path: &str) -> String {
+    let mut s = String::from(http);
+    for seg in path.split('/').filter(|s| !s.is_empty()) {
+        s.push('_');
+        if let Some(inner) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            s.push_str("by_");
+            s.push_str(inner);
+        } else {
+            s.push_str(seg);
+        }
+    }
+    s
+}
+
+fn placeholders(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
+        let name = &rest[start + 1..start + end];
+        if !name.is_empty() && !out.iter().any(|n| n == name) {
+            out.push(name.to_owned());
+        }
+        rest = &rest[start + end + 1..];
+    }
+    out
+}
+
+/// The `rt::Style` of a query parameter.
+fn param_style(ws: &Workspace, p: At, loc: Loc) -> &'static str {
+    let style = str_at(ws, p, "style").unwrap_or("form");
+    let explode = ws
+        .get(p, "explode")
+        .and_then(|e| ws.bool(e))
+        .unwrap_or(style == "form");
+    match (loc, style) {
+        (Loc::Query, "deepObject") => "Deep",
+        (Loc::Query, "spaceDelimited") => "Space",
+        (Loc::Query, "pipeDelimited") => "Pipe",
+        (Loc::Query, _) if explode => "FormExploded",
+        _ => "Form",
+    }
+}
+
+/// The media type this client sends or reads, by preference.
+fn pick_media(ws: &Workspace, content: At) -> Option<(String, At)> {
+    let entries: Vec<(&str, At)> = ws.entries(content).collect();
+    let rank = |ct: &str| {
+        let ct = ct.to_ascii_lowercase();
+        if ct.starts_with("application/json") {
+            0
+        } else if ct.contains("json") {
+            1
+        } else if ct.starts_with("application/x-www-form-urlencoded") {
+            2
+        } else if ct.starts_with("multipart/form-data") {
+            3
+        } else if ct.starts_with("text/") {
+            4
+        } else {
+            5
+        }
+    };
+    entries
+        .iter()
+        .min_by_key(|(ct, _)| rank(ct))
+        .map(|(ct, m)| ((*ct).to_owned(), ws.resolve(*m)))
+}
+
+fn build_body(ts: &mut TypeSpace<'_>, body: At, hint: &str) -> Option<Body> {
+    let ws = ts.ws;
+    let content = ws.get_resolved(body, "content")?;
+    let (ct, media) = pick_media(ws, content)?;
+    let lower = ct.to_ascii_lowercase();
+    let kind = if lower.contains("json") {
+        BodyKind::Json
+    } else if lower.starts_with("application/x-www-form-urlencoded") {
+        BodyKind::Form
+    } else if lower.starts_with("multipart/form-data") {
+        BodyKind::Multipart
+    } else if lower.starts_with("text/") {
+        BodyKind::Text
+    } else {
+        BodyKind::Binary
+    };
+    let schema = ws.get(media, "schema");
+    let ty = match (kind, schema) {
+        (BodyKind::Binary, _) => Ty::Bytes,
+        (BodyKind::Text, _) => Ty::Str,
+        (_, Some(s)) => ts.ty_of(s, hint),
+        (_, None) => Ty::Value,
+    };
+    let ty = ty.strip_opt().clone();
+    // A multipart body is sent part by part: that needs a struct.
+    let kind = match (kind, &ty) {
+        (BodyKind::Multipart, Ty::Named(id)) if matches!(ts.defs[*id].kind, DefKind::Struct(_)) => {
+            kind
+        }
+        (BodyKind::Multipart, _) => BodyKind::Json,
+        _ => kind,
+    };
+    let ty = match (kind, ty) {
+        (BodyKind::Form, Ty::Bytes) => Ty::Value,
+        (_, t) => t,
+    };
+    Some(Body {
+        kind,
+        content_type: ct,
+        ty,
+        required: ws.get(body, "required").and_then(|r| ws.bool(r)) == Some(true),
+        doc: str_at(ws, body, "description").map(str::to_owned),
+    })
+}
+
+fn response_read(ts: &mut TypeSpace<'_>, resp: At, hint: &str) -> Read {
+    let ws = ts.ws;
+    let Some(content) = ws.get_resolved(resp, "content") else {
+        return Read::Unit;
+    };
+    let Some((ct, media)) = pick_media(ws, content) else {
+        return Read::Unit;
+    };
+    let lower = ct.to_ascii_lowercase();
+    if lower.contains("json") || lower == "*/*" {
+        match ws.get(media, "schema") {
+            Some(s) => match ts.ty_of(s, hint) {
+                Ty::Bytes => Read::Bytes,
+                t => Read::Json(t),
+            },
+            None => Read::Json(Ty::Value),
+        }
+    } else if lower.starts_with("text/") {
+        Read::Text
+    } else {
+        Read::Bytes
+    }
+}
+
+fn status_variant(status: &str) -> String {
+    match status {
+        "default" => "Default".into(),
+        s => format!("Status{}", s.to_ascii_lowercase()),
+    }
+}
+
+fn success_type(
+    ts: &mut TypeSpace<'_>,
+    enums: &mut Vec<StatusEnum>,
+    base: &str,
+    op_id: &str,
+    outcomes: Vec<Outcome>,
+) -> Success {
+    let mut distinct: Vec<&Read> = Vec::new();
+    for o in &outcomes {
+        if !distinct.contains(&&o.read) {
+            distinct.push(&o.read);
+        }
+    }
+    match distinct.len() {
+        0 => Success::One(Read::Unit),
+        1 => Success::One(distinct[0].clone()),
+        _ => {
+            let name = ts.names.claim(&format!("{base}Response"));
+            enums.push(StatusEnum {
+                name,
+                doc: format!("The success responses of `{op_id}`, by status."),
+                variants: outcomes
+                    .into_iter()
+                    .map(|o| (status_variant(&o.status), o))
+                    .collect(),
+                is_error: false,
+            });
+            Success::Many(enums.len() - 1)
+        }
+    }
+}
+
+fn error_type(
+    ts: &mut TypeSpace<'_>,
+    enums: &mut Vec<StatusEnum>,
+    base: &str,
+    op_id: &str,
+    outcomes: Vec<Outcome>,
+) -> ErrBody {
+    let typed: Vec<&Outcome> = outcomes
+        .iter()
+        .filter(|o| matches!(o.read, Read::Json(_)))
+        .collect();
+    let mut distinct: Vec<Ty> = Vec::new();
+    for o in &typed {
+        let t = o.read.ty();
+        if !distinct.contains(&t) {
+            distinct.push(t);
+        }
+    }
+    match distinct.len() {
+        0 => ErrBody::One(Ty::Value),
+        1 => ErrBody::One(distinct.pop().unwrap_or(Ty::Value)),
+        _ => {
+            // Reuse an identical enum made for an earlier operation.
+            let variants: Vec<(String, Outcome)> = typed
+                .into_iter()
+                .map(|o| (status_variant(&o.status), o.clone()))
+                .collect();
+            if let Some(i) = enums
+                .iter()
+                .position(|e| e.is_error && same_variants(&e.variants, &variants))
+            {
+                return ErrBody::Many(i);
+            }
+            let name = ts.names.claim(&format!("{base}Error"));
+            enums.push(StatusEnum {
+                name,
+                doc: format!("The documented error bodies of `{op_id}`, by status."),
+                variants,
+                is_error: true,
+            });
+            ErrBody::Many(enums.len() - 1)
+        }
+    }
+}
+
+fn same_variants(a: &[(String, Outcome)], b: &[(String, Outcome)]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| x.0 == y.0 && x.1.read == y.1.read)
+}
+
+/// `#[deprecated]` note: the sunset date from a `Sunset` response header's
+/// example, or `x-sunset`, when the spec gives one.
+fn deprecation_note(ws: &Workspace, op: At) -> String {
+    let mut sunset = str_at(ws, op, "x-sunset").map(str::to_owned);
+    if sunset.is_none() {
+        if let Some(responses) = ws.get_resolved(op, "responses") {
+            'outer: for (_, resp) in ws.entries(responses) {
+                let Some(headers) = ws.get_resolved(resp, "headers") else {
+                    continue;
+                };
+                for (name, h) in ws.entries(headers) {
+                    if !name.eq_ignore_ascii_case("sunset") {
+                        continue;
+                    }
+                    let h = ws.resolve(h);
+                    let example = ws
+                        .get(h, "example")
+                        .or_else(|| {
+                            ws.get_resolved(h, "schema")
+                                .and_then(|s| ws.get(s, "example"))
+                        })
+                        .and_then(|e| ws.scalar_text(e));
+                    if let Some(e) = example {
+                        sunset = Some(e.to_owned());
+                        break 'outer;
+                    }
+                }
+            }
+        }
+    }
+    match sunset {
+        Some(date) => {
+            format!("deprecated by the API; it stops answering at its sunset date: {date}")
+        }
+        None => "deprecated by the API; move to its successor".to_owned(),
+    }
+}
+
+/// How an argument is taken: strings by `&str`, copyable scalars by value,
+/// everything else by reference.
+fn arg_type(ty: &Ty, defs: &[TypeDef]) -> String {
+    match ty {
+        Ty::Str => "&str".into(),
+        Ty::Bool | Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64 | Ty::F64 | Ty::Uuid => ty.render(defs),
+        Ty::Bytes => "&[u8]".into(),
+        t => format!("&{}", t.render(defs)),
+    }
+}
+
+impl Ops {
+    /// The types operations send and receive (see `TypeSpace::mark_uses`).
+    pub(crate) fn directions(&self) -> (Vec<Ty>, Vec<Ty>) {
+        let mut sent = Vec::new();
+        let mut received = Vec::new();
+        for op in &self.ops {
+            sent.extend(
+                op.path_params
+                    .iter()
+                    .chain(&op.params)
+                    .map(|p| p.ty.clone()),
+            );
+            if let Some(b) = &op.body {
+                sent.push(b.ty.clone());
+            }
+            match &op.success {
+                Success::One(r) => received.push(r.ty()),
+                Success::Many(_) => {}
+            }
+            if let ErrBody::One(t) = &op.error {
+                received.push(t.clone());
+            }
+        }
+        for e in &self.enums {
+            received.extend(e.variants.iter().map(|(_, o)| o.read.ty()));
+        }
+        (sent, received)
+    }
+
+    fn success_ty(&self, op: &Op, defs: &[TypeDef]) -> String {
+        match &op.success {
+            Success::One(r) => r.ty().render(defs),
+            Success::Many(i) => self.enums[*i].name.clone(),
+        }
+    }
+
+    fn error_ty(&self, op: &Op, defs: &[TypeDef]) -> String {
+        match &op.error {
+            ErrBody::One(t) => t.render(defs),
+            ErrBody::Many(i) => self.enums[*i].name.clone(),
+        }
+    }
+
+    /// The `impl Client` block with one method per operation.
+    pub(crate) fn render_methods(&self, out: &mut String, defs: &[TypeDef]) {
+        for op in &self.ops {
+            self.render_method(out, op, defs);
+        }
+    }
+
+    fn render_method(&self, out: &mut String, op: &Op, defs: &[TypeDef]) {
+        let ind = "    ";
+        let mut doc = String::new();
+        if let Some(s) = &op.summary {
+            doc.push_str(s.trim());
+            doc.push_str("\n\n");
+        }
+        if let Some(d) = &op.description {
+            if op.summary.as_deref().map(str::trim) != Some(d.trim()) {
+                doc.push_str(d.trim());
+                doc.push_str("\n\n");
+            }
+        }
+        let _ = write!(
+            doc,
+            "`{} {}` (operation `{}`)",
+            op.http.to_ascii_uppercase(),
+            op.path,
+            op.operation_id
+        );
+        if op.keyed {
+            doc.push_str(". An Idempotency-Key is sent and reused on retries; set your own with `CallOptions::idempotency_key`");
+        }
+        doc.push('.');
+        let mut args_doc = String::new();
+        for p in &op.path_params {
+            if let Some(d) = &p.doc {
+                let _ = writeln!(args_doc, "- `{}`: {}", names::unraw(&p.rust), one_line(d));
+            }
+        }
+        if let Some(b) = &op.body {
+            if let Some(d) = &b.doc {
+                let _ = writeln!(args_doc, "- `body`: {}", one_line(d));
+            }
+        }
+        if !args_doc.is_empty() {
+            doc.push_str("\n\n# Arguments\n\n");
+            doc.push_str(&args_doc);
+        }
+        doc_lines(out, ind, &doc);
+        if let Some(note) = &op.deprecated {
+            let _ = writeln!(out, "{ind}#[deprecated(note = {})]", lit(note));
+        }
+        let _ = write!(out, "{ind}pub async fn {}(&self", op.method_name);
+        for p in &op.path_params {
+            let _ = write!(out, ", {}: {}", p.rust, arg_type(&p.ty, defs));
+        }
+        if let Some(name) = &op.params_struct {
+            let _ = write!(out, ", params: &{name}");
+        }
+        if let Some(b) = &op.body {
+            let t = match b.kind {
+                BodyKind::Binary => "&[u8]".to_owned(),
+                BodyKind::Text => "&str".to_owned(),
+                _ => format!("&{}", b.ty.render(defs)),
+            };
+            if b.required {
+                let _ = write!(out, ", body: {t}");
+            } else {
+                let _ = write!(out, ", body: Option<{t}>");
+            }
+        }
+        let _ = writeln!(
+            out,
+            ") -> Result<Reply<{}>, Error<{}>> {{",
+            self.success_ty(op, defs),
+            self.error_ty(op, defs)
+        );
+        let _ = writeln!(
+            out,
+            "{ind}    let req = rt::request(self, Method::{}, {}, {}, {});",
+            op.http.to_ascii_uppercase(),
+            lit(&op.operation_id),
+            lit(&op.path),
+            op.keyed
+        );
+        for p in &op.path_params {
+            let _ = writeln!(
+                out,
+                "{ind}    let req = rt::path(req, {}, &{});",
+                lit(&p.name),
+                p.rust
+            );
+        }
+        for p in &op.params {
+            let value = format!("&params.{}", p.rust);
+            let line = match p.loc {
+                Loc::Query => format!(
+                    "rt::query(req, {}, {value}, rt::Style::{})",
+                    lit(&p.name),
+                    p.style
+                ),
+                Loc::Header => format!("rt::header(req, {}, {value})", lit(&p.name)),
+                Loc::Cookie => format!("rt::cookie(req, {}, {value})", lit(&p.name)),
+                Loc::Path => continue,
+            };
+            let _ = writeln!(out, "{ind}    let req = {line};");
+        }
+        if let Some(b) = &op.body {
+            let (open, close, var) = if b.required {
+                ("", "", "body")
+            } else {
+                ("if let Some(body) = body { ", " } else { req }", "body")
+            };
+            let expr = match b.kind {
+                BodyKind::Json => format!("req.json({var})"),
+                BodyKind::Form => format!("rt::form(req, {var})"),
+                BodyKind::Binary => format!("req.bytes({}, {var}.to_vec())", lit(&b.content_type)),
+                BodyKind::Text => format!("req.bytes({}, {var}.to_owned())", lit(&b.content_type)),
+                BodyKind::Multipart => format!("req.multipart({})", multipart_expr(b, defs, var)),
+            };
+            let _ = writeln!(out, "{ind}    let req = {open}{expr}{close};");
+        }
+        let decode = match &op.error {
+            ErrBody::One(_) => "rt::json_err".to_owned(),
+            ErrBody::Many(i) => format!("{}::decode", self.enums[*i].name),
+        };
+        let read = match &op.success {
+            Success::One(Read::Json(_)) => "rt::json".to_owned(),
+            Success::One(Read::Unit) => "rt::unit".to_owned(),
+            Success::One(Read::Bytes) => "rt::bytes".to_owned(),
+            Success::One(Read::Text) => "rt::text".to_owned(),
+            Success::Many(i) => format!("{}::read", self.enums[*i].name),
+        };
+        let _ = writeln!(out, "{ind}    rt::call(self, req, {decode}, {read}).await");
+        let _ = writeln!(out, "{ind}}}\n");
+    }
+
+    /// Per-operation `Params` structs (query, header and cookie parameters).
+    pub(crate) fn render_params(&self, out: &mut String, defs: &[TypeDef]) {
+        for op in &self.ops {
+            let Some(name) = &op.params_struct else {
+                continue;
+            };
+            let _ = writeln!(
+                out,
+                "/// Query, header and cookie parameters of [`Client::{}`].",
+                op.method_name
+            );
+            let all_optional = op.params.iter().all(|p| !p.required);
+            if all_optional {
+                out.push_str("#[derive(Debug, Clone, Default)]\n");
+            } else {
+                out.push_str("#[derive(Debug, Clone)]\n");
+            }
+            let _ = writeln!(out, "pub struct {name} {{");
+            for p in &op.params {
+                let mut doc = p.doc.clone().unwrap_or_default();
+                if !doc.is_empty() {
+                    doc.push_str("\n\n");
+                }
+                let where_ = match p.loc {
+                    Loc::Query => "query",
+                    Loc::Header => "header",
+                    Loc::Cookie => "cookie",
+                    Loc::Path => "path",
+                };
+                let _ = write!(doc, "Sent as {where_} parameter `{}`.", p.name);
+                doc_lines(out, "    ", &doc);
+                let _ = writeln!(out, "    pub {}: {},", p.rust, p.ty.render(defs));
+            }
+            out.push_str("}\n\n");
+        }
+    }
+
+    /// Status enums for operations with several success or error types.
+    pub(crate) fn render_enums(&self, out: &mut String, defs: &[TypeDef]) {
+        for e in &self.enums {
+            doc_lines(out, "", &e.doc);
+            out.push_str("#[derive(Debug, Clone, PartialEq)]\n");
+            let _ = writeln!(out, "pub enum {} {{", e.name);
+            for (v, o) in &e.variants {
+                let _ = writeln!(out, "    /// Status `{}`.", o.status);
+                match &o.read {
+                    Read::Unit => {
+                        let _ = writeln!(out, "    {v},");
+                    }
+                    r => {
+                        let _ = writeln!(out, "    {v}({}),", r.ty().render(defs));
+                    }
+                }
+            }
+            out.push_str("}\n\n");
+            let _ = writeln!(out, "impl {} {{", e.name);
+            if e.is_error {
+                out.push_str("    fn decode(status: u16, body: &[u8]) -> Option<Self> {\n");
+                out.push_str("        match status {\n");
+                for (v, o) in ordered(&e.variants) {
+                    let _ = writeln!(
+                        out,
+                        "            {} => serde_json::from_slice(body).ok().map(Self::{v}),",
+                        pattern(&o.status)
+                    );
+                }
+                if !e.variants.iter().any(|(_, o)| o.status == "default") {
+                    out.push_str("            _ => None,\n");
+                }
+                out.push_str("        }\n    }\n}\n\n");
+            } else {
+                out.push_str("    fn read(response: threeam_runtime::Response) -> Result<Self, threeam_runtime::Error> {\n");
+                out.push_str("        match response.status().as_u16() {\n");
+                let ordered = ordered(&e.variants);
+                let has_default = e.variants.iter().any(|(_, o)| o.status == "default");
+                for (i, (v, o)) in ordered.iter().enumerate() {
+                    let pat = if !has_default && i + 1 == ordered.len() {
+                        "_".to_owned()
+                    } else {
+                        pattern(&o.status)
+                    };
+                    let expr = match &o.read {
+                        Read::Unit => format!("Ok(Self::{v})"),
+                        Read::Json(_) => format!("response.json().map(Self::{v})"),
+                        Read::Bytes => format!("Ok(Self::{v}(response.into_body().to_vec()))"),
+                        Read::Text => format!("Ok(Self::{v}(response.text().into_owned()))"),
+                    };
+                    let _ = writeln!(out, "            {pat} => {expr},");
+                }
+                out.push_str("        }\n    }\n}\n\n");
+            }
+        }
+    }
+}
+
+/// Exact statuses first, then ranges, then `default`.
+fn ordered(variants: &[(String, Outcome)]) -> Vec<&(String, Outcome)> {
+    let rank = |s: &str| {
+        if s == "default" {
+            2
+        } else if s.contains('X') {
+            1
+        } else {
+            0
+        }
+    };
+    let mut v: Vec<&(String, Outcome)> = variants.iter().collect();
+    v.sort_by_key(|(_, o)| rank(&o.status));
+    v
+}
+
+fn pattern(status: &str) -> String {
+    if status == "default" {
+        return "_".into();
+    }
+    if let Some(first) = status.strip_suffix("XX") {
+        if let Ok(d) = first.parse::<u16>() {
+            return format!("{}..={}", d * 100, d * 100 + 99);
+        }
+    }
+    match status.parse::<u16>() {
+        Ok(n) => n.to_string(),
+        // Not a status we can match: never matches.
+        Err(_) => "0".into(),
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn multipart_expr(b: &Body, defs: &[TypeDef], var: &str) -> String {
+    let empty = "threeam_runtime::Multipart::new()".to_owned();
+    let Ty::Named(id) = &b.ty else { return empty };
+    let DefKind::Struct(s) = &defs[*id].kind else {
+        return empty;
+    };
+    let mut parts: Vec<String> = Vec::new();
+    for f in &s.fields {
+        parts.push(match &f.ty {
+            Ty::Bytes => format!("rt::file(form, {}, &{var}.{})", lit(&f.json), f.name),
+            Ty::Opt(inner) if **inner == Ty::Bytes => format!(
+                "match &{var}.{} {{ Some(data) => rt::file(form, {}, data), None => form }}",
+                f.name,
+                lit(&f.json)
+            ),
+            _ => format!("rt::part(form, {}, &{var}.{})", lit(&f.json), f.name),
+        });
+    }
+    let Some(last) = parts.pop() else {
+        return empty;
+    };
+    let mut e = String::from("{\n            let form = threeam_runtime::Multipart::new();\n");
+    for p in parts {
+        let _ = writeln!(e, "            let form = {p};");
+    }
+    let _ = write!(e, "            {last}\n        }}");
+    e
+}
