@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use threeam_codegen::{Generator, RuntimeDep};
 use threeam_lint::config::Config;
 use threeam_lint::finding::Severity;
 use threeam_lint::render::{self, Format, Summary};
@@ -39,6 +40,46 @@ enum Command {
         /// The rule id, e.g. idempotency-key-required (see `threeam rules`).
         rule: String,
     },
+    /// Generate a typed Rust client crate that runs on threeam-runtime.
+    ///
+    /// The spec is linted first; error findings stop generation unless
+    /// --allow-lint-errors is given (the runtime then protects what the spec
+    /// did not promise: an unkeyed POST is never retried after it was sent).
+    /// Exit code: 0 generated, 1 refused for lint errors, 2 usage, spec or
+    /// I/O error.
+    #[command(
+        after_help = "Examples:\n  threeam generate specs/payments.yaml --out clients/payments\n  threeam generate vendor/stripe.yaml --out clients/stripe --name stripe-client --allow-lint-errors"
+    )]
+    Generate(GenerateArgs),
+}
+
+#[derive(clap::Args)]
+struct GenerateArgs {
+    /// The spec (YAML or JSON).
+    #[arg(value_name = "SPEC")]
+    spec: PathBuf,
+    /// Folder to write the crate to (replaced atomically if it exists).
+    #[arg(long, short, value_name = "DIR")]
+    out: PathBuf,
+    /// Crate name [default: from the spec's title, with `-client`].
+    #[arg(long, value_name = "CRATE")]
+    name: Option<String>,
+    /// Generate even when the linter reports errors.
+    #[arg(long)]
+    allow_lint_errors: bool,
+    /// Depend on threeam-runtime at this path [default: this checkout's
+    /// sdk-runtime/ when it exists, else the crates.io version].
+    #[arg(long, value_name = "DIR", conflicts_with = "runtime_version")]
+    runtime_path: Option<PathBuf>,
+    /// Depend on this crates.io version of threeam-runtime.
+    #[arg(long, value_name = "VERSION")]
+    runtime_version: Option<String>,
+    /// Follow $refs to files outside the spec's folder (trusted specs only).
+    #[arg(long)]
+    allow_outside_root: bool,
+    /// Config file for the lint gate instead of the nearest threeam.toml.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -99,6 +140,7 @@ fn main() -> ExitCode {
             print_rules();
             ExitCode::SUCCESS
         }
+        Command::Generate(args) => generate(args),
         Command::Explain { rule } => match rules::find(&rule) {
             Some(r) => {
                 print!("{}", r.explain());
@@ -227,6 +269,106 @@ fn lint(args: LintArgs) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn generate(args: GenerateArgs) -> ExitCode {
+    let options = LoadOptions {
+        allow_outside_root: args.allow_outside_root,
+        ..LoadOptions::default()
+    };
+    let config = match &args.config {
+        Some(path) => Config::load(path),
+        None => config_for(&args.spec, &mut HashMap::new()),
+    };
+    let config = match config {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    // The lint gate: a client inherits every promise its spec fails to make.
+    let linted = match threeam_lint::lint_file(&args.spec, &options, &config) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let errors = linted
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    if errors > 0 {
+        let color = std::io::stderr().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        let only_errors = LintResult {
+            findings: linted
+                .findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .cloned()
+                .collect(),
+            workspace: linted.workspace,
+        };
+        let _ = render::render(
+            Format::Human,
+            std::slice::from_ref(&only_errors),
+            &mut std::io::stderr(),
+            color,
+        );
+        if !args.allow_lint_errors {
+            eprintln!(
+                "error: {} has {errors} lint error(s); fix them, or pass --allow-lint-errors to generate anyway",
+                args.spec.display()
+            );
+            return ExitCode::from(1);
+        }
+        eprintln!("warning: generating despite {errors} lint error(s) (--allow-lint-errors)");
+    }
+
+    let runtime = match (&args.runtime_path, &args.runtime_version) {
+        (Some(path), _) => {
+            RuntimeDep::Path(std::path::absolute(path).unwrap_or_else(|_| path.clone()))
+        }
+        (None, Some(version)) => RuntimeDep::Version(version.clone()),
+        (None, None) => {
+            // A checkout (or `cargo install --path .`) knows where its runtime is.
+            let local = Path::new(env!("CARGO_MANIFEST_DIR")).join("sdk-runtime");
+            if local.join("Cargo.toml").is_file() {
+                RuntimeDep::Path(local)
+            } else {
+                RuntimeDep::Version(env!("CARGO_PKG_VERSION").to_owned())
+            }
+        }
+    };
+    let mut generator = Generator::new(&args.spec)
+        .runtime_dep(runtime)
+        .load_options(options);
+    if let Some(name) = &args.name {
+        generator = generator.crate_name(name);
+    }
+    match generator.write_crate(&args.out) {
+        Ok(summary) => {
+            for warning in &summary.warnings {
+                eprintln!("warning: {warning}");
+            }
+            println!(
+                "generated {} ({} operations, {} types, {} lines); build it with `cargo build --manifest-path {}`",
+                args.out.display(),
+                summary.operations,
+                summary.types,
+                summary.lines,
+                args.out.join("Cargo.toml").display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
     }
 }
 

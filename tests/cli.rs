@@ -403,3 +403,75 @@ fn help_describes_exit_codes_and_examples() {
     assert!(out.contains("Exit code: 0"));
     assert!(out.contains("threeam lint specs/ --format sarif"));
 }
+
+#[test]
+fn generate_writes_a_crate_for_a_clean_spec() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("payments");
+    let (code, stdout_text, err) = stdout(
+        threeam()
+            .args(["generate", "specs/payments.yaml", "--out"])
+            .arg(&out),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        stdout_text.starts_with(&format!("generated {} (25 operations", out.display())),
+        "{stdout_text}"
+    );
+    let lib = std::fs::read_to_string(out.join("src/lib.rs")).unwrap();
+    assert!(
+        lib.contains("pub async fn create_payment("),
+        "method named from operationId"
+    );
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("threeam-runtime"), "{manifest}");
+    assert!(
+        manifest.contains("sdk-runtime"),
+        "a checkout depends on its own runtime by path: {manifest}"
+    );
+    assert!(out.join("README.md").is_file());
+}
+
+#[test]
+fn generate_refuses_a_spec_with_lint_errors_unless_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("client");
+    let spec = "specs/violations/idempotency-key-required.yaml";
+    let (code, _, err) = stdout(threeam().args(["generate", spec, "--out"]).arg(&out));
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("× createWidget (POST /v1/widgets) declares no Idempotency-Key header"),
+        "{err}"
+    );
+    assert!(err.contains("pass --allow-lint-errors"), "{err}");
+    assert!(!out.exists(), "nothing written when refused");
+    let (code, _, err) = stdout(
+        threeam()
+            .args([
+                "generate",
+                spec,
+                "--allow-lint-errors",
+                "--name",
+                "widgets",
+                "--out",
+            ])
+            .arg(&out),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("generating despite 1 lint error"));
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("name = \"widgets\""), "{manifest}");
+}
+
+#[test]
+fn generate_reports_missing_specs_and_bad_arguments() {
+    let (code, _, err) =
+        stdout(threeam().args(["generate", "specs/nope.yaml", "--out", "/tmp/never"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot read specs/nope.yaml"), "{err}");
+    assert_eq!(
+        stdout(threeam().args(["generate", "specs/payments.yaml"])).0,
+        2,
+        "--out is required"
+    );
+}
