@@ -60,7 +60,7 @@ async fn dropped_connection_after_work_is_retried_with_the_same_key_and_charges_
             .collect();
         assert_eq!(keys, vec![Some(key.clone()), Some(key)]);
         let body: serde_json::Value = response.json().unwrap();
-        assert_eq!(body["id"], "pay_1");
+        assert_eq!(body["id"], threeam_test_server::payment_id(1));
     })
     .await;
 }

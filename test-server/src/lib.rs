@@ -134,6 +134,7 @@ struct State {
     charges: AtomicU64,
     payments: Mutex<HashMap<String, Value>>,
     processing_delay: Mutex<Duration>,
+    evolved: AtomicBool,
     rules: Mutex<Vec<RateLimitRule>>,
     windows: Mutex<HashMap<(usize, String), (Instant, u32)>>,
     next_id: AtomicU64,
@@ -252,6 +253,15 @@ impl TestServer {
 
     /// How long a payment takes to process (default zero); while it runs, a
     /// second request with the same key gets 409.
+    /// Plays a newer server than the client was generated for: payments it
+    /// returns carry a field the spec does not know (`risk_score`) and a
+    /// status value it does not list (`under_review`). An additive change:
+    /// old clients must keep working.
+    pub fn set_evolved(&self, evolved: bool) {
+        self.state.evolved.store(evolved, Ordering::SeqCst);
+    }
+
+    /// Sets how long the work of a payment takes.
     pub fn set_processing_delay(&self, delay: Duration) {
         *lock(&self.state.processing_delay) = delay;
     }
@@ -616,8 +626,12 @@ async fn route(
         ),
         (&Method::POST, ["payments"]) => create_payment(state, key, body).await,
         (&Method::GET, ["payments"]) => {
-            let list: Vec<Value> = lock(&state.payments).values().cloned().collect();
-            json_response(StatusCode::OK, &json!({ "data": list }))
+            let mut list: Vec<Value> = lock(&state.payments).values().cloned().collect();
+            list.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
+            json_response(
+                StatusCode::OK,
+                &json!({ "data": list, "has_more": false, "next_starting_after": null }),
+            )
         }
         (&Method::GET, ["payments", id]) => match lock(&state.payments).get(*id) {
             Some(p) => json_response(StatusCode::OK, p),
@@ -633,6 +647,11 @@ async fn route(
             &format!("no route {method} {path}"),
         ),
     }
+}
+
+/// The id of the n-th payment: a UUID, as `Payment.id` is in the spec.
+pub fn payment_id(n: u64) -> String {
+    format!("00000000-0000-4000-8000-{n:012}")
 }
 
 async fn create_payment(state: &State, key: Option<String>, body: Bytes) -> Response<Full<Bytes>> {
@@ -690,13 +709,30 @@ async fn create_payment(state: &State, key: Option<String>, body: Bytes) -> Resp
     }
     // The work: a charge that must happen once per logical payment.
     let n = state.charges.fetch_add(1, Ordering::SeqCst) + 1;
-    let payment = json!({
-        "id": format!("pay_{n}"),
-        "amount": input.get("amount").cloned().unwrap_or(Value::Null),
-        "currency": input.get("currency").cloned().unwrap_or(json!("usd")),
+    let id = payment_id(n);
+    // The `Payment` of specs/payments.yaml, so generated clients can read it.
+    let field = |name: &str, default: Value| input.get(name).cloned().unwrap_or(default);
+    let mut payment = json!({
+        "id": id,
         "status": "succeeded",
+        "amount": field("amount", Value::Null),
+        "currency": field("currency", json!("USD")),
+        "amount_refunded": 0,
+        "capture_method": field("capture_method", json!("automatic")),
+        "payment_method": field("payment_method", json!({"type": "card", "token": "tok_test"})),
+        "customer_id": field("customer_id", Value::Null),
+        "order_id": field("order_id", Value::Null),
+        "description": field("description", Value::Null),
+        "failure": null,
+        "metadata": field("metadata", json!({})),
+        "created_at": "2026-11-27T03:00:00Z",
+        "updated_at": "2026-11-27T03:00:00Z",
     });
-    lock(&state.payments).insert(format!("pay_{n}"), payment.clone());
+    if state.evolved.load(Ordering::SeqCst) {
+        payment["status"] = json!("under_review");
+        payment["risk_score"] = json!(12);
+    }
+    lock(&state.payments).insert(id, payment.clone());
     let bytes = Bytes::from(payment.to_string());
     if let Some(key) = &key {
         if let Some(record) = lock(&state.keys).get_mut(key) {
