@@ -181,8 +181,8 @@ impl Model<'_> {
 
 /// Lints generated code may trip by its nature (names and docs come from the
 /// spec; a spec may deprecate its own types).
-const LINT_ALLOWS: &str = "deprecated, clippy::too_many_arguments, clippy::large_enum_variant, clippy::enum_variant_names, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::upper_case_acronyms, clippy::wrong_self_convention, clippy::should_implement_trait, clippy::module_inception, clippy::type_complexity, clippy::empty_docs, clippy::tabs_in_doc_comments, clippy::needless_lifetimes";
-const LINT_ALLOWS_INNER: &str = "#![allow(deprecated, clippy::too_many_arguments, clippy::large_enum_variant, clippy::enum_variant_names, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::upper_case_acronyms, clippy::wrong_self_convention, clippy::should_implement_trait, clippy::module_inception, clippy::type_complexity, clippy::empty_docs, clippy::tabs_in_doc_comments, clippy::needless_lifetimes)]\n";
+const LINT_ALLOWS: &str = "deprecated, clippy::too_many_arguments, clippy::large_enum_variant, clippy::enum_variant_names, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::upper_case_acronyms, clippy::wrong_self_convention, clippy::should_implement_trait, clippy::module_inception, clippy::type_complexity, clippy::empty_docs, clippy::tabs_in_doc_comments, clippy::needless_lifetimes, missing_docs";
+const LINT_ALLOWS_INNER: &str = "#![allow(deprecated, clippy::too_many_arguments, clippy::large_enum_variant, clippy::enum_variant_names, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::upper_case_acronyms, clippy::wrong_self_convention, clippy::should_implement_trait, clippy::module_inception, clippy::type_complexity, clippy::empty_docs, clippy::tabs_in_doc_comments, clippy::needless_lifetimes, missing_docs)]\n";
 
 /// The `#[allow(...)]` to put on a module that includes a generated file.
 pub(crate) fn module_allow() -> String {

@@ -1,10 +1,10 @@
 //! threeam-codegen: typed Rust clients, running on threeam-runtime, from
 //! OpenAPI 3.0 and 3.1 specs.
 //!
-//! Two passes, as in progenitor/typify: schemas become types
-//! ([`types`](crate) pass, memoised per schema node), then operations become
-//! methods. Every method is a few lines that fill a runtime `Request` and
-//! call one shared helper, so generated clients stay small and compile fast.
+//! Two passes, as in progenitor/typify: schemas become types (memoised per
+//! schema node), then operations become methods. Every method is a few
+//! lines that fill a runtime `Request` and call one shared helper, so
+//! generated clients stay small and compile fast.
 //! Output is deterministic: the same spec gives byte-identical code.
 //!
 //! ```no_run

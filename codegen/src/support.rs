@@ -396,6 +396,12 @@ mod rt {
         use threeam_runtime::QueryStyle;
         match to_value(value) {
             serde_json::Value::Null => req,
+            // deepObject nests arrays too (`expand[0]=a`, as Stripe reads it).
+            value @ serde_json::Value::Array(_) if matches!(style, Style::Deep) => {
+                let mut pairs = Vec::new();
+                flatten(name, &value, &mut pairs);
+                pairs.into_iter().fold(req, |req, (k, v)| req.query(&k, v))
+            }
             serde_json::Value::Array(items) => {
                 let list = match style {
                     Style::FormExploded | Style::Deep => QueryStyle::FormExploded,

@@ -229,6 +229,8 @@ enum Shape {
         variants: Vec<At>,
         disc: Option<At>,
     },
+    /// `type: [string, integer]`: any of several JSON types.
+    Multi(Vec<Ty>),
     /// The schema stands for another (a single `allOf`, a one-armed union).
     Same(At),
     Any,
@@ -291,7 +293,7 @@ impl<'w> TypeSpace<'w> {
     fn is_named_shape(&self, at: At) -> bool {
         matches!(
             self.classify(at).0,
-            Shape::Object { .. } | Shape::StrEnum(_) | Shape::Union { .. }
+            Shape::Object { .. } | Shape::StrEnum(_) | Shape::Union { .. } | Shape::Multi(_)
         )
     }
 
@@ -364,6 +366,29 @@ impl<'w> TypeSpace<'w> {
                 self.memo.insert(r, wrap(Ty::Named(id)));
                 self.defs[id].kind = DefKind::Enum(enum_variants(&values));
                 return wrap(Ty::Named(id));
+            }
+            Shape::Multi(tys) => {
+                let id = self.alloc(r, hint);
+                let mut variant_names = Names::with_reserved(&["Unknown"]);
+                let variants = tys
+                    .into_iter()
+                    .map(|t| {
+                        let base = match t {
+                            Ty::Bool => "Boolean",
+                            Ty::I64 => "Integer",
+                            Ty::F64 => "Number",
+                            Ty::Str => "String",
+                            Ty::Vec(_) => "Array",
+                            _ => "Object",
+                        };
+                        (variant_names.claim(base), t)
+                    })
+                    .collect();
+                self.defs[id].kind = DefKind::Union(UnionDef {
+                    variants,
+                    tag: None,
+                });
+                wrap(Ty::Named(id))
             }
             Shape::Union { variants, disc } => {
                 let id = self.alloc(r, hint);
@@ -545,8 +570,26 @@ impl<'w> TypeSpace<'w> {
             }
         }
         if types.len() > 1 {
-            // `type: [string, integer]`: any of several primitives.
-            return (Shape::Prim(Ty::Value), nullable);
+            // `type: [string, integer]`: a union of the JSON types, most
+            // specific first (an integer is also a number).
+            let mut tys: Vec<Ty> = Vec::new();
+            for t in ["boolean", "integer", "number", "string", "array", "object"] {
+                if types.contains(&t) {
+                    tys.push(match t {
+                        "boolean" => Ty::Bool,
+                        "integer" => Ty::I64,
+                        "number" => Ty::F64,
+                        "string" => Ty::Str,
+                        "array" => Ty::Vec(Box::new(Ty::Value)),
+                        _ => Ty::Map(Box::new(Ty::Value)),
+                    });
+                }
+            }
+            return match tys.len() {
+                0 => (Shape::Any, nullable),
+                1 => (Shape::Prim(tys.remove(0)), nullable),
+                _ => (Shape::Multi(tys), nullable),
+            };
         }
         let format = self.str_of(at, "format").unwrap_or("");
         let shape = match types.first().copied() {

@@ -200,25 +200,32 @@ fn generated_clients_compile_without_warnings() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// The generated payments client, run against a canned server on
-/// 127.0.0.1 (`tests/smoke/payments.rs`, copied into the generated crate):
-/// keys on writes, query encoding, tolerant decoding, typed errors.
+/// Generated clients run against a canned server on 127.0.0.1
+/// (`tests/smoke/*.rs`, copied into the generated crates): keys on writes,
+/// every parameter style and body kind as the server receives them,
+/// tolerant decoding, typed errors.
 #[test]
-fn generated_payments_client_runs() {
+fn generated_clients_run_against_a_server() {
     let dir = common::temp_dir("smoke");
-    let names = common::generate_workspace(&dir, &[spec("../specs/payments.yaml")]);
-    let krate = dir.join(&names[0]);
-    std::fs::create_dir_all(krate.join("tests")).unwrap();
-    std::fs::copy(
-        spec("tests/smoke/payments.rs"),
-        krate.join("tests/smoke.rs"),
-    )
-    .unwrap();
-    let mut toml = std::fs::read_to_string(krate.join("Cargo.toml")).unwrap();
-    toml.push_str(
-        "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"rt\", \"macros\"] }\n",
-    );
-    std::fs::write(krate.join("Cargo.toml"), toml).unwrap();
+    let specs = [
+        spec("../specs/payments.yaml"),
+        spec("tests/specs/styles.yaml"),
+    ];
+    let names = common::generate_workspace(&dir, &specs);
+    for (name, smoke) in names.iter().zip(["payments.rs", "styles.rs"]) {
+        let krate = dir.join(name);
+        std::fs::create_dir_all(krate.join("tests")).unwrap();
+        std::fs::copy(
+            spec(&format!("tests/smoke/{smoke}")),
+            krate.join("tests/smoke.rs"),
+        )
+        .unwrap();
+        let mut toml = std::fs::read_to_string(krate.join("Cargo.toml")).unwrap();
+        toml.push_str(
+            "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"rt\", \"macros\"] }\n",
+        );
+        std::fs::write(krate.join("Cargo.toml"), toml).unwrap();
+    }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = std::process::Command::new(cargo)
         .current_dir(&dir)
@@ -231,6 +238,11 @@ fn generated_payments_client_runs() {
     assert!(
         out.status.success(),
         "smoke test failed:\n{stdout}\n{stderr}"
+    );
+    assert_eq!(
+        stdout.matches("test result: ok. 1 passed").count(),
+        2,
+        "{stdout}"
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -30,7 +30,11 @@ fn openapi_31_null_types_and_const() {
     assert!(code.contains("pub a: Option<String>,"), "{code}");
     assert!(code.contains("pub b: String,"));
     assert!(code.contains("pub c: Option<i32>,"));
-    assert!(code.contains("pub d: Option<serde_json::Value>,"));
+    assert!(code.contains("pub d: Option<RootD>,"));
+    assert!(
+        code.contains("untagged_union!(RootD {\n    Integer(i64),\n    String(String),\n});"),
+        "{code}"
+    );
 }
 
 #[test]
