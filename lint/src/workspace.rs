@@ -115,7 +115,9 @@ pub struct Document {
 pub struct Workspace {
     docs: Vec<Document>,
     by_path: HashMap<PathBuf, DocId>,
-    root_dir: PathBuf,
+    /// The root spec's folder; `None` for text held in memory, whose file
+    /// `$ref`s are not followed at all.
+    root_dir: Option<PathBuf>,
     // Looked up on every `resolve`: a fast hash of two small integers, not
     // SipHash (nothing here is attacker-chosen hash input).
     refs: FxHashMap<At, At>,
@@ -153,7 +155,7 @@ impl Workspace {
         let mut ws = Workspace {
             docs: Vec::new(),
             by_path: HashMap::new(),
-            root_dir,
+            root_dir: Some(root_dir),
             refs: FxHashMap::default(),
             problems: Vec::new(),
             ignore_lists: FxHashSet::default(),
@@ -181,7 +183,7 @@ impl Workspace {
         let mut ws = Workspace {
             docs: Vec::new(),
             by_path: HashMap::new(),
-            root_dir: PathBuf::new(),
+            root_dir: None,
             refs: FxHashMap::default(),
             problems: Vec::new(),
             ignore_lists: FxHashSet::default(),
@@ -528,7 +530,10 @@ impl Workspace {
         if self.by_path.contains_key(&canonical) {
             return None;
         }
-        if !options.allow_outside_root && !canonical.starts_with(&self.root_dir) {
+        let Some(root_dir) = &self.root_dir else {
+            return None;
+        };
+        if !options.allow_outside_root && !canonical.starts_with(root_dir) {
             return None;
         }
         if canonical.is_dir() || !is_spec_file(&canonical) {
@@ -569,6 +574,13 @@ impl Workspace {
                 "a linter in CI must not download from the network; vendor the file next to the spec and use a relative $ref".into(),
             );
             return None;
+        } else if self.root_dir.is_none() {
+            report(
+                self,
+                format!("$ref `{target}` names a file, but this spec was read from memory"),
+                "lint the spec from its file so relative $refs can be followed".into(),
+            );
+            return None;
         } else {
             let base = self.docs[at.doc as usize]
                 .source
@@ -599,7 +611,11 @@ impl Workspace {
                             format!("$ref `{target}` names a directory, not a file"),
                             "point the $ref at a YAML or JSON file".to_owned(),
                         )
-                    } else if !canonical.starts_with(&self.root_dir) {
+                    } else if !self
+                        .root_dir
+                        .as_ref()
+                        .is_some_and(|r| canonical.starts_with(r))
+                    {
                         (
                             format!("$ref `{target}` points outside the spec's folder and was not read"),
                             "move the file under the spec's folder, or pass --allow-outside-root if you trust this spec".to_owned(),

@@ -260,3 +260,33 @@ fn not_openapi_documents_say_what_they_are() {
         );
     }
 }
+
+#[test]
+fn specs_read_from_memory_follow_no_file_refs() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "secret.yaml", "Widget: {type: object}\n");
+    let cwd = std::env::current_dir().unwrap();
+    let relative = pathdiff(dir.path(), &cwd);
+    let text = format!("{HEADER}paths: {{}}\ncomponents:\n  schemas:\n    W: {{$ref: '{relative}/secret.yaml#/Widget'}}\n");
+    let findings = threeam_lint::lint_text("mem.yaml", &text, &Config::default());
+    let refs: Vec<_> = findings
+        .iter()
+        .filter(|f| f.rule == "unresolved-ref")
+        .collect();
+    assert_eq!(refs.len(), 1, "{findings:?}");
+    assert!(
+        refs[0].message.contains("read from memory"),
+        "{}",
+        refs[0].message
+    );
+}
+
+/// `target` relative to `base` (both absolute), with `..` as needed.
+fn pathdiff(target: &Path, base: &Path) -> String {
+    let ups = base.components().count() - 1;
+    format!(
+        "{}{}",
+        "../".repeat(ups),
+        target.to_string_lossy().trim_start_matches('/')
+    )
+}
