@@ -268,25 +268,29 @@ async fn an_open_breaker_sends_nothing_until_recovery_then_exactly_the_probes() 
     .await;
 }
 
+/// Scripts one 503 carrying `Retry-After: value` on `GET /v2/ping`, makes
+/// one call, and returns the gap between the two arrivals as the server
+/// measured them.
+async fn retry_after_gap(value: RetryAfterValue) -> Duration {
+    let server = TestServer::start().await.unwrap();
+    server.script("GET /v2/ping", [Fault::StatusRetryAfter(503, value)]);
+    let client = client(&server.base_url()).build().unwrap();
+    let response = client
+        .execute(Request::get("ping", "/v2/ping"))
+        .await
+        .unwrap();
+    assert_eq!(response.attempts(), 2);
+    let arrivals = server.arrivals("/v2/ping");
+    assert_eq!(arrivals.len(), 2);
+    arrivals[1] - arrivals[0]
+}
+
 /// Scenario 4: `Retry-After: 1` is obeyed, measured by arrival times on the
 /// server.
 #[tokio::test]
 async fn retry_after_seconds_is_obeyed_as_measured_by_the_server() {
     within(Duration::from_secs(10), async {
-        let server = TestServer::start().await.unwrap();
-        server.script(
-            "GET /v2/ping",
-            [Fault::StatusRetryAfter(503, RetryAfterValue::Seconds(1))],
-        );
-        let client = client(&server.base_url()).build().unwrap();
-        let response = client
-            .execute(Request::get("ping", "/v2/ping"))
-            .await
-            .unwrap();
-        assert_eq!(response.attempts(), 2);
-        let arrivals = server.arrivals("/v2/ping");
-        assert_eq!(arrivals.len(), 2);
-        let gap = arrivals[1] - arrivals[0];
+        let gap = retry_after_gap(RetryAfterValue::Seconds(1)).await;
         assert!(gap >= Duration::from_secs(1), "came back after {gap:?}");
         assert!(
             gap < Duration::from_millis(1_500),
@@ -300,22 +304,7 @@ async fn retry_after_seconds_is_obeyed_as_measured_by_the_server() {
 #[tokio::test]
 async fn retry_after_http_date_is_obeyed_as_measured_by_the_server() {
     within(Duration::from_secs(10), async {
-        let server = TestServer::start().await.unwrap();
-        server.script(
-            "GET /v2/ping",
-            [Fault::StatusRetryAfter(
-                503,
-                RetryAfterValue::DateIn(Duration::from_secs(1)),
-            )],
-        );
-        let client = client(&server.base_url()).build().unwrap();
-        let response = client
-            .execute(Request::get("ping", "/v2/ping"))
-            .await
-            .unwrap();
-        assert_eq!(response.attempts(), 2);
-        let arrivals = server.arrivals("/v2/ping");
-        let gap = arrivals[1] - arrivals[0];
+        let gap = retry_after_gap(RetryAfterValue::DateIn(Duration::from_secs(1))).await;
         // The date is rounded up to a whole second by the server.
         assert!(gap >= Duration::from_secs(1), "came back after {gap:?}");
         assert!(
