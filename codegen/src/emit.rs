@@ -7,7 +7,7 @@ use threeam_lint::workspace::{At, Workspace};
 use crate::names::{doc_lines, lit, unraw};
 use crate::ops::Ops;
 use crate::support;
-use crate::types::{DefKind, Ty, TypeDef, DE, SER};
+use crate::types::{DefKind, TypeDef, DE, SER};
 
 /// Everything one spec produced, ready to render.
 pub(crate) struct Model<'a> {
@@ -61,24 +61,6 @@ impl Model<'_> {
         out
     }
 
-    pub(crate) fn uses_uuid(&self) -> bool {
-        let field_uses = |t: &Ty| t.uses_uuid();
-        self.defs.iter().any(|d| match &d.kind {
-            DefKind::Struct(s) => {
-                s.fields.iter().any(|f| field_uses(&f.ty))
-                    || s.extra.as_ref().is_some_and(|(_, t)| field_uses(t))
-            }
-            DefKind::Union(u) => u.variants.iter().any(|(_, t)| field_uses(t)),
-            _ => false,
-        }) || self.ops.ops.iter().any(|o| {
-            o.path_params
-                .iter()
-                .chain(&o.params)
-                .any(|p| field_uses(&p.ty))
-                || o.body.as_ref().is_some_and(|b| field_uses(&b.ty))
-        })
-    }
-
     /// The whole client as one Rust file (items only; `crate_mode` adds the
     /// crate-level attributes).
     pub(crate) fn render(&self, crate_mode: bool) -> String {
@@ -108,7 +90,13 @@ impl Model<'_> {
             out.push_str(LINT_ALLOWS_INNER);
         }
         out.push('\n');
-        out.push_str("#[allow(unused_imports)]\nuse serde::{Deserialize, Serialize};\n");
+        // serde, serde_json and uuid come through the runtime, so a client
+        // depends on threeam-runtime alone; derives name the re-export with
+        // `#[serde(crate = ...)]` (see `SERDE_CRATE`).
+        out.push_str(
+            "#[allow(unused_imports)]\nuse threeam_runtime::serde::{Deserialize, Serialize};\n",
+        );
+        out.push_str("#[allow(unused_imports)]\nuse threeam_runtime::{serde, serde_json, uuid};\n");
         out.push_str("#[allow(unused_imports)]\nuse std::collections::BTreeMap;\n");
         out.push_str("#[allow(unused_imports)]\nuse threeam_runtime::http::Method;\n\n");
         out.push_str(support::MACROS);
@@ -184,6 +172,10 @@ impl Model<'_> {
 const LINT_ALLOWS: &str = "deprecated, clippy::too_many_arguments, clippy::large_enum_variant, clippy::enum_variant_names, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::upper_case_acronyms, clippy::wrong_self_convention, clippy::should_implement_trait, clippy::module_inception, clippy::type_complexity, clippy::empty_docs, clippy::tabs_in_doc_comments, clippy::needless_lifetimes, missing_docs";
 const LINT_ALLOWS_INNER: &str = "#![allow(deprecated, clippy::too_many_arguments, clippy::large_enum_variant, clippy::enum_variant_names, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::upper_case_acronyms, clippy::wrong_self_convention, clippy::should_implement_trait, clippy::module_inception, clippy::type_complexity, clippy::empty_docs, clippy::tabs_in_doc_comments, clippy::needless_lifetimes, missing_docs)]\n";
 
+/// Serde derives reach serde through the runtime's re-export: derive output
+/// names its crate by absolute path, which a `use` cannot redirect.
+const SERDE_CRATE: &str = "#[serde(crate = \"threeam_runtime::serde\")]\n";
+
 /// The `#[allow(...)]` to put on a module that includes a generated file.
 pub(crate) fn module_allow() -> String {
     format!("#[allow({LINT_ALLOWS})]")
@@ -227,6 +219,9 @@ fn render_def(out: &mut String, def: &TypeDef, defs: &[TypeDef]) {
                 out.push_str(", Deserialize");
             }
             out.push_str(")]\n");
+            if def.uses & (SER | DE) != 0 {
+                out.push_str(SERDE_CRATE);
+            }
             let _ = writeln!(out, "pub struct {name} {{");
             for f in &s.fields {
                 if let Some(d) = &f.doc {

@@ -275,7 +275,7 @@ impl CallOptions {
 #[allow(dead_code)]
 mod rt {
     use super::{CallOptions, Client, Error, Reply};
-    use threeam_runtime::{Request, Response};
+    use threeam_runtime::{serde, serde_json, Request, Response};
 
     type Decode<E> = fn(u16, &[u8]) -> Option<E>;
     type Read<T> = fn(Response) -> Result<T, threeam_runtime::Error>;

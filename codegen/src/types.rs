@@ -54,14 +54,6 @@ impl Ty {
         }
     }
 
-    pub(crate) fn uses_uuid(&self) -> bool {
-        match self {
-            Ty::Uuid => true,
-            Ty::Vec(t) | Ty::Map(t) | Ty::Opt(t) | Ty::Boxed(t) => t.uses_uuid(),
-            _ => false,
-        }
-    }
-
     /// Rust source for this type.
     pub(crate) fn render(&self, defs: &[TypeDef]) -> String {
         let mut s = String::new();

@@ -80,5 +80,15 @@ pub use retry_after::RetryAfter;
 pub use bytes;
 /// Re-exported so generated code depends on this crate alone.
 pub use http;
-/// Re-exported so generated code depends on this crate alone.
+/// Re-exported (with the `derive` feature) so generated clients use serde
+/// through the runtime: their `Cargo.toml` lists one dependency, and the
+/// serde version never disagrees with the runtime's. Generated derives carry
+/// `#[serde(crate = "threeam_runtime::serde")]`.
+pub use serde;
+/// Re-exported so generated clients use serde_json through the runtime:
+/// their `Cargo.toml` lists one dependency, and versions never disagree.
 pub use serde_json;
+/// Re-exported (with the `serde` feature) so generated clients type uuids
+/// through the runtime: their `Cargo.toml` lists one dependency, and
+/// versions never disagree.
+pub use uuid;

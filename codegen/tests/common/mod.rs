@@ -63,7 +63,10 @@ pub fn generate_workspace(dir: &Path, specs: &[PathBuf]) -> Vec<String> {
             .unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
         names.push(name);
     }
-    // The build.rs form: `write_module` output included in a module.
+    // The build.rs form: `write_module` output included in a module. The
+    // generated code needs only threeam-runtime (tests/generated-client
+    // proves it); this crate also depends on serde, serde_json and uuid and
+    // uses them itself, to prove the module's imports do not clash with them.
     let module = dir.join("gen-module-payments");
     std::fs::create_dir_all(module.join("src")).unwrap();
     Generator::new(workspace_root().join("specs/payments.yaml"))
@@ -72,7 +75,7 @@ pub fn generate_workspace(dir: &Path, specs: &[PathBuf]) -> Vec<String> {
     std::fs::write(
         module.join("src/lib.rs"),
         format!(
-            "//! The payments client as `build.rs` users include it.\n\n{}\npub mod payments {{\n    include!(\"payments.rs\");\n}}\n",
+            "//! The payments client as `build.rs` users include it.\n\n{}\npub mod payments {{\n    include!(\"payments.rs\");\n}}\n\n/// A type of the including crate, on its own serde, serde_json and uuid.\n#[derive(Debug, serde::Serialize, serde::Deserialize)]\npub struct Own {{\n    /// An id.\n    pub id: uuid::Uuid,\n    /// Anything.\n    pub extra: serde_json::Value,\n}}\n",
             Generator::module_allow()
         ),
     )

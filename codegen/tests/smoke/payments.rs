@@ -103,7 +103,7 @@ async fn calls_decode_and_errors_are_typed() {
     assert!(page.data.is_empty());
 
     // A documented error comes back typed, with status and request id.
-    let id: uuid::Uuid = "8e03978e-40d5-43e8-bc93-6894a57f9324".parse().unwrap();
+    let id: threeam_runtime::uuid::Uuid = "8e03978e-40d5-43e8-bc93-6894a57f9324".parse().unwrap();
     let err = client.get_payment(id).await.unwrap_err();
     assert_eq!(err.status(), Some(404));
     assert_eq!(err.request_id(), Some("req_42"));

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use threeam_e2e::payments::{
     CardPaymentMethod, CardPaymentMethodType, Client, PaymentCreate, PaymentMethod, PaymentStatus,
 };
-use threeam_runtime::{BreakerConfig, Served};
+use threeam_runtime::{serde_json, uuid, BreakerConfig, Served};
 use threeam_test_server::{Fault, RetryAfterValue, TestServer};
 
 fn new_payment() -> PaymentCreate {
