@@ -103,6 +103,7 @@ impl Model<'_> {
         out.push('\n');
         self.render_client(&mut out);
         self.ops.render_params(&mut out, self.defs);
+        self.ops.render_bodies(&mut out, self.defs);
         self.ops.render_enums(&mut out, self.defs);
         for def in self.defs {
             render_def(&mut out, def, self.defs);

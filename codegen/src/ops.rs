@@ -45,11 +45,34 @@ pub(crate) enum BodyKind {
     Text,
 }
 
+impl BodyKind {
+    /// The variant of a body choice enum (and the word in its types' names).
+    fn variant(self) -> &'static str {
+        match self {
+            BodyKind::Json => "Json",
+            BodyKind::Form => "Form",
+            BodyKind::Multipart => "Multipart",
+            BodyKind::Binary => "Binary",
+            BodyKind::Text => "Text",
+        }
+    }
+}
+
+/// One way to send a request body: a media type and its Rust type.
 #[derive(Debug)]
-pub(crate) struct Body {
+pub(crate) struct Media {
     pub(crate) kind: BodyKind,
     pub(crate) content_type: String,
     pub(crate) ty: Ty,
+}
+
+#[derive(Debug)]
+pub(crate) struct Body {
+    /// The media types the body can be sent as, one per kind, by
+    /// preference (JSON, form, multipart, text, binary).
+    pub(crate) media: Vec<Media>,
+    /// With several media types: the enum the caller picks one with.
+    pub(crate) choice: Option<String>,
     pub(crate) required: bool,
     pub(crate) doc: Option<String>,
 }
@@ -299,7 +322,7 @@ fn build_op(
 
     let body = ws
         .get_resolved(op, "requestBody")
-        .and_then(|b| build_body(ts, b, &format!("{type_base}_body")));
+        .and_then(|b| build_body(ts, b, &type_base));
 
     // Responses.
     let mut successes: Vec<Outcome> = Vec::new();
@@ -411,37 +434,34 @@ fn param_style(ws: &Workspace, p: At, loc: Loc) -> &'static str {
     }
 }
 
-/// The media type this client sends or reads, by preference.
-fn pick_media(ws: &Workspace, content: At) -> Option<(String, At)> {
-    let entries: Vec<(&str, At)> = ws.entries(content).collect();
-    let rank = |ct: &str| {
-        let ct = ct.to_ascii_lowercase();
-        if ct.starts_with("application/json") {
-            0
-        } else if ct.contains("json") {
-            1
-        } else if ct.starts_with("application/x-www-form-urlencoded") {
-            2
-        } else if ct.starts_with("multipart/form-data") {
-            3
-        } else if ct.starts_with("text/") {
-            4
-        } else {
-            5
-        }
-    };
-    entries
-        .iter()
-        .min_by_key(|(ct, _)| rank(ct))
-        .map(|(ct, m)| ((*ct).to_owned(), ws.resolve(*m)))
+/// How much this client prefers a media type (lower first).
+fn media_rank(ct: &str) -> u8 {
+    let ct = ct.to_ascii_lowercase();
+    if ct.starts_with("application/json") {
+        0
+    } else if ct.contains("json") {
+        1
+    } else if ct.starts_with("application/x-www-form-urlencoded") {
+        2
+    } else if ct.starts_with("multipart/form-data") {
+        3
+    } else if ct.starts_with("text/") {
+        4
+    } else {
+        5
+    }
 }
 
-fn build_body(ts: &mut TypeSpace<'_>, body: At, hint: &str) -> Option<Body> {
-    let ws = ts.ws;
-    let content = ws.get_resolved(body, "content")?;
-    let (ct, media) = pick_media(ws, content)?;
+/// The media type this client reads, by preference.
+fn pick_media(ws: &Workspace, content: At) -> Option<(String, At)> {
+    ws.entries(content)
+        .min_by_key(|(ct, _)| media_rank(ct))
+        .map(|(ct, m)| (ct.to_owned(), ws.resolve(m)))
+}
+
+fn body_kind(ct: &str) -> BodyKind {
     let lower = ct.to_ascii_lowercase();
-    let kind = if lower.contains("json") {
+    if lower.contains("json") {
         BodyKind::Json
     } else if lower.starts_with("application/x-www-form-urlencoded") {
         BodyKind::Form
@@ -451,31 +471,68 @@ fn build_body(ts: &mut TypeSpace<'_>, body: At, hint: &str) -> Option<Body> {
         BodyKind::Text
     } else {
         BodyKind::Binary
-    };
-    let schema = ws.get(media, "schema");
-    let ty = match (kind, schema) {
-        (BodyKind::Binary, _) => Ty::Bytes,
-        (BodyKind::Text, _) => Ty::Str,
-        (_, Some(s)) => ts.ty_of(s, hint),
-        (_, None) => Ty::Value,
-    };
-    let ty = ty.strip_opt().clone();
-    // A multipart body is sent part by part: that needs a struct.
-    let kind = match (kind, &ty) {
-        (BodyKind::Multipart, Ty::Named(id)) if matches!(ts.defs[*id].kind, DefKind::Struct(_)) => {
-            kind
+    }
+}
+
+/// A request body: every kind of media type it offers (the preferred media
+/// type of each kind), so the caller can pick when there are several.
+fn build_body(ts: &mut TypeSpace<'_>, body: At, type_base: &str) -> Option<Body> {
+    let ws = ts.ws;
+    let content = ws.get_resolved(body, "content")?;
+    let mut entries: Vec<(&str, At)> = ws.entries(content).collect();
+    // Stable: document order among media types of the same rank.
+    entries.sort_by_key(|(ct, _)| media_rank(ct));
+    let mut picked: Vec<(BodyKind, &str, At)> = Vec::new();
+    for (ct, m) in entries {
+        let kind = body_kind(ct);
+        if picked.iter().all(|(k, _, _)| *k != kind) {
+            picked.push((kind, ct, ws.resolve(m)));
         }
-        (BodyKind::Multipart, _) => BodyKind::Json,
-        _ => kind,
-    };
-    let ty = match (kind, ty) {
-        (BodyKind::Form, Ty::Bytes) => Ty::Value,
-        (_, t) => t,
-    };
+    }
+    // The choice enum claims `{Op}Body` before the bodies' inline schemas,
+    // which are then named by kind (`{Op}JsonBody`, `{Op}FormBody`).
+    let choice = (picked.len() > 1).then(|| ts.names.claim(&format!("{type_base}Body")));
+    let mut media: Vec<Media> = Vec::new();
+    for (kind, ct, m) in picked {
+        let hint = match choice {
+            Some(_) => format!("{type_base}_{}_body", kind.variant()),
+            None => format!("{type_base}_body"),
+        };
+        let ty = match (kind, ws.get(m, "schema")) {
+            (BodyKind::Binary, _) => Ty::Bytes,
+            (BodyKind::Text, _) => Ty::Str,
+            (_, Some(s)) => ts.ty_of(s, &hint),
+            (_, None) => Ty::Value,
+        };
+        let ty = ty.strip_opt().clone();
+        // A multipart body is sent part by part: that needs a struct.
+        let kind = match (kind, &ty) {
+            (BodyKind::Multipart, Ty::Named(id))
+                if matches!(ts.defs[*id].kind, DefKind::Struct(_)) =>
+            {
+                kind
+            }
+            (BodyKind::Multipart, _) => BodyKind::Json,
+            _ => kind,
+        };
+        let ty = match (kind, ty) {
+            (BodyKind::Form, Ty::Bytes) => Ty::Value,
+            (_, t) => t,
+        };
+        // A multipart body sent as JSON instead adds nothing when JSON is
+        // offered.
+        if media.iter().all(|x| x.kind != kind) {
+            media.push(Media {
+                kind,
+                content_type: ct.to_owned(),
+                ty,
+            });
+        }
+    }
+    let choice = choice.filter(|_| media.len() > 1);
     Some(Body {
-        kind,
-        content_type: ct,
-        ty,
+        media,
+        choice,
         required: ws.get(body, "required").and_then(|r| ws.bool(r)) == Some(true),
         doc: str_at(ws, body, "description").map(str::to_owned),
     })
@@ -658,7 +715,7 @@ impl Ops {
                     .map(|p| p.ty.clone()),
             );
             if let Some(b) = &op.body {
-                sent.push(b.ty.clone());
+                sent.extend(b.media.iter().map(|m| m.ty.clone()));
             }
             match &op.success {
                 Success::One(r) => received.push(r.ty()),
@@ -746,10 +803,12 @@ impl Ops {
             let _ = write!(out, ", params: &{name}");
         }
         if let Some(b) = &op.body {
-            let t = match b.kind {
-                BodyKind::Binary => "&[u8]".to_owned(),
-                BodyKind::Text => "&str".to_owned(),
-                _ => format!("&{}", b.ty.render(defs)),
+            let t = match (&b.choice, b.media.first()) {
+                (Some(name), _) => format!("&{name}"),
+                (None, Some(m)) if m.kind == BodyKind::Binary => "&[u8]".to_owned(),
+                (None, Some(m)) if m.kind == BodyKind::Text => "&str".to_owned(),
+                (None, Some(m)) => format!("&{}", m.ty.render(defs)),
+                (None, None) => "&()".to_owned(),
             };
             if b.required {
                 let _ = write!(out, ", body: {t}");
@@ -799,14 +858,30 @@ impl Ops {
             } else {
                 ("if let Some(body) = body { ", " } else { req }", "body")
             };
-            let expr = match b.kind {
-                BodyKind::Json => format!("req.json({var})"),
-                BodyKind::Form => format!("rt::form(req, {var})"),
-                BodyKind::Binary => format!("req.bytes({}, {var}.to_vec())", lit(&b.content_type)),
-                BodyKind::Text => format!("req.bytes({}, {var}.to_owned())", lit(&b.content_type)),
-                BodyKind::Multipart => format!("req.multipart({})", multipart_expr(b, defs, var)),
-            };
-            let _ = writeln!(out, "{ind}    let req = {open}{expr}{close};");
+            match (&b.choice, b.media.first()) {
+                (Some(name), _) => {
+                    // The caller picked the media type: one arm per kind.
+                    let (some, none) = if b.required { ("", "") } else { ("Some(", ")") };
+                    let _ = writeln!(out, "{ind}    let req = match body {{");
+                    for m in &b.media {
+                        let send = send_expr(m, defs, var).replace('\n', "\n    ");
+                        let _ = writeln!(
+                            out,
+                            "{ind}        {some}{name}::{}({var}){none} => {send},",
+                            m.kind.variant()
+                        );
+                    }
+                    if !b.required {
+                        let _ = writeln!(out, "{ind}        None => req,");
+                    }
+                    let _ = writeln!(out, "{ind}    }};");
+                }
+                (None, Some(m)) => {
+                    let expr = send_expr(m, defs, var);
+                    let _ = writeln!(out, "{ind}    let req = {open}{expr}{close};");
+                }
+                (None, None) => {}
+            }
         }
         let decode = match &op.error {
             ErrBody::One(_) => "rt::json_err".to_owned(),
@@ -821,6 +896,36 @@ impl Ops {
         };
         let _ = writeln!(out, "{ind}    rt::call(self, req, {decode}, {read}).await");
         let _ = writeln!(out, "{ind}}}\n");
+    }
+
+    /// Per-operation body enums, for bodies offered in several media types:
+    /// the caller picks one (`CreateUploadBody::Json(..)`, `::Form(..)`).
+    pub(crate) fn render_bodies(&self, out: &mut String, defs: &[TypeDef]) {
+        for op in &self.ops {
+            let Some(b) = &op.body else { continue };
+            let Some(name) = &b.choice else { continue };
+            let _ = writeln!(
+                out,
+                "/// The body of [`Client::{}`], in the media type you pick.",
+                op.method_name
+            );
+            out.push_str("#[derive(Debug, Clone, PartialEq)]\n");
+            let _ = writeln!(out, "pub enum {name} {{");
+            for m in &b.media {
+                doc_lines(
+                    out,
+                    "    ",
+                    &format!("Sent as `{}`.", m.content_type.replace('`', "'")),
+                );
+                let ty = match m.kind {
+                    BodyKind::Binary => "Vec<u8>".to_owned(),
+                    BodyKind::Text => "String".to_owned(),
+                    _ => m.ty.render(defs),
+                };
+                let _ = writeln!(out, "    {}({ty}),", m.kind.variant());
+            }
+            out.push_str("}\n\n");
+        }
     }
 
     /// Per-operation `Params` structs (query, header and cookie parameters).
@@ -954,9 +1059,20 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn multipart_expr(b: &Body, defs: &[TypeDef], var: &str) -> String {
+/// The expression that puts `var` (a reference) on `req` as `m`.
+fn send_expr(m: &Media, defs: &[TypeDef], var: &str) -> String {
+    match m.kind {
+        BodyKind::Json => format!("req.json({var})"),
+        BodyKind::Form => format!("rt::form(req, {var})"),
+        BodyKind::Binary => format!("req.bytes({}, {var}.to_vec())", lit(&m.content_type)),
+        BodyKind::Text => format!("req.bytes({}, {var}.to_owned())", lit(&m.content_type)),
+        BodyKind::Multipart => format!("req.multipart({})", multipart_expr(&m.ty, defs, var)),
+    }
+}
+
+fn multipart_expr(ty: &Ty, defs: &[TypeDef], var: &str) -> String {
     let empty = "threeam_runtime::Multipart::new()".to_owned();
-    let Ty::Named(id) = &b.ty else { return empty };
+    let Ty::Named(id) = ty else { return empty };
     let DefKind::Struct(s) = &defs[*id].kind else {
         return empty;
     };

@@ -174,14 +174,16 @@ fn payments_client_shape() {
     assert!(code.contains("Result<Reply<Payment>, Error<Problem>>"));
 }
 
-/// Every spec in `specs/` (but the one that does not parse) gives a crate
-/// that passes `cargo clippy -- -D warnings`.
+/// Every spec in `specs/` (but the one that does not parse), the hostile
+/// spec and the styles spec give crates that pass
+/// `cargo clippy -- -D warnings`.
 #[test]
 fn generated_clients_compile_without_warnings() {
     let mut specs = vec![
         spec("../specs/payments.yaml"),
         spec("../specs/minimal.yaml"),
         spec("tests/specs/hostile.yaml"),
+        spec("tests/specs/styles.yaml"),
     ];
     let mut violations: Vec<PathBuf> = std::fs::read_dir(spec("../specs/violations"))
         .unwrap()

@@ -135,3 +135,69 @@ fn string_enums_keep_unknown_values() {
     );
     assert!(code.contains("string_enum!(Root {\n    Active => \"active\",\n    InReview => \"in-review\",\n    V2fa => \"2fa\",\n    Empty => \"\",\n});"), "{code}");
 }
+
+#[test]
+fn several_media_types_on_one_body() {
+    let spec = r#"openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /v1/uploads:
+    post:
+      operationId: createUpload
+      requestBody:
+        required: true
+        content:
+          application/octet-stream:
+            schema: {type: string, format: binary}
+          application/x-www-form-urlencoded:
+            schema: {type: object, properties: {name: {type: string}}}
+          application/json:
+            schema: {type: object, properties: {name: {type: string}, size: {type: integer}}}
+          text/json:
+            schema: {type: object, properties: {ignored: {type: string}}}
+      responses:
+        '204': {description: done}
+  /v1/single:
+    put:
+      operationId: putSingle
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {name: {type: string}}}
+          application/json; charset=utf-8:
+            schema: {type: object, properties: {name: {type: string}}}
+          text/json:
+            schema: {type: object, properties: {name: {type: string}}}
+      responses:
+        '204': {description: done}
+"#;
+    let code = generate("media", spec);
+    // Several kinds: an enum the caller picks from, JSON first, one variant
+    // per kind (text/json adds nothing beside application/json).
+    assert!(code.contains("#[derive(Debug, Clone, PartialEq)]\npub enum CreateUploadBody {\n    /// Sent as `application/json`.\n    Json(CreateUploadJsonBody),\n    /// Sent as `application/x-www-form-urlencoded`.\n    Form(CreateUploadFormBody),\n    /// Sent as `application/octet-stream`.\n    Binary(Vec<u8>),\n}\n"), "{code}");
+    assert!(code.contains("pub async fn create_upload(&self, body: &CreateUploadBody) -> Result<Reply<()>, Error<serde_json::Value>>"), "{code}");
+    assert!(
+        code.contains("        CreateUploadBody::Json(body) => req.json(body),\n"),
+        "{code}"
+    );
+    assert!(
+        code.contains("        CreateUploadBody::Form(body) => rt::form(req, body),\n"),
+        "{code}"
+    );
+    assert!(code.contains("        CreateUploadBody::Binary(body) => req.bytes(\"application/octet-stream\", body.to_vec()),\n"), "{code}");
+    assert!(
+        code.contains("pub struct CreateUploadJsonBody {")
+            && code.contains("pub struct CreateUploadFormBody {")
+    );
+    assert!(
+        !code.contains("Ignored"),
+        "text/json is not typed beside application/json"
+    );
+    // Media types of one kind only: unchanged, no enum.
+    assert!(code.contains("pub async fn put_single(&self, body: Option<&PutSingleBody>) -> Result<Reply<()>, Error<serde_json::Value>>"), "{code}");
+    assert!(code.contains("pub struct PutSingleBody {") && !code.contains("enum PutSingleBody"));
+    assert!(
+        code.contains("let req = if let Some(body) = body { req.json(body) } else { req };"),
+        "{code}"
+    );
+}

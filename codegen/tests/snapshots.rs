@@ -34,6 +34,14 @@ fn hostile_client() {
 }
 
 #[test]
+fn styles_client() {
+    let code = Generator::new(spec("tests/specs/styles.yaml"))
+        .module_source()
+        .unwrap();
+    insta::assert_snapshot!("styles", code);
+}
+
+#[test]
 fn crate_files() {
     let generated = Generator::new(spec("../specs/minimal.yaml"))
         .crate_name("widgets-client")

@@ -7,7 +7,10 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
-use gen_styles::{Client, SearchBody, SearchParams, SearchFilter, SearchFilterAmount, UploadBody};
+use gen_styles::{
+    Client, CreateNoteBody, CreateNoteMultipartBody, Note, SearchBody, SearchFilter, SearchFilterAmount,
+    SearchParams, UploadBody,
+};
 
 /// Answers `n` requests, one per connection, and logs each request.
 fn serve(n: usize, log: Arc<Mutex<Vec<String>>>) -> String {
@@ -36,7 +39,7 @@ fn serve(n: usize, log: Arc<Mutex<Vec<String>>>) -> String {
             reader.read_exact(&mut body).unwrap();
             let first = head.lines().next().unwrap_or_default().to_owned();
             log.lock().unwrap().push(format!("{head}\n{}", String::from_utf8_lossy(&body)));
-            let (status, payload) = if first.starts_with("POST /v1/upload ") {
+            let (status, payload) = if first.starts_with("POST /v1/upload ") || first.starts_with("POST /v1/notes ") {
                 ("201 Created", "")
             } else {
                 ("200 OK", r#"{"ok":true}"#)
@@ -54,7 +57,7 @@ fn serve(n: usize, log: Arc<Mutex<Vec<String>>>) -> String {
 #[tokio::test]
 async fn every_style_reaches_the_server() {
     let log = Arc::new(Mutex::new(Vec::new()));
-    let base = serve(2, log.clone());
+    let base = serve(7, log.clone());
     let client = Client::from_runtime(threeam_runtime::Client::builder(base).build().unwrap());
 
     let params = SearchParams {
@@ -83,6 +86,19 @@ async fn every_style_reaches_the_server() {
     };
     let stored = client.upload(&form).await.unwrap();
     assert_eq!(stored.status(), 201);
+
+    // One body offered in five media types: the caller picks.
+    let note = Note { title: "hi there".into() };
+    for body in [
+        CreateNoteBody::Json(note.clone()),
+        CreateNoteBody::Form(note),
+        CreateNoteBody::Multipart(CreateNoteMultipartBody { file: b"%PDF-1.7".to_vec() }),
+        CreateNoteBody::Text("plain words".into()),
+        CreateNoteBody::Binary(vec![0xde, 0xad]),
+    ] {
+        let stored = client.create_note(Some(&body)).await.unwrap();
+        assert_eq!(stored.status(), 201);
+    }
 
     let log = log.lock().unwrap();
     let search = &log[0];
@@ -115,4 +131,18 @@ async fn every_style_reaches_the_server() {
     assert!(upload.contains("%PDF-1.7"), "{upload}");
     assert!(upload.contains("name=\"note\"\r\n\r\nscan"), "{upload}");
     assert!(!upload.to_ascii_lowercase().contains("idempotency-key"), "no key declared, none sent");
+
+    let notes: Vec<(String, &str)> = log[2..7]
+        .iter()
+        .map(|r| (r.to_ascii_lowercase(), r.rsplit("\n").next().unwrap()))
+        .collect();
+    assert!(notes[0].0.contains("content-type: application/json"), "{}", notes[0].0);
+    assert_eq!(notes[0].1, r#"{"title":"hi there"}"#);
+    assert!(notes[1].0.contains("content-type: application/x-www-form-urlencoded"), "{}", notes[1].0);
+    assert_eq!(notes[1].1, "title=hi+there");
+    assert!(notes[2].0.contains("content-type: multipart/form-data; boundary="), "{}", notes[2].0);
+    assert!(notes[2].0.contains("name=\"file\"; filename=\"file\""), "{}", notes[2].0);
+    assert!(notes[3].0.contains("content-type: text/plain"), "{}", notes[3].0);
+    assert_eq!(notes[3].1, "plain words");
+    assert!(notes[4].0.contains("content-type: application/octet-stream"), "{}", notes[4].0);
 }
