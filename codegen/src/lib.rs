@@ -361,7 +361,12 @@ impl Generator {
         let summary = Summary {
             types: ts.defs.len()
                 + ops.enums.len()
-                + ops.ops.iter().filter(|o| o.params_struct.is_some()).count(),
+                + ops.ops.iter().filter(|o| o.params_struct.is_some()).count()
+                + ops
+                    .ops
+                    .iter()
+                    .filter(|o| o.body.as_ref().is_some_and(|b| b.choice.is_some()))
+                    .count(),
             operations: ops.ops.len(),
             lines: 0,
             warnings: ts.warnings.clone(),
