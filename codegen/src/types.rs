@@ -828,25 +828,26 @@ impl<'w> TypeSpace<'w> {
     /// payloads and the like are read, not written).
     pub(crate) fn mark_uses(&mut self, sent: &[Ty], received: &[Ty]) {
         let mut stack: Vec<(usize, u8)> = Vec::new();
-        let push_ty = |t: &Ty, bit: u8, stack: &mut Vec<(usize, u8)>| {
-            let mut t = t;
-            loop {
-                match t {
-                    Ty::Vec(i) | Ty::Map(i) | Ty::Opt(i) | Ty::Boxed(i) => t = i,
-                    Ty::Named(id) => {
-                        stack.push((*id, bit));
-                        break;
-                    }
-                    _ => break,
-                }
-            }
-        };
         for t in sent {
-            push_ty(t, SER, &mut stack);
+            push_named(t, SER, &mut stack);
         }
         for t in received {
-            push_ty(t, DE, &mut stack);
+            push_named(t, DE, &mut stack);
         }
+        self.propagate_uses(&mut stack);
+        // Unused types: readable, like webhook payloads.
+        let unused: Vec<usize> = (0..self.defs.len())
+            .filter(|&i| self.defs[i].uses == 0)
+            .collect();
+        for id in unused {
+            stack.push((id, DE));
+            self.propagate_uses(&mut stack);
+        }
+    }
+
+    /// Marks each `(type, use)` on the stack and, through fields and
+    /// variants, every named type it contains.
+    fn propagate_uses(&mut self, stack: &mut Vec<(usize, u8)>) {
         while let Some((id, bit)) = stack.pop() {
             if self.defs[id].uses & bit != 0 {
                 continue;
@@ -855,47 +856,18 @@ impl<'w> TypeSpace<'w> {
             match &self.defs[id].kind {
                 DefKind::Struct(s) => {
                     for f in &s.fields {
-                        push_ty(&f.ty, bit, &mut stack);
+                        push_named(&f.ty, bit, stack);
                     }
                     if let Some((_, t)) = &s.extra {
-                        push_ty(t, bit, &mut stack);
+                        push_named(t, bit, stack);
                     }
                 }
                 DefKind::Union(u) => {
                     for (_, t) in &u.variants {
-                        push_ty(t, bit, &mut stack);
+                        push_named(t, bit, stack);
                     }
                 }
                 _ => {}
-            }
-        }
-        // Unused types: readable, like webhook payloads.
-        let unused: Vec<usize> = (0..self.defs.len())
-            .filter(|&i| self.defs[i].uses == 0)
-            .collect();
-        for id in unused {
-            stack.push((id, DE));
-            while let Some((id, bit)) = stack.pop() {
-                if self.defs[id].uses & bit != 0 {
-                    continue;
-                }
-                self.defs[id].uses |= bit;
-                match &self.defs[id].kind {
-                    DefKind::Struct(s) => {
-                        for f in &s.fields {
-                            push_ty(&f.ty, bit, &mut stack);
-                        }
-                        if let Some((_, t)) = &s.extra {
-                            push_ty(t, bit, &mut stack);
-                        }
-                    }
-                    DefKind::Union(u) => {
-                        for (_, t) in &u.variants {
-                            push_ty(t, bit, &mut stack);
-                        }
-                    }
-                    _ => {}
-                }
             }
         }
     }
@@ -1007,4 +979,20 @@ fn scc(edges: &[Vec<usize>]) -> Vec<usize> {
         c += 1;
     }
     comp
+}
+
+/// Pushes the named type inside `t` (through `Vec`, maps, `Option`, `Box`),
+/// if any, with the use `bit`.
+fn push_named(t: &Ty, bit: u8, stack: &mut Vec<(usize, u8)>) {
+    let mut t = t;
+    loop {
+        match t {
+            Ty::Vec(i) | Ty::Map(i) | Ty::Opt(i) | Ty::Boxed(i) => t = i,
+            Ty::Named(id) => {
+                stack.push((*id, bit));
+                break;
+            }
+            _ => break,
+        }
+    }
 }
