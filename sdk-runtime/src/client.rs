@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use http::header::{HeaderName, HeaderValue, AUTHORIZATION};
-use http::HeaderMap;
+use http::{HeaderMap, Uri};
 use tokio::time::Instant;
 
 use crate::backoff::Backoff;
@@ -18,6 +18,7 @@ use crate::ratelimit::{RateLimit, RateLimiter};
 use crate::retry::RetryPolicy;
 use crate::rng::FastRng;
 use crate::telemetry::DeprecationLog;
+use crate::transport::{Origin, Transport};
 
 /// One base URL with its own breaker and rate limiter.
 #[derive(Debug)]
@@ -25,11 +26,8 @@ pub(crate) struct Endpoint {
     /// `scheme://host[:port][/base/path]`, no trailing slash. Shared with
     /// responses, which build their URL only when asked.
     pub(crate) base: Arc<str>,
-    /// The same, parsed once: each attempt clones it and sets path and
-    /// query, which skips re-parsing the host (IDNA and all) per request.
-    pub(crate) url: reqwest::Url,
-    /// The base URL's path (`/api`), or empty.
-    pub(crate) prefix: String,
+    /// The same, parsed once: each attempt joins it to the call's target.
+    pub(crate) origin: Origin,
     /// `host[:port]`, for messages and metrics.
     pub(crate) label: Arc<str>,
     pub(crate) breaker: Mutex<Breaker>,
@@ -38,7 +36,7 @@ pub(crate) struct Endpoint {
 
 /// What every call of a client shares.
 pub(crate) struct Shared {
-    pub(crate) http: reqwest::Client,
+    pub(crate) transport: Transport,
     /// Default and credential headers, merged into every request (a header
     /// the request sets itself wins).
     pub(crate) default_headers: HeaderMap,
@@ -160,7 +158,6 @@ pub struct ClientBuilder {
     cache_capacity: usize,
     request_id_headers: Vec<HeaderName>,
     trace_context: bool,
-    http: Option<reqwest::Client>,
     pool_idle_per_host: Option<usize>,
 }
 
@@ -184,7 +181,6 @@ impl ClientBuilder {
                 .map(HeaderName::from_static)
                 .collect(),
             trace_context: false,
-            http: None,
             pool_idle_per_host: None,
         }
     }
@@ -334,16 +330,10 @@ impl ClientBuilder {
         self
     }
 
-    /// Idle connections kept per host (reqwest's default when unset).
+    /// Idle connections kept per host (unbounded when unset; idle ones are
+    /// closed after 90 s either way).
     pub fn pool_max_idle_per_host(mut self, n: usize) -> Self {
         self.pool_idle_per_host = Some(n);
-        self
-    }
-
-    /// Uses a preconfigured `reqwest::Client` (proxies, TLS roots, ...).
-    /// Default headers set on this builder are still added to every request.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
         self
     }
 
@@ -356,41 +346,21 @@ impl ClientBuilder {
         if self.timeout.is_zero() || self.deadline.is_zero() {
             return Err(fail("timeout and deadline must be longer than zero".into()));
         }
-        let custom_http = self.http.is_some();
         let now = Instant::now();
         let mut endpoints = Vec::new();
         for url in std::iter::once(&self.primary).chain(self.fallback.as_ref()) {
-            let (base, label) = parse_base(url, custom_http).map_err(fail)?;
-            let parsed = reqwest::Url::parse(&base)
-                .map_err(|e| fail(format!("base URL {url:?} is not valid ({e})")))?;
-            let prefix = parsed.path().trim_end_matches('/').to_owned();
+            let (base, label, origin) = parse_base(url).map_err(fail)?;
             endpoints.push(Endpoint {
                 base: Arc::from(base),
-                url: parsed,
-                prefix,
+                origin,
                 label: Arc::from(label),
                 breaker: Mutex::new(Breaker::new(self.breaker.clone())),
                 limiter: Mutex::new(RateLimiter::new(self.rate_limit, now)),
             });
         }
-        let http = match self.http {
-            Some(client) => client,
-            None => {
-                // The runtime owns retries. reqwest's own policy (retrying
-                // HTTP/2 protocol refusals) would clone every request just
-                // in case; with zero retries allowed it clones nothing.
-                let mut b = reqwest::Client::builder()
-                    .retry(reqwest::retry::never().max_retries_per_request(0));
-                if let Some(n) = self.pool_idle_per_host {
-                    b = b.pool_max_idle_per_host(n);
-                }
-                b.build()
-                    .map_err(|e| fail(format!("the HTTP stack refused the settings: {e}")))?
-            }
-        };
         Ok(Client {
             shared: Arc::new(Shared {
-                http,
+                transport: Transport::new(self.pool_idle_per_host),
                 default_headers: self.headers,
                 endpoints,
                 timeout: self.timeout,
@@ -408,14 +378,26 @@ impl ClientBuilder {
     }
 }
 
-/// Validates a base URL: absolute http(s), a host, no query or fragment.
-/// Returns the base without a trailing slash and the `host[:port]` label.
-fn parse_base(raw: &str, custom_http: bool) -> Result<(String, String), String> {
-    let url = reqwest::Url::parse(raw.trim())
-        .map_err(|e| format!("base URL {raw:?} is not a valid absolute URL ({e})"))?;
-    match url.scheme() {
+/// Validates a base URL: absolute http(s), a host, no credentials, query
+/// or fragment. Returns the base without a trailing slash, the
+/// `host[:port]` label and the parsed origin.
+fn parse_base(raw: &str) -> Result<(String, String, Origin), String> {
+    let text = raw.trim();
+    let invalid = |why: &str| format!("base URL {raw:?} is not a valid absolute URL ({why})");
+    if !text.is_ascii() {
+        return Err(invalid(
+            "write an international host name in its ASCII form, xn--..., and percent-encode the path",
+        ));
+    }
+    let uri: Uri = text
+        .parse()
+        .map_err(|e: http::uri::InvalidUri| invalid(&e.to_string()))?;
+    let scheme = uri
+        .scheme_str()
+        .ok_or_else(|| invalid("it has no scheme; start it with http:// or https://"))?;
+    match scheme {
         "http" => {}
-        "https" if cfg!(feature = "rustls") || custom_http => {}
+        "https" if cfg!(feature = "rustls") => {}
         "https" => {
             return Err(format!(
                 "base URL {raw:?} uses https, but threeam-runtime was built without TLS; enable its `rustls` feature"
@@ -423,19 +405,25 @@ fn parse_base(raw: &str, custom_http: bool) -> Result<(String, String), String> 
         }
         other => return Err(format!("base URL {raw:?} has scheme {other:?}; use http or https")),
     }
-    let host = url
-        .host_str()
+    let authority = uri
+        .authority()
         .ok_or_else(|| format!("base URL {raw:?} has no host"))?;
-    if url.query().is_some() || url.fragment().is_some() {
+    if authority.host().is_empty() {
+        return Err(format!("base URL {raw:?} has no host"));
+    }
+    if authority.as_str().contains('@') {
+        return Err(format!(
+            "base URL {raw:?} carries credentials; pass them with bearer_auth or secret_header, which are never logged"
+        ));
+    }
+    if uri.query().is_some() || text.contains('#') {
         return Err(format!(
             "base URL {raw:?} must not have a query or fragment"
         ));
     }
-    let label = match url.port() {
-        Some(port) => format!("{host}:{port}"),
-        None => host.to_owned(),
-    };
-    Ok((url.as_str().trim_end_matches('/').to_owned(), label))
+    let origin = Origin::new(&uri).map_err(|why| invalid(&why))?;
+    let base = format!("{scheme}://{authority}{}", origin.prefix);
+    Ok((base, authority.as_str().to_owned(), origin))
 }
 
 #[cfg(test)]
@@ -444,17 +432,17 @@ mod tests {
 
     #[test]
     fn base_urls_are_checked_not_panicked() {
+        let (base, label, _) = parse_base("http://127.0.0.1:8080/").unwrap();
         assert_eq!(
-            parse_base("http://127.0.0.1:8080/", false).unwrap(),
-            ("http://127.0.0.1:8080".into(), "127.0.0.1:8080".into())
+            (base.as_str(), label.as_str()),
+            ("http://127.0.0.1:8080", "127.0.0.1:8080")
         );
+        let (base, label, origin) = parse_base(" http://api.example.com/base/ ").unwrap();
         assert_eq!(
-            parse_base("http://api.example.com/base/", false).unwrap(),
-            (
-                "http://api.example.com/base".into(),
-                "api.example.com".into()
-            )
+            (base.as_str(), label.as_str()),
+            ("http://api.example.com/base", "api.example.com")
         );
+        assert_eq!(origin.prefix, "/base");
         for bad in [
             "",
             "not a url",
@@ -462,11 +450,17 @@ mod tests {
             "http://x/?a=1",
             "/relative",
             "http://x/#f",
+            "http://",
+            "127.0.0.1:8080",
         ] {
-            assert!(parse_base(bad, false).is_err(), "{bad:?}");
+            assert!(parse_base(bad).is_err(), "{bad:?}");
         }
+        let err = parse_base("http://user:secret@x").unwrap_err();
+        assert!(err.contains("bearer_auth"), "{err}");
+        let err = parse_base("http://b\u{fc}cher.example").unwrap_err();
+        assert!(err.contains("xn--"), "{err}");
         if !cfg!(feature = "rustls") {
-            let err = parse_base("https://api.example.com", false).unwrap_err();
+            let err = parse_base("https://api.example.com").unwrap_err();
             assert!(err.contains("rustls"), "{err}");
         }
     }

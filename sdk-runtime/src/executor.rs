@@ -9,11 +9,11 @@
 //! and degraded answers after it.
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
+use http::uri::PathAndQuery;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use tokio::time::Instant;
 use tracing::{field, Instrument, Span};
@@ -28,6 +28,7 @@ use crate::response::{Degraded, DegradedSource, Response, Served};
 use crate::retry::{Decision, Failure, RetryContext, RetryPolicy};
 use crate::retry_after::RetryAfter;
 use crate::telemetry::{self, names};
+use crate::transport::{Exchange, TransportError};
 
 /// A response that counts as success (1xx-3xx).
 struct Answer {
@@ -69,8 +70,8 @@ struct Call {
     template: Cow<'static, str>,
     /// Path and query, appended to an endpoint's base URL.
     target: String,
-    /// Where the path ends in `target` (the query follows a `?`).
-    path_len: usize,
+    /// The same, checked once: each attempt joins it to its endpoint.
+    path_and_query: PathAndQuery,
     headers: HeaderMap,
     body: Option<Bytes>,
     key: Option<String>,
@@ -167,7 +168,8 @@ impl Client {
             let endpoint = self.choose_endpoint(call, now)?; // breaker + fallback
             let now = self.pace(call, endpoint, now).await?; // client-side rate limit
             let timeout = call.attempt_timeout(self, now)?; // per attempt, within the deadline
-            let failed = match self.attempt(call, endpoint, timeout, now).await {
+            let uri = call.uri(self, endpoint)?; // the endpoint's URL of the target
+            let failed = match self.attempt(call, endpoint, uri, timeout, now).await {
                 Ok(answer) => return Ok(self.answer(call, endpoint, answer)),
                 Err(failed) => failed,
             };
@@ -212,7 +214,9 @@ impl Client {
                 breaker: None,
             })
         };
-        let (target, path_len) = target.map_err(invalid)?;
+        let target = target.map_err(invalid)?;
+        let path_and_query = PathAndQuery::from_maybe_shared(Bytes::from(target.clone()))
+            .map_err(|e| invalid(format!("{target:?} is not a valid request target ({e})")))?;
 
         // One key per logical call, decided here and then sent unchanged on
         // every attempt and endpoint. A key the caller put in the headers
@@ -278,7 +282,7 @@ impl Client {
             method,
             template,
             target,
-            path_len,
+            path_and_query,
             headers,
             body,
             key,
@@ -369,6 +373,7 @@ impl Client {
         &self,
         call: &mut Call,
         index: usize,
+        uri: http::Uri,
         timeout: Duration,
         started: Instant,
     ) -> Result<Answer, Failed> {
@@ -384,31 +389,16 @@ impl Client {
             request_id = field::Empty,
             outcome = field::Empty,
         );
-        let mut url = endpoint.url.clone();
-        let path = &call.target[..call.path_len];
-        if endpoint.prefix.is_empty() {
-            url.set_path(path);
-        } else {
-            url.set_path(&format!("{}{path}", endpoint.prefix));
-        }
-        url.set_query(call.target.get(call.path_len + 1..));
-        // Built directly rather than through RequestBuilder, which would
-        // merge our headers one by one into an empty map.
-        let mut request = reqwest::Request::new(call.method.clone(), url);
-        *request.headers_mut() = call.headers.clone();
-        *request.body_mut() = call.body.clone().map(reqwest::Body::from);
-        let http = &shared.http;
-        let exchange = async move {
-            let mut response = http.execute(request).await.map_err(|e| (e, false))?;
-            let status = response.status();
-            let headers = std::mem::take(response.headers_mut());
-            let body = response.bytes().await.map_err(|e| (e, true))?;
-            Ok::<_, (reqwest::Error, bool)>((status, headers, body))
-        };
-        // Boxed: reqwest's response and body futures are most of an
+        let exchange = shared.transport.send(
+            call.method.clone(),
+            uri,
+            call.headers.clone(),
+            call.body.clone(),
+        );
+        // Boxed: hyper's response and body futures are most of an
         // attempt's state. Kept inline they would make every caller's
-        // future kilobytes larger, and futures are moved (copied) as they
-        // are built, wrapped and spawned; one heap copy here is cheaper.
+        // future larger, and futures are moved (copied) as they are built,
+        // wrapped and spawned; one heap copy here is cheaper.
         let result = Box::pin(tokio::time::timeout(timeout, exchange))
             .instrument(span.clone())
             .await;
@@ -422,8 +412,12 @@ impl Client {
                 kind: ErrorKind::Timeout { after: timeout },
                 request_id: None,
             }),
-            Ok(Err((error, after_headers))) => Err(classify_transport(&error, after_headers)),
-            Ok(Ok((status, headers, body))) => {
+            Ok(Err(error)) => Err(classify_transport(error)),
+            Ok(Ok(Exchange {
+                status,
+                headers,
+                body,
+            })) => {
                 let (request_id, found) = self.scan(&headers);
                 hints = found;
                 if status.is_success() || status.is_informational() || status.is_redirection() {
@@ -735,6 +729,19 @@ impl Call {
         }
     }
 
+    /// The URL of this call's target on an endpoint.
+    fn uri(&mut self, client: &Client, index: usize) -> Result<http::Uri, Error> {
+        let origin = &client.shared.endpoints[index].origin;
+        origin.uri(&self.path_and_query).map_err(|detail| {
+            self.last_endpoint = index;
+            self.stop_without_attempt(
+                client,
+                ErrorKind::InvalidRequest { detail },
+                StopReason::Completed,
+            )
+        })
+    }
+
     /// This attempt's timeout: the per-attempt one, cut to what is left of
     /// the deadline.
     fn attempt_timeout(&mut self, client: &Client, now: Instant) -> Result<Duration, Error> {
@@ -858,46 +865,17 @@ fn breaker_transition(endpoint: &Endpoint, transition: Transition) {
     metrics::counter!(names::BREAKER_TRANSITIONS, "server.address" => Arc::clone(&endpoint.label), "state" => state).increment(1);
 }
 
-/// Sorts a reqwest error into "never sent" (connect) or "may have been
-/// sent", with the root cause as detail: reqwest's own top-level message
-/// repeats the URL, which may carry secrets in its query.
-fn classify_transport(error: &reqwest::Error, after_headers: bool) -> Failed {
-    let mut detail = String::new();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        if !detail.is_empty() {
-            detail.push_str(": ");
-        }
-        let _ = write!(detail, "{cause}");
-        source = cause.source();
-    }
-    if detail.is_empty() {
-        detail = if error.is_body() {
-            "the response body broke off".into()
-        } else {
-            "unknown transport error".into()
-        };
-    }
-    if error.is_connect() && !after_headers {
-        Failed {
-            failure: Failure::Connect,
-            kind: ErrorKind::Connect { detail },
-            request_id: None,
-        }
-    } else if error.is_timeout() {
-        Failed {
-            failure: Failure::Timeout,
-            kind: ErrorKind::Timeout {
-                after: Duration::ZERO,
-            },
-            request_id: None,
-        }
-    } else {
-        Failed {
-            failure: Failure::Transport,
-            kind: ErrorKind::Transport { detail },
-            request_id: None,
-        }
+/// Sorts a transport failure for the retry policy: "never sent" (connect)
+/// or "may have been sent".
+fn classify_transport(error: TransportError) -> Failed {
+    let (failure, kind) = match error {
+        TransportError::Connect(detail) => (Failure::Connect, ErrorKind::Connect { detail }),
+        TransportError::Sent(detail) => (Failure::Transport, ErrorKind::Transport { detail }),
+    };
+    Failed {
+        failure,
+        kind,
+        request_id: None,
     }
 }
 

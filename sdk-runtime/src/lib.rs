@@ -60,6 +60,7 @@ pub mod retry;
 pub mod retry_after;
 mod rng;
 pub mod telemetry;
+mod transport;
 
 pub use api_error::ApiError;
 pub use backoff::Backoff;

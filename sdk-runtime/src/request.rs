@@ -412,9 +412,11 @@ impl Request {
         self.body.as_ref()
     }
 
-    /// The path and query as sent (`/v1/x?a=1`) and the length of the path
-    /// part, or why the request is invalid.
-    pub(crate) fn target(&self) -> Result<(String, usize), String> {
+    /// The path and query as sent (`/v1/x?a=1`), or why the request is
+    /// invalid. Characters a request line cannot carry (spaces, `#`,
+    /// non-ASCII text in a literal path) are percent-encoded here, once per
+    /// call; parameter values were encoded when they were set.
+    pub(crate) fn target(&self) -> Result<String, String> {
         if let Some(detail) = &self.invalid {
             return Err(detail.clone());
         }
@@ -433,11 +435,36 @@ impl Request {
             return Err(format!("path {:?} must start with '/'", self.path));
         }
         let mut target = String::with_capacity(self.path.len() + 1 + self.query.len());
-        target.push_str(&self.path);
+        escape_into(&mut target, &self.path, false);
         if !self.query.is_empty() {
-            let _ = write!(target, "?{}", self.query);
+            target.push('?');
+            escape_into(&mut target, &self.query, true);
         }
-        Ok((target, self.path.len()))
+        Ok(target)
+    }
+}
+
+/// Appends `text`, percent-encoding every byte that may not appear in an
+/// HTTP request target as it is: the WHATWG URL path and query sets (what
+/// browsers and the `url` crate send). `%` passes through: the text is
+/// already encoded where it needed to be, and encoding it again would
+/// change it.
+fn escape_into(out: &mut String, text: &str, query: bool) {
+    let allowed = |b: u8| {
+        b.is_ascii_graphic()
+            && !matches!(b, b'"' | b'#' | b'<' | b'>')
+            && (query || !matches!(b, b'`' | b'{' | b'}'))
+    };
+    if text.bytes().all(allowed) {
+        out.push_str(text);
+        return;
+    }
+    for b in text.bytes() {
+        if allowed(b) {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
     }
 }
 
@@ -476,10 +503,16 @@ mod tests {
             .path_param("b", "z/w")
             .query("q", "1 2")
             .query_opt("none", None::<u8>);
-        assert_eq!(
-            r.target().unwrap(),
-            ("/v1/x%20y/z%2Fw?q=1%202".to_owned(), 15)
-        );
+        assert_eq!(r.target().unwrap(), "/v1/x%20y/z%2Fw?q=1%202");
+    }
+
+    #[test]
+    fn literal_text_a_request_line_cannot_carry_is_encoded() {
+        let r = Request::get("op", "/v1/a b/caf\u{e9}#x").query("q", "1");
+        assert_eq!(r.target().unwrap(), "/v1/a%20b/caf%C3%A9%23x?q=1");
+        // Already-encoded text is left alone.
+        let r = Request::get("op", "/v1/a%20b");
+        assert_eq!(r.target().unwrap(), "/v1/a%20b");
     }
 
     #[test]

@@ -77,6 +77,28 @@ async fn plain_call(http: &reqwest::Client, url: &str) {
     assert!(!body.is_empty());
 }
 
+type Hyper = hyper_util::client::legacy::Client<
+    hyper_util::client::legacy::connect::HttpConnector,
+    http_body_util::Full<Bytes>,
+>;
+
+async fn hyper_call(http: &Hyper, url: &http::Uri) {
+    use http_body_util::BodyExt;
+    let request = http::Request::post(url.clone())
+        .header("content-type", "application/json")
+        .body(http_body_util::Full::new(Bytes::from_static(BODY)))
+        .expect("hyper request");
+    let response = http.request(request).await.expect("hyper request");
+    assert!(response.status().is_success());
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("hyper body")
+        .to_bytes();
+    assert!(!body.is_empty());
+}
+
 async fn runtime_call(client: &Client) {
     let response = client
         .execute(
@@ -242,6 +264,16 @@ fn main() {
     if let Ok(only) = std::env::var("BENCH_ONLY") {
         let s = if only == "plain" {
             measure(&rt, n, 1, plain_fn(plain.clone(), url.clone()))
+        } else if only == "hyper" {
+            let http: Hyper =
+                hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+                    .build_http();
+            let uri: http::Uri = url.parse().expect("uri");
+            measure(&rt, n, 1, move || {
+                let (http, uri) = (http.clone(), uri.clone());
+                Box::pin(async move { hyper_call(&http, &uri).await })
+                    as std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>
+            })
         } else {
             measure(&rt, n, 1, runtime_fn(client.clone()))
         };
