@@ -68,10 +68,9 @@ struct Call {
     operation: Cow<'static, str>,
     method: Method,
     template: Cow<'static, str>,
-    /// Path and query, appended to an endpoint's base URL.
-    target: String,
-    /// The same, checked once: each attempt joins it to its endpoint.
-    path_and_query: PathAndQuery,
+    /// Path and query, checked once; each attempt joins it to its
+    /// endpoint's base URL.
+    target: PathAndQuery,
     headers: HeaderMap,
     body: Option<Bytes>,
     key: Option<String>,
@@ -152,7 +151,7 @@ impl Client {
         if let (Some((hi, lo)), false) = (call.trace, span.is_disabled()) {
             span.record("trace_id", format!("{hi:016x}{lo:016x}"));
         }
-        let result = self.run(call).instrument(span.clone()).await;
+        let result = self.run(call, started).instrument(span.clone()).await;
         let result = match result {
             Err(error) => self.degrade(call, error),
             ok => ok,
@@ -162,11 +161,11 @@ impl Client {
     }
 
     /// The attempt loop. Every line is one concern; see the module docs.
-    async fn run(&self, call: &mut Call) -> Result<Response, Error> {
+    async fn run(&self, call: &mut Call, started: Instant) -> Result<Response, Error> {
+        let mut now = started; // the clock is read once per pass, then passed on
         loop {
-            let now = Instant::now();
             let endpoint = self.choose_endpoint(call, now)?; // breaker + fallback
-            let now = self.pace(call, endpoint, now).await?; // client-side rate limit
+            now = self.pace(call, endpoint, now).await?; // client-side rate limit
             let timeout = call.attempt_timeout(self, now)?; // per attempt, within the deadline
             let uri = call.uri(self, endpoint)?; // the endpoint's URL of the target
             let failed = match self.attempt(call, endpoint, uri, timeout, now).await {
@@ -179,6 +178,7 @@ impl Client {
                 Step::Stop(reason) => return Err(call.fail(self, failed, reason)),
             }
             call.last = Some(Box::new(failed));
+            now = Instant::now();
         }
     }
 
@@ -215,8 +215,8 @@ impl Client {
             })
         };
         let target = target.map_err(invalid)?;
-        let path_and_query = PathAndQuery::from_maybe_shared(Bytes::from(target.clone()))
-            .map_err(|e| invalid(format!("{target:?} is not a valid request target ({e})")))?;
+        let target = PathAndQuery::from_maybe_shared(Bytes::from(target))
+            .map_err(|e| invalid(format!("the request target is not valid ({e})")))?;
 
         // One key per logical call, decided here and then sent unchanged on
         // every attempt and endpoint. A key the caller put in the headers
@@ -282,7 +282,6 @@ impl Client {
             method,
             template,
             target,
-            path_and_query,
             headers,
             body,
             key,
@@ -399,7 +398,9 @@ impl Client {
         // attempt's state. Kept inline they would make every caller's
         // future larger, and futures are moved (copied) as they are built,
         // wrapped and spawned; one heap copy here is cheaper.
-        let result = Box::pin(tokio::time::timeout(timeout, exchange))
+        // `timeout_at` from the time already read: `timeout` would read the
+        // clock again.
+        let result = Box::pin(tokio::time::timeout_at(started + timeout, exchange))
             .instrument(span.clone())
             .await;
         let ended = Instant::now();
@@ -599,7 +600,7 @@ impl Client {
             && answer.status.is_success()
         {
             self.shared.cache.put(
-                &call.target,
+                call.target.as_str(),
                 Stored {
                     status: answer.status,
                     headers: answer.headers.clone(),
@@ -626,7 +627,7 @@ impl Client {
             operation: call.operation.clone(),
             method: call.method.clone(),
             base: Arc::clone(&endpoint.base),
-            target: std::mem::take(&mut call.target),
+            target: call.target.clone(),
         }
     }
 
@@ -640,7 +641,7 @@ impl Client {
             return Err(error);
         }
         let cached = if degrade.wants_cache() && call.method == Method::GET {
-            self.shared.cache.get(&call.target, Instant::now())
+            self.shared.cache.get(call.target.as_str(), Instant::now())
         } else {
             None
         };
@@ -722,7 +723,7 @@ impl Call {
     /// The URL of an endpoint for messages: secret query values redacted.
     fn url(&self, client: &Client, index: usize) -> String {
         let mut url = client.shared.endpoints[index].base.to_string();
-        url.push_str(&self.target);
+        url.push_str(self.target.as_str());
         match telemetry::redact_url(&url) {
             Cow::Borrowed(_) => url,
             Cow::Owned(redacted) => redacted,
@@ -732,7 +733,7 @@ impl Call {
     /// The URL of this call's target on an endpoint.
     fn uri(&mut self, client: &Client, index: usize) -> Result<http::Uri, Error> {
         let origin = &client.shared.endpoints[index].origin;
-        origin.uri(&self.path_and_query).map_err(|detail| {
+        origin.uri(&self.target).map_err(|detail| {
             self.last_endpoint = index;
             self.stop_without_attempt(
                 client,

@@ -76,7 +76,7 @@ pub struct Response {
     pub(crate) base: std::sync::Arc<str>,
     /// Path and query. The full URL is only assembled when asked for: most
     /// callers never do, and this is the hot path.
-    pub(crate) target: String,
+    pub(crate) target: http::uri::PathAndQuery,
 }
 
 impl Response {

@@ -135,7 +135,9 @@ impl Transport {
         *request.uri_mut() = uri;
         *request.headers_mut() = headers;
         let response = self.client.request(request).await.map_err(|e| {
-            let detail = causes(&e);
+            // hyper-util's own message ("client error (Connect)") only
+            // names the stage, which the variant says; its causes tell why.
+            let detail = causes(std::error::Error::source(&e).unwrap_or(&e));
             if e.is_connect() {
                 TransportError::Connect(detail)
             } else {

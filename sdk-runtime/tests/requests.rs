@@ -126,6 +126,57 @@ async fn invalid_requests_are_errors_before_anything_is_sent() {
 }
 
 #[tokio::test]
+async fn a_redirect_is_returned_not_followed() {
+    within(Duration::from_secs(10), async {
+        let server = TestServer::start().await.unwrap();
+        let client = Client::builder(server.base_url())
+            .bearer_auth("sk_live_secret")
+            .build()
+            .unwrap();
+        let elsewhere = "http://127.0.0.1:9/steal";
+        server.script("GET /v2/ping", [Fault::Redirect(elsewhere)]);
+        let r = client
+            .execute(Request::get("ping", "/v2/ping"))
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 307);
+        assert_eq!(r.headers()["location"], elsewhere);
+        assert_eq!(r.attempts(), 1);
+        // One request, to the server the client was built for: the
+        // credential never went where `Location` pointed.
+        assert_eq!(server.request_count(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_refused_connection_says_so_and_names_the_url() {
+    within(Duration::from_secs(10), async {
+        let dead = TestServer::unused_url().unwrap();
+        let client = Client::builder(&dead).max_attempts(2).build().unwrap();
+        let err = client
+            .execute(Request::get("ping", "/v2/ping"))
+            .await
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.starts_with(&format!("ping: GET {dead}/v2/ping")),
+            "{text}"
+        );
+        assert!(
+            text.contains("could not connect: tcp connect error: Connection refused"),
+            "{text}"
+        );
+        assert_eq!(
+            err.attempts(),
+            2,
+            "a refused connection is safe to retry: {text}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn typed_errors_expose_status_body_and_request_id() {
     within(Duration::from_secs(10), async {
         #[derive(serde::Deserialize)]

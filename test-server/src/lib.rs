@@ -82,6 +82,8 @@ pub enum Fault {
     Delay(Duration),
     /// Never answer.
     Hang,
+    /// Answer `307 Temporary Redirect` with this `Location`, doing no work.
+    Redirect(&'static str),
 }
 
 /// One request as the server saw it.
@@ -512,6 +514,14 @@ async fn handle(
                 "x-request-id",
                 HeaderValue::from_str(&request_id).unwrap_or(HeaderValue::from_static("req")),
             );
+            return Ok(resp);
+        }
+        Some(Fault::Redirect(location)) => {
+            let mut resp = Response::new(Full::new(Bytes::new()));
+            *resp.status_mut() = StatusCode::TEMPORARY_REDIRECT;
+            if let Ok(value) = HeaderValue::from_str(location) {
+                resp.headers_mut().insert("location", value);
+            }
             return Ok(resp);
         }
         Some(Fault::StatusRetryAfter(code, after)) => {

@@ -4,24 +4,32 @@
 //! - The server (threeam-test-server, `POST /v2/ping`, request log off)
 //!   runs on its own OS thread with its own single-threaded tokio runtime.
 //! - Each client runs on the bench's main thread in a single-threaded tokio
-//!   runtime, so every bit of client work (reqwest, hyper's connection
-//!   tasks, the runtime's policies) happens on that one thread. Its CPU time
-//!   is read with `clock_gettime(CLOCK_THREAD_CPUTIME_ID)` before and after
-//!   each phase: that is client CPU alone, the server's thread excluded.
-//! - "interleaved": sequential calls alternating plain and runtime request
-//!   by request, each timed alone (thread CPU and wall clock), so load
-//!   drift on a shared machine cancels out.
-//! - Plain reqwest and the runtime (idempotency key, retry budget, breaker,
-//!   rate limiter with a non-binding limit, spans and metrics with no
-//!   subscriber or recorder; everything else at its defaults) alternate in rounds, sequentially and
-//!   with 32 calls in flight; the median round is reported.
+//!   runtime, so every bit of client work (the HTTP stack, hyper's
+//!   connection tasks, the runtime's policies) happens on that one thread.
+//!   Its CPU time is read with `clock_gettime(CLOCK_THREAD_CPUTIME_ID)`
+//!   before and after each phase: that is client CPU alone, the server's
+//!   thread excluded.
+//! - Three sides make the same request: plain reqwest (the baseline the
+//!   target is set against), plain hyper-util (the transport the runtime
+//!   drives, so the difference to it is what the protections themselves
+//!   cost), and the runtime with every protection on (idempotency key,
+//!   retry budget, breaker, a rate limiter that is checked on every call
+//!   but never binds, spans and metrics with no subscriber or recorder;
+//!   everything else at its defaults).
+//! - "interleaved": sequential calls rotating through the sides request by
+//!   request, each timed alone (thread CPU and wall clock), so load drift on
+//!   a shared machine hits every side alike. Then rounds of whole phases,
+//!   sequential and with 32 calls in flight, the order rotating per round;
+//!   the median round is reported with its quartiles.
 //!
-//! Run: `cargo bench -p threeam-runtime --bench overhead`
-//! (`BENCH_REQUESTS` sets requests per phase, `BENCH_ROUNDS` the rounds).
+//! Run: `cargo bench -p threeam-runtime-bench` (`BENCH_REQUESTS` sets
+//! requests per phase, `BENCH_ROUNDS` the rounds; `BENCH_ONLY=reqwest|hyper|
+//! runtime` runs one side alone, sequentially, for a profiler).
 
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
 use threeam_runtime::{Client, RateLimit, Request};
 use threeam_test_server::TestServer;
 
@@ -37,20 +45,8 @@ fn thread_cpu() -> Duration {
     Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
 
-/// User and system CPU time of the calling thread.
-fn thread_user_sys() -> (Duration, Duration) {
-    // SAFETY: getrusage fills the struct we own; RUSAGE_THREAD is Linux's.
-    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
-    let rc = unsafe { libc::getrusage(libc::RUSAGE_THREAD, &mut ru) };
-    assert_eq!(rc, 0, "getrusage failed");
-    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1_000);
-    (tv(ru.ru_utime), tv(ru.ru_stime))
-}
-
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 struct Sample {
-    user_per_req_us: f64,
-    sys_per_req_us: f64,
     per_sec: f64,
     cpu_per_req_us: f64,
 }
@@ -64,80 +60,62 @@ fn env_usize(name: &str, default: usize) -> usize {
 
 const BODY: &[u8] = br#"{"amount":1000,"currency":"eur"}"#;
 
-async fn plain_call(http: &reqwest::Client, url: &str) {
-    let response = http
-        .post(url)
-        .header("content-type", "application/json")
-        .body(Bytes::from_static(BODY))
-        .send()
-        .await
-        .expect("plain request");
-    assert!(response.status().is_success());
-    let body = response.bytes().await.expect("plain body");
-    assert!(!body.is_empty());
-}
-
 type Hyper = hyper_util::client::legacy::Client<
     hyper_util::client::legacy::connect::HttpConnector,
-    http_body_util::Full<Bytes>,
+    Full<Bytes>,
 >;
 
-async fn hyper_call(http: &Hyper, url: &http::Uri) {
-    use http_body_util::BodyExt;
-    let request = http::Request::post(url.clone())
-        .header("content-type", "application/json")
-        .body(http_body_util::Full::new(Bytes::from_static(BODY)))
-        .expect("hyper request");
-    let response = http.request(request).await.expect("hyper request");
-    assert!(response.status().is_success());
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("hyper body")
-        .to_bytes();
-    assert!(!body.is_empty());
+/// One way of making the benchmark's request. Clones share their client.
+#[derive(Clone)]
+enum Side {
+    Reqwest(reqwest::Client, String),
+    Hyper(Hyper, http::Uri),
+    Runtime(Client),
 }
 
-async fn runtime_call(client: &Client) {
-    let response = client
-        .execute(
-            Request::post("ping", "/v2/ping").bytes("application/json", Bytes::from_static(BODY)),
-        )
-        .await
-        .expect("runtime request");
-    assert!(response.status().is_success());
-    assert!(!response.body().is_empty());
-}
+impl Side {
+    const NAMES: [&'static str; 3] = ["reqwest", "hyper", "runtime"];
 
-fn plain_fn(
-    http: reqwest::Client,
-    url: String,
-) -> impl Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>> + 'static {
-    move || {
-        let (http, url) = (http.clone(), url.clone());
-        Box::pin(async move { plain_call(&http, &url).await })
-    }
-}
-
-fn runtime_fn(
-    client: Client,
-) -> impl Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>> + 'static {
-    move || {
-        let client = client.clone();
-        Box::pin(async move { runtime_call(&client).await })
+    async fn call(&self) {
+        match self {
+            Side::Reqwest(http, url) => {
+                let response = http
+                    .post(url)
+                    .header("content-type", "application/json")
+                    .body(Bytes::from_static(BODY))
+                    .send()
+                    .await
+                    .expect("reqwest request");
+                assert!(response.status().is_success());
+                let body = response.bytes().await.expect("reqwest body");
+                assert!(!body.is_empty());
+            }
+            Side::Hyper(http, uri) => {
+                let request = http::Request::post(uri.clone())
+                    .header("content-type", "application/json")
+                    .body(Full::new(Bytes::from_static(BODY)))
+                    .expect("hyper request");
+                let response = http.request(request).await.expect("hyper request");
+                assert!(response.status().is_success());
+                let body = response.into_body().collect().await.expect("hyper body");
+                assert!(!body.to_bytes().is_empty());
+            }
+            Side::Runtime(client) => {
+                let request = Request::post("ping", "/v2/ping")
+                    .bytes("application/json", Bytes::from_static(BODY));
+                let response = client.execute(request).await.expect("runtime request");
+                assert!(response.status().is_success());
+                assert!(!response.body().is_empty());
+            }
+        }
     }
 }
 
 /// Runs `n` calls with `concurrency` in flight; returns throughput and
 /// client-thread CPU per request.
-fn measure<F, Fut>(rt: &tokio::runtime::Runtime, n: usize, concurrency: usize, call: F) -> Sample
-where
-    F: Fn() -> Fut + 'static,
-    Fut: std::future::Future<Output = ()> + 'static,
-{
+fn measure(rt: &tokio::runtime::Runtime, n: usize, concurrency: usize, side: &Side) -> Sample {
+    let per_task = n / concurrency;
     let cpu0 = thread_cpu();
-    let (u0, s0) = thread_user_sys();
     let t0 = Instant::now();
     rt.block_on(async {
         let local = tokio::task::LocalSet::new();
@@ -146,14 +124,12 @@ where
                 // Futures are made one at a time inside each task: building
                 // them all up front would measure page faults and copies of
                 // thousands of parked futures instead of the client.
-                let call = std::rc::Rc::new(call);
-                let per_task = n / concurrency;
                 let mut tasks = Vec::with_capacity(concurrency);
                 for _ in 0..concurrency {
-                    let call = call.clone();
+                    let side = side.clone();
                     tasks.push(tokio::task::spawn_local(async move {
                         for _ in 0..per_task {
-                            call().await;
+                            side.call().await;
                         }
                     }));
                 }
@@ -165,51 +141,32 @@ where
     });
     let wall = t0.elapsed();
     let cpu = thread_cpu() - cpu0;
-    let (u1, s1) = thread_user_sys();
-    let done = (n / concurrency * concurrency) as f64;
+    let done = (per_task * concurrency) as f64;
     Sample {
-        user_per_req_us: (u1 - u0).as_secs_f64() * 1e6 / done,
-        sys_per_req_us: (s1 - s0).as_secs_f64() * 1e6 / done,
         per_sec: done / wall.as_secs_f64(),
         cpu_per_req_us: cpu.as_secs_f64() * 1e6 / done,
     }
 }
 
-/// Sequential calls, plain and runtime alternating request by request, each
-/// timed on its own: drift in machine load hits both sides equally.
-fn interleaved(
-    rt: &tokio::runtime::Runtime,
-    n: usize,
-    plain: &reqwest::Client,
-    url: &str,
-    client: &Client,
-) -> (Sample, Sample) {
-    let (mut cpu, mut wall) = ([Duration::ZERO; 2], [Duration::ZERO; 2]);
+/// Sequential calls rotating through the sides request by request, each
+/// timed on its own: drift in machine load hits every side equally.
+fn interleaved(rt: &tokio::runtime::Runtime, n: usize, sides: &[Side; 3]) -> [Sample; 3] {
+    let (mut cpu, mut wall) = ([Duration::ZERO; 3], [Duration::ZERO; 3]);
     rt.block_on(async {
         for i in 0..n {
-            for side in [i % 2, 1 - i % 2] {
+            for k in 0..3 {
+                let side = (i + k) % 3;
                 let (c0, w0) = (thread_cpu(), Instant::now());
-                if side == 0 {
-                    plain_call(plain, url).await;
-                } else {
-                    runtime_call(client).await;
-                }
+                sides[side].call().await;
                 wall[side] += w0.elapsed();
                 cpu[side] += thread_cpu() - c0;
             }
         }
     });
-    let sample = |side: usize| Sample {
-        user_per_req_us: 0.0,
-        sys_per_req_us: 0.0,
+    std::array::from_fn(|side| Sample {
         per_sec: n as f64 / wall[side].as_secs_f64(),
         cpu_per_req_us: cpu[side].as_secs_f64() * 1e6 / n as f64,
-    };
-    (sample(0), sample(1))
-}
-
-fn median(v: Vec<f64>) -> f64 {
-    quantile(v, 0.5)
+    })
 }
 
 fn quantile(mut v: Vec<f64>, q: f64) -> f64 {
@@ -217,14 +174,56 @@ fn quantile(mut v: Vec<f64>, q: f64) -> f64 {
     v[((v.len() - 1) as f64 * q).round() as usize]
 }
 
+/// "median (quartiles a..b)" of per-round values.
+fn spread(v: &[f64], signed: bool) -> String {
+    let (lo, mid, hi) = (
+        quantile(v.to_vec(), 0.25),
+        quantile(v.to_vec(), 0.5),
+        quantile(v.to_vec(), 0.75),
+    );
+    if signed {
+        format!("{mid:+.2} ({lo:+.2}..{hi:+.2})")
+    } else {
+        format!("{mid:.3} ({lo:.3}..{hi:.3})")
+    }
+}
+
+/// Prints one view: each side's figures, then the runtime against each
+/// baseline. `rounds[r][side]` holds one round's samples.
+fn report(label: &str, rounds: &[[Sample; 3]]) {
+    let column = |side: usize, f: fn(&Sample) -> f64| -> Vec<f64> {
+        rounds.iter().map(|r| f(&r[side])).collect()
+    };
+    print!("{label:>15}:");
+    for (side, name) in Side::NAMES.iter().enumerate() {
+        let rate = quantile(column(side, |s| s.per_sec), 0.5);
+        let cpu = quantile(column(side, |s| s.cpu_per_req_us), 0.5);
+        print!(" {name} {rate:>7.0} req/s {cpu:>6.2} us CPU/req |");
+    }
+    println!();
+    for (base, name) in [(0, "plain reqwest"), (1, "plain hyper-util")] {
+        let ratios: Vec<f64> = rounds
+            .iter()
+            .map(|r| r[2].per_sec / r[base].per_sec)
+            .collect();
+        let extra: Vec<f64> = rounds
+            .iter()
+            .map(|r| r[2].cpu_per_req_us - r[base].cpu_per_req_us)
+            .collect();
+        println!(
+            "{:>15}  runtime vs {name:<16}: throughput ratio {} | extra client CPU {} us/req",
+            "",
+            spread(&ratios, false),
+            spread(&extra, true),
+        );
+    }
+}
+
 fn main() {
     // `cargo test --benches` runs this without `--bench`: keep it quick then.
     let quick = !std::env::args().any(|a| a == "--bench");
-    // Many short alternating rounds and the median of the per-round
-    // differences: on a shared machine, load drifts between phases, and
-    // pairing neighbouring phases cancels most of it.
     let n = if quick {
-        64
+        60
     } else {
         env_usize("BENCH_REQUESTS", 2_000)
     };
@@ -243,7 +242,14 @@ fn main() {
         .build()
         .expect("runtime");
 
-    let plain = reqwest::Client::builder().build().expect("reqwest");
+    let reqwest = reqwest::Client::builder().build().expect("reqwest");
+    // The same connector settings the runtime uses, so that the difference
+    // between the two is the runtime's own work.
+    let mut connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    connector.set_nodelay(true);
+    let hyper: Hyper =
+        hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+            .build(connector);
     let client = rt.block_on(async {
         let probe = Client::builder(&base).build().expect("client");
         let future = probe.execute(Request::get("size", "/v2/ping"));
@@ -258,96 +264,49 @@ fn main() {
             .build()
             .expect("client")
     });
+    let sides = [
+        Side::Reqwest(reqwest, url.clone()),
+        Side::Hyper(hyper, url.parse().expect("uri")),
+        Side::Runtime(client),
+    ];
 
-    println!("threeam-runtime overhead bench: {n} requests per phase, {rounds} rounds, loopback");
-    // For profiling one side alone: BENCH_ONLY=plain|runtime, sequential.
     if let Ok(only) = std::env::var("BENCH_ONLY") {
-        let s = if only == "plain" {
-            measure(&rt, n, 1, plain_fn(plain.clone(), url.clone()))
-        } else if only == "hyper" {
-            let http: Hyper =
-                hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-                    .build_http();
-            let uri: http::Uri = url.parse().expect("uri");
-            measure(&rt, n, 1, move || {
-                let (http, uri) = (http.clone(), uri.clone());
-                Box::pin(async move { hyper_call(&http, &uri).await })
-                    as std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>
-            })
-        } else {
-            measure(&rt, n, 1, runtime_fn(client.clone()))
+        let Some(side) = Side::NAMES.iter().position(|name| *name == only) else {
+            eprintln!("BENCH_ONLY must be one of {:?}", Side::NAMES);
+            std::process::exit(2);
         };
+        let s = measure(&rt, n, 1, &sides[side]);
         println!(
-            "{only}: {:.0} req/s, {:.2} us CPU/req (user {:.2}, system {:.2})",
-            s.per_sec, s.cpu_per_req_us, s.user_per_req_us, s.sys_per_req_us
+            "{only}: {:.0} req/s, {:.2} us CPU/req",
+            s.per_sec, s.cpu_per_req_us
         );
         return;
     }
-    {
-        let _ = interleaved(&rt, 256.min(n), &plain, &url, &client);
-        let (p, r) = interleaved(&rt, n * rounds / 2, &plain, &url, &client);
-        println!(
-            "{:>15}: plain {:>8.0} req/s {:>6.2} us CPU/req | runtime {:>8.0} req/s {:>6.2} us CPU/req | throughput ratio {:.3} | extra client CPU {:+.2} us/req",
-            "interleaved",
-            p.per_sec,
-            p.cpu_per_req_us,
-            r.per_sec,
-            r.cpu_per_req_us,
-            r.per_sec / p.per_sec,
-            r.cpu_per_req_us - p.cpu_per_req_us,
-        );
-    }
+    println!("threeam-runtime overhead bench: {n} requests per phase, {rounds} rounds, loopback");
+    // Warm-up: connection pools, allocator, caches.
+    let _ = interleaved(&rt, 256.min(n), &sides);
+    let sample = interleaved(&rt, n * rounds / 2, &sides);
+    report("interleaved", &[sample]);
     for concurrency in [1usize, 32] {
-        // Warm up connection pools and caches.
-        let _ = measure(
-            &rt,
-            256.min(n),
-            concurrency,
-            plain_fn(plain.clone(), url.clone()),
-        );
-        let _ = measure(&rt, 256.min(n), concurrency, runtime_fn(client.clone()));
-        let mut ratios = Vec::new();
-        let mut extra_cpu = Vec::new();
-        let mut plain_rates = Vec::new();
-        let mut runtime_rates = Vec::new();
-        let mut plain_cpu = Vec::new();
-        let mut runtime_cpu = Vec::new();
+        for side in &sides {
+            let _ = measure(&rt, 256.min(n), concurrency, side);
+        }
+        let mut all = Vec::with_capacity(rounds);
         for round in 0..rounds {
-            // Alternate which goes first so drift hits both equally.
-            let run_plain = || measure(&rt, n, concurrency, plain_fn(plain.clone(), url.clone()));
-            let run_runtime = || measure(&rt, n, concurrency, runtime_fn(client.clone()));
-            let (p, r) = if round % 2 == 0 {
-                let p = run_plain();
-                (p, run_runtime())
-            } else {
-                let r = run_runtime();
-                (run_plain(), r)
-            };
-            ratios.push(r.per_sec / p.per_sec);
-            extra_cpu.push(r.cpu_per_req_us - p.cpu_per_req_us);
-            plain_rates.push(p.per_sec);
-            runtime_rates.push(r.per_sec);
-            plain_cpu.push(p.cpu_per_req_us);
-            runtime_cpu.push(r.cpu_per_req_us);
+            // Rotate the order so drift hits every side equally.
+            let mut samples = [Sample::default(); 3];
+            for k in 0..3 {
+                let side = (round + k) % 3;
+                samples[side] = measure(&rt, n, concurrency, &sides[side]);
+            }
+            all.push(samples);
         }
         let label = if concurrency == 1 {
             "sequential"
         } else {
             "concurrency 32"
         };
-        println!(
-            "{label:>15}: plain {:>8.0} req/s {:>6.2} us CPU/req | runtime {:>8.0} req/s {:>6.2} us CPU/req | throughput ratio {:.3} (median; quartiles {:.3}..{:.3}) | extra client CPU {:+.2} us/req (median; quartiles {:+.2}..{:+.2})",
-            median(plain_rates),
-            median(plain_cpu),
-            median(runtime_rates),
-            median(runtime_cpu),
-            median(ratios.clone()),
-            quantile(ratios.clone(), 0.25),
-            quantile(ratios, 0.75),
-            median(extra_cpu.clone()),
-            quantile(extra_cpu.clone(), 0.25),
-            quantile(extra_cpu, 0.75),
-        );
+        report(label, &all);
     }
     drop(server);
 }
