@@ -229,7 +229,9 @@ impl Client {
                 let (key, value) = match key {
                     KeyChoice::Auto if keyed_by_default(&method) => {
                         let mut buf = [0u8; 36];
-                        let key = shared.rng.uuid_v4().hyphenated().encode_lower(&mut buf);
+                        // From a ChaCha generator seeded by the OS (uuid's `fast-rng`):
+                        // a key seen in a log says nothing about the next one.
+                        let key = uuid::Uuid::new_v4().hyphenated().encode_lower(&mut buf);
                         let key = key.to_owned();
                         // A generated UUID is plain ASCII: only the caller's
                         // keys need the full check. The bare value owns its

@@ -1,14 +1,12 @@
-//! A tiny, lock-free source of randomness for jitter and idempotency keys.
+//! A tiny, lock-free source of randomness for backoff jitter and trace ids.
 //!
-//! Why not `rand`: the runtime needs two things, a uniform number for backoff
-//! jitter and 122 unique bits per idempotency key, on every call. Asking the
-//! operating system for entropy each time costs a system call per request;
-//! pulling in `rand` costs compile time on a two-core CI. So we take 128 bits
-//! of operating-system entropy once per client (through `uuid`'s v4
-//! generator) and stretch them with SplitMix64, a bijective mixer: within one
-//! client no two keys can repeat, and across clients the random seeds make a
-//! clash vanishingly unlikely. Keys need to be unique, not secret (they are
-//! logged), so this is enough.
+//! Neither needs to be secret, only well spread, and both are drawn on every
+//! call: so 128 bits of operating-system entropy are taken once per client
+//! (through `uuid`'s v4 generator) and stretched with SplitMix64, a
+//! bijective mixer, with one atomic add per number and no lock.
+//! Idempotency keys do not come from here: they must not be guessable from
+//! one seen in a log, so they are UUID v4s from a ChaCha generator (uuid's
+//! `fast-rng` feature).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -25,21 +23,18 @@ fn mix(mut z: u64) -> u64 {
 #[derive(Debug)]
 pub(crate) struct FastRng {
     counter: AtomicU64,
-    salt: u64,
 }
 
 impl FastRng {
     /// Seeds from the operating system's entropy source.
     pub(crate) fn from_entropy() -> Self {
-        let (a, b) = uuid::Uuid::new_v4().as_u64_pair();
-        Self::seeded(a, b)
+        Self::seeded(uuid::Uuid::new_v4().as_u64_pair().0)
     }
 
     /// A reproducible generator, for tests.
-    pub(crate) fn seeded(counter: u64, salt: u64) -> Self {
+    pub(crate) fn seeded(counter: u64) -> Self {
         Self {
             counter: AtomicU64::new(counter),
-            salt,
         }
     }
 
@@ -59,29 +54,15 @@ impl FastRng {
         // The top 53 bits fill an f64 mantissa exactly.
         (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
-
-    /// A version-4 UUID. The high half comes from the bijective counter mix,
-    /// so it never repeats within this generator; the salt decorrelates the
-    /// low half.
-    pub(crate) fn uuid_v4(&self) -> uuid::Uuid {
-        let c = self.step();
-        let hi = mix(c);
-        let lo = mix(c ^ self.salt);
-        let mut bytes = [0u8; 16];
-        bytes[..8].copy_from_slice(&hi.to_be_bytes());
-        bytes[8..].copy_from_slice(&lo.to_be_bytes());
-        uuid::Builder::from_random_bytes(bytes).into_uuid()
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashSet;
 
     #[test]
     fn unit_is_in_half_open_range_and_spread() {
-        let rng = FastRng::seeded(1, 2);
+        let rng = FastRng::seeded(1);
         let mut low = 0;
         for _ in 0..10_000 {
             let u = rng.unit();
@@ -95,17 +76,5 @@ mod tests {
             (4_500..5_500).contains(&low),
             "skewed: {low} of 10000 below 0.5"
         );
-    }
-
-    #[test]
-    fn uuids_are_v4_and_unique() {
-        let rng = FastRng::seeded(7, 9);
-        let mut seen = HashSet::new();
-        for _ in 0..10_000 {
-            let id = rng.uuid_v4();
-            assert_eq!(id.get_version_num(), 4);
-            assert_eq!(id.get_variant(), uuid::Variant::RFC4122);
-            assert!(seen.insert(id), "duplicate key {id}");
-        }
     }
 }

@@ -126,6 +126,33 @@ async fn invalid_requests_are_errors_before_anything_is_sent() {
 }
 
 #[tokio::test]
+async fn generated_keys_are_distinct_uuid_v4s() {
+    within(Duration::from_secs(10), async {
+        let server = TestServer::start().await.unwrap();
+        let client = Client::builder(server.base_url()).build().unwrap();
+        for _ in 0..100 {
+            let r = client
+                .execute(Request::post("echo", "/v2/echo").bytes("text/plain", "x"))
+                .await
+                .unwrap();
+            assert!(r.idempotency_key().is_some());
+        }
+        let keys: std::collections::HashSet<String> = server
+            .requests()
+            .into_iter()
+            .map(|r| r.idempotency_key.expect("every POST is keyed"))
+            .collect();
+        assert_eq!(keys.len(), 100, "a key repeated");
+        for key in &keys {
+            let id = threeam_runtime::uuid::Uuid::parse_str(key).unwrap();
+            assert_eq!(id.get_version_num(), 4, "{key}");
+            assert_eq!(id.hyphenated().to_string(), *key, "lower-case hyphenated");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_redirect_is_returned_not_followed() {
     within(Duration::from_secs(10), async {
         let server = TestServer::start().await.unwrap();
