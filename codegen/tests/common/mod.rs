@@ -17,7 +17,7 @@ pub fn workspace_root() -> PathBuf {
 }
 
 /// One target dir for every generated client, so their dependencies
-/// (the runtime, serde, reqwest) are built once.
+/// (the runtime, serde, hyper) are built once.
 pub fn shared_target_dir() -> PathBuf {
     match std::env::var_os("CARGO_TARGET_DIR") {
         Some(t) => PathBuf::from(t).join("generated-clients"),
