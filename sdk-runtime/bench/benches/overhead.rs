@@ -243,12 +243,16 @@ fn main() {
         .expect("runtime");
 
     let reqwest = reqwest::Client::builder().build().expect("reqwest");
-    // The same connector settings the runtime uses, so that the difference
-    // between the two is the runtime's own work.
+    // The same settings the runtime's transport uses (TCP_NODELAY, a timer
+    // that closes idle pooled connections), so that the difference between
+    // the two is the runtime's own work. The timer matters: with one
+    // pending, the runtime parks in `epoll_wait` with a timeout, which the
+    // kernel arms as a timer on every sleep.
     let mut connector = hyper_util::client::legacy::connect::HttpConnector::new();
     connector.set_nodelay(true);
     let hyper: Hyper =
         hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+            .pool_timer(hyper_util::rt::TokioTimer::new())
             .build(connector);
     let client = rt.block_on(async {
         let probe = Client::builder(&base).build().expect("client");
