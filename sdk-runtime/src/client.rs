@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use http::header::{HeaderName, HeaderValue, AUTHORIZATION};
+use http::header::{HeaderName, HeaderValue, AUTHORIZATION, USER_AGENT};
 use http::{HeaderMap, Uri};
 use tokio::time::Instant;
 
@@ -19,6 +19,9 @@ use crate::retry::RetryPolicy;
 use crate::rng::FastRng;
 use crate::telemetry::DeprecationLog;
 use crate::transport::{Origin, Transport};
+
+/// Sent unless the application names itself (`default_header("user-agent", ..)`).
+const USER_AGENT_VALUE: &str = concat!("threeam-runtime/", env!("CARGO_PKG_VERSION"));
 
 /// One base URL with its own breaker and rate limiter.
 #[derive(Debug)]
@@ -141,7 +144,9 @@ impl fmt::Debug for Client {
 /// ratio 0.1 with a burst of 10, breaker opening after 5 consecutive
 /// failures for 30 s, no local rate limit (server hints are always obeyed),
 /// bare `Idempotency-Key`, no generated `traceparent`, 256 cached GET
-/// responses for degraded answers.
+/// responses for degraded answers, `User-Agent: threeam-runtime/<version>`
+/// (some APIs, GitHub's among them, refuse requests without one; replace it
+/// with `default_header("user-agent", ...)`).
 #[must_use]
 pub struct ClientBuilder {
     primary: String,
@@ -166,7 +171,10 @@ impl ClientBuilder {
         Self {
             primary: primary.into(),
             fallback: None,
-            headers: HeaderMap::new(),
+            headers: HeaderMap::from_iter([(
+                USER_AGENT,
+                HeaderValue::from_static(USER_AGENT_VALUE),
+            )]),
             problem: None,
             timeout: Duration::from_secs(10),
             deadline: Duration::from_secs(30),

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
+use http::header::CONTENT_LENGTH;
 use http::uri::PathAndQuery;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use tokio::time::Instant;
@@ -259,6 +260,14 @@ impl Client {
                 key
             }
         };
+        // RFC 9110 §8.6: a method that defines a body gets a length even
+        // when empty; hyper sends none, and some servers answer 411.
+        if body.is_none()
+            && matches!(method, Method::POST | Method::PUT | Method::PATCH)
+            && !headers.contains_key(CONTENT_LENGTH)
+        {
+            headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
+        }
         for (name, value) in &shared.default_headers {
             if !headers.contains_key(name) {
                 headers.insert(name.clone(), value.clone());

@@ -152,6 +152,66 @@ async fn generated_keys_are_distinct_uuid_v4s() {
     .await;
 }
 
+/// Reads one request head from a raw socket and answers 204, so the test
+/// sees the bytes the runtime put on the wire.
+fn capture_one_request() -> (String, std::thread::JoinHandle<String>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let handle = std::thread::spawn(move || {
+        let (mut socket, _) = listener.accept().unwrap();
+        socket
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") && head.len() < 16_384 {
+            if socket.read(&mut byte).unwrap() == 0 {
+                break;
+            }
+            head.push(byte[0]);
+        }
+        socket
+            .write_all(b"HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n")
+            .unwrap();
+        String::from_utf8_lossy(&head).to_lowercase()
+    });
+    (url, handle)
+}
+
+#[tokio::test]
+async fn the_wire_carries_host_length_and_key() {
+    within(Duration::from_secs(10), async {
+        let (url, server) = capture_one_request();
+        let client = Client::builder(&url).build().unwrap();
+        let r = client
+            .execute(Request::post("close", "/v2/accounts/a b/close"))
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 204);
+        let head = server.join().unwrap();
+        let host = url.trim_start_matches("http://");
+        assert!(
+            head.starts_with("post /v2/accounts/a%20b/close http/1.1\r\n"),
+            "{head}"
+        );
+        assert!(head.contains(&format!("\r\nhost: {host}\r\n")), "{head}");
+        // Some servers answer a POST without a length with 411.
+        assert!(head.contains("\r\ncontent-length: 0\r\n"), "{head}");
+        let key = r.idempotency_key().unwrap();
+        assert!(
+            head.contains(&format!("\r\nidempotency-key: {key}\r\n")),
+            "{head}"
+        );
+        let agent = format!(
+            "\r\nuser-agent: threeam-runtime/{}\r\n",
+            env!("CARGO_PKG_VERSION")
+        );
+        assert!(head.contains(&agent), "{head}");
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn a_redirect_is_returned_not_followed() {
     within(Duration::from_secs(10), async {
