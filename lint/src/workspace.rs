@@ -254,6 +254,12 @@ impl Workspace {
         self.ignore_lists.contains(&at)
     }
 
+    /// Every mapping that carries an `x-threeam-ignore` list, in no
+    /// particular order.
+    pub fn ignore_list_owners(&self) -> impl Iterator<Item = At> + '_ {
+        self.ignore_lists.iter().copied()
+    }
+
     /// True when any loaded mapping carries `x-threeam-ignore`.
     pub fn has_ignore_lists(&self) -> bool {
         !self.ignore_lists.is_empty()

@@ -17,6 +17,7 @@ mod idempotency_conflict_documented;
 mod idempotency_key_required;
 mod idempotency_key_schema;
 mod idempotency_replay_header;
+mod ignore_list_valid;
 mod no_media_type_version;
 mod no_session_state;
 mod no_version_header;
@@ -55,6 +56,7 @@ pub static ALL: &[&Rule] = &[
     &error_schema_readable::RULE,
     &request_id_header::RULE,
     &no_session_state::RULE,
+    &ignore_list_valid::RULE,
     &parse_error::RULE,
     &unresolved_ref::RULE,
 ];

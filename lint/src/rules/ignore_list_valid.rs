@@ -1,0 +1,105 @@
+//! `ignore-list-valid`: every `x-threeam-ignore` entry names a rule.
+
+use super::{find, Ctx, Docs, Principle, Rule, ALL};
+use crate::check::IGNORE_KEY;
+use crate::finding::{Scope, Severity};
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    id: "ignore-list-valid",
+    principle: Principle::ThreeAm,
+    severity: Severity::Warn,
+    summary: "Every `x-threeam-ignore` entry is a rule id (as `threeam rules` lists them) or `all`.",
+    docs: Docs {
+        what: "Each entry of an `x-threeam-ignore` list, on an operation, path item, response or the document root, is the id of a rule or the word `all`.",
+        why: "An ignore with a typo (`idempotency-key-requried`) or an id from another tool silences nothing, so the finding it was meant to hide stays, and whoever wrote it believes a decision was recorded that was not. Worse, it reads as a waiver during review. Naming the bad entry turns a silent no-op into a one-line fix.",
+        example: "paths:\n  /v1/widgets:\n    post:\n      operationId: createWidget\n      x-threeam-ignore: [idempotency-key-requried]",
+        fix: "paths:\n  /v1/widgets:\n    post:\n      operationId: createWidget\n      x-threeam-ignore: [idempotency-key-required]",
+    },
+    options: &[],
+    check,
+};
+
+fn check(cx: &mut Ctx) {
+    let ws = cx.spec.ws;
+    let mut owners: Vec<_> = ws.ignore_list_owners().collect();
+    owners.sort();
+    for owner in owners {
+        let Some(list) = ws.get(owner, IGNORE_KEY) else {
+            continue;
+        };
+        // A single id may stand alone; otherwise it is a list of ids.
+        let entries: Vec<_> = if ws.str(list).is_some() {
+            vec![list]
+        } else {
+            ws.items(list).collect()
+        };
+        for entry in entries {
+            let (message, help) = match ws.str(entry) {
+                Some(id) if id == "all" || find(id).is_some() => continue,
+                Some(id) => (
+                    format!("`{IGNORE_KEY}` names `{id}`, which is no threeam rule: it silences nothing"),
+                    match closest(id) {
+                        Some(near) => format!("Did you mean `{near}`? `threeam rules` lists every id; `all` silences them all."),
+                        None => "Use an id that `threeam rules` lists, or `all`; delete the entry if it was meant for another tool.".to_owned(),
+                    },
+                ),
+                None => (
+                    format!("`{IGNORE_KEY}` entries are rule ids, written as strings"),
+                    "Write the rule id as text, e.g. `x-threeam-ignore: [retry-after-on-429]`.".to_owned(),
+                ),
+            };
+            let scope = Scope {
+                path: None,
+                nodes: vec![owner],
+            };
+            cx.report(entry, scope, message, help);
+        }
+    }
+}
+
+/// The rule id nearest to `id` by edit distance, if it is a likely typo
+/// (at most a third of the id's length away).
+fn closest(id: &str) -> Option<&'static str> {
+    ALL.iter()
+        .map(|rule| (distance(id, rule.id), rule.id))
+        .filter(|&(d, _)| d * 3 <= id.chars().count())
+        .min()
+        .map(|(_, near)| near)
+}
+
+/// Levenshtein distance over chars, in one row of memory.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typos_find_their_rule_and_strangers_do_not() {
+        assert_eq!(distance("kitten", "sitting"), 3);
+        assert_eq!(distance("", "abc"), 3);
+        assert_eq!(
+            closest("idempotency-key-requried"),
+            Some("idempotency-key-required")
+        );
+        assert_eq!(closest("retry-after-429"), Some("retry-after-on-429"));
+        assert_eq!(closest("no-such-thing"), None);
+        assert_eq!(closest("T012"), None);
+    }
+}
