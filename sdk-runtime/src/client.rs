@@ -19,6 +19,7 @@ use crate::retry::RetryPolicy;
 use crate::rng::FastRng;
 use crate::telemetry::DeprecationLog;
 use crate::transport::{Origin, Transport};
+use hyper_util::client::proxy::matcher::Matcher;
 
 /// Sent unless the application names itself (`default_header("user-agent", ..)`).
 const USER_AGENT_VALUE: &str = concat!("threeam-runtime/", env!("CARGO_PKG_VERSION"));
@@ -31,6 +32,9 @@ pub(crate) struct Endpoint {
     pub(crate) base: Arc<str>,
     /// The same, parsed once: each attempt joins it to the call's target.
     pub(crate) origin: Origin,
+    /// Sent with each plain-http request when a proxy with credentials
+    /// carries them.
+    pub(crate) proxy_authorization: Option<HeaderValue>,
     /// `host[:port]`, for messages and metrics.
     pub(crate) label: Arc<str>,
     pub(crate) breaker: Mutex<Breaker>,
@@ -163,6 +167,7 @@ pub struct ClientBuilder {
     cache_capacity: usize,
     request_id_headers: Vec<HeaderName>,
     trace_context: bool,
+    proxy: ProxySetting,
     pool_idle_per_host: Option<usize>,
 }
 
@@ -189,6 +194,7 @@ impl ClientBuilder {
                 .map(HeaderName::from_static)
                 .collect(),
             trace_context: false,
+            proxy: ProxySetting::FromEnv,
             pool_idle_per_host: None,
         }
     }
@@ -345,6 +351,46 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends every request through this HTTP proxy (`http://host:port`,
+    /// optionally `http://user:password@host:port`), instead of what the
+    /// environment says. `https://` requests are tunnelled (`CONNECT`), so
+    /// the proxy never sees them. The password is sent to the proxy only,
+    /// and never logged.
+    ///
+    /// By default the runtime follows `HTTP_PROXY`, `HTTPS_PROXY`,
+    /// `ALL_PROXY` and `NO_PROXY`, as curl does.
+    ///
+    /// ```
+    /// let client = threeam_runtime::Client::builder("https://api.example.com")
+    ///     .proxy("http://proxy.internal:3128")
+    ///     .no_proxy("localhost,.internal");
+    /// ```
+    pub fn proxy(mut self, url: &str) -> Self {
+        self.proxy = ProxySetting::To {
+            url: url.trim().to_owned(),
+            no_proxy: String::new(),
+        };
+        self
+    }
+
+    /// Hosts that bypass the proxy set with [`proxy`](Self::proxy), as
+    /// `NO_PROXY` writes them: comma-separated names (`.example.com` or
+    /// `example.com` covers its subdomains), IP addresses, CIDR blocks, or
+    /// `*` for all.
+    pub fn no_proxy(mut self, hosts: &str) -> Self {
+        match &mut self.proxy {
+            ProxySetting::To { no_proxy, .. } => *no_proxy = hosts.to_owned(),
+            _ => self.problem("no_proxy applies to a proxy set with proxy(); call proxy() first (the environment's own NO_PROXY applies to its proxies)".into()),
+        }
+        self
+    }
+
+    /// Connects directly, ignoring proxy environment variables.
+    pub fn without_proxy(mut self) -> Self {
+        self.proxy = ProxySetting::Off;
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
         let fail = |message: String| BuildError { message };
@@ -354,13 +400,19 @@ impl ClientBuilder {
         if self.timeout.is_zero() || self.deadline.is_zero() {
             return Err(fail("timeout and deadline must be longer than zero".into()));
         }
+        let transport = Transport::new(self.pool_idle_per_host, self.proxy.rules().map_err(fail)?);
         let now = Instant::now();
         let mut endpoints = Vec::new();
         for url in std::iter::once(&self.primary).chain(self.fallback.as_ref()) {
             let (base, label, origin) = parse_base(url).map_err(fail)?;
+            let proxy_authorization = base
+                .parse::<Uri>()
+                .ok()
+                .and_then(|uri| transport.proxy_authorization(&uri));
             endpoints.push(Endpoint {
                 base: Arc::from(base),
                 origin,
+                proxy_authorization,
                 label: Arc::from(label),
                 breaker: Mutex::new(Breaker::new(self.breaker.clone())),
                 limiter: Mutex::new(RateLimiter::new(self.rate_limit, now)),
@@ -368,7 +420,7 @@ impl ClientBuilder {
         }
         Ok(Client {
             shared: Arc::new(Shared {
-                transport: Transport::new(self.pool_idle_per_host),
+                transport,
                 default_headers: self.headers,
                 endpoints,
                 timeout: self.timeout,
@@ -383,6 +435,44 @@ impl ClientBuilder {
                 deprecations: DeprecationLog::default(),
             }),
         })
+    }
+}
+
+/// Where connections go.
+enum ProxySetting {
+    /// `HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY`.
+    FromEnv,
+    /// Directly, always.
+    Off,
+    /// Through this proxy, except for `no_proxy` hosts.
+    To { url: String, no_proxy: String },
+}
+
+impl ProxySetting {
+    /// The rules the connector follows; an unusable proxy URL is an error
+    /// that never repeats its password.
+    fn rules(&self) -> Result<Option<Matcher>, String> {
+        match self {
+            ProxySetting::FromEnv => Ok(Some(Matcher::from_env())),
+            ProxySetting::Off => Ok(None),
+            ProxySetting::To { url, no_proxy } => {
+                let uri: Uri = url.parse().map_err(|_| {
+                    "the proxy URL is not a valid URL; write it as http://host:port".to_owned()
+                })?;
+                let shown = crate::proxy::without_credentials(&uri);
+                if uri.scheme_str() != Some("http") || uri.host().is_none_or(str::is_empty) {
+                    return Err(format!(
+                        "proxy {shown} is not supported: write it as http://host:port (HTTPS and SOCKS proxies are not supported)"
+                    ));
+                }
+                Ok(Some(
+                    Matcher::builder()
+                        .all(url.as_str())
+                        .no(no_proxy.as_str())
+                        .build(),
+                ))
+            }
+        }
     }
 }
 

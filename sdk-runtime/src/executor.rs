@@ -399,12 +399,13 @@ impl Client {
             request_id = field::Empty,
             outcome = field::Empty,
         );
-        let exchange = shared.transport.send(
-            call.method.clone(),
-            uri,
-            call.headers.clone(),
-            call.body.clone(),
-        );
+        let mut headers = call.headers.clone();
+        if let Some(credentials) = &endpoint.proxy_authorization {
+            headers.insert(http::header::PROXY_AUTHORIZATION, credentials.clone());
+        }
+        let exchange = shared
+            .transport
+            .send(call.method.clone(), uri, headers, call.body.clone());
         // Boxed: hyper's response and body futures are most of an
         // attempt's state. Kept inline they would make every caller's
         // future larger, and futures are moved (copied) as they are built,

@@ -53,6 +53,7 @@ mod error;
 mod executor;
 pub mod fallback;
 pub mod idempotency;
+mod proxy;
 pub mod ratelimit;
 mod request;
 mod response;

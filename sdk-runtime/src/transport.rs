@@ -9,8 +9,7 @@
 //!
 //! What this transport does not do, on purpose: follow redirects (a 3xx is
 //! returned as it is; following would resend the body and the credential
-//! headers to wherever `Location` points) and read proxy settings from the
-//! environment.
+//! headers to wherever `Location` points). Proxies: see [`crate::proxy`].
 
 use std::fmt::Write as _;
 
@@ -20,17 +19,22 @@ use http::{HeaderMap, Method, StatusCode, Uri};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client as HyperClient;
+use hyper_util::client::proxy::matcher::Matcher;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 
+use crate::proxy::Connector;
+
 #[cfg(feature = "rustls")]
-type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
+type Tls = hyper_rustls::HttpsConnector<Connector>;
 #[cfg(not(feature = "rustls"))]
-type Connector = HttpConnector;
+type Tls = Connector;
 
 /// A pooled HTTP client; clones share the pool.
 #[derive(Clone)]
 pub(crate) struct Transport {
-    client: HyperClient<Connector, Full<Bytes>>,
+    client: HyperClient<Tls, Full<Bytes>>,
+    /// The same connector the pool uses, asked for proxy credentials.
+    connector: Connector,
 }
 
 /// One complete exchange: the body is read to its end.
@@ -94,22 +98,23 @@ impl Origin {
 
 impl Transport {
     /// A transport with its own pool. `idle_per_host`: idle connections
-    /// kept per host (hyper's default, unbounded, when `None`).
-    pub(crate) fn new(idle_per_host: Option<usize>) -> Self {
+    /// kept per host (hyper's default, unbounded, when `None`); `proxies`:
+    /// which destinations go through which proxy (`None`: none do).
+    pub(crate) fn new(idle_per_host: Option<usize>, proxies: Option<Matcher>) -> Self {
         let mut http = HttpConnector::new();
         // Requests are small and latency matters more than packet count.
         http.set_nodelay(true);
+        // The TLS layer (or the proxy tunnel) hands https:// on as TCP.
+        http.enforce_http(false);
+        let connector = Connector::new(http, proxies);
         #[cfg(feature = "rustls")]
-        let connector = {
-            http.enforce_http(false);
-            hyper_rustls::HttpsConnectorBuilder::new()
-                .with_webpki_roots()
-                .https_or_http()
-                .enable_http1()
-                .wrap_connector(http)
-        };
+        let tls = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_webpki_roots()
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(connector.clone());
         #[cfg(not(feature = "rustls"))]
-        let connector = http;
+        let tls = connector.clone();
         let mut builder = HyperClient::builder(TokioExecutor::new());
         // The timer lets the pool close connections idle for 90 s (the
         // default), before a server or a NAT box drops them silently.
@@ -118,8 +123,14 @@ impl Transport {
             builder.pool_max_idle_per_host(n);
         }
         Self {
-            client: builder.build(connector),
+            client: builder.build(tls),
+            connector,
         }
+    }
+
+    /// The `Proxy-Authorization` header plain-http requests to `dst` need.
+    pub(crate) fn proxy_authorization(&self, dst: &Uri) -> Option<http::HeaderValue> {
+        self.connector.authorization(dst)
     }
 
     /// Sends one request and reads the whole response.
