@@ -168,6 +168,8 @@ pub struct ClientBuilder {
     request_id_headers: Vec<HeaderName>,
     trace_context: bool,
     proxy: ProxySetting,
+    #[cfg(feature = "rustls")]
+    extra_roots: Vec<rustls::pki_types::CertificateDer<'static>>,
     pool_idle_per_host: Option<usize>,
 }
 
@@ -195,6 +197,8 @@ impl ClientBuilder {
                 .collect(),
             trace_context: false,
             proxy: ProxySetting::FromEnv,
+            #[cfg(feature = "rustls")]
+            extra_roots: Vec::new(),
             pool_idle_per_host: None,
         }
     }
@@ -385,6 +389,32 @@ impl ClientBuilder {
         self
     }
 
+    /// Trusts the certificate authorities in `pem` (one or more
+    /// `-----BEGIN CERTIFICATE-----` blocks) besides the public roots: a
+    /// company CA, say, or a test server's. Needs the `rustls` feature.
+    ///
+    /// ```no_run
+    /// let ca = std::fs::read("company-ca.pem").expect("the CA file");
+    /// let client = threeam_runtime::Client::builder("https://api.internal")
+    ///     .add_root_certificates_pem(&ca)
+    ///     .build();
+    /// ```
+    #[cfg(feature = "rustls")]
+    pub fn add_root_certificates_pem(mut self, pem: &[u8]) -> Self {
+        use rustls::pki_types::pem::PemObject;
+        use rustls::pki_types::CertificateDer;
+        match CertificateDer::pem_slice_iter(pem).collect::<Result<Vec<_>, _>>() {
+            Ok(certs) if !certs.is_empty() => self.extra_roots.extend(certs),
+            Ok(_) => self.problem(
+                "no certificate found in the PEM given to add_root_certificates_pem; expected -----BEGIN CERTIFICATE----- blocks".into(),
+            ),
+            Err(e) => self.problem(format!(
+                "the PEM given to add_root_certificates_pem is not valid ({e})"
+            )),
+        }
+        self
+    }
+
     /// Connects directly, ignoring proxy environment variables.
     pub fn without_proxy(mut self) -> Self {
         self.proxy = ProxySetting::Off;
@@ -400,7 +430,12 @@ impl ClientBuilder {
         if self.timeout.is_zero() || self.deadline.is_zero() {
             return Err(fail("timeout and deadline must be longer than zero".into()));
         }
-        let transport = Transport::new(self.pool_idle_per_host, self.proxy.rules().map_err(fail)?);
+        let transport = Transport::new(
+            self.pool_idle_per_host,
+            self.proxy.rules().map_err(fail)?,
+            #[cfg(feature = "rustls")]
+            crate::transport::tls_config(&self.extra_roots).map_err(fail)?,
+        );
         let now = Instant::now();
         let mut endpoints = Vec::new();
         for url in std::iter::once(&self.primary).chain(self.fallback.as_ref()) {

@@ -501,6 +501,8 @@ impl Error {
                 } else if e.breaker.is_some() {
                     // The breaker note says what happens next.
                     String::new()
+                } else if *max == 1 {
+                    "retries are off for this call (max_attempts 1)".into()
                 } else {
                     format!("gave up after the maximum of {max} attempts")
                 }

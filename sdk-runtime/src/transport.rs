@@ -100,7 +100,11 @@ impl Transport {
     /// A transport with its own pool. `idle_per_host`: idle connections
     /// kept per host (hyper's default, unbounded, when `None`); `proxies`:
     /// which destinations go through which proxy (`None`: none do).
-    pub(crate) fn new(idle_per_host: Option<usize>, proxies: Option<Matcher>) -> Self {
+    pub(crate) fn new(
+        idle_per_host: Option<usize>,
+        proxies: Option<Matcher>,
+        #[cfg(feature = "rustls")] tls: rustls::ClientConfig,
+    ) -> Self {
         let mut http = HttpConnector::new();
         // Requests are small and latency matters more than packet count.
         http.set_nodelay(true);
@@ -109,7 +113,7 @@ impl Transport {
         let connector = Connector::new(http, proxies);
         #[cfg(feature = "rustls")]
         let tls = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_webpki_roots()
+            .with_tls_config(tls)
             .https_or_http()
             .enable_http1()
             .wrap_connector(connector.clone());
@@ -169,6 +173,27 @@ impl Transport {
             body,
         })
     }
+}
+
+/// TLS settings: the Mozilla root store (`webpki-roots`) plus `extra`
+/// authorities (DER), on *ring*, TLS 1.2 and 1.3.
+#[cfg(feature = "rustls")]
+pub(crate) fn tls_config(
+    extra: &[rustls::pki_types::CertificateDer<'static>],
+) -> Result<rustls::ClientConfig, String> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    for cert in extra {
+        roots
+            .add(cert.clone())
+            .map_err(|e| format!("a root certificate was refused ({e})"))?;
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    Ok(rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("the TLS settings were refused ({e})"))?
+        .with_root_certificates(roots)
+        .with_no_client_auth())
 }
 
 /// An error and its causes, innermost last. The top-level messages of
