@@ -358,8 +358,8 @@ impl ClientBuilder {
     /// Sends every request through this HTTP proxy (`http://host:port`,
     /// optionally `http://user:password@host:port`), instead of what the
     /// environment says. `https://` requests are tunnelled (`CONNECT`), so
-    /// the proxy never sees them. The password is sent to the proxy only,
-    /// and never logged.
+    /// the proxy sees the host but never the request. The password is sent
+    /// to the proxy only, and never logged.
     ///
     /// By default the runtime follows `HTTP_PROXY`, `HTTPS_PROXY`,
     /// `ALL_PROXY` and `NO_PROXY`, as curl does.
