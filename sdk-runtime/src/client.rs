@@ -148,7 +148,8 @@ impl fmt::Debug for Client {
 /// ratio 0.1 with a burst of 10, breaker opening after 5 consecutive
 /// failures for 30 s, no local rate limit (server hints are always obeyed),
 /// bare `Idempotency-Key`, no generated `traceparent`, 256 cached GET
-/// responses for degraded answers, `User-Agent: threeam-runtime/<version>`
+/// responses for degraded answers, response bodies up to 64 MiB,
+/// `User-Agent: threeam-runtime/<version>`
 /// (some APIs, GitHub's among them, refuse requests without one; replace it
 /// with `default_header("user-agent", ...)`).
 #[must_use]
@@ -168,6 +169,7 @@ pub struct ClientBuilder {
     request_id_headers: Vec<HeaderName>,
     trace_context: bool,
     proxy: ProxySetting,
+    max_response_bytes: usize,
     #[cfg(feature = "rustls")]
     extra_roots: Vec<rustls::pki_types::CertificateDer<'static>>,
     pool_idle_per_host: Option<usize>,
@@ -197,6 +199,7 @@ impl ClientBuilder {
                 .collect(),
             trace_context: false,
             proxy: ProxySetting::FromEnv,
+            max_response_bytes: 64 * 1024 * 1024,
             #[cfg(feature = "rustls")]
             extra_roots: Vec::new(),
             pool_idle_per_host: None,
@@ -415,6 +418,15 @@ impl ClientBuilder {
         self
     }
 
+    /// The longest response body read (default 64 MiB). A longer one ends
+    /// the attempt with [`ErrorKind::ResponseTooLarge`](crate::ErrorKind)
+    /// instead of filling memory; it is not retried (the same body would
+    /// come again).
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
     /// Connects directly, ignoring proxy environment variables.
     pub fn without_proxy(mut self) -> Self {
         self.proxy = ProxySetting::Off;
@@ -430,7 +442,11 @@ impl ClientBuilder {
         if self.timeout.is_zero() || self.deadline.is_zero() {
             return Err(fail("timeout and deadline must be longer than zero".into()));
         }
+        if self.max_response_bytes == 0 {
+            return Err(fail("max_response_bytes must be at least 1".into()));
+        }
         let transport = Transport::new(
+            self.max_response_bytes,
             self.pool_idle_per_host,
             self.proxy.rules().map_err(fail)?,
             #[cfg(feature = "rustls")]

@@ -36,6 +36,14 @@ pub enum ErrorKind {
         /// The transport's own description.
         detail: String,
     },
+    /// The server answered, but with a body longer than the client's
+    /// `max_response_bytes`; reading stopped there.
+    ResponseTooLarge {
+        /// The status of the response.
+        status: StatusCode,
+        /// The limit, in bytes.
+        limit: usize,
+    },
     /// Every endpoint's circuit breaker is open: nothing was sent.
     BreakerOpen {
         /// The endpoint (host and port) whose breaker refused last.
@@ -202,7 +210,9 @@ impl Error {
     /// The response status, when the server answered.
     pub fn status(&self) -> Option<StatusCode> {
         match &self.inner.kind {
-            ErrorKind::Status { status, .. } | ErrorKind::Decode { status, .. } => Some(*status),
+            ErrorKind::Status { status, .. }
+            | ErrorKind::Decode { status, .. }
+            | ErrorKind::ResponseTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -274,8 +284,23 @@ impl Error {
             | ErrorKind::Transport { .. }
             | ErrorKind::BreakerOpen { .. }
             | ErrorKind::RateLimited { .. } => true,
-            ErrorKind::InvalidRequest { .. } | ErrorKind::Decode { .. } => false,
+            ErrorKind::InvalidRequest { .. }
+            | ErrorKind::Decode { .. }
+            | ErrorKind::ResponseTooLarge { .. } => false,
         }
+    }
+}
+
+/// A byte count as a person reads it: `64 MiB`, `512 KiB`, `1000 bytes`.
+fn bytes_human(n: usize) -> String {
+    const KIB: usize = 1024;
+    const MIB: usize = 1024 * KIB;
+    if n >= MIB && n % MIB == 0 {
+        format!("{} MiB", n / MIB)
+    } else if n >= KIB && n % KIB == 0 {
+        format!("{} KiB", n / KIB)
+    } else {
+        format!("{n} bytes")
     }
 }
 
@@ -346,6 +371,11 @@ impl fmt::Display for ErrorKind {
             Self::Transport { detail } => {
                 write!(f, "connection broke after the request was sent: {detail}")
             }
+            Self::ResponseTooLarge { status, limit } => write!(
+                f,
+                "{status} with a body longer than the {} this client reads (raise it with max_response_bytes if such bodies are expected)",
+                bytes_human(*limit)
+            ),
             Self::BreakerOpen { endpoint, .. } => {
                 write!(f, "the circuit for {endpoint} is open")
             }
@@ -390,6 +420,11 @@ impl fmt::Debug for ErrorKind {
             Self::Transport { detail } => {
                 f.debug_struct("Transport").field("detail", detail).finish()
             }
+            Self::ResponseTooLarge { status, limit } => f
+                .debug_struct("ResponseTooLarge")
+                .field("status", status)
+                .field("limit", limit)
+                .finish(),
             Self::BreakerOpen { endpoint, retry_in } => f
                 .debug_struct("BreakerOpen")
                 .field("endpoint", endpoint)
@@ -688,6 +723,13 @@ mod tests {
              for api.example.com is open); a probe request will be let through in 12 s"
         );
         assert!(e.is_breaker_open());
+    }
+
+    #[test]
+    fn human_byte_counts() {
+        assert_eq!(bytes_human(64 * 1024 * 1024), "64 MiB");
+        assert_eq!(bytes_human(512 * 1024), "512 KiB");
+        assert_eq!(bytes_human(1_000_000), "1000000 bytes");
     }
 
     #[test]

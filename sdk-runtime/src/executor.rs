@@ -425,7 +425,7 @@ impl Client {
                 kind: ErrorKind::Timeout { after: timeout },
                 request_id: None,
             }),
-            Ok(Err(error)) => Err(classify_transport(error)),
+            Ok(Err(error)) => Err(self.classify_transport(error)),
             Ok(Ok(Exchange {
                 status,
                 headers,
@@ -483,6 +483,12 @@ impl Client {
                 ErrorKind::Status {
                     status, headers, ..
                 } => (Some(*status), Some(headers), f.request_id.as_deref(), None),
+                ErrorKind::ResponseTooLarge { status, .. } => (
+                    Some(*status),
+                    None,
+                    f.request_id.as_deref(),
+                    Some("response_too_large"),
+                ),
                 ErrorKind::Timeout { .. } => (None, None, None, Some("timeout")),
                 ErrorKind::Connect { .. } => (None, None, None, Some("connect")),
                 _ => (None, None, None, Some("transport")),
@@ -704,6 +710,35 @@ impl Client {
         })
     }
 
+    /// Sorts a transport failure for the retry policy: "never sent"
+    /// (connect), "may have been sent", or answered with a body too long to
+    /// read (which the policy treats as that status: a retry of a 200
+    /// would only bring the same body again).
+    fn classify_transport(&self, error: TransportError) -> Failed {
+        let (failure, kind, request_id) = match error {
+            TransportError::Connect(detail) => {
+                (Failure::Connect, ErrorKind::Connect { detail }, None)
+            }
+            TransportError::Sent(detail) => {
+                (Failure::Transport, ErrorKind::Transport { detail }, None)
+            }
+            TransportError::TooLarge {
+                status,
+                headers,
+                limit,
+            } => (
+                Failure::Status(status, None),
+                ErrorKind::ResponseTooLarge { status, limit },
+                self.scan(&headers).0,
+            ),
+        };
+        Failed {
+            failure,
+            kind,
+            request_id,
+        }
+    }
+
     /// One pass over a response's headers: the request id (the first
     /// configured name present wins, and the first value of it) and which
     /// of the headers the limiter and the deprecation log read are present.
@@ -876,20 +911,6 @@ fn breaker_transition(endpoint: &Endpoint, transition: Transition) {
         }
     };
     metrics::counter!(names::BREAKER_TRANSITIONS, "server.address" => Arc::clone(&endpoint.label), "state" => state).increment(1);
-}
-
-/// Sorts a transport failure for the retry policy: "never sent" (connect)
-/// or "may have been sent".
-fn classify_transport(error: TransportError) -> Failed {
-    let (failure, kind) = match error {
-        TransportError::Connect(detail) => (Failure::Connect, ErrorKind::Connect { detail }),
-        TransportError::Sent(detail) => (Failure::Transport, ErrorKind::Transport { detail }),
-    };
-    Failed {
-        failure,
-        kind,
-        request_id: None,
-    }
 }
 
 const TRACEPARENT: HeaderName = HeaderName::from_static("traceparent");

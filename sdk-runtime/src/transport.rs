@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 use bytes::Bytes;
 use http::uri::{Authority, PathAndQuery, Scheme};
 use http::{HeaderMap, Method, StatusCode, Uri};
-use http_body_util::{BodyExt, Full};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client as HyperClient;
 use hyper_util::client::proxy::matcher::Matcher;
@@ -33,6 +33,8 @@ type Tls = Connector;
 #[derive(Clone)]
 pub(crate) struct Transport {
     client: HyperClient<Tls, Full<Bytes>>,
+    /// The largest response body read; a longer one is an error.
+    max_body: usize,
     /// The same connector the pool uses, asked for proxy credentials.
     connector: Connector,
 }
@@ -51,6 +53,13 @@ pub(crate) enum TransportError {
     Connect(String),
     /// The request may have reached the server.
     Sent(String),
+    /// The response's body is longer than the client accepts; reading
+    /// stopped at the limit.
+    TooLarge {
+        status: StatusCode,
+        headers: HeaderMap,
+        limit: usize,
+    },
 }
 
 /// Where an endpoint is: everything of its URLs but the path and query.
@@ -101,6 +110,7 @@ impl Transport {
     /// kept per host (hyper's default, unbounded, when `None`); `proxies`:
     /// which destinations go through which proxy (`None`: none do).
     pub(crate) fn new(
+        max_body: usize,
         idle_per_host: Option<usize>,
         proxies: Option<Matcher>,
         #[cfg(feature = "rustls")] tls: rustls::ClientConfig,
@@ -128,6 +138,7 @@ impl Transport {
         }
         Self {
             client: builder.build(tls),
+            max_body,
             connector,
         }
     }
@@ -160,13 +171,21 @@ impl Transport {
             }
         })?;
         let (parts, body) = response.into_parts();
-        let body = body
-            .collect()
-            .await
-            .map_err(|e| {
-                TransportError::Sent(format!("the response body broke off: {}", causes(&e)))
-            })?
-            .to_bytes();
+        // A server that sends without end must not take the client's memory.
+        let body = match Limited::new(body, self.max_body).collect().await {
+            Ok(collected) => collected.to_bytes(),
+            Err(e) if e.is::<LengthLimitError>() => {
+                return Err(TransportError::TooLarge {
+                    status: parts.status,
+                    headers: parts.headers,
+                    limit: self.max_body,
+                })
+            }
+            Err(e) => {
+                let detail = format!("the response body broke off: {}", causes(&*e));
+                return Err(TransportError::Sent(detail));
+            }
+        };
         Ok(Exchange {
             status: parts.status,
             headers: parts.headers,

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 use threeam_runtime::{
-    Backoff, BreakerConfig, Client, Degrade, Multipart, QueryStyle, Request, Served,
+    Backoff, BreakerConfig, Client, Degrade, ErrorKind, Multipart, QueryStyle, Request, Served,
 };
 use threeam_test_server::{Fault, TestServer};
 
@@ -184,6 +184,74 @@ async fn the_wire_carries_host_length_and_key() {
             env!("CARGO_PKG_VERSION")
         );
         assert!(head.contains(&agent), "{head}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_an_error_not_a_memory_spike() {
+    use std::io::{Read, Write};
+    within(Duration::from_secs(10), async {
+        // A raw server that answers every connection with 2 MB.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let served = std::thread::spawn(move || {
+            let answer = |mut socket: std::net::TcpStream| {
+                let mut head = [0u8; 4096];
+                let _ = socket.read(&mut head);
+                let _ = socket.write_all(
+                    b"HTTP/1.1 200 OK\r\ncontent-length: 2000000\r\nx-request-id: req_big\r\n\r\n",
+                );
+                let _ = socket.write_all(&vec![b'x'; 2_000_000]); // the client may hang up first
+            };
+            let (socket, _) = listener.accept().unwrap();
+            answer(socket);
+            // Then watch for a retry for a while (bounded): there must be none.
+            listener.set_nonblocking(true).unwrap();
+            let until = std::time::Instant::now() + Duration::from_millis(500);
+            let mut connections = 1;
+            while std::time::Instant::now() < until {
+                if let Ok((socket, _)) = listener.accept() {
+                    connections += 1;
+                    socket.set_nonblocking(false).unwrap();
+                    answer(socket);
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            connections
+        });
+        let client = Client::builder(&url)
+            .max_response_bytes(1_000_000)
+            .without_proxy()
+            .build()
+            .unwrap();
+        let err = client
+            .execute(Request::get("export", "/v1/export"))
+            .await
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(
+            matches!(
+                err.kind(),
+                ErrorKind::ResponseTooLarge {
+                    limit: 1_000_000,
+                    ..
+                }
+            ),
+            "{text}"
+        );
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
+        assert_eq!(
+            err.attempts(),
+            1,
+            "a 200 that is too long is not retried: {text}"
+        );
+        assert_eq!(err.request_id(), Some("req_big"));
+        assert!(
+            text.contains("200 OK with a body longer than the 1000000 bytes this client reads"),
+            "{text}"
+        );
+        assert_eq!(served.join().unwrap(), 1);
     })
     .await;
 }
