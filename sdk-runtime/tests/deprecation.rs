@@ -9,11 +9,8 @@ use std::time::Duration;
 use threeam_runtime::{Client, Request};
 use threeam_test_server::TestServer;
 
-async fn within<T>(limit: Duration, f: impl std::future::Future<Output = T>) -> T {
-    tokio::time::timeout(limit, f)
-        .await
-        .expect("test exceeded its time limit")
-}
+mod common;
+use common::within;
 
 #[test]
 fn deprecation_is_warned_once_per_operation() {

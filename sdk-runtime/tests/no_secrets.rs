@@ -11,11 +11,8 @@ use serde_json::json;
 use threeam_runtime::{Backoff, Client, ClientBuilder, Request};
 use threeam_test_server::{Fault, TestServer};
 
-async fn within<T>(limit: Duration, f: impl std::future::Future<Output = T>) -> T {
-    tokio::time::timeout(limit, f)
-        .await
-        .expect("test exceeded its time limit")
-}
+mod common;
+use common::within;
 
 fn client(primary: &str) -> ClientBuilder {
     Client::builder(primary).backoff(Backoff::new(

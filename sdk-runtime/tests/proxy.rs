@@ -7,13 +7,7 @@ use threeam_runtime::{Client, Request};
 use threeam_test_server::TestServer;
 
 mod common;
-use common::capture_one_request;
-
-async fn within<T>(limit: Duration, f: impl std::future::Future<Output = T>) -> T {
-    tokio::time::timeout(limit, f)
-        .await
-        .expect("test exceeded its time limit")
-}
+use common::{capture_one_request, within};
 
 #[tokio::test]
 async fn plain_http_goes_to_the_proxy_in_absolute_form_with_its_credentials() {

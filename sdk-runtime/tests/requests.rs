@@ -11,13 +11,7 @@ use threeam_runtime::{
 use threeam_test_server::{Fault, TestServer};
 
 mod common;
-use common::capture_one_request;
-
-async fn within<T>(limit: Duration, f: impl std::future::Future<Output = T>) -> T {
-    tokio::time::timeout(limit, f)
-        .await
-        .expect("test exceeded its time limit")
-}
+use common::{capture_one_request, within};
 
 async fn echo(client: &Client, request: Request) -> Value {
     client.execute(request).await.unwrap().json().unwrap()

@@ -11,13 +11,10 @@ use threeam_runtime::{
 };
 use threeam_test_server::{Fault, RateLimitRule, RetryAfterValue, TestServer};
 
-/// A time limit for a whole test body: no scenario may hang CI.
-async fn within<T>(limit: Duration, f: impl std::future::Future<Output = T>) -> T {
-    tokio::time::timeout(limit, f)
-        .await
-        .expect("test exceeded its time limit")
-}
+mod common;
+use common::within;
 
+/// A time limit for a whole test body: no scenario may hang CI.
 /// Fast backoff so retries do not slow the suite down.
 fn client(primary: &str) -> ClientBuilder {
     Client::builder(primary).backoff(Backoff::new(

@@ -15,15 +15,12 @@ use tokio_rustls::rustls;
 use tokio_rustls::rustls::pki_types::pem::PemObject;
 use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
+mod common;
+use common::within;
+
 const CA: &[u8] = include_bytes!("fixtures/ca.crt");
 const LEAF: &[u8] = include_bytes!("fixtures/localhost.crt");
 const LEAF_KEY: &[u8] = include_bytes!("fixtures/localhost.key");
-
-async fn within<T>(limit: Duration, f: impl std::future::Future<Output = T>) -> T {
-    tokio::time::timeout(limit, f)
-        .await
-        .expect("test exceeded its time limit")
-}
 
 /// An HTTPS server on 127.0.0.1 that answers up to `connections`
 /// connections with `200 ok`; returns its port and the request heads it

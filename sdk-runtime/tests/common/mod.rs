@@ -1,6 +1,16 @@
-//! Helpers shared by the integration tests.
+//! Helpers shared by the integration tests. Each test file is its own
+//! crate and uses only some of them.
+#![allow(dead_code)]
 
 use std::time::Duration;
+
+/// Runs `f`, failing the test if it takes longer than `limit`: every test
+/// ends by itself, whatever the code under test does.
+pub async fn within<T>(limit: Duration, f: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(limit, f)
+        .await
+        .expect("test exceeded its time limit")
+}
 
 /// Reads one request head from a raw socket and answers 204, so the test
 /// sees the bytes the runtime put on the wire.
