@@ -64,36 +64,32 @@ fn hostile_spec_cannot_inject_code() {
 }
 
 #[test]
-fn write_crate_is_atomic_and_replaces() {
+fn a_failing_generation_leaves_the_previous_crate_alone() {
     let dir = common::temp_dir("atomic");
     let out = dir.join("client");
-    std::fs::create_dir_all(out.join("src")).unwrap();
-    std::fs::write(out.join("stale.txt"), "old").unwrap();
     let summary = Generator::new(spec("../specs/minimal.yaml"))
         .write_crate(&out)
         .unwrap();
     assert_eq!(summary.operations, 2);
     assert_eq!(summary.files.len(), 3);
-    assert!(
-        out.join("src/lib.rs").exists()
-            && out.join("Cargo.toml").exists()
-            && out.join("README.md").exists()
-    );
-    assert!(
-        !out.join("stale.txt").exists(),
-        "the old crate is replaced whole"
+    let lib = std::fs::read_to_string(out.join("src/lib.rs")).unwrap();
+    let err = Generator::new(spec("../specs/violations/parse-error.yaml"))
+        .write_crate(&out)
+        .unwrap_err();
+    assert!(err.to_string().contains("parse-error.yaml"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(out.join("src/lib.rs")).unwrap(),
+        lib
     );
     let leftovers: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
-    assert_eq!(leftovers.len(), 1, "no staging folders left: {leftovers:?}");
-    // A failing generation leaves the previous crate alone.
-    let err = Generator::new(spec("../specs/violations/parse-error.yaml"))
-        .write_crate(&out)
-        .unwrap_err();
-    assert!(err.to_string().contains("parse-error.yaml"), "{err}");
-    assert!(out.join("src/lib.rs").exists());
+    assert_eq!(
+        leftovers.len(),
+        1,
+        "nothing beside the crate: {leftovers:?}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
