@@ -70,8 +70,9 @@ struct GenerateArgs {
     /// Generate even when the linter reports errors.
     #[arg(long)]
     allow_lint_errors: bool,
-    /// Depend on threeam-runtime at this path [default: this checkout's
-    /// sdk-runtime/ when it exists, else the crates.io version].
+    /// Depend on a local checkout's runtime: the `sdk-runtime` folder of
+    /// threeam, written relative to --out [default: the crates.io release
+    /// matching this threeam, e.g. "0.1"].
     #[arg(long, value_name = "DIR", conflicts_with = "runtime_version")]
     runtime_path: Option<PathBuf>,
     /// Depend on this crates.io version of threeam-runtime.
@@ -337,19 +338,9 @@ fn generate(args: GenerateArgs) -> ExitCode {
     }
 
     let runtime = match (&args.runtime_path, &args.runtime_version) {
-        (Some(path), _) => {
-            RuntimeDep::Path(std::path::absolute(path).unwrap_or_else(|_| path.clone()))
-        }
+        (Some(path), _) => RuntimeDep::Path(path.clone()),
         (None, Some(version)) => RuntimeDep::Version(version.clone()),
-        (None, None) => {
-            // A checkout (or `cargo install --path .`) knows where its runtime is.
-            let local = Path::new(env!("CARGO_MANIFEST_DIR")).join("sdk-runtime");
-            if local.join("Cargo.toml").is_file() {
-                RuntimeDep::Path(local)
-            } else {
-                RuntimeDep::Version(env!("CARGO_PKG_VERSION").to_owned())
-            }
-        }
+        (None, None) => RuntimeDep::published(),
     };
     let mut generator = Generator::new(&args.spec)
         .runtime_dep(runtime)

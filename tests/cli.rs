@@ -443,12 +443,56 @@ fn generate_writes_a_crate_for_a_clean_spec() {
         "method named from operationId"
     );
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
-    assert!(manifest.contains("threeam-runtime"), "{manifest}");
     assert!(
-        manifest.contains("sdk-runtime"),
-        "a checkout depends on its own runtime by path: {manifest}"
+        manifest.contains("\nthreeam-runtime = \"0.1\"\n"),
+        "the default is the published release: {manifest}"
     );
     assert!(out.join("README.md").is_file());
+}
+
+#[test]
+fn generate_writes_the_runtime_path_relative_to_the_crate() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("clients/payments");
+    let (code, _, err) = stdout(
+        threeam()
+            .args([
+                "generate",
+                "specs/payments.yaml",
+                "--runtime-path",
+                "sdk-runtime",
+                "--out",
+            ])
+            .arg(&out),
+    );
+    assert_eq!(code, 0, "{err}");
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    let path = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("threeam-runtime = { path = \""))
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("a path dependency: {manifest}"));
+    assert!(path.starts_with("../"), "relative: {path}");
+    assert_eq!(
+        out.join(path).canonicalize().unwrap(),
+        root().join("sdk-runtime").canonicalize().unwrap()
+    );
+    // The checkout's root is not the runtime: said before anything is written.
+    let other = dir.path().join("other");
+    let (code, _, err) = stdout(
+        threeam()
+            .args([
+                "generate",
+                "specs/payments.yaml",
+                "--runtime-path",
+                ".",
+                "--out",
+            ])
+            .arg(&other),
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("give the `sdk-runtime` folder"), "{err}");
+    assert!(!other.exists());
 }
 
 #[test]

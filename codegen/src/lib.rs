@@ -37,15 +37,37 @@ pub use error::CodegenError;
 /// ```
 /// use threeam_codegen::RuntimeDep;
 /// let local = RuntimeDep::Path("../threeam/sdk-runtime".into());
-/// let published = RuntimeDep::Version("0.1".into());
+/// let published = RuntimeDep::published();
+/// assert_eq!(published, RuntimeDep::Version("0.1".into()));
 /// assert_ne!(local, published);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RuntimeDep {
-    /// A path dependency (a checkout of threeam, tests).
+    /// The `sdk-runtime/` folder of a threeam checkout.
+    /// [`Generator::write_crate`] takes a relative path from the current
+    /// directory and writes it relative to the output folder, so the crate
+    /// moves with its checkout; [`Generator::generate`] writes it as given,
+    /// and refuses an absolute path (it would work on one machine only).
     Path(PathBuf),
     /// A crates.io version requirement, like `"0.1"`.
     Version(String),
+}
+
+impl RuntimeDep {
+    /// The requirement on the runtime released with this generator
+    /// (`"0.1"` for 0.1.x): the default.
+    ///
+    /// ```
+    /// assert_eq!(
+    ///     threeam_codegen::RuntimeDep::published(),
+    ///     threeam_codegen::RuntimeDep::Version("0.1".into())
+    /// );
+    /// ```
+    pub fn published() -> Self {
+        let version = env!("CARGO_PKG_VERSION");
+        let major_minor: Vec<&str> = version.split('.').take(2).collect();
+        RuntimeDep::Version(major_minor.join("."))
+    }
 }
 
 /// What was generated.
@@ -118,7 +140,7 @@ impl Generator {
         Generator {
             spec: spec.as_ref().to_owned(),
             crate_name: None,
-            runtime: RuntimeDep::Version(env!("CARGO_PKG_VERSION").to_owned()),
+            runtime: RuntimeDep::published(),
             load: LoadOptions::default(),
         }
     }
@@ -135,8 +157,8 @@ impl Generator {
         self
     }
 
-    /// How the crate depends on threeam-runtime (default: this crate's
-    /// version from crates.io).
+    /// How the crate depends on threeam-runtime (default:
+    /// [`RuntimeDep::published`], the release that matches this generator).
     ///
     /// ```
     /// use threeam_codegen::{Generator, RuntimeDep};
@@ -169,6 +191,23 @@ impl Generator {
     /// # Ok::<(), threeam_codegen::CodegenError>(())
     /// ```
     pub fn generate(&self) -> Result<Generated, CodegenError> {
+        if let RuntimeDep::Path(p) = &self.runtime {
+            if p.is_absolute() {
+                return Err(CodegenError {
+                    file: p.clone(),
+                    pointer: None,
+                    line: None,
+                    message: "an absolute runtime path in Cargo.toml works on this machine only"
+                        .into(),
+                    help: "give the path relative to the generated crate's folder, or use write_crate, which makes it relative"
+                        .into(),
+                });
+            }
+        }
+        self.generate_with(&self.runtime)
+    }
+
+    fn generate_with(&self, runtime: &RuntimeDep) -> Result<Generated, CodegenError> {
         let built = self.build(true)?;
         let name = self
             .crate_name
@@ -181,7 +220,7 @@ impl Generator {
             message: rule,
             help: "choose another name for the generated crate".into(),
         })?;
-        let cargo_toml = cargo_toml(&name, &built.title, &self.runtime);
+        let cargo_toml = cargo_toml(&name, &built.title, runtime);
         let readme = readme(&name, &built);
         let mut summary = built.summary;
         summary.lines = built.code.lines().count();
@@ -268,7 +307,11 @@ impl Generator {
     /// ```
     pub fn write_crate(&self, out_dir: impl AsRef<Path>) -> Result<Summary, CodegenError> {
         let out_dir = out_dir.as_ref();
-        let generated = self.generate()?;
+        let runtime = match &self.runtime {
+            RuntimeDep::Path(p) => RuntimeDep::Path(output::runtime_path_from(out_dir, p)?),
+            version => version.clone(),
+        };
+        let generated = self.generate_with(&runtime)?;
         let files = output::write_tree(
             out_dir,
             &[
@@ -454,8 +497,15 @@ fn toml_str(s: &str) -> String {
 /// The generated crate's manifest: threeam-runtime is its only dependency.
 fn cargo_toml(name: &str, title: &str, runtime: &RuntimeDep) -> String {
     let runtime = match runtime {
-        RuntimeDep::Path(p) => format!("{{ path = {} }}", toml_str(&p.to_string_lossy())),
-        RuntimeDep::Version(v) => format!("{{ version = {} }}", toml_str(v)),
+        RuntimeDep::Path(p) => {
+            // Forward slashes work on every platform.
+            let parts: Vec<String> = p
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            format!("{{ path = {} }}", toml_str(&parts.join("/")))
+        }
+        RuntimeDep::Version(v) => toml_str(v),
     };
     format!(
         "# Generated by threeam-codegen. Do not edit: regenerate.\n[package]\nname = {}\nversion = \"0.1.0\"\nedition = \"2021\"\ndescription = {}\npublish = false\n\n[lib]\npath = \"src/lib.rs\"\ndoctest = false\n\n[dependencies]\nthreeam-runtime = {runtime}\n",

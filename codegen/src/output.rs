@@ -376,6 +376,76 @@ fn remove_empty_parents(file: &Path, root: &Path) {
     }
 }
 
+/// The runtime folder `runtime` (relative to the current directory) as a
+/// path relative to the crate folder `out_dir`. Symlinks in the parts that
+/// exist are resolved first, because cargo resolves the `..` of a path
+/// dependency textually.
+pub(crate) fn runtime_path_from(out_dir: &Path, runtime: &Path) -> Result<PathBuf, CodegenError> {
+    let to = resolve(runtime).map_err(|e| CodegenError::io(runtime.to_owned(), "find", &e))?;
+    let manifest = std::fs::read_to_string(to.join("Cargo.toml")).unwrap_or_default();
+    if !manifest.contains("name = \"threeam-runtime\"") {
+        return Err(CodegenError {
+            file: runtime.to_owned(),
+            pointer: None,
+            line: None,
+            message: "this is not the threeam-runtime crate (no Cargo.toml naming it)".into(),
+            help: "give the `sdk-runtime` folder of a threeam checkout".into(),
+        });
+    }
+    let from = resolve(out_dir).map_err(|e| CodegenError::io(out_dir.to_owned(), "find", &e))?;
+    let common = from
+        .components()
+        .zip(to.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    if common == 0 {
+        return Err(CodegenError {
+            file: runtime.to_owned(),
+            pointer: None,
+            line: None,
+            message: format!(
+                "the runtime and the output folder {} share no root, so no relative path joins them",
+                out_dir.display()
+            ),
+            help: "put the checkout and the generated crate on the same drive".into(),
+        });
+    }
+    let mut rel = PathBuf::new();
+    for _ in from.components().skip(common) {
+        rel.push("..");
+    }
+    for c in to.components().skip(common) {
+        rel.push(c);
+    }
+    if rel.as_os_str().is_empty() {
+        rel.push(".");
+    }
+    Ok(rel)
+}
+
+/// An absolute path with symlinks resolved as far as the path exists, and
+/// `.` and `..` applied textually beyond that.
+fn resolve(path: &Path) -> std::io::Result<PathBuf> {
+    let abs = std::path::absolute(path)?;
+    let parts: Vec<Component> = abs.components().collect();
+    for k in (1..=parts.len()).rev() {
+        let prefix: PathBuf = parts[..k].iter().collect();
+        if let Ok(mut out) = prefix.canonicalize() {
+            for c in &parts[k..] {
+                match c {
+                    Component::ParentDir => {
+                        out.pop();
+                    }
+                    Component::CurDir => {}
+                    other => out.push(other),
+                }
+            }
+            return Ok(out);
+        }
+    }
+    Ok(abs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -400,6 +470,28 @@ mod tests {
             let err = parse_manifest(Path::new("m"), bad).unwrap_err();
             assert_eq!(err.line, Some(1), "{bad}");
         }
+    }
+
+    #[test]
+    fn runtime_path_is_relative_to_the_output_folder() {
+        let root = std::env::temp_dir().join(format!("threeam-relpath-{}", std::process::id()));
+        let runtime = root.join("checkout/sdk-runtime");
+        std::fs::create_dir_all(&runtime).unwrap();
+        std::fs::write(
+            runtime.join("Cargo.toml"),
+            "[package]\nname = \"threeam-runtime\"\n",
+        )
+        .unwrap();
+        let rel = |out: &Path| runtime_path_from(out, &runtime).unwrap();
+        assert_eq!(
+            rel(&root.join("clients/new/../payments")),
+            Path::new("../../checkout/sdk-runtime")
+        );
+        assert_eq!(rel(&root.join("checkout")), Path::new("sdk-runtime"));
+        assert_eq!(rel(&runtime), Path::new("."));
+        let err = runtime_path_from(&root, &root.join("checkout")).unwrap_err();
+        assert!(err.to_string().contains("sdk-runtime"), "{err}");
+        let _ = std::fs::remove_dir_all(&root);
     }
 
     #[test]
