@@ -13,7 +13,7 @@ use crate::breaker::{Breaker, BreakerConfig, BreakerState};
 use crate::budget::{RetryBudget, RetryBudgetConfig};
 use crate::error::BuildError;
 use crate::fallback::LastGoodCache;
-use crate::idempotency::{IdempotencyConfig, KeyFormat};
+use crate::idempotency::{ConflictMatcher, IdempotencyConfig, KeyFormat};
 use crate::ratelimit::{RateLimit, RateLimiter};
 use crate::retry::RetryPolicy;
 use crate::rng::FastRng;
@@ -53,6 +53,8 @@ pub(crate) struct Shared {
     pub(crate) retry: RetryPolicy,
     pub(crate) budget: Option<RetryBudget>,
     pub(crate) idempotency: IdempotencyConfig,
+    /// The caller's test for idempotency conflicts, besides the built-in one.
+    pub(crate) conflict_matcher: Option<ConflictMatcher>,
     pub(crate) request_id_headers: Vec<HeaderName>,
     pub(crate) trace_context: bool,
     pub(crate) rng: FastRng,
@@ -165,6 +167,7 @@ pub struct ClientBuilder {
     breaker: BreakerConfig,
     rate_limit: Option<RateLimit>,
     idempotency: IdempotencyConfig,
+    conflict_matcher: Option<ConflictMatcher>,
     cache_capacity: usize,
     request_id_headers: Vec<HeaderName>,
     trace_context: bool,
@@ -192,6 +195,7 @@ impl ClientBuilder {
             breaker: BreakerConfig::default(),
             rate_limit: None,
             idempotency: IdempotencyConfig::default(),
+            conflict_matcher: None,
             cache_capacity: 256,
             request_id_headers: ["x-request-id", "request-id", "x-correlation-id"]
                 .into_iter()
@@ -321,6 +325,29 @@ impl ClientBuilder {
     /// Bare keys (default) or IETF structured strings (`"..."`).
     pub fn idempotency_key_format(mut self, format: KeyFormat) -> Self {
         self.idempotency.format = format;
+        self
+    }
+
+    /// Also treats a keyed 409 or 422 as an idempotency conflict when
+    /// `matcher` says so, for servers whose answers the built-in reading
+    /// does not recognise (it looks for "idempot" in the problem `type` or
+    /// `code`, and the IETF draft's titles; see
+    /// [`conflict_verdict`](crate::idempotency::conflict_verdict)). Any other
+    /// 409 or 422 is an ordinary error: not retried, its body kept for
+    /// typed decoding.
+    ///
+    /// ```
+    /// let client = threeam_runtime::Client::builder("http://127.0.0.1:8080")
+    ///     .idempotency_conflict_when(|_status, headers, _body| {
+    ///         headers.contains_key("x-idempotency-conflict")
+    ///     })
+    ///     .build();
+    /// ```
+    pub fn idempotency_conflict_when(
+        mut self,
+        matcher: impl Fn(http::StatusCode, &HeaderMap, &[u8]) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.conflict_matcher = Some(Arc::new(matcher));
         self
     }
 
@@ -479,6 +506,7 @@ impl ClientBuilder {
                 retry: self.retry,
                 budget: self.budget.map(RetryBudget::new),
                 idempotency: self.idempotency,
+                conflict_matcher: self.conflict_matcher,
                 request_id_headers: self.request_id_headers,
                 trace_context: self.trace_context,
                 rng: FastRng::from_entropy(),

@@ -326,27 +326,48 @@ pub(crate) fn human(d: Duration) -> String {
 }
 
 /// A short, single-line excerpt of an error body: the human field of a JSON
-/// problem (`detail`, `message`, `title`, `error`) if there is one, else the
-/// text itself, cut at 160 characters.
+/// problem (`detail`, `message`, `title`, `error`, also inside an `error`
+/// object as Stripe nests it, then `code`) if there is one, else the text
+/// itself, cut at 160 characters. Control characters are escaped (`\n`,
+/// `\u{1b}`): the text is the server's, and a terminal or log line must
+/// show it, not obey it.
 pub(crate) fn body_excerpt(body: &[u8]) -> Option<String> {
     const MAX: usize = 160;
     if body.is_empty() {
         return None;
     }
     if let Ok(serde_json::Value::Object(map)) = serde_json::from_slice::<serde_json::Value>(body) {
-        for field in ["detail", "message", "title", "error"] {
-            if let Some(serde_json::Value::String(s)) = map.get(field) {
-                return Some(cut(s, MAX));
-            }
+        let nested = map.get("error").and_then(serde_json::Value::as_object);
+        let human = ["detail", "message", "title", "error"]
+            .iter()
+            .map(|field| (&map, *field))
+            .chain(nested.into_iter().map(|inner| (inner, "message")))
+            .chain(std::iter::once((&map, "code")))
+            .find_map(|(map, field)| map.get(field).and_then(serde_json::Value::as_str));
+        if let Some(text) = human {
+            return Some(cut(&escape_controls(text), MAX));
         }
     }
     match std::str::from_utf8(body) {
         Ok(text) => {
             let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            (!flat.is_empty()).then(|| cut(&flat, MAX))
+            (!flat.is_empty()).then(|| cut(&escape_controls(&flat), MAX))
         }
         Err(_) => Some(format!("<{} bytes of binary body>", body.len())),
     }
+}
+
+/// `text` with control characters written as escapes.
+fn escape_controls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn cut(s: &str, max: usize) -> String {
@@ -521,6 +542,9 @@ impl Error {
                 Some(StatusCode::NOT_FOUND) => {
                     "not retried: check the path, the ids in it and the API version".into()
                 }
+                Some(StatusCode::CONFLICT) => {
+                    "not retried: the request conflicts with the resource's current state (see the server's words above); resending it unchanged cannot succeed".into()
+                }
                 Some(s) if s.is_client_error() => {
                     "not retried: the server rejected the request itself, so resending it unchanged cannot succeed".into()
                 }
@@ -531,6 +555,7 @@ impl Error {
                 e.method
             ),
             StopReason::AttemptsExhausted { max } => {
+                // Only an idempotency 409 is retried, so a 409 here is one.
                 if self.status() == Some(StatusCode::CONFLICT) && !key.is_empty() {
                     format!("the first request with idempotency key {key} is still being processed; retry later with the same key")
                 } else if e.breaker.is_some() {
@@ -678,6 +703,34 @@ mod tests {
             "<2 bytes of binary body>"
         );
         assert_eq!(body_excerpt(b""), None);
+    }
+
+    #[test]
+    fn the_servers_words_are_quoted_with_control_characters_escaped() {
+        let excerpt = body_excerpt(br#"{"detail":"bad\u001b[31m red\nline"}"#).unwrap();
+        assert_eq!(excerpt, "bad\\u{1b}[31m red\\nline");
+        let excerpt = body_excerpt(b"plain \x07bell").unwrap();
+        assert_eq!(excerpt, "plain \\u{7}bell");
+        // Stripe's nesting, and a bare code when there is nothing else.
+        let stripe = br#"{"error":{"type":"card_error","message":"Your card was declined."}}"#;
+        assert_eq!(body_excerpt(stripe).unwrap(), "Your card was declined.");
+        let code = br#"{"code":"email_already_exists"}"#;
+        assert_eq!(body_excerpt(code).unwrap(), "email_already_exists");
+    }
+
+    #[test]
+    fn a_business_conflict_is_not_called_an_idempotency_one() {
+        let e = error(
+            status(409, r#"{"code":"email_already_exists"}"#),
+            StopReason::NotRetryable,
+            1,
+        );
+        let text = e.to_string();
+        assert!(
+            text.contains("(last: 409 Conflict: \"email_already_exists\", request id req_8f2); not retried: the request conflicts with the resource's current state"),
+            "{text}"
+        );
+        assert!(!text.contains("idempotency"), "{text}");
     }
 
     #[test]

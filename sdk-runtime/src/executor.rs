@@ -23,7 +23,9 @@ use crate::breaker::{Admission, Transition};
 use crate::client::{lock, Client, Endpoint};
 use crate::error::{human, BreakerNote, Error, ErrorKind, Inner, StopReason};
 use crate::fallback::{Degrade, Stored};
-use crate::idempotency::{header_value, idempotent_method, keyed_by_default, KeyFormat};
+use crate::idempotency::{
+    conflict_verdict, header_value, idempotent_method, keyed_by_default, KeyFormat, KeyVerdict,
+};
 use crate::request::{KeyChoice, Request};
 use crate::response::{Degraded, DegradedSource, Response, Served};
 use crate::retry::{Decision, Failure, RetryContext, RetryPolicy};
@@ -441,9 +443,9 @@ impl Client {
                         request_id,
                     })
                 } else {
-                    let hint = RetryAfter::from_headers(&headers);
+                    let failure = self.status_failure(call, status, &headers, &body);
                     Err(Failed {
-                        failure: Failure::Status(status, hint),
+                        failure,
                         kind: ErrorKind::Status {
                             status,
                             headers,
@@ -710,6 +712,23 @@ impl Client {
         })
     }
 
+    /// Sorts an error status for the retry policy: a keyed 409 or 422 is an
+    /// idempotency conflict only when the response says so.
+    fn status_failure(
+        &self,
+        call: &Call,
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Failure {
+        let matcher = self.shared.conflict_matcher.as_ref();
+        match conflict_verdict(status, call.key.is_some(), headers, body, matcher) {
+            KeyVerdict::InFlight => Failure::KeyInFlight(RetryAfter::from_headers(headers)),
+            KeyVerdict::Reused => Failure::KeyReused,
+            KeyVerdict::Normal => Failure::Status(status, RetryAfter::from_headers(headers)),
+        }
+    }
+
     /// Sorts a transport failure for the retry policy: "never sent"
     /// (connect), "may have been sent", or answered with a body too long to
     /// read (which the policy treats as that status: a retry of a 200
@@ -889,6 +908,8 @@ fn finish_call(span: &Span, call: &Call, result: &Result<Response, Error>, start
 fn failure_label(failure: &Failure) -> &'static str {
     match failure {
         Failure::Status(..) => "status",
+        Failure::KeyInFlight(_) => "key_in_flight",
+        Failure::KeyReused => "key_reused",
         Failure::Timeout => "timeout",
         Failure::Connect => "connect",
         Failure::Transport => "transport",

@@ -1,0 +1,177 @@
+//! Errors that mean what they say (issue 9 §3), each against a real server
+//! on 127.0.0.1: the test server, or a raw socket with a canned answer.
+
+use std::time::Duration;
+
+use serde_json::json;
+use threeam_runtime::{Backoff, Client, ClientBuilder, Request, StopReason};
+
+mod common;
+use common::{within, Canned};
+
+fn client(primary: &str) -> ClientBuilder {
+    Client::builder(primary).backoff(Backoff::new(
+        Duration::from_millis(5),
+        Duration::from_millis(20),
+    ))
+}
+
+fn signup() -> Request {
+    Request::post("create_customer", "/v1/customers").json(&json!({"email": "a@example.com"}))
+}
+
+#[derive(serde::Deserialize, Debug, PartialEq)]
+struct Problem {
+    code: String,
+}
+
+/// A keyed POST answered with a business 409 is an ordinary error: one
+/// request, not retried, the body decodes as the documented type, and the
+/// message quotes the server without mentioning idempotency.
+#[tokio::test]
+async fn a_business_409_is_not_retried_and_keeps_its_typed_body() {
+    within(Duration::from_secs(10), async {
+        let server = Canned::start(
+            409,
+            "",
+            r#"{"code":"email_already_exists","detail":"a customer with this email exists"}"#,
+            5,
+        );
+        let client = client(&server.url).build().unwrap();
+        let err = client.execute(signup()).await.unwrap_err();
+        assert_eq!(server.requests(), 1);
+        assert_eq!(err.attempts(), 1);
+        assert_eq!(err.stop_reason(), &StopReason::NotRetryable);
+        assert_eq!(
+            err.decode_body::<Problem>().unwrap().code,
+            "email_already_exists"
+        );
+        let text = err.to_string();
+        assert!(
+            text.contains("\"a customer with this email exists\""),
+            "{text}"
+        );
+        assert!(!text.contains("idempotency"), "{text}");
+    })
+    .await;
+}
+
+/// specs/payments.yaml answers 422 `payment_not_capturable` for a state
+/// error: that is not a reused key, and the message must not say it is.
+#[tokio::test]
+async fn a_business_422_from_the_payments_spec_is_not_called_key_reuse() {
+    within(Duration::from_secs(10), async {
+        let server = Canned::start(
+            422,
+            "x-request-id: req_422\r\n",
+            r#"{"type":"https://docs.example.com/errors/payment-not-capturable","title":"Payment cannot be captured","status":422,"code":"payment_not_capturable","detail":"only a payment in requires_capture can be captured"}"#,
+            5,
+        );
+        let client = client(&server.url).build().unwrap();
+        let err = client
+            .execute(Request::post("capture_payment", "/v2/payments/p1/capture"))
+            .await
+            .unwrap_err();
+        assert_eq!(server.requests(), 1);
+        assert_eq!(err.stop_reason(), &StopReason::NotRetryable);
+        assert_eq!(err.request_id(), Some("req_422"));
+        assert_eq!(
+            err.decode_body::<Problem>().unwrap().code,
+            "payment_not_capturable"
+        );
+        let text = err.to_string();
+        assert!(
+            text.contains("(last: 422 Unprocessable Entity: \"only a payment in requires_capture can be captured\", request id req_422); not retried: the server rejected the request itself"),
+            "{text}"
+        );
+        assert!(!text.contains("different payload"), "{text}");
+    })
+    .await;
+}
+
+/// A 409 the IETF draft's way ("A request is outstanding for this
+/// Idempotency-Key") is the first request still in flight: retried with
+/// the same key until the attempts run out, and the message says so.
+#[tokio::test]
+async fn a_409_in_the_drafts_wording_is_retried_as_in_flight() {
+    within(Duration::from_secs(10), async {
+        let server = Canned::start(
+            409,
+            "",
+            r#"{"type":"https://developer.example.com/idempotency","title":"A request is outstanding for this Idempotency-Key"}"#,
+            5,
+        );
+        let client = client(&server.url).build().unwrap();
+        let err = client
+            .execute(signup().idempotency_key("signup-1"))
+            .await
+            .unwrap_err();
+        assert_eq!(server.requests(), 3);
+        assert_eq!(err.attempts(), 3);
+        assert_eq!(err.stop_reason(), &StopReason::AttemptsExhausted { max: 3 });
+        assert!(err.to_string().contains(
+            "the first request with idempotency key signup-1 is still being processed; retry later with the same key"
+        ), "{err}");
+    })
+    .await;
+}
+
+/// A server whose conflicts only a header reveals: the caller's matcher
+/// makes its 422 a key reuse (never retried, said plainly); without the
+/// matcher the same answer is an ordinary error.
+#[tokio::test]
+async fn a_matcher_configured_on_the_builder_recognises_a_conflict() {
+    within(Duration::from_secs(10), async {
+        let body = r#"{"code":"E1042","message":"request rejected"}"#;
+        let server = Canned::start(422, "x-conflict-kind: key-reuse\r\n", body, 5);
+        let matching = client(&server.url)
+            .idempotency_conflict_when(|_, headers, _| {
+                headers
+                    .get("x-conflict-kind")
+                    .is_some_and(|v| v.as_bytes().starts_with(b"key-"))
+            })
+            .build()
+            .unwrap();
+        let err = matching
+            .execute(signup().idempotency_key("k-9"))
+            .await
+            .unwrap_err();
+        assert_eq!(err.stop_reason(), &StopReason::IdempotencyKeyReused);
+        assert!(
+            err.to_string().contains(
+                "idempotency key k-9 means the key was already used with a different payload"
+            ),
+            "{err}"
+        );
+
+        let plain = client(&server.url).build().unwrap();
+        let err = plain
+            .execute(signup().idempotency_key("k-9"))
+            .await
+            .unwrap_err();
+        assert_eq!(err.stop_reason(), &StopReason::NotRetryable);
+        assert_eq!(server.requests(), 2, "neither was retried");
+    })
+    .await;
+}
+
+/// The server's words are quoted bounded and with control characters
+/// escaped: an escape sequence in a body cannot reach a terminal.
+#[tokio::test]
+async fn the_quoted_body_is_bounded_and_escaped() {
+    within(Duration::from_secs(10), async {
+        let long = "x".repeat(500);
+        let body = format!(r#"{{"detail":"\u001b[2J\u0007 wiped\n{long}"}}"#);
+        let server = Canned::start(400, "", &body, 2);
+        let client = client(&server.url).build().unwrap();
+        let err = client
+            .execute(Request::get("get_thing", "/v1/things/1"))
+            .await
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(!text.chars().any(char::is_control), "{text:?}");
+        assert!(text.contains(r#""\u{1b}[2J\u{7} wiped\nxxx"#), "{text}");
+        assert!(text.len() < 500, "{} bytes: {text}", text.len());
+    })
+    .await;
+}
