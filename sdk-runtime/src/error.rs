@@ -149,7 +149,10 @@ pub(crate) struct Inner {
     pub(crate) operation: Cow<'static, str>,
     pub(crate) method: Method,
     pub(crate) url: String,
+    /// Requests that reached a server (or may have).
     pub(crate) attempts: u32,
+    /// Attempts that could not connect.
+    pub(crate) connect_failures: u32,
     pub(crate) request_id: Option<String>,
     pub(crate) idempotency_key: Option<String>,
     pub(crate) breaker: Option<BreakerNote>,
@@ -192,9 +195,18 @@ impl Error {
         &self.inner.url
     }
 
-    /// How many requests were actually sent.
+    /// How many requests reached a server (a timed-out one counts: it may
+    /// have). Attempts that could not connect sent nothing and are counted
+    /// by [`connect_failures`](Self::connect_failures) instead, so a call
+    /// to a server that refuses every connection reports 0 here.
     pub fn attempts(&self) -> u32 {
         self.inner.attempts
+    }
+
+    /// How many attempts could not connect (refused, DNS, TLS handshake),
+    /// so sent nothing.
+    pub fn connect_failures(&self) -> u32 {
+        self.inner.connect_failures
     }
 
     /// The server's request id from the last response, if any.
@@ -288,6 +300,14 @@ impl Error {
             | ErrorKind::Decode { .. }
             | ErrorKind::ResponseTooLarge { .. } => false,
         }
+    }
+}
+
+fn plural(n: u32) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
     }
 }
 
@@ -500,9 +520,20 @@ impl fmt::Display for Error {
                     "; the server's schema may have changed, or the spec is out of date"
                 );
             }
-            (_, 0) => write!(f, "was not sent ({}", e.kind)?,
-            (_, 1) => write!(f, "failed after 1 attempt (last: {}", e.kind)?,
-            (_, n) => write!(f, "failed after {n} attempts (last: {}", e.kind)?,
+            (_, 0) => {
+                write!(f, "was not sent ({}", e.kind)?;
+                if e.connect_failures > 1 {
+                    write!(f, "; {} tries", e.connect_failures)?;
+                }
+            }
+            (_, n) => {
+                write!(f, "failed after {n} attempt{}", plural(n))?;
+                if e.connect_failures > 0 {
+                    let c = e.connect_failures;
+                    write!(f, " and {c} failed connection{}", plural(c))?;
+                }
+                write!(f, " (last: {}", e.kind)?;
+            }
         }
         if let Some(id) = &e.request_id {
             write!(f, ", request id {id}")?;
@@ -636,6 +667,7 @@ mod tests {
             method: Method::POST,
             url: "https://api.example.com/v1/payments".into(),
             attempts,
+            connect_failures: 0,
             request_id: Some("req_8f2".into()),
             idempotency_key: Some("k1".into()),
             breaker: None,
@@ -776,6 +808,27 @@ mod tests {
              for api.example.com is open); a probe request will be let through in 12 s"
         );
         assert!(e.is_breaker_open());
+    }
+
+    #[test]
+    fn connection_failures_are_not_counted_as_sent() {
+        let refused = || ErrorKind::Connect {
+            detail: "Connection refused".into(),
+        };
+        let mut e = error(refused(), StopReason::AttemptsExhausted { max: 3 }, 0);
+        e.inner_mut().connect_failures = 3;
+        e.inner_mut().request_id = None;
+        assert_eq!(
+            e.to_string(),
+            "create_payment: POST https://api.example.com/v1/payments was not sent (could not \
+             connect: Connection refused; 3 tries); gave up after the maximum of 3 attempts"
+        );
+        let mut e = error(status(503, ""), StopReason::AttemptsExhausted { max: 3 }, 2);
+        e.inner_mut().connect_failures = 1;
+        assert!(e
+            .to_string()
+            .contains("failed after 2 attempts and 1 failed connection (last: 503"));
+        assert_eq!((e.attempts(), e.connect_failures()), (2, 1));
     }
 
     #[test]

@@ -83,7 +83,11 @@ struct Call {
     deadline: Duration,
     deadline_at: Instant,
     max_attempts: u32,
+    /// Attempts made, those that could not connect included: what
+    /// `max_attempts` bounds.
     attempts: u32,
+    /// Attempts that could not connect, so sent nothing.
+    connect_failures: u32,
     /// The endpoint to try first; moves to the fallback after a failure.
     preferred: usize,
     /// The endpoint of the last attempt.
@@ -212,6 +216,7 @@ impl Client {
                 method: method.clone(),
                 url: format!("{}{}", shared.endpoints[0].base, template),
                 attempts: 0,
+                connect_failures: 0,
                 request_id: None,
                 idempotency_key: None,
                 breaker: None,
@@ -305,6 +310,7 @@ impl Client {
             max_attempts: max_attempts.unwrap_or(shared.retry.max_attempts).max(1),
             trace,
             attempts: 0,
+            connect_failures: 0,
             preferred: 0,
             last_endpoint: 0,
             last: None,
@@ -427,7 +433,13 @@ impl Client {
                 kind: ErrorKind::Timeout { after: timeout },
                 request_id: None,
             }),
-            Ok(Err(error)) => Err(self.classify_transport(error)),
+            Ok(Err(error)) => {
+                let failed = self.classify_transport(error);
+                if failed.failure == Failure::Connect {
+                    call.connect_failures += 1;
+                }
+                Err(failed)
+            }
             Ok(Ok(Exchange {
                 status,
                 headers,
@@ -641,7 +653,8 @@ impl Client {
             headers: answer.headers,
             body: answer.body,
             served,
-            attempts: call.attempts,
+            attempts: call.sent(),
+            connect_failures: call.connect_failures,
             request_id: answer.request_id,
             idempotency_key: call.key.take(),
             operation: call.operation.clone(),
@@ -703,6 +716,7 @@ impl Client {
                 cause: error.clone(),
             }),
             attempts: error.attempts(),
+            connect_failures: error.connect_failures(),
             request_id: error.request_id().map(str::to_owned),
             idempotency_key: call.key.clone(),
             operation: call.operation.clone(),
@@ -786,6 +800,11 @@ impl Client {
 }
 
 impl Call {
+    /// Requests that reached a server (or may have: a timeout counts).
+    fn sent(&self) -> u32 {
+        self.attempts - self.connect_failures
+    }
+
     /// The URL of an endpoint for messages: secret query values redacted.
     fn url(&self, client: &Client, index: usize) -> String {
         let mut url = client.shared.endpoints[index].base.to_string();
@@ -843,7 +862,8 @@ impl Call {
             operation: self.operation.clone(),
             method: self.method.clone(),
             url: self.url(client, self.last_endpoint),
-            attempts: self.attempts,
+            attempts: self.sent(),
+            connect_failures: self.connect_failures,
             request_id: failed.request_id,
             idempotency_key: self.key.clone(),
             breaker: self.breaker_note.clone(),
@@ -875,8 +895,8 @@ impl Call {
 
 /// Records the call's outcome on its span and in metrics.
 fn finish_call(span: &Span, call: &Call, result: &Result<Response, Error>, started: Instant) {
-    telemetry::record_attempts(&call.operation, call.attempts);
-    span.record("attempts", call.attempts);
+    telemetry::record_attempts(&call.operation, call.sent());
+    span.record("attempts", call.sent());
     match result {
         Ok(response) => {
             span.record("http.response.status_code", response.status.as_u16());

@@ -68,6 +68,7 @@ pub struct Response {
     pub(crate) body: Bytes,
     pub(crate) served: Served,
     pub(crate) attempts: u32,
+    pub(crate) connect_failures: u32,
     pub(crate) request_id: Option<String>,
     pub(crate) idempotency_key: Option<String>,
     pub(crate) operation: Cow<'static, str>,
@@ -119,6 +120,7 @@ impl Response {
                 method: self.method.clone(),
                 url: self.url(),
                 attempts: self.attempts,
+                connect_failures: self.connect_failures,
                 request_id: self.request_id.clone(),
                 idempotency_key: self.idempotency_key.clone(),
                 breaker: None,
@@ -171,9 +173,18 @@ impl Response {
         self.idempotency_key.as_deref()
     }
 
-    /// How many requests were sent for this call.
+    /// How many requests of this call reached a server (a timed-out one
+    /// counts: it may have), the one that answered included. Attempts that
+    /// could not connect sent nothing and are counted by
+    /// [`connect_failures`](Self::connect_failures) instead.
     pub fn attempts(&self) -> u32 {
         self.attempts
+    }
+
+    /// How many attempts of this call could not connect (refused, DNS,
+    /// TLS handshake), so sent nothing.
+    pub fn connect_failures(&self) -> u32 {
+        self.connect_failures
     }
 
     /// The URL that answered (secret-looking query values redacted).
@@ -206,6 +217,7 @@ impl fmt::Debug for Response {
             .field("status", &self.status)
             .field("served", &self.served)
             .field("attempts", &self.attempts)
+            .field("connect_failures", &self.connect_failures)
             .field("request_id", &self.request_id)
             .field("body_len", &self.body.len())
             .finish()

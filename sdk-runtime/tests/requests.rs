@@ -292,11 +292,15 @@ async fn a_refused_connection_says_so_and_names_the_url() {
             text.contains("could not connect: tcp connect error: Connection refused"),
             "{text}"
         );
+        // Retried (nothing was sent, so it is safe), and counted as what
+        // it was: no request reached a server.
         assert_eq!(
-            err.attempts(),
-            2,
+            (err.attempts(), err.connect_failures()),
+            (0, 2),
             "a refused connection is safe to retry: {text}"
         );
+        assert!(text.contains("was not sent (could not connect"), "{text}");
+        assert!(text.contains("; 2 tries)"), "{text}");
     })
     .await;
 }

@@ -125,6 +125,9 @@ async fn a_refusing_primary_falls_back_immediately_even_without_a_key() {
         );
         assert!(response.is_fallback());
         assert_eq!(fallback.charges(), 1);
+        // One request reached a server; the primary's refusal is counted
+        // apart.
+        assert_eq!((response.attempts(), response.connect_failures()), (1, 1));
     })
     .await;
 }
