@@ -257,9 +257,14 @@ impl Error {
         matches!(self.inner.kind, ErrorKind::Timeout { .. })
     }
 
-    /// Nothing was sent because circuit breakers were open.
+    /// A circuit breaker is open for this call's endpoint: either nothing
+    /// was sent because it was open already ([`ErrorKind::BreakerOpen`]),
+    /// or this call's own failures (or another's, while this one waited)
+    /// opened it. Either way the next calls there fail fast, without a
+    /// network call, until the recovery timeout; the message says for how
+    /// long.
     pub fn is_breaker_open(&self) -> bool {
-        matches!(self.inner.kind, ErrorKind::BreakerOpen { .. })
+        matches!(self.inner.kind, ErrorKind::BreakerOpen { .. }) || self.inner.breaker.is_some()
     }
 
     /// Retries stopped because the client's retry budget was spent.
@@ -695,6 +700,17 @@ mod tests {
              (last: 503 Service Unavailable, request id req_8f2); the circuit for \
              api.example.com is now open for 30 s"
         );
+    }
+
+    #[test]
+    fn a_breaker_opened_by_the_call_shows_in_is_breaker_open() {
+        let mut e = error(status(503, ""), StopReason::AttemptsExhausted { max: 3 }, 3);
+        assert!(!e.is_breaker_open());
+        e.inner_mut().breaker = Some(BreakerNote {
+            endpoint: "api.example.com".into(),
+            open_for: Duration::from_secs(30),
+        });
+        assert!(e.is_breaker_open());
     }
 
     #[test]

@@ -4,7 +4,10 @@
 use std::time::Duration;
 
 use serde_json::json;
-use threeam_runtime::{Backoff, Client, ClientBuilder, Request, StopReason};
+use threeam_runtime::{
+    Backoff, BreakerConfig, Client, ClientBuilder, ErrorKind, Request, StopReason,
+};
+use threeam_test_server::{Fault, TestServer};
 
 mod common;
 use common::{within, Canned};
@@ -172,6 +175,36 @@ async fn the_quoted_body_is_bounded_and_escaped() {
         assert!(!text.chars().any(char::is_control), "{text:?}");
         assert!(text.contains(r#""\u{1b}[2J\u{7} wiped\nxxx"#), "{text}");
         assert!(text.len() < 500, "{} bytes: {text}", text.len());
+    })
+    .await;
+}
+
+/// A call whose own three 503s open the breaker reports it through
+/// `is_breaker_open()`, not only in the message; the next call is refused
+/// without sending.
+#[tokio::test]
+async fn a_breaker_opened_by_the_calls_own_failures_shows_in_is_breaker_open() {
+    within(Duration::from_secs(10), async {
+        let server = TestServer::start().await.unwrap();
+        server.set_always(Some(Fault::Status(503)));
+        let client = client(&server.base_url())
+            .breaker(BreakerConfig {
+                consecutive_failures: Some(3),
+                ..BreakerConfig::default()
+            })
+            .build()
+            .unwrap();
+        let ping = || Request::get("ping", "/v2/ping");
+        let err = client.execute(ping()).await.unwrap_err();
+        assert_eq!(err.attempts(), 3);
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+        assert!(err.is_breaker_open(), "{err}");
+        assert!(err.to_string().ends_with("is now open for 30 s"), "{err}");
+
+        let refused = client.execute(ping()).await.unwrap_err();
+        assert!(refused.is_breaker_open());
+        assert!(matches!(refused.kind(), ErrorKind::BreakerOpen { .. }));
+        assert_eq!(server.request_count(), 3, "nothing sent while open");
     })
     .await;
 }
