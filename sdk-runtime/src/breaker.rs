@@ -202,6 +202,20 @@ impl Breaker {
         (admission, transition)
     }
 
+    /// Whether [`admit`](Self::admit) would let a request through at `now`,
+    /// without taking a probe slot: the executor asks before failing over,
+    /// so a call never switches at once to an endpoint that would refuse it.
+    pub fn would_admit(&self, now: Instant) -> bool {
+        match &self.state {
+            State::Closed => true,
+            State::Open { until } => now >= *until,
+            State::HalfOpen { since, started, .. } => {
+                *started < self.config.half_open_probes.max(1)
+                    || now.duration_since(*since) >= self.config.recovery_timeout
+            }
+        }
+    }
+
     /// Reports how a request admitted earlier ended.
     pub fn record(&mut self, now: Instant, success: bool) -> Option<Transition> {
         match &mut self.state {
@@ -358,6 +372,21 @@ mod tests {
             "only two probes"
         );
         assert_eq!(b.state(now), BreakerState::HalfOpen);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn would_admit_agrees_with_admit_and_takes_no_probe() {
+        let mut b = breaker(1, 1);
+        assert!(b.would_admit(Instant::now()));
+        b.record(Instant::now(), false);
+        assert!(!b.would_admit(Instant::now()));
+        tokio::time::advance(Duration::from_secs(30)).await;
+        let now = Instant::now();
+        assert!(b.would_admit(now));
+        assert!(b.would_admit(now), "asking twice takes nothing");
+        assert_eq!(b.admit(now).0, Admission::Probe);
+        assert!(!b.would_admit(now), "the one probe is out");
+        assert!(matches!(b.admit(now).0, Admission::Rejected { .. }));
     }
 
     #[tokio::test(start_paused = true)]

@@ -88,8 +88,11 @@ struct Call {
     attempts: u32,
     /// Attempts that could not connect, so sent nothing.
     connect_failures: u32,
-    /// The endpoint to try first; moves to the fallback after a failure.
+    /// The endpoint to try first: the primary, then after each failure the
+    /// other endpoint.
     preferred: usize,
+    /// Whether the call already switched endpoints at once, without a wait.
+    failed_over: bool,
     /// The endpoint of the last attempt.
     last_endpoint: usize,
     /// The last failed attempt, reported if the call ends without a new one.
@@ -312,6 +315,7 @@ impl Client {
             attempts: 0,
             connect_failures: 0,
             preferred: 0,
+            failed_over: false,
             last_endpoint: 0,
             last: None,
             breaker_note: None,
@@ -584,18 +588,27 @@ impl Client {
         if let Err(stop) = policy.permits(failed.failure, &cx) {
             return Step::Stop(stop);
         }
-        // Failover is not a retry of the failing server, so it neither waits
-        // nor spends the budget; it happens at most once per endpoint.
-        if index + 1 < shared.endpoints.len() && call.preferred == index {
-            call.preferred = index + 1;
-            metrics::counter!(names::FAILOVERS, "threeam.operation" => call.operation.clone())
-                .increment(1);
-            tracing::info!(
-                from = %shared.endpoints[index].label,
-                to = %shared.endpoints[index + 1].label,
-                "failing over: {}", failed.kind
-            );
-            return Step::Failover;
+        // The next attempt goes to the other endpoint, so a call that failed
+        // over returns to the primary when the fallback fails too; an
+        // endpoint whose breaker refuses is skipped (`choose_endpoint`).
+        // The first switch is not a retry of the failing server, so it
+        // neither waits nor spends the budget; it happens once per call, and
+        // only to an endpoint whose breaker would let it through now.
+        let other = (index + 1) % shared.endpoints.len();
+        if other != index {
+            call.preferred = other;
+            let target = &shared.endpoints[other];
+            if !call.failed_over && lock(&target.breaker).would_admit(now) {
+                call.failed_over = true;
+                metrics::counter!(names::FAILOVERS, "threeam.operation" => call.operation.clone())
+                    .increment(1);
+                tracing::info!(
+                    from = %shared.endpoints[index].label,
+                    to = %target.label,
+                    "failing over: {}", failed.kind
+                );
+                return Step::Failover;
+            }
         }
         match policy.decide(failed.failure, &cx) {
             Decision::Stop(stop) => Step::Stop(stop),
