@@ -9,7 +9,7 @@ use http::{HeaderMap, Uri};
 use tokio::time::Instant;
 
 use crate::backoff::Backoff;
-use crate::breaker::{Breaker, BreakerConfig, BreakerState};
+use crate::breaker::{BreakerConfig, BreakerScope, BreakerState, Circuits};
 use crate::budget::{RetryBudget, RetryBudgetConfig};
 use crate::error::BuildError;
 use crate::fallback::LastGoodCache;
@@ -24,7 +24,7 @@ use hyper_util::client::proxy::matcher::Matcher;
 /// Sent unless the application names itself (`default_header("user-agent", ..)`).
 const USER_AGENT_VALUE: &str = concat!("threeam-runtime/", env!("CARGO_PKG_VERSION"));
 
-/// One base URL with its own breaker and rate limiter.
+/// One base URL with its own breakers and rate limiter.
 #[derive(Debug)]
 pub(crate) struct Endpoint {
     /// `scheme://host[:port][/base/path]`, no trailing slash. Shared with
@@ -37,8 +37,20 @@ pub(crate) struct Endpoint {
     pub(crate) proxy_authorization: Option<HeaderValue>,
     /// `host[:port]`, for messages and metrics.
     pub(crate) label: Arc<str>,
-    pub(crate) breaker: Mutex<Breaker>,
+    /// Its circuit breakers, one per operation or one for all (the scope).
+    pub(crate) circuits: Circuits,
     pub(crate) limiter: Mutex<RateLimiter>,
+}
+
+impl Endpoint {
+    /// The circuit an operation's calls go through, for messages:
+    /// `host:port`, or `operation on host:port` with breakers per operation.
+    pub(crate) fn circuit_name(&self, operation: &str) -> String {
+        match self.circuits.scope() {
+            BreakerScope::Operation => format!("{operation} on {}", self.label),
+            BreakerScope::Endpoint => self.label.to_string(),
+        }
+    }
 }
 
 /// What every call of a client shares.
@@ -91,7 +103,8 @@ pub struct Client {
 pub struct EndpointStatus {
     /// The base URL.
     pub base_url: String,
-    /// Its circuit breaker.
+    /// Its circuit breaker; with breakers per operation (the default
+    /// [`BreakerScope`]), the most severe state among them.
     pub breaker: BreakerState,
     /// How long the server asked this client to hold off, if at all.
     pub rate_limited_for: Duration,
@@ -111,7 +124,7 @@ impl Client {
             .iter()
             .map(|ep| EndpointStatus {
                 base_url: ep.base.to_string(),
-                breaker: lock(&ep.breaker).state(now),
+                breaker: ep.circuits.worst(now),
                 rate_limited_for: lock(&ep.limiter).blocked_for(now),
             })
             .collect()
@@ -147,8 +160,8 @@ impl fmt::Debug for Client {
 ///
 /// Defaults: 10 s per attempt, 30 s per call, 3 attempts with 100 ms..5 s
 /// full-jitter backoff, `Retry-After` honoured up to 30 s, retry budget
-/// ratio 0.1 with a burst of 10, breaker opening after 5 consecutive
-/// failures for 30 s, no local rate limit (server hints are always obeyed),
+/// ratio 0.1 with a burst of 10, a breaker per endpoint and operation
+/// opening after 5 consecutive failures for 30 s, no local rate limit (server hints are always obeyed),
 /// bare `Idempotency-Key`, no generated `traceparent`, 256 cached GET
 /// responses for degraded answers, response bodies up to 64 MiB,
 /// `User-Agent: threeam-runtime/<version>`
@@ -165,6 +178,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     budget: Option<RetryBudgetConfig>,
     breaker: BreakerConfig,
+    breaker_scope: BreakerScope,
     rate_limit: Option<RateLimit>,
     idempotency: IdempotencyConfig,
     conflict_matcher: Option<ConflictMatcher>,
@@ -193,6 +207,7 @@ impl ClientBuilder {
             retry: RetryPolicy::default(),
             budget: Some(RetryBudgetConfig::default()),
             breaker: BreakerConfig::default(),
+            breaker_scope: BreakerScope::default(),
             rate_limit: None,
             idempotency: IdempotencyConfig::default(),
             conflict_matcher: None,
@@ -300,9 +315,27 @@ impl ClientBuilder {
         self
     }
 
-    /// Circuit breaker settings, used for each endpoint separately.
+    /// Circuit breaker settings, used for each circuit separately (see
+    /// [`breaker_scope`](Self::breaker_scope));
+    /// [`BreakerConfig::disabled()`] turns breakers off.
     pub fn breaker(mut self, breaker: BreakerConfig) -> Self {
         self.breaker = breaker;
+        self
+    }
+
+    /// What one breaker guards (default [`BreakerScope::Operation`]: one
+    /// per endpoint and operation, so a broken route does not stop the
+    /// others; [`BreakerScope::Endpoint`]: one per endpoint).
+    ///
+    /// ```
+    /// use threeam_runtime::{BreakerScope, Client};
+    ///
+    /// let client = Client::builder("http://127.0.0.1:8080")
+    ///     .breaker_scope(BreakerScope::Endpoint)
+    ///     .build();
+    /// ```
+    pub fn breaker_scope(mut self, scope: BreakerScope) -> Self {
+        self.breaker_scope = scope;
         self
     }
 
@@ -492,7 +525,7 @@ impl ClientBuilder {
                 origin,
                 proxy_authorization,
                 label: Arc::from(label),
-                breaker: Mutex::new(Breaker::new(self.breaker.clone())),
+                circuits: Circuits::new(self.breaker_scope, self.breaker.clone()),
                 limiter: Mutex::new(RateLimiter::new(self.rate_limit, now)),
             });
         }

@@ -46,7 +46,9 @@ pub enum ErrorKind {
     },
     /// Every endpoint's circuit breaker is open: nothing was sent.
     BreakerOpen {
-        /// The endpoint (host and port) whose breaker refused last.
+        /// The circuit whose breaker refused last: `host:port`, or
+        /// `operation on host:port` with breakers per operation (the
+        /// default [`BreakerScope`](crate::BreakerScope)).
         endpoint: String,
         /// When a probe will be allowed, if known.
         retry_in: Option<Duration>,

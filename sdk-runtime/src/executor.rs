@@ -27,7 +27,7 @@ use crate::idempotency::{
     conflict_verdict, header_value, idempotent_method, keyed_by_default, KeyFormat, KeyVerdict,
 };
 use crate::request::{KeyChoice, Request};
-use crate::response::{Degraded, DegradedSource, Response, Served};
+use crate::response::{Degraded, DegradedReason, DegradedSource, Response, Served};
 use crate::retry::{Decision, Failure, RetryContext, RetryPolicy};
 use crate::retry_after::RetryAfter;
 use crate::telemetry::{self, names};
@@ -330,9 +330,9 @@ impl Client {
         for offset in 0..endpoints.len() {
             let index = (call.preferred + offset) % endpoints.len();
             let endpoint = &endpoints[index];
-            let (admission, transition) = lock(&endpoint.breaker).admit(now);
+            let (admission, transition) = endpoint.circuits.with(&call.operation, |b| b.admit(now));
             if let Some(t) = transition {
-                breaker_transition(endpoint, t);
+                breaker_transition(endpoint, call.operation.clone(), t);
             }
             match admission {
                 Admission::Allowed | Admission::Probe => return Ok(index),
@@ -345,9 +345,9 @@ impl Client {
         let endpoint = &endpoints[index];
         if call.last.is_some() && call.breaker_note.is_none() {
             // Another call opened the breaker while this one was waiting.
-            let open_for = retry_in.unwrap_or(lock(&endpoint.breaker).config().recovery_timeout);
+            let open_for = retry_in.unwrap_or(endpoint.circuits.config().recovery_timeout);
             call.breaker_note = Some(BreakerNote {
-                endpoint: endpoint.label.to_string(),
+                endpoint: endpoint.circuit_name(&call.operation),
                 open_for,
             });
         }
@@ -355,7 +355,7 @@ impl Client {
         Err(call.stop_without_attempt(
             self,
             ErrorKind::BreakerOpen {
-                endpoint: endpoint.label.to_string(),
+                endpoint: endpoint.circuit_name(&call.operation),
                 retry_in,
             },
             StopReason::NoEndpointAvailable,
@@ -516,11 +516,14 @@ impl Client {
         // failure says the endpoint is unhealthy; a 4xx says nothing about it.
         let healthy =
             status.is_some_and(|s| !s.is_server_error() || s == StatusCode::NOT_IMPLEMENTED);
-        if let Some(t) = lock(&endpoint.breaker).record(now, healthy) {
-            breaker_transition(endpoint, t);
+        let transition = endpoint
+            .circuits
+            .with(&call.operation, |b| b.record(now, healthy));
+        if let Some(t) = transition {
+            breaker_transition(endpoint, call.operation.clone(), t);
             if let Transition::Opened { for_ } = t {
                 call.breaker_note = Some(BreakerNote {
-                    endpoint: endpoint.label.to_string(),
+                    endpoint: endpoint.circuit_name(&call.operation),
                     open_for: for_,
                 });
             }
@@ -598,7 +601,12 @@ impl Client {
         if other != index {
             call.preferred = other;
             let target = &shared.endpoints[other];
-            if !call.failed_over && lock(&target.breaker).would_admit(now) {
+            let admits = || {
+                target
+                    .circuits
+                    .with(&call.operation, |b| b.would_admit(now))
+            };
+            if !call.failed_over && admits() {
                 call.failed_over = true;
                 metrics::counter!(names::FAILOVERS, "threeam.operation" => call.operation.clone())
                     .increment(1);
@@ -712,12 +720,17 @@ impl Client {
             DegradedSource::LastGood => "last_good",
             DegradedSource::Value => "value",
         };
+        let reason = match error.kind() {
+            ErrorKind::BreakerOpen { .. } => DegradedReason::BreakerOpen,
+            ErrorKind::RateLimited { .. } => DegradedReason::RateLimited,
+            _ => DegradedReason::Failed,
+        };
         metrics::counter!(names::DEGRADED, "threeam.operation" => call.operation.clone(), "source" => source_label).increment(1);
         tracing::warn!(
             operation = %call.operation,
             source = source_label,
             age = age.map(human).as_deref(),
-            "answering with a degraded response: {error}"
+            "answering with a degraded response ({reason}): {error}"
         );
         Ok(Response {
             status,
@@ -725,6 +738,7 @@ impl Client {
             body,
             served: Served::Degraded(Degraded {
                 source,
+                reason,
                 age,
                 cause: error.clone(),
             }),
@@ -949,22 +963,29 @@ fn failure_label(failure: &Failure) -> &'static str {
     }
 }
 
-fn breaker_transition(endpoint: &Endpoint, transition: Transition) {
+fn breaker_transition(endpoint: &Endpoint, operation: Cow<'static, str>, transition: Transition) {
+    let circuit = endpoint.circuit_name(&operation);
     let state = match transition {
         Transition::Opened { for_ } => {
-            tracing::warn!(endpoint = %endpoint.label, "the circuit for {} is now open for {}: requests to it fail fast without a network call", endpoint.label, human(for_));
+            tracing::warn!(endpoint = %endpoint.label, "the circuit for {circuit} is now open for {}: requests to it fail fast without a network call", human(for_));
             "open"
         }
         Transition::HalfOpened => {
-            tracing::info!(endpoint = %endpoint.label, "the circuit for {} is half-open: letting probe requests through", endpoint.label);
+            tracing::info!(endpoint = %endpoint.label, "the circuit for {circuit} is half-open: letting probe requests through");
             "half_open"
         }
         Transition::Closed => {
-            tracing::info!(endpoint = %endpoint.label, "the circuit for {} is closed again: probes succeeded", endpoint.label);
+            tracing::info!(endpoint = %endpoint.label, "the circuit for {circuit} is closed again: probes succeeded");
             "closed"
         }
     };
-    metrics::counter!(names::BREAKER_TRANSITIONS, "server.address" => Arc::clone(&endpoint.label), "state" => state).increment(1);
+    metrics::counter!(
+        names::BREAKER_TRANSITIONS,
+        "server.address" => Arc::clone(&endpoint.label),
+        "threeam.operation" => operation,
+        "state" => state,
+    )
+    .increment(1);
 }
 
 const TRACEPARENT: HeaderName = HeaderName::from_static("traceparent");

@@ -33,11 +33,38 @@ pub enum DegradedSource {
     Value,
 }
 
+/// Why a degraded answer stands in: always said, so an answer made up
+/// without asking any server is never mistaken for one that tried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DegradedReason {
+    /// Requests were sent and every endpoint failed (server or transport
+    /// trouble).
+    Failed,
+    /// Nothing was sent: the circuit breakers were open ("breaker open").
+    BreakerOpen,
+    /// Nothing was sent: the server asked this client to wait longer than
+    /// the call could.
+    RateLimited,
+}
+
+impl std::fmt::Display for DegradedReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Failed => "every endpoint failed",
+            Self::BreakerOpen => "breaker open, nothing was sent",
+            Self::RateLimited => "rate limited, nothing was sent",
+        })
+    }
+}
+
 /// Details of a degraded answer.
 #[derive(Clone, Debug)]
 pub struct Degraded {
     /// Cached or fixed.
     pub source: DegradedSource,
+    /// Why: every endpoint failed, or nothing was sent (breaker open, rate
+    /// limited).
+    pub reason: DegradedReason,
     /// How old the cached response is (`None` for a fixed value).
     pub age: Option<Duration>,
     /// The failure this answer stands in for.

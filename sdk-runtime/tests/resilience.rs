@@ -210,7 +210,7 @@ async fn an_open_breaker_sends_nothing_until_recovery_then_exactly_the_probes() 
                 let text = err.to_string();
                 assert!(
                     text.ends_with(&format!(
-                        "the circuit for {} is now open for 2 s",
+                        "the circuit for ping on {} is now open for 2 s",
                         server.addr()
                     )),
                     "{text}"
@@ -435,10 +435,7 @@ async fn sustained_failure_causes_no_retry_storm() {
             .retry_budget(Some(budget))
             // The breaker would stop the storm on its own; switch it off to
             // prove the budget does.
-            .breaker(BreakerConfig {
-                consecutive_failures: None,
-                ..BreakerConfig::default()
-            })
+            .breaker(BreakerConfig::disabled())
             .build()
             .unwrap();
         let calls = 1_000u32;
