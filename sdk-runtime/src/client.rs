@@ -8,6 +8,7 @@ use http::header::{HeaderName, HeaderValue, AUTHORIZATION, USER_AGENT};
 use http::{HeaderMap, Uri};
 use tokio::time::Instant;
 
+use crate::auth::{self, ApiKeyIn, Credential, OAuth2ClientCredentials, Schemes, Security};
 use crate::backoff::Backoff;
 use crate::breaker::{BreakerConfig, BreakerScope, BreakerState, Circuits};
 use crate::budget::{RetryBudget, RetryBudgetConfig};
@@ -56,9 +57,14 @@ impl Endpoint {
 /// What every call of a client shares.
 pub(crate) struct Shared {
     pub(crate) transport: Transport,
-    /// Default and credential headers, merged into every request (a header
-    /// the request sets itself wins).
+    /// Default headers, merged into every request (a header the request
+    /// sets itself wins).
     pub(crate) default_headers: HeaderMap,
+    /// Credentials set without a scheme (`bearer_auth`, `secret_header`):
+    /// sent like default headers, except to operations that need none.
+    pub(crate) credentials: HeaderMap,
+    /// Credentials by security scheme name.
+    pub(crate) schemes: Schemes,
     pub(crate) endpoints: Vec<Endpoint>,
     pub(crate) timeout: Duration,
     pub(crate) deadline: Duration,
@@ -172,6 +178,9 @@ pub struct ClientBuilder {
     primary: String,
     fallback: Option<String>,
     headers: HeaderMap,
+    credentials: HeaderMap,
+    schemes: Schemes,
+    oauth: Vec<(String, OAuth2ClientCredentials)>,
     problem: Option<String>,
     timeout: Duration,
     deadline: Duration,
@@ -201,6 +210,9 @@ impl ClientBuilder {
                 USER_AGENT,
                 HeaderValue::from_static(USER_AGENT_VALUE),
             )]),
+            credentials: HeaderMap::new(),
+            schemes: Schemes::default(),
+            oauth: Vec::new(),
             problem: None,
             timeout: Duration::from_secs(10),
             deadline: Duration::from_secs(30),
@@ -245,7 +257,13 @@ impl ClientBuilder {
                 // Marked sensitive so that no Debug output shows it, and so
                 // HTTP/2 never puts it in a compression table.
                 v.set_sensitive(sensitive);
-                self.headers.insert(n, v);
+                if sensitive {
+                    self.headers.remove(&n);
+                    self.credentials.insert(n, v);
+                } else {
+                    self.credentials.remove(&n);
+                    self.headers.insert(n, v);
+                }
             }
             (Err(_), _) => self.problem(format!("{name:?} is not a valid header name")),
             (_, Err(_)) => self.problem(format!(
@@ -269,6 +287,103 @@ impl ClientBuilder {
     /// `Authorization: Bearer <token>`; never logged.
     pub fn bearer_auth(self, token: &str) -> Self {
         self.header_inner(AUTHORIZATION.as_str(), &format!("Bearer {token}"), true)
+    }
+
+    fn scheme(mut self, scheme: &str, credential: Result<Credential, String>) -> Self {
+        match credential {
+            Ok(c) => self.schemes.add(scheme, c),
+            Err(e) => self.problem(format!("security scheme {scheme:?}: {e}")),
+        }
+        self
+    }
+
+    /// Credentials for an `http` `bearer` security scheme named `scheme`
+    /// in the spec: `Authorization: Bearer <token>`, sent to operations
+    /// whose security requirement names it; never logged.
+    ///
+    /// ```
+    /// let client = threeam_runtime::Client::builder("http://127.0.0.1:8080")
+    ///     .http_bearer("bearerAuth", "sk_test_123")
+    ///     .build();
+    /// ```
+    pub fn http_bearer(self, scheme: &str, token: &str) -> Self {
+        let credential = auth::bearer(token).map(|v| Credential::Header(AUTHORIZATION, v));
+        self.scheme(scheme, credential)
+    }
+
+    /// Credentials for an `http` `basic` security scheme:
+    /// `Authorization: Basic base64(username:password)`; never logged.
+    pub fn http_basic(self, scheme: &str, username: &str, password: &str) -> Self {
+        let credential =
+            auth::basic(username, password).map(|v| Credential::Header(AUTHORIZATION, v));
+        self.scheme(scheme, credential)
+    }
+
+    /// Credentials for an `apiKey` security scheme: the key `value` under
+    /// `name` in a header, the query or a cookie, as the scheme's `in` and
+    /// `name` say. Never logged; a query key is added only to the request
+    /// that is sent, never to a URL the runtime shows.
+    ///
+    /// ```
+    /// use threeam_runtime::{auth::ApiKeyIn, Client};
+    ///
+    /// let client = Client::builder("http://127.0.0.1:8080")
+    ///     .api_key("apiKey", ApiKeyIn::Header, "X-Api-Key", "key_123")
+    ///     .api_key("appId", ApiKeyIn::Query, "appid", "app_9")
+    ///     .build();
+    /// ```
+    pub fn api_key(self, scheme: &str, location: ApiKeyIn, name: &str, value: &str) -> Self {
+        let credential = auth::api_key(location, name, value);
+        self.scheme(scheme, credential)
+    }
+
+    /// Credentials for an `openIdConnect` security scheme: an ID or access
+    /// token the application obtained, sent as a bearer token.
+    pub fn open_id_connect(self, scheme: &str, token: &str) -> Self {
+        self.http_bearer(scheme, token)
+    }
+
+    /// Credentials for an `oauth2` security scheme's client-credentials
+    /// flow: a token is fetched from the token URL through this client's
+    /// own transport (its timeouts, retries and proxy), cached until
+    /// shortly before it expires, fetched again once when the API answers
+    /// 401, and never logged.
+    ///
+    /// ```
+    /// use threeam_runtime::{auth::OAuth2ClientCredentials, Client};
+    ///
+    /// let client = Client::builder("http://127.0.0.1:8080")
+    ///     .oauth2_client_credentials(
+    ///         "oauth",
+    ///         OAuth2ClientCredentials::new("http://127.0.0.1:8081/token", "id", "secret"),
+    ///     )
+    ///     .build();
+    /// ```
+    pub fn oauth2_client_credentials(
+        mut self,
+        scheme: &str,
+        settings: OAuth2ClientCredentials,
+    ) -> Self {
+        self.oauth.retain(|(name, _)| name != scheme);
+        self.oauth.push((scheme.to_owned(), settings));
+        self
+    }
+
+    /// The security requirement of requests that carry none (the spec's
+    /// top-level `security`); see [`Request::security`](crate::Request::security).
+    /// Without it, a request with no requirement of its own sends every
+    /// configured scheme.
+    pub fn default_security(mut self, requirement: Security) -> Self {
+        self.schemes.default = Some(requirement);
+        self
+    }
+
+    /// Names the builder method that supplies `scheme`, for the error of a
+    /// call that needs it when it is not configured (generated clients name
+    /// their own methods, e.g. `bearer_auth`).
+    pub fn scheme_hint(mut self, scheme: &str, builder_method: &str) -> Self {
+        self.schemes.hint(scheme, builder_method);
+        self
     }
 
     /// Per-attempt timeout (default 10 s): a hung server costs at most this
@@ -515,24 +630,22 @@ impl ClientBuilder {
         let now = Instant::now();
         let mut endpoints = Vec::new();
         for url in std::iter::once(&self.primary).chain(self.fallback.as_ref()) {
-            let (base, label, origin) = parse_base(url).map_err(fail)?;
-            let proxy_authorization = base
-                .parse::<Uri>()
-                .ok()
-                .and_then(|uri| transport.proxy_authorization(&uri));
-            endpoints.push(Endpoint {
-                base: Arc::from(base),
-                origin,
-                proxy_authorization,
-                label: Arc::from(label),
-                circuits: Circuits::new(self.breaker_scope, self.breaker.clone()),
-                limiter: Mutex::new(RateLimiter::new(self.rate_limit, now)),
-            });
+            endpoints.push(self.endpoint(url, &transport, now).map_err(fail)?);
+        }
+        let mut schemes = self.schemes.clone();
+        for (scheme, settings) in &self.oauth {
+            let (client, path) = self
+                .token_client(&settings.token_url, &transport, now)
+                .map_err(|e| fail(format!("the tokenUrl of OAuth2 scheme {scheme:?}: {e}")))?;
+            let source = auth::OAuth2::new(scheme, settings, client, path).map_err(fail)?;
+            schemes.add(scheme, Credential::OAuth2(Arc::new(source)));
         }
         Ok(Client {
             shared: Arc::new(Shared {
                 transport,
                 default_headers: self.headers,
+                credentials: self.credentials,
+                schemes,
                 endpoints,
                 timeout: self.timeout,
                 deadline: self.deadline,
@@ -547,6 +660,71 @@ impl ClientBuilder {
                 deprecations: DeprecationLog::default(),
             }),
         })
+    }
+}
+
+impl ClientBuilder {
+    /// One endpoint with its breakers and limiter.
+    fn endpoint(&self, url: &str, transport: &Transport, now: Instant) -> Result<Endpoint, String> {
+        let (base, label, origin) = parse_base(url)?;
+        let proxy_authorization = base
+            .parse::<Uri>()
+            .ok()
+            .and_then(|uri| transport.proxy_authorization(&uri));
+        Ok(Endpoint {
+            base: Arc::from(base),
+            origin,
+            proxy_authorization,
+            label: Arc::from(label),
+            circuits: Circuits::new(self.breaker_scope, self.breaker.clone()),
+            limiter: Mutex::new(RateLimiter::new(self.rate_limit, now)),
+        })
+    }
+
+    /// A client of an OAuth2 token endpoint: the API client's transport,
+    /// timeouts and retry policy, its own breaker and budget, no
+    /// credentials. Returns it with the token path.
+    fn token_client(
+        &self,
+        token_url: &str,
+        transport: &Transport,
+        now: Instant,
+    ) -> Result<(Client, String), String> {
+        let uri: Uri = token_url
+            .trim()
+            .parse()
+            .map_err(|_| format!("{token_url:?} is not a valid absolute URL"))?;
+        let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
+            return Err(format!("{token_url:?} is not a valid absolute URL"));
+        };
+        if uri.query().is_some() {
+            return Err(format!("{token_url:?} must not have a query"));
+        }
+        let endpoint = self.endpoint(&format!("{scheme}://{authority}"), transport, now)?;
+        let client = Client {
+            shared: Arc::new(Shared {
+                transport: transport.clone(),
+                default_headers: HeaderMap::from_iter([(
+                    USER_AGENT,
+                    HeaderValue::from_static(USER_AGENT_VALUE),
+                )]),
+                credentials: HeaderMap::new(),
+                schemes: Schemes::default(),
+                endpoints: vec![endpoint],
+                timeout: self.timeout,
+                deadline: self.deadline,
+                retry: self.retry,
+                budget: Some(RetryBudget::new(RetryBudgetConfig::default())),
+                idempotency: IdempotencyConfig::default(),
+                conflict_matcher: None,
+                request_id_headers: self.request_id_headers.clone(),
+                trace_context: false,
+                rng: FastRng::from_entropy(),
+                cache: LastGoodCache::new(0),
+                deprecations: DeprecationLog::default(),
+            }),
+        };
+        Ok((client, uri.path().to_owned()))
     }
 }
 

@@ -66,6 +66,15 @@ pub enum ErrorKind {
         /// What is wrong.
         detail: String,
     },
+    /// The operation needs credentials the client cannot supply: no
+    /// alternative of its security requirement is configured, or an OAuth2
+    /// token could not be fetched. Nothing was sent to the API.
+    Credentials {
+        /// The security scheme (its name in the spec).
+        scheme: String,
+        /// What is wrong and what to do.
+        detail: String,
+    },
     /// A success response whose body is not what the caller expected.
     Decode {
         /// The status of the response.
@@ -304,6 +313,7 @@ impl Error {
             | ErrorKind::BreakerOpen { .. }
             | ErrorKind::RateLimited { .. } => true,
             ErrorKind::InvalidRequest { .. }
+            | ErrorKind::Credentials { .. }
             | ErrorKind::Decode { .. }
             | ErrorKind::ResponseTooLarge { .. } => false,
         }
@@ -433,6 +443,9 @@ impl fmt::Display for ErrorKind {
                 human(*retry_in)
             ),
             Self::InvalidRequest { detail } => write!(f, "invalid request: {detail}"),
+            Self::Credentials { scheme, detail } => {
+                write!(f, "no credentials for security scheme {scheme:?}: {detail}")
+            }
             Self::Decode { status, detail } => write!(
                 f,
                 "{status} but the body is not the expected shape: {detail}"
@@ -483,6 +496,11 @@ impl fmt::Debug for ErrorKind {
                 .field("endpoint", endpoint)
                 .field("retry_in", retry_in)
                 .finish(),
+            Self::Credentials { scheme, detail } => f
+                .debug_struct("Credentials")
+                .field("scheme", scheme)
+                .field("detail", detail)
+                .finish(),
             Self::InvalidRequest { detail } => f
                 .debug_struct("InvalidRequest")
                 .field("detail", detail)
@@ -511,6 +529,9 @@ impl fmt::Display for Error {
         let e = &*self.inner;
         write!(f, "{}: {} {} ", e.operation, e.method, e.url)?;
         match (&e.kind, e.attempts) {
+            (ErrorKind::Credentials { .. }, 0) => {
+                return write!(f, "was not sent: {}; nothing reached the server", e.kind);
+            }
             (ErrorKind::InvalidRequest { detail }, _) => {
                 return write!(
                     f,

@@ -13,12 +13,13 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use http::header::CONTENT_LENGTH;
+use http::header::{AUTHORIZATION, CONTENT_LENGTH, COOKIE};
 use http::uri::PathAndQuery;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use tokio::time::Instant;
 use tracing::{field, Instrument, Span};
 
+use crate::auth::{Missing, OAuth2, Security};
 use crate::breaker::{Admission, Transition};
 use crate::client::{lock, Client, Endpoint};
 use crate::error::{human, BreakerNote, Error, ErrorKind, Inner, StopReason};
@@ -100,6 +101,12 @@ struct Call {
     breaker_note: Option<BreakerNote>,
     /// The trace id sent in `traceparent`, if the client generates one.
     trace: Option<(u64, u64)>,
+    /// API keys for the query, added to the URI only when it is sent.
+    auth_query: Option<String>,
+    /// The OAuth2 token source whose token this call sends.
+    oauth: Option<Arc<OAuth2>>,
+    /// Whether the token was already fetched again after a 401.
+    reauthorized: bool,
 }
 
 impl Client {
@@ -172,6 +179,7 @@ impl Client {
 
     /// The attempt loop. Every line is one concern; see the module docs.
     async fn run(&self, call: &mut Call, started: Instant) -> Result<Response, Error> {
+        self.authorize(call, None).await?; // an OAuth2 token, if the call sends one
         let mut now = started; // the clock is read once per pass, then passed on
         loop {
             let endpoint = self.choose_endpoint(call, now)?; // breaker + fallback
@@ -182,6 +190,16 @@ impl Client {
                 Ok(answer) => return Ok(self.answer(call, endpoint, answer)),
                 Err(failed) => failed,
             };
+            if self.token_rejected(call, &failed) {
+                // A 401 to an OAuth2 token: fetch a new one and resend,
+                // once per call, at once (a new credential is not a retry).
+                call.reauthorized = true;
+                let rejected = call.headers.get(AUTHORIZATION).cloned();
+                self.authorize(call, rejected.as_ref()).await?;
+                call.last = Some(Box::new(failed));
+                now = Instant::now();
+                continue;
+            }
             match self.next_step(call, endpoint, &failed) {
                 Step::Failover => {}
                 Step::Wait(delay) => tokio::time::sleep(delay).await,
@@ -209,11 +227,12 @@ impl Client {
             deadline,
             max_attempts,
             degrade,
+            security,
             ..
         } = request;
-        let invalid = |detail: String| {
+        let unsent = |kind: ErrorKind| {
             Error::from_inner(Inner {
-                kind: ErrorKind::InvalidRequest { detail },
+                kind,
                 stop: StopReason::Completed,
                 operation: operation.clone(),
                 method: method.clone(),
@@ -225,6 +244,7 @@ impl Client {
                 breaker: None,
             })
         };
+        let invalid = |detail: String| unsent(ErrorKind::InvalidRequest { detail });
         let target = target.map_err(invalid)?;
         let target = PathAndQuery::from_maybe_shared(Bytes::from(target))
             .map_err(|e| invalid(format!("the request target is not valid ({e})")))?;
@@ -283,6 +303,14 @@ impl Client {
                 headers.insert(name.clone(), value.clone());
             }
         }
+        let (auth_query, oauth) = self
+            .credentials(security, &mut headers)
+            .map_err(|missing| {
+                unsent(ErrorKind::Credentials {
+                    detail: missing.fix(),
+                    scheme: missing.scheme,
+                })
+            })?;
         let mut trace = None;
         if shared.trace_context && !headers.contains_key(TRACEPARENT) {
             let (hi, lo, span) = (
@@ -314,12 +342,91 @@ impl Client {
             trace,
             attempts: 0,
             connect_failures: 0,
+            auth_query,
+            oauth,
+            reauthorized: false,
             preferred: 0,
             failed_over: false,
             last_endpoint: 0,
             last: None,
             breaker_note: None,
         })
+    }
+
+    /// The call's credentials, per its security requirement: headers and
+    /// cookies go into `headers` now (a header the request set itself
+    /// wins); query keys and the OAuth2 source are returned for later.
+    fn credentials(
+        &self,
+        security: Option<Security>,
+        headers: &mut HeaderMap,
+    ) -> Result<(Option<String>, Option<Arc<OAuth2>>), Missing> {
+        let shared = &*self.shared;
+        // The common case, and the benchmark's: nothing to choose.
+        if shared.schemes.is_empty() && security.is_none() {
+            for (name, value) in &shared.credentials {
+                if !headers.contains_key(name) {
+                    headers.insert(name.clone(), value.clone());
+                }
+            }
+            return Ok((None, None));
+        }
+        let chosen = shared
+            .schemes
+            .choose(security, !shared.credentials.is_empty())?;
+        for (name, value) in chosen.headers {
+            if !headers.contains_key(&name) {
+                headers.insert(name, value);
+            }
+        }
+        if chosen.blanket {
+            for (name, value) in &shared.credentials {
+                if !headers.contains_key(name) {
+                    headers.insert(name.clone(), value.clone());
+                }
+            }
+        }
+        if !chosen.cookies.is_empty() {
+            let mut cookies = chosen.cookies.join("; ");
+            if let Some(theirs) = headers.get(COOKIE).and_then(|v| v.to_str().ok()) {
+                cookies = format!("{theirs}; {cookies}");
+            }
+            if let Ok(value) = crate::auth::sensitive(&cookies) {
+                headers.insert(COOKIE, value);
+            }
+        }
+        let query = (!chosen.query.is_empty()).then(|| chosen.query.join("&"));
+        Ok((query, chosen.oauth))
+    }
+
+    /// Puts the OAuth2 token in the call's headers: the cached one, or a
+    /// new one when `rejected` (the value the API answered 401 to) is it.
+    async fn authorize(
+        &self,
+        call: &mut Call,
+        rejected: Option<&HeaderValue>,
+    ) -> Result<(), Error> {
+        let Some(oauth) = call.oauth.clone() else {
+            return Ok(());
+        };
+        match oauth.authorization(rejected).await {
+            Ok(value) => {
+                call.headers.insert(AUTHORIZATION, value);
+                Ok(())
+            }
+            Err(detail) => Err(call.fail(
+                self,
+                Failed {
+                    failure: Failure::Connect,
+                    kind: ErrorKind::Credentials {
+                        scheme: oauth.scheme().to_owned(),
+                        detail,
+                    },
+                    request_id: None,
+                },
+                StopReason::Completed,
+            )),
+        }
     }
 
     /// Breaker and fallback: the first endpoint, from the preferred one on,
@@ -569,6 +676,13 @@ impl Client {
         if let Err(f) = outcome {
             tracing::debug!(parent: span, attempt = call.attempts, "attempt failed: {}", f.kind);
         }
+    }
+
+    /// Whether the API refused this call's OAuth2 token for the first time.
+    fn token_rejected(&self, call: &Call, failed: &Failed) -> bool {
+        call.oauth.is_some()
+            && !call.reauthorized
+            && matches!(failed.failure, Failure::Status(StatusCode::UNAUTHORIZED, _))
     }
 
     /// Retry policy, failover and retry budget, in that order.
@@ -845,7 +959,32 @@ impl Call {
     /// The URL of this call's target on an endpoint.
     fn uri(&mut self, client: &Client, index: usize) -> Result<http::Uri, Error> {
         let origin = &client.shared.endpoints[index].origin;
-        origin.uri(&self.target).map_err(|detail| {
+        let with_keys;
+        let target = match &self.auth_query {
+            None => &self.target,
+            Some(keys) => {
+                let joint = if self.target.query().is_some() {
+                    '&'
+                } else {
+                    '?'
+                };
+                with_keys = PathAndQuery::from_maybe_shared(Bytes::from(format!(
+                    "{}{joint}{keys}",
+                    self.target
+                )))
+                .map_err(|_| {
+                    self.stop_without_attempt(
+                        client,
+                        ErrorKind::InvalidRequest {
+                            detail: "an API key makes the request target invalid".into(),
+                        },
+                        StopReason::Completed,
+                    )
+                })?;
+                &with_keys
+            }
+        };
+        origin.uri(target).map_err(|detail| {
             self.last_endpoint = index;
             self.stop_without_attempt(
                 client,

@@ -44,6 +44,7 @@
 #![warn(missing_docs)]
 
 mod api_error;
+pub mod auth;
 pub mod backoff;
 pub mod breaker;
 pub mod budget;
@@ -64,6 +65,7 @@ pub mod telemetry;
 mod transport;
 
 pub use api_error::ApiError;
+pub use auth::{ApiKeyIn, OAuth2ClientCredentials, Security};
 pub use backoff::Backoff;
 pub use breaker::{
     Admission, Breaker, BreakerConfig, BreakerScope, BreakerState, FailureRate, Transition,

@@ -39,28 +39,55 @@ pub fn capture_one_request() -> (String, std::thread::JoinHandle<String>) {
     (url, handle)
 }
 
-/// A raw HTTP/1.1 server on 127.0.0.1 that answers every request with the
-/// same canned response (`connection: close`), counting the requests it
-/// read. It serves at most `max` requests and gives up after 10 s, so its
-/// thread always ends.
-pub struct Canned {
-    pub url: String,
-    count: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+/// One request as a [`RawServer`] read it.
+#[derive(Clone, Debug)]
+pub struct RawRequest {
+    /// `POST /token HTTP/1.1`
+    pub line: String,
+    /// Names lower-cased, values as sent.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
 }
 
-impl Canned {
-    pub fn start(status: u16, extra_headers: &str, body: &str, max: usize) -> Canned {
+impl RawRequest {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The request target (`/v1/x?a=1`).
+    pub fn target(&self) -> &str {
+        self.line.split(' ').nth(1).unwrap_or("")
+    }
+}
+
+/// A raw HTTP/1.1 server on 127.0.0.1: `answer` turns each request into a
+/// whole response (status line, headers, body), sent with the connection
+/// closed after it. It logs what it read, serves at most `max` requests and
+/// gives up after 10 s, so its thread always ends.
+pub struct RawServer {
+    pub url: String,
+    log: std::sync::Arc<std::sync::Mutex<Vec<RawRequest>>>,
+}
+
+/// A response with `content-length` and `connection: close`.
+pub fn response(status: u16, extra_headers: &str, body: &str) -> String {
+    format!(
+        "HTTP/1.1 {status} Canned\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n{extra_headers}\r\n{body}",
+        body.len()
+    )
+}
+
+impl RawServer {
+    pub fn start(max: usize, answer: impl Fn(&RawRequest) -> String + Send + 'static) -> RawServer {
         use std::io::{Read, Write};
-        use std::sync::atomic::Ordering;
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.set_nonblocking(true).unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
-        let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let seen = count.clone();
-        let response = format!(
-            "HTTP/1.1 {status} Canned\r\ncontent-type: application/problem+json\r\ncontent-length: {}\r\nconnection: close\r\n{extra_headers}\r\n{body}",
-            body.len()
-        );
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = log.clone();
         std::thread::spawn(move || {
             let until = std::time::Instant::now() + Duration::from_secs(10);
             let mut served = 0;
@@ -68,7 +95,7 @@ impl Canned {
                 let mut socket = match listener.accept() {
                     Ok((socket, _)) => socket,
                     Err(_) => {
-                        std::thread::sleep(Duration::from_millis(5));
+                        std::thread::sleep(Duration::from_millis(2));
                         continue;
                     }
                 };
@@ -85,24 +112,59 @@ impl Canned {
                         _ => break,
                     }
                 }
-                let text = String::from_utf8_lossy(&head).to_lowercase();
-                let length = text
-                    .lines()
-                    .find_map(|l| l.strip_prefix("content-length:"))
-                    .and_then(|v| v.trim().parse::<usize>().ok())
+                let text = String::from_utf8_lossy(&head).into_owned();
+                let mut lines = text.split("\r\n");
+                let line = lines.next().unwrap_or("").to_owned();
+                let headers: Vec<(String, String)> = lines
+                    .filter_map(|l| l.split_once(':'))
+                    .map(|(n, v)| (n.trim().to_lowercase(), v.trim().to_owned()))
+                    .collect();
+                let length = headers
+                    .iter()
+                    .find(|(n, _)| n == "content-length")
+                    .and_then(|(_, v)| v.parse::<usize>().ok())
                     .unwrap_or(0);
                 let mut body = vec![0u8; length.min(1 << 20)];
                 let _ = socket.read_exact(&mut body);
-                seen.fetch_add(1, Ordering::SeqCst);
+                let request = RawRequest {
+                    line,
+                    headers,
+                    body,
+                };
+                let reply = answer(&request);
+                seen.lock().unwrap().push(request);
                 served += 1;
-                let _ = socket.write_all(response.as_bytes());
+                let _ = socket.write_all(reply.as_bytes());
             }
         });
-        Canned { url, count }
+        RawServer { url, log }
+    }
+
+    /// The requests read so far.
+    pub fn requests(&self) -> Vec<RawRequest> {
+        self.log.lock().unwrap().clone()
+    }
+}
+
+/// A [`RawServer`] that answers every request with the same response.
+pub struct Canned {
+    pub url: String,
+    server: RawServer,
+}
+
+impl Canned {
+    pub fn start(status: u16, extra_headers: &str, body: &str, max: usize) -> Canned {
+        let reply = response(status, extra_headers, body)
+            .replace("application/json", "application/problem+json");
+        let server = RawServer::start(max, move |_| reply.clone());
+        Canned {
+            url: server.url.clone(),
+            server,
+        }
     }
 
     /// Requests read so far.
     pub fn requests(&self) -> usize {
-        self.count.load(std::sync::atomic::Ordering::SeqCst)
+        self.server.requests().len()
     }
 }
