@@ -241,10 +241,36 @@ impl ClientBuilder {
         self.problem.get_or_insert(message);
     }
 
+    /// Replaces the primary base URL given to [`Client::builder`]: a
+    /// generated client starts from the spec's `servers[0]`, and this points
+    /// it at staging or localhost. The fallback is kept; see
+    /// [`without_fallback`](Self::without_fallback).
+    ///
+    /// ```
+    /// let client = threeam_runtime::Client::builder("https://api.example.com")
+    ///     .base_url("http://127.0.0.1:8080")
+    ///     .without_fallback()
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(client.endpoint_status().len(), 1);
+    /// assert_eq!(client.endpoint_status()[0].base_url, "http://127.0.0.1:8080");
+    /// ```
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.primary = url.into();
+        self
+    }
+
     /// The fallback base URL (`servers[1]`), tried when the primary fails or
-    /// its breaker is open. It has its own breaker and limiter.
+    /// its breaker is open. It has its own breakers and limiter.
     pub fn fallback(mut self, url: impl Into<String>) -> Self {
         self.fallback = Some(url.into());
+        self
+    }
+
+    /// No fallback: every attempt goes to the primary (pointing a client at
+    /// a local server should not send its calls to production's fallback).
+    pub fn without_fallback(mut self) -> Self {
+        self.fallback = None;
         self
     }
 
@@ -769,7 +795,7 @@ impl ProxySetting {
 /// Validates a base URL: absolute http(s), a host, no credentials, query
 /// or fragment. Returns the base without a trailing slash, the
 /// `host[:port]` label and the parsed origin.
-fn parse_base(raw: &str) -> Result<(String, String, Origin), String> {
+pub(crate) fn parse_base(raw: &str) -> Result<(String, String, Origin), String> {
     let text = raw.trim();
     let invalid = |why: &str| format!("base URL {raw:?} is not a valid absolute URL ({why})");
     if !text.is_ascii() {

@@ -50,6 +50,7 @@ pub mod breaker;
 pub mod budget;
 mod client;
 pub mod encode;
+pub mod env;
 mod error;
 mod executor;
 pub mod fallback;
