@@ -22,13 +22,13 @@ use tracing::{field, Instrument, Span};
 use crate::auth::{Missing, OAuth2, Security};
 use crate::breaker::{Admission, Transition};
 use crate::client::{lock, Client, Endpoint};
+use crate::degraded::{self, Asked, StandIn};
 use crate::error::{human, BreakerNote, Error, ErrorKind, Inner, StopReason};
 use crate::fallback::{Degrade, Stored};
-use crate::idempotency::{
-    conflict_verdict, header_value, idempotent_method, keyed_by_default, KeyFormat, KeyVerdict,
-};
-use crate::request::{KeyChoice, Request};
-use crate::response::{Degraded, DegradedReason, DegradedSource, Response, Served};
+use crate::idempotency::{self, conflict_verdict, idempotent_method, KeyVerdict};
+use crate::ratelimit;
+use crate::request::Request;
+use crate::response::{Response, Served};
 use crate::retry::{Decision, Failure, RetryContext, RetryPolicy};
 use crate::retry_after::RetryAfter;
 use crate::telemetry::{self, names};
@@ -249,47 +249,8 @@ impl Client {
         let target = PathAndQuery::from_maybe_shared(Bytes::from(target))
             .map_err(|e| invalid(format!("the request target is not valid ({e})")))?;
 
-        // One key per logical call, decided here and then sent unchanged on
-        // every attempt and endpoint. A key the caller put in the headers
-        // directly is respected as theirs.
-        let key_header = &shared.idempotency.header;
-        let key = match headers.get(key_header) {
-            Some(given) => Some(given.to_str().unwrap_or_default().to_owned()),
-            None => {
-                let format = shared.idempotency.format;
-                let (key, value) = match key {
-                    KeyChoice::Auto if keyed_by_default(&method) => {
-                        let mut buf = [0u8; 36];
-                        // From a ChaCha generator seeded by the OS (uuid's `fast-rng`):
-                        // a key seen in a log says nothing about the next one.
-                        let key = uuid::Uuid::new_v4().hyphenated().encode_lower(&mut buf);
-                        let key = key.to_owned();
-                        // A generated UUID is plain ASCII: only the caller's
-                        // keys need the full check. The bare value owns its
-                        // bytes behind a reference count, so the copy of the
-                        // headers made for each attempt does not allocate.
-                        let value = match format {
-                            KeyFormat::Bare => {
-                                HeaderValue::from_maybe_shared(Bytes::from_owner(buf))
-                            }
-                            KeyFormat::StructuredString => {
-                                HeaderValue::from_str(&format.render(&key))
-                            }
-                        };
-                        (Some(key), Some(value.map_err(|e| invalid(e.to_string()))?))
-                    }
-                    KeyChoice::Given(k) => {
-                        let value = header_value(&k, format).map_err(invalid)?;
-                        (Some(k), Some(value))
-                    }
-                    KeyChoice::Auto | KeyChoice::Off => (None, None),
-                };
-                if let Some(value) = value {
-                    headers.insert(key_header.clone(), value);
-                }
-                key
-            }
-        };
+        let key = idempotency::settle(&shared.idempotency, key, &method, &mut headers)
+            .map_err(invalid)?;
         // RFC 9110 §8.6: a method that defines a body gets a length even
         // when empty; hyper sends none, and some servers answer 411.
         if body.is_none()
@@ -802,63 +763,26 @@ impl Client {
     /// After every endpoint failed: the caller's degraded answer, if one was
     /// registered and the failure is the server's, not the request's.
     fn degrade(&self, call: &Call, error: Error) -> Result<Response, Error> {
-        let Some(degrade) = &call.degrade else {
-            return Err(error);
+        let asked = Asked {
+            operation: &call.operation,
+            method: &call.method,
+            target: call.target.as_str(),
         };
-        if !error.may_degrade() {
-            return Err(error);
-        }
-        let cached = if degrade.wants_cache() && call.method == Method::GET {
-            self.shared.cache.get(call.target.as_str(), Instant::now())
-        } else {
-            None
-        };
-        let (status, headers, body, source, age) = match (cached, degrade) {
-            (Some((stored, age)), _) => (
-                stored.status,
-                stored.headers,
-                stored.body,
-                DegradedSource::LastGood,
-                Some(age),
-            ),
-            (None, Degrade::Value(body) | Degrade::LastGoodOr(body)) => (
-                StatusCode::OK,
-                HeaderMap::new(),
-                body.clone(),
-                DegradedSource::Value,
-                None,
-            ),
-            (None, Degrade::LastGood) => return Err(error),
-        };
-        let source_label = match source {
-            DegradedSource::LastGood => "last_good",
-            DegradedSource::Value => "value",
-        };
-        let reason = match error.kind() {
-            ErrorKind::BreakerOpen { .. } => DegradedReason::BreakerOpen,
-            ErrorKind::RateLimited { .. } => DegradedReason::RateLimited,
-            _ => DegradedReason::Failed,
-        };
-        metrics::counter!(names::DEGRADED, "threeam.operation" => call.operation.clone(), "source" => source_label).increment(1);
-        tracing::warn!(
-            operation = %call.operation,
-            source = source_label,
-            age = age.map(human).as_deref(),
-            "answering with a degraded response ({reason}): {error}"
-        );
+        let StandIn {
+            status,
+            headers,
+            body,
+            degraded,
+        } = degraded::stand_in(call.degrade.as_ref(), &self.shared.cache, asked, error)?;
+        let cause = &degraded.cause;
         Ok(Response {
             status,
             headers,
             body,
-            served: Served::Degraded(Degraded {
-                source,
-                reason,
-                age,
-                cause: error.clone(),
-            }),
-            attempts: error.attempts(),
-            connect_failures: error.connect_failures(),
-            request_id: error.request_id().map(str::to_owned),
+            attempts: cause.attempts(),
+            connect_failures: cause.connect_failures(),
+            request_id: cause.request_id().map(str::to_owned),
+            served: Served::Degraded(degraded),
             idempotency_key: call.key.clone(),
             operation: call.operation.clone(),
             method: call.method.clone(),
@@ -923,13 +847,8 @@ impl Client {
         let mut hints = Hints::default();
         let mut id: Option<(usize, &HeaderValue)> = None;
         for (name, value) in headers {
-            match name.as_str() {
-                "x-ratelimit-remaining" | "ratelimit-remaining" | "ratelimit" => {
-                    hints.rate_limit = true;
-                }
-                "deprecation" => hints.deprecation = true,
-                _ => {}
-            }
+            hints.rate_limit |= ratelimit::is_hint(name);
+            hints.deprecation |= *name == telemetry::DEPRECATION;
             let rank = id.map_or(names.len(), |(rank, _)| rank);
             if let Some(found) = names[..rank].iter().position(|n| n == name) {
                 id = Some((found, value));

@@ -9,7 +9,10 @@
 //! an idempotency conflict only when the response says so
 //! ([`conflict_verdict`]).
 
+use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+
+use crate::request::KeyChoice;
 
 /// How the key is written in the header.
 ///
@@ -214,6 +217,49 @@ fn names_idempotency(body: &[u8]) -> bool {
         || text(&doc, "title").is_some_and(|title| title.contains("idempotency-key"))
 }
 
+/// Settles the call's one key, before the first attempt, and puts it in
+/// `headers`; it is then sent unchanged on every attempt and endpoint. A
+/// key the caller put in the headers directly is respected as theirs;
+/// otherwise the request's choice, and by default a fresh UUID v4 for the
+/// methods that change state. Returns the key, if the call has one.
+pub(crate) fn settle(
+    config: &IdempotencyConfig,
+    choice: KeyChoice,
+    method: &Method,
+    headers: &mut HeaderMap,
+) -> Result<Option<String>, String> {
+    if let Some(given) = headers.get(&config.header) {
+        return Ok(Some(given.to_str().unwrap_or_default().to_owned()));
+    }
+    let (key, value) = match choice {
+        KeyChoice::Auto if keyed_by_default(method) => {
+            let mut buf = [0u8; 36];
+            // From a ChaCha generator seeded by the OS (uuid's `fast-rng`):
+            // a key seen in a log says nothing about the next one.
+            let key = uuid::Uuid::new_v4()
+                .hyphenated()
+                .encode_lower(&mut buf)
+                .to_owned();
+            // A generated UUID is plain ASCII: only the caller's keys need
+            // the full check. The bare value owns its bytes behind a
+            // reference count, so the copy of the headers made for each
+            // attempt does not allocate.
+            let value = match config.format {
+                KeyFormat::Bare => HeaderValue::from_maybe_shared(Bytes::from_owner(buf)),
+                KeyFormat::StructuredString => HeaderValue::from_str(&config.format.render(&key)),
+            };
+            (key, value.map_err(|e| e.to_string())?)
+        }
+        KeyChoice::Given(key) => {
+            let value = header_value(&key, config.format)?;
+            (key, value)
+        }
+        KeyChoice::Auto | KeyChoice::Off => return Ok(None),
+    };
+    headers.insert(config.header.clone(), value);
+    Ok(Some(key))
+}
+
 /// Builds the header value, refusing keys HTTP cannot carry (control
 /// characters, non-ASCII) instead of panicking.
 pub(crate) fn header_value(key: &str, format: KeyFormat) -> Result<HeaderValue, String> {
@@ -318,6 +364,42 @@ mod tests {
         assert_eq!(with(&headers), KeyVerdict::Normal);
         headers.insert("x-key-conflict", HeaderValue::from_static("1"));
         assert_eq!(with(&headers), KeyVerdict::InFlight);
+    }
+
+    #[test]
+    fn one_key_is_settled_per_call() {
+        let config = IdempotencyConfig::default();
+        let mut headers = HeaderMap::new();
+        let key = settle(&config, KeyChoice::Auto, &Method::POST, &mut headers)
+            .unwrap()
+            .unwrap();
+        assert_eq!(headers["idempotency-key"], key.as_str());
+        assert_eq!((key.len(), key.as_bytes()[14]), (36, b'4'));
+        // A key already in the headers is the caller's.
+        let again = settle(&config, KeyChoice::Auto, &Method::POST, &mut headers).unwrap();
+        assert_eq!(again.as_deref(), Some(key.as_str()));
+        let mut headers = HeaderMap::new();
+        assert_eq!(
+            settle(&config, KeyChoice::Auto, &Method::GET, &mut headers),
+            Ok(None)
+        );
+        assert_eq!(
+            settle(&config, KeyChoice::Off, &Method::POST, &mut headers),
+            Ok(None)
+        );
+        assert!(headers.is_empty());
+        let quoted = IdempotencyConfig {
+            format: KeyFormat::StructuredString,
+            ..IdempotencyConfig::default()
+        };
+        let given = KeyChoice::Given("order-1".into());
+        assert_eq!(
+            settle(&quoted, given, &Method::GET, &mut headers),
+            Ok(Some("order-1".into()))
+        );
+        assert_eq!(headers["idempotency-key"], "\"order-1\"");
+        let bad = KeyChoice::Given("a\nb".into());
+        assert!(settle(&config, bad, &Method::POST, &mut HeaderMap::new()).is_err());
     }
 
     #[test]

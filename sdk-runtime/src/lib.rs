@@ -49,6 +49,7 @@ pub mod backoff;
 pub mod breaker;
 pub mod budget;
 mod client;
+mod degraded;
 pub mod encode;
 pub mod env;
 mod error;
