@@ -55,7 +55,7 @@ pub fn check(ws: &Workspace, config: &Config) -> Vec<Finding> {
     }
 
     let spec = Spec::new(ws);
-    let dedup_early = !ws.has_ignore_lists() && !config.has_ignore_globs();
+    let dedup_early = spec.ignores.is_empty() && !config.has_ignore_globs();
     if spec.root.is_some() {
         for rule in rules::ALL {
             if config.severity(rule).is_none() {
@@ -72,7 +72,7 @@ pub fn check(ws: &Workspace, config: &Config) -> Vec<Finding> {
         let Some(severity) = config.severity(rule) else {
             continue;
         };
-        if is_ignored(ws, config, &hit) || !seen.insert((hit.rule, hit.at)) {
+        if is_ignored(&spec, config, &hit) || !seen.insert((hit.rule, hit.at)) {
             continue;
         }
         let doc = ws.document(hit.at.doc);
@@ -97,12 +97,13 @@ pub fn check(ws: &Workspace, config: &Config) -> Vec<Finding> {
 
 /// A hit is ignored by a path glob, or by `x-threeam-ignore` on any node of
 /// its scope, on the node itself or its ancestors, or on the document root.
-fn is_ignored(ws: &Workspace, config: &Config, hit: &Hit) -> bool {
+fn is_ignored(spec: &Spec, config: &Config, hit: &Hit) -> bool {
     let Scope { path, nodes } = &hit.scope;
     if path.as_deref().is_some_and(|p| config.ignores_path(p)) {
         return true;
     }
-    if !ws.has_ignore_lists() {
+    let ws = spec.ws;
+    if spec.ignores.is_empty() {
         return false;
     }
     let lists = |at: At| ignores(ws, at, hit.rule);

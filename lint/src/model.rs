@@ -5,6 +5,7 @@
 //! declared inline or through `$ref`, named in any case" means the same thing
 //! in every rule.
 
+use crate::ignore::IgnoreLists;
 use crate::workspace::{At, Workspace};
 
 /// The HTTP methods an OpenAPI path item can hold, in spec order.
@@ -69,6 +70,8 @@ pub struct Spec<'w> {
     pub root: Option<At>,
     /// Every operation, in document order.
     pub operations: Vec<Operation>,
+    /// The mappings that carry `x-threeam-ignore`.
+    pub(crate) ignores: IgnoreLists,
 }
 
 impl<'w> Spec<'w> {
@@ -100,6 +103,7 @@ impl<'w> Spec<'w> {
             ws,
             root,
             operations,
+            ignores: IgnoreLists::find(ws),
         }
     }
 

@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 /// A file as read from disk, shared cheaply with renderers.
 ///
 /// ```
-/// use threeam_lint::source::SourceFile;
+/// use threeam_spec::source::SourceFile;
 /// let f = SourceFile::new("spec.yaml".into(), "spec.yaml".into(), std::sync::Arc::new("a: 1\nbé: 2\n".into()));
 /// assert_eq!(f.line_col(5), (2, 1));
 /// assert_eq!(f.line_col(9), (2, 4));

@@ -8,7 +8,7 @@ use crate::tree::Tree;
 /// Bounds that keep hostile input from exhausting the stack or memory.
 ///
 /// ```
-/// let limits = threeam_lint::parse::Limits::default();
+/// let limits = threeam_spec::parse::Limits::default();
 /// assert_eq!(limits.max_depth, 256);
 /// ```
 #[derive(Debug, Clone)]
@@ -53,7 +53,7 @@ impl Syntax {
     /// Pick the syntax from the file name, then from the first character.
     ///
     /// ```
-    /// use threeam_lint::parse::Syntax;
+    /// use threeam_spec::parse::Syntax;
     /// assert_eq!(Syntax::detect("a.json", "{}"), Syntax::Json);
     /// assert_eq!(Syntax::detect("a.yaml", "openapi: 3.0.0"), Syntax::Yaml);
     /// assert_eq!(Syntax::detect("spec", "  {\"openapi\": \"3.0.0\"}"), Syntax::Json);
@@ -81,7 +81,7 @@ impl Syntax {
 /// Parse `src` in the given syntax.
 ///
 /// ```
-/// use threeam_lint::parse::{parse, Limits, Syntax};
+/// use threeam_spec::parse::{parse, Limits, Syntax};
 /// let t = parse("a: [1, 2]", Syntax::Yaml, &Limits::default()).unwrap();
 /// assert_eq!(t.items(t.get(t.root(), "a").unwrap()).len(), 2);
 /// ```

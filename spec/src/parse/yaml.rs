@@ -18,7 +18,7 @@ use crate::tree::{BuildError, Builder, Kind, NodeId, Tree};
 /// Parse YAML text with the default [`Limits`].
 ///
 /// ```
-/// let t = threeam_lint::parse::yaml::parse("responses:\n  200: {}\nflag: off\n").unwrap();
+/// let t = threeam_spec::parse::yaml::parse("responses:\n  200: {}\nflag: off\n").unwrap();
 /// let responses = t.get(t.root(), "responses").unwrap();
 /// assert!(t.get(responses, "200").is_some());
 /// assert_eq!(t.get(t.root(), "flag").and_then(|n| t.as_str(n)), Some("off"));

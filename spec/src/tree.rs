@@ -60,8 +60,8 @@ pub struct Entry {
 /// A whole parsed document.
 ///
 /// ```
-/// use threeam_lint::tree::Tree;
-/// let tree = threeam_lint::parse::json::parse(r#"{"openapi": "3.0.3"}"#).unwrap();
+/// use threeam_spec::tree::Tree;
+/// let tree = threeam_spec::parse::json::parse(r#"{"openapi": "3.0.3"}"#).unwrap();
 /// let version = tree.get(tree.root(), "openapi").and_then(|n| tree.as_str(n));
 /// assert_eq!(version, Some("3.0.3"));
 /// ```
@@ -168,6 +168,18 @@ impl Tree {
             .iter()
             .rev()
             .find(|e| self.text(e.key) == key)
+    }
+
+    /// True when any mapping in the document has `key` among its keys (a
+    /// scan of the flat entry table, cheaper than a walk).
+    ///
+    /// ```
+    /// let t = threeam_spec::parse::json::parse(r#"{"a": {"b": 1}}"#).unwrap();
+    /// assert!(t.has_key("b"));
+    /// assert!(!t.has_key("c"));
+    /// ```
+    pub fn has_key(&self, key: &str) -> bool {
+        self.entries.iter().any(|e| self.text(e.key) == key)
     }
 
     /// The key under which `child` sits in its parent mapping, or its index in

@@ -10,9 +10,9 @@ use crate::tree::{BuildError, Builder, Kind, Tree};
 /// Parse JSON text with the default [`Limits`].
 ///
 /// ```
-/// let tree = threeam_lint::parse::json::parse(r#"{"paths": {}}"#).unwrap();
+/// let tree = threeam_spec::parse::json::parse(r#"{"paths": {}}"#).unwrap();
 /// assert!(tree.get(tree.root(), "paths").is_some());
-/// let err = threeam_lint::parse::json::parse("{\"a\": }").unwrap_err();
+/// let err = threeam_spec::parse::json::parse("{\"a\": }").unwrap_err();
 /// assert_eq!(err.offset, 6);
 /// ```
 pub fn parse(src: &str) -> Result<Tree, ParseError> {
