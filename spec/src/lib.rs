@@ -15,6 +15,7 @@
 //! ```
 
 pub mod discover;
+pub mod model;
 pub mod parse;
 pub mod pointer;
 pub mod source;
