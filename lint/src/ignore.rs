@@ -37,6 +37,20 @@ impl IgnoreLists {
         self.owners.is_empty()
     }
 
+    /// True when the mapping at `at` carries a list naming `rule` or `all`.
+    pub(crate) fn waives(&self, ws: &Workspace, at: At, rule: &str) -> bool {
+        if !self.owners.contains(&at) {
+            return false;
+        }
+        let Some(list) = ws.get(at, IGNORE_KEY) else {
+            return false;
+        };
+        ws.items(list)
+            .chain(std::iter::once(list))
+            .filter_map(|i| ws.str(i))
+            .any(|id| id == rule || id == "all")
+    }
+
     /// The mappings carrying a list, in document order.
     pub(crate) fn owners(&self) -> Vec<At> {
         let mut owners: Vec<At> = self.owners.iter().copied().collect();

@@ -35,6 +35,7 @@ pub(super) fn build<'w>(ws: &'w Workspace, options: &ModelOptions) -> Model<'w> 
             servers: Vec::new(),
             schemes: Vec::new(),
             problems: Vec::new(),
+            uses: 0,
         },
         key_names,
         params: FxHashMap::default(),
@@ -71,6 +72,7 @@ pub(super) fn build<'w>(ws: &'w Workspace, options: &ModelOptions) -> Model<'w> 
             }
         }
     }
+    b.count_uses(options.max_uses);
     b.m
 }
 
@@ -148,6 +150,45 @@ impl<'w> Builder<'w, '_> {
             params,
             responses,
             security,
+        }
+    }
+
+    /// Add up the uses (see `Stats::uses`), each map's share once, and
+    /// report a spec past the budget.
+    fn count_uses(&mut self, max: u64) {
+        let m = &self.m;
+        let mut map_uses: FxHashMap<u32, u64> = FxHashMap::default();
+        let mut uses: u64 = 0;
+        for op in &m.operations {
+            let params = m.param_lists[op.params as usize].ids.len() as u64;
+            let responses = op.responses.map_or(0, |r| {
+                *map_uses.entry(r).or_insert_with(|| {
+                    m.response_maps[r as usize]
+                        .entries
+                        .iter()
+                        .map(|e| {
+                            let headers = m.responses[e.response.0 as usize]
+                                .headers
+                                .map_or(0, |h| m.header_maps[h as usize].headers.len());
+                            1 + headers as u64
+                        })
+                        .sum()
+                })
+            });
+            uses = uses.saturating_add(params).saturating_add(responses);
+        }
+        self.m.uses = uses;
+        if uses > max {
+            if let Some(root) = self.m.root {
+                self.problem(
+                    ProblemKind::Budget,
+                    root,
+                    format!(
+                        "through $refs and YAML aliases, the operations use {uses} parameters, responses and headers, over the limit of {max}; tools that copy shared parts per operation (client generators, docs) would run out of memory"
+                    ),
+                    "share fewer parameters, responses or headers across so many operations; if this spec is real, raise the limit where the tool allows it",
+                );
+            }
         }
     }
 

@@ -117,10 +117,26 @@ impl Method {
 pub const KEY_HEADERS: [&str; 2] = ["Idempotency-Key", "X-Idempotency-Key"];
 
 /// Choices the caller makes about reading the spec.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ModelOptions {
     /// A configured idempotency header name, tried before [`KEY_HEADERS`].
     pub key_header: Option<String>,
+    /// The most parameter, response and header uses the operations may add
+    /// up to (see [`Stats::uses`]) before the model reports
+    /// [`ProblemKind::Budget`].
+    pub max_uses: u64,
+}
+
+impl Default for ModelOptions {
+    fn default() -> Self {
+        ModelOptions {
+            key_header: None,
+            // The largest public specs (GitHub, Stripe) use well under
+            // 100,000; a tool that copies shared parts per operation would
+            // need gigabytes past this.
+            max_uses: 1_000_000,
+        }
+    }
 }
 
 /// Where a parameter goes.
@@ -166,6 +182,15 @@ pub struct ParamId(u32);
 /// Index of a response in the model's arena (one per resolved node).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ResponseId(u32);
+
+/// Index of a merged parameter list (shared by every operation with the
+/// same path-level and operation-level lists).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ParamListId(u32);
+
+/// Index of a `responses` map (shared by every operation that uses it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ResponseMapId(u32);
 
 /// A parameter object, read once however many operations use it.
 #[derive(Debug, Clone)]
@@ -351,6 +376,9 @@ pub enum ProblemKind {
     Date,
     /// A security scheme of an unknown type.
     SecurityScheme,
+    /// Through `$ref`s and YAML aliases, the operations use more
+    /// parameters, responses and headers than [`ModelOptions::max_uses`].
+    Budget,
 }
 
 /// Something the model could not make sense of. Messages quote spec text;
@@ -385,6 +413,10 @@ pub struct Stats {
     pub header_maps: usize,
     /// Distinct `content` maps.
     pub content_maps: usize,
+    /// Uses: for every operation, its parameters, its responses and each
+    /// response's headers, counted per operation as a tool that copies
+    /// shared parts would. This is what `$ref` and alias fan-out multiply.
+    pub uses: u64,
 }
 
 /// The spec, typed.
@@ -404,6 +436,7 @@ pub struct Model<'w> {
     servers: Vec<Server<'w>>,
     schemes: Vec<SecurityScheme<'w>>,
     problems: Vec<ModelProblem>,
+    uses: u64,
 }
 
 /// A merged parameter list and the facts derived from it once.
@@ -479,6 +512,21 @@ impl<'w> Model<'w> {
         &self.param_lists[op.params as usize].ids
     }
 
+    /// The operation's merged parameter list: operations with the same id
+    /// have the same parameters, so a rule about parameters reads each
+    /// list once.
+    pub fn parameter_list_id(&self, op: &Operation<'w>) -> ParamListId {
+        ParamListId(op.params)
+    }
+
+    /// The parameters of a merged list (see [`Model::parameters`]).
+    pub fn parameter_list(&self, id: ParamListId) -> impl Iterator<Item = &Parameter<'w>> + '_ {
+        self.param_lists[id.0 as usize]
+            .ids
+            .iter()
+            .map(|id| &self.parameters[id.0 as usize])
+    }
+
     /// A parameter by id.
     pub fn parameter(&self, id: ParamId) -> &Parameter<'w> {
         &self.parameters[id.0 as usize]
@@ -507,6 +555,18 @@ impl<'w> Model<'w> {
         }
     }
 
+    /// The operation's `responses` map, if it has one: operations with the
+    /// same id share every response, so a rule about responses reads each
+    /// map once.
+    pub fn response_map_id(&self, op: &Operation<'w>) -> Option<ResponseMapId> {
+        op.responses.map(ResponseMapId)
+    }
+
+    /// The entries of a `responses` map, in document order.
+    pub fn response_map(&self, id: ResponseMapId) -> &[ResponseEntry] {
+        &self.response_maps[id.0 as usize].entries
+    }
+
     /// A response by id.
     pub fn response(&self, id: ResponseId) -> &Response {
         &self.responses[id.0 as usize]
@@ -515,12 +575,6 @@ impl<'w> Model<'w> {
     /// Every distinct response object, each once.
     pub fn all_responses(&self) -> &[Response] {
         &self.responses
-    }
-
-    /// Every distinct `responses` map, each once: the statuses written in
-    /// it. A rule about "a 429 response" walks these, not operations.
-    pub fn response_maps(&self) -> impl Iterator<Item = &[ResponseEntry]> + '_ {
-        self.response_maps.iter().map(|m| m.entries.as_slice())
     }
 
     /// The headers a response declares, in document order.
@@ -589,6 +643,7 @@ impl<'w> Model<'w> {
             response_maps: self.response_maps.len(),
             header_maps: self.header_maps.len(),
             content_maps: self.contents.len(),
+            uses: self.uses,
         }
     }
 }

@@ -108,6 +108,7 @@ fn idempotency_key_is_found_under_every_accepted_name() {
         ));
         let options = ModelOptions {
             key_header: configured.map(str::to_owned),
+            ..ModelOptions::default()
         };
         let model = Model::new(&ws, &options);
         let key = model.idempotency_key(&model.operations()[0]);
@@ -135,6 +136,7 @@ fn idempotency_key_must_be_a_header_and_the_configured_name_wins() {
     assert_eq!(key.name.as_untrusted_str(), "X-Idempotency-Key");
     let options = ModelOptions {
         key_header: Some("dedupe".into()),
+        ..ModelOptions::default()
     };
     let model = Model::new(&ws, &options);
     let key = model.idempotency_key(&model.operations()[0]).unwrap();
@@ -336,4 +338,33 @@ fn a_document_that_is_not_a_mapping_has_an_empty_model() {
     assert!(model.root().is_none());
     assert!(model.operations().is_empty());
     assert!(model.problems().is_empty());
+}
+
+#[test]
+fn uses_count_shared_parts_per_operation_and_have_a_budget() {
+    let body = "paths:
+  /v1/a:
+    get: &op
+      parameters: [{name: a, in: query}, {name: b, in: query}]
+      responses:
+        '200': {description: ok, headers: {X-A: {schema: {type: string}}, X-B: {schema: {type: string}}}}
+        '404': {description: missing}
+    put: *op
+  /v1/b: {$ref: '#/paths/~1v1~1a'}
+";
+    let ws = load(body);
+    let model = Model::new(&ws, &ModelOptions::default());
+    // 4 operations, each: 2 parameters + 2 responses + 2 headers.
+    assert_eq!(model.stats().uses, 4 * 6);
+    assert!(model.problems().is_empty());
+    let tight = ModelOptions {
+        max_uses: 23,
+        ..ModelOptions::default()
+    };
+    let model = Model::new(&ws, &tight);
+    assert_eq!(model.problems().len(), 1);
+    assert_eq!(model.problems()[0].kind, ProblemKind::Budget);
+    assert!(model.problems()[0]
+        .message
+        .contains("24 parameters, responses and headers"));
 }
