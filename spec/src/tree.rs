@@ -239,6 +239,17 @@ impl Tree {
         out
     }
 
+    /// Move every position `by` bytes later (the text was parsed without a
+    /// prefix, such as a byte order mark, that the source still has).
+    pub(crate) fn shift_offsets(&mut self, by: u32) {
+        for node in &mut self.nodes {
+            node.offset += by;
+        }
+        for entry in &mut self.entries {
+            entry.key_offset += by;
+        }
+    }
+
     /// Where a finding about this node should point: at its key when it is
     /// a mapping value (that is where the reader's eye goes), else at itself.
     pub fn report_offset(&self, id: NodeId) -> u32 {
@@ -336,6 +347,19 @@ impl Builder {
         Text {
             start: start as u32,
             len: (self.tree.text.len() - start) as u32,
+        }
+    }
+
+    /// A block mapping's start mark sits at the `:` after its first key;
+    /// where the mapping has no key of its own (the document root, a list
+    /// item), findings about it should point at its first character. Call
+    /// this with each key's offset: the first one moves the start back.
+    pub fn first_key_at(&mut self, offset: u32) {
+        if let Some(open) = self.open.last() {
+            if open.is_map && self.pending_entries.len() == open.mark {
+                let node = &mut self.tree.nodes[open.id as usize];
+                node.offset = node.offset.min(offset);
+            }
         }
     }
 

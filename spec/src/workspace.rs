@@ -486,6 +486,26 @@ impl Workspace {
         }
     }
 
+    /// True when `path` (absolute, below a canonical folder) stays inside the
+    /// root folder once `.` and `..` are resolved by text alone. Symlinks are
+    /// checked again after canonicalizing.
+    fn lexically_inside_root(&self, path: &Path) -> bool {
+        let Some(root) = &self.root_dir else {
+            return false;
+        };
+        let mut normal = PathBuf::new();
+        for part in path.components() {
+            match part {
+                std::path::Component::CurDir => {}
+                std::path::Component::ParentDir => {
+                    normal.pop();
+                }
+                other => normal.push(other),
+            }
+        }
+        normal.starts_with(root)
+    }
+
     fn canonicalize(&mut self, path: PathBuf) -> Option<PathBuf> {
         if let Some(found) = self.canonical.get(&path) {
             return found.clone();
@@ -555,6 +575,11 @@ impl Workspace {
             .unwrap_or_default();
         let file = percent_decode_path(file);
         let joined = base.join(&file);
+        // Refuse by the text of the path first: whether a file outside the
+        // folder exists is none of a spec's business.
+        if !options.allow_outside_root && !self.lexically_inside_root(&joined) {
+            return None;
+        }
         let canonical = self.canonicalize(joined.clone())?;
         if self.by_path.contains_key(&canonical) {
             return None;
@@ -619,6 +644,14 @@ impl Workspace {
                 .map(Path::to_owned)
                 .unwrap_or_default();
             let joined = base.join(percent_decode_path(file));
+            if !options.allow_outside_root && !self.lexically_inside_root(&joined) {
+                report(
+                    self,
+                    format!("$ref `{target}` points outside the spec's folder and was not read"),
+                    outside_root_help(options),
+                );
+                return None;
+            }
             let canonical = match self.canonicalize(joined.clone()) {
                 Some(c) => c,
                 None => {
@@ -647,16 +680,11 @@ impl Workspace {
                             .as_ref()
                             .is_some_and(|r| canonical.starts_with(r))
                     {
-                        let mut help = "move the file under the spec's folder".to_owned();
-                        if let Some(advice) = &options.outside_root_advice {
-                            help.push_str(", or ");
-                            help.push_str(advice);
-                        }
                         (
                             format!(
                                 "$ref `{target}` points outside the spec's folder and was not read"
                             ),
-                            help,
+                            outside_root_help(options),
                         )
                     } else if !is_spec_file(&canonical) {
                         (
@@ -789,6 +817,16 @@ fn split_ref(target: &str) -> (&str, &str) {
         Some((file, fragment)) => (file, fragment),
         None => (target, ""),
     }
+}
+
+/// Help for a refused outside-root `$ref`, with the caller's advice.
+fn outside_root_help(options: &LoadOptions) -> String {
+    let mut help = "move the file under the spec's folder".to_owned();
+    if let Some(advice) = &options.outside_root_advice {
+        help.push_str(", or ");
+        help.push_str(advice);
+    }
+    help
 }
 
 fn is_remote(file: &str) -> bool {

@@ -41,9 +41,6 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn run(mut self) -> Result<Tree, ParseError> {
-        if self.text.starts_with('\u{feff}') {
-            self.pos = 3;
-        }
         // One entry per open container: true for an object.
         let mut open: Vec<bool> = Vec::new();
         let mut want_value = true;

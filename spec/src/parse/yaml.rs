@@ -63,6 +63,7 @@ pub fn parse_with(src: &str, limits: &Limits) -> Result<Tree, ParseError> {
                 let is_str_tag = tag.as_ref().is_some_and(|t| t.suffix == "str");
                 if b.expects_key() {
                     let key = b.intern(&value);
+                    b.first_key_at(offset);
                     b.key(key, offset);
                     continue;
                 }
@@ -127,6 +128,7 @@ pub fn parse_with(src: &str, limits: &Limits) -> Result<Tree, ParseError> {
                         });
                     };
                     let key = b.intern(&text);
+                    b.first_key_at(offset);
                     b.key(key, offset);
                 } else {
                     b.alias(target.id);
@@ -218,41 +220,40 @@ fn is_number(s: &str) -> bool {
 struct Offsets<'a> {
     src: &'a str,
     ascii: bool,
-    line_starts: Vec<u32>,
+    /// The last conversion (character index, byte offset): marks arrive in
+    /// document order, so walking on from here keeps the whole pass linear.
+    cursor: std::cell::Cell<(usize, usize)>,
 }
 
 impl<'a> Offsets<'a> {
     fn new(src: &'a str) -> Self {
-        let ascii = src.is_ascii();
-        let line_starts = if ascii {
-            Vec::new()
-        } else {
-            std::iter::once(0)
-                .chain(src.match_indices('\n').map(|(i, _)| i as u32 + 1))
-                .collect()
-        };
         Offsets {
             src,
-            ascii,
-            line_starts,
+            ascii: src.is_ascii(),
+            cursor: std::cell::Cell::new((0, 0)),
         }
     }
 
+    /// The byte offset of a mark. Marks count characters from the start
+    /// (their line numbers follow the scanner's idea of a line break, so
+    /// they are not used: one definition of a line lives in `source`).
     fn byte(&self, mark: &Marker) -> u32 {
+        let index = mark.index();
         if self.ascii {
-            return mark.index().min(self.src.len()) as u32;
+            return index.min(self.src.len()) as u32;
         }
-        // Marks count characters; find the line's start, then walk its columns.
-        let line = mark.line().saturating_sub(1);
-        let Some(&start) = self.line_starts.get(line) else {
-            return self.src.len() as u32;
-        };
-        let rest = &self.src[start as usize..];
-        let col_bytes = rest
+        let (mut chars, mut bytes) = self.cursor.get();
+        if index < chars {
+            (chars, bytes) = (0, 0);
+        }
+        let rest = &self.src[bytes..];
+        let step = rest
             .char_indices()
-            .nth(mark.col())
+            .nth(index - chars)
             .map_or(rest.len(), |(i, _)| i);
-        start + col_bytes as u32
+        let byte = bytes + step;
+        self.cursor.set((index, byte));
+        byte as u32
     }
 }
 
