@@ -220,40 +220,43 @@ fn is_number(s: &str) -> bool {
 struct Offsets<'a> {
     src: &'a str,
     ascii: bool,
-    /// The last conversion (character index, byte offset): marks arrive in
-    /// document order, so walking on from here keeps the whole pass linear.
-    cursor: std::cell::Cell<(usize, usize)>,
+    line_starts: Vec<u32>,
 }
 
 impl<'a> Offsets<'a> {
     fn new(src: &'a str) -> Self {
+        let ascii = src.is_ascii();
+        // The scanner's lines end where `source::line_breaks` says (LF, CRLF
+        // or a bare CR): one definition, so marks and positions agree.
+        let line_starts = if ascii {
+            Vec::new()
+        } else {
+            std::iter::once(0)
+                .chain(crate::source::line_breaks(src).map(|(_, next)| next as u32))
+                .collect()
+        };
         Offsets {
             src,
-            ascii: src.is_ascii(),
-            cursor: std::cell::Cell::new((0, 0)),
+            ascii,
+            line_starts,
         }
     }
 
-    /// The byte offset of a mark. Marks count characters from the start
-    /// (their line numbers follow the scanner's idea of a line break, so
-    /// they are not used: one definition of a line lives in `source`).
     fn byte(&self, mark: &Marker) -> u32 {
-        let index = mark.index();
         if self.ascii {
-            return index.min(self.src.len()) as u32;
+            return mark.index().min(self.src.len()) as u32;
         }
-        let (mut chars, mut bytes) = self.cursor.get();
-        if index < chars {
-            (chars, bytes) = (0, 0);
-        }
-        let rest = &self.src[bytes..];
-        let step = rest
+        // Marks count characters; find the line's start, then walk its columns.
+        let line = mark.line().saturating_sub(1);
+        let Some(&start) = self.line_starts.get(line) else {
+            return self.src.len() as u32;
+        };
+        let rest = &self.src[start as usize..];
+        let col_bytes = rest
             .char_indices()
-            .nth(index - chars)
+            .nth(mark.col())
             .map_or(rest.len(), |(i, _)| i);
-        let byte = bytes + step;
-        self.cursor.set((index, byte));
-        byte as u32
+        start + col_bytes as u32
     }
 }
 
@@ -288,6 +291,18 @@ mod tests {
         );
         let y = t.items(e.value)[1];
         assert_eq!(&src[t.node(y).offset as usize..][..1], "y");
+    }
+
+    #[test]
+    fn keyless_mappings_start_at_their_first_key_after_multibyte_text() {
+        let src = "x: é\nlist:\n  - ké: 1\n    b: 2\n";
+        let t = parse(src).unwrap();
+        let list = t.get(t.root(), "list").unwrap();
+        let item = t.items(list)[0];
+        assert_eq!(&src[t.node(item).offset as usize..][..3], "ké");
+        let b = t.entry(item, "b").unwrap();
+        assert_eq!(&src[b.key_offset as usize..][..1], "b");
+        assert_eq!(t.node(t.root()).offset, 0);
     }
 
     #[test]
