@@ -443,12 +443,56 @@ fn generate_writes_a_crate_for_a_clean_spec() {
         "method named from operationId"
     );
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
-    assert!(manifest.contains("threeam-runtime"), "{manifest}");
     assert!(
-        manifest.contains("sdk-runtime"),
-        "a checkout depends on its own runtime by path: {manifest}"
+        manifest.contains("\nthreeam-runtime = \"0.1\"\n"),
+        "the default is the published release: {manifest}"
     );
     assert!(out.join("README.md").is_file());
+}
+
+#[test]
+fn generate_writes_the_runtime_path_relative_to_the_crate() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("clients/payments");
+    let (code, _, err) = stdout(
+        threeam()
+            .args([
+                "generate",
+                "specs/payments.yaml",
+                "--runtime-path",
+                "sdk-runtime",
+                "--out",
+            ])
+            .arg(&out),
+    );
+    assert_eq!(code, 0, "{err}");
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    let path = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("threeam-runtime = { path = \""))
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("a path dependency: {manifest}"));
+    assert!(path.starts_with("../"), "relative: {path}");
+    assert_eq!(
+        out.join(path).canonicalize().unwrap(),
+        root().join("sdk-runtime").canonicalize().unwrap()
+    );
+    // The checkout's root is not the runtime: said before anything is written.
+    let other = dir.path().join("other");
+    let (code, _, err) = stdout(
+        threeam()
+            .args([
+                "generate",
+                "specs/payments.yaml",
+                "--runtime-path",
+                ".",
+                "--out",
+            ])
+            .arg(&other),
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("give the `sdk-runtime` folder"), "{err}");
+    assert!(!other.exists());
 }
 
 #[test]
@@ -493,4 +537,104 @@ fn generate_reports_missing_specs_and_bad_arguments() {
         2,
         "--out is required"
     );
+}
+
+#[test]
+fn generate_never_touches_an_existing_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("myproj");
+    std::fs::create_dir_all(project.join("src")).unwrap();
+    std::fs::create_dir_all(project.join(".git")).unwrap();
+    std::fs::write(project.join("src/main.rs"), "fn main() {}\n").unwrap();
+    std::fs::write(project.join("NOTES.md"), "notes\n").unwrap();
+    std::fs::write(project.join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+    let (code, out, err) = stdout(
+        threeam()
+            .args(["generate", "specs/payments.yaml", "--out"])
+            .arg(&project),
+    );
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains(&project.display().to_string()), "{err}");
+    assert!(err.contains("nothing was written"), "{err}");
+    assert!(err.contains("new or empty folder"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(project.join("src/main.rs")).unwrap(),
+        "fn main() {}\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(project.join("NOTES.md")).unwrap(),
+        "notes\n"
+    );
+    assert!(project.join(".git/HEAD").is_file());
+    assert!(!project.join("Cargo.toml").exists());
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["myproj"], "nothing left beside the project");
+}
+
+#[test]
+fn generate_into_the_current_folder_and_again_keeps_user_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = root().join("specs/payments.yaml");
+    let run = || {
+        stdout(
+            threeam()
+                .current_dir(dir.path())
+                .arg("generate")
+                .arg(&spec)
+                .args(["--out", ".", "--name", "payments"]),
+        )
+    };
+    let (code, _, err) = run();
+    assert_eq!(code, 0, "{err}");
+    assert!(dir.path().join("src/lib.rs").is_file());
+    std::fs::create_dir_all(dir.path().join("examples")).unwrap();
+    std::fs::write(dir.path().join("examples/demo.rs"), "fn main() {}\n").unwrap();
+    let (code, _, err) = run();
+    assert_eq!(code, 0, "regenerating in place: {err}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("examples/demo.rs")).unwrap(),
+        "fn main() {}\n"
+    );
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            ".threeam-generated",
+            "Cargo.toml",
+            "README.md",
+            "examples",
+            "src"
+        ]
+    );
+}
+
+#[test]
+fn generate_checks_the_crate_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("client");
+    let (code, _, err) = stdout(
+        threeam()
+            .args([
+                "generate",
+                "specs/payments.yaml",
+                "--name",
+                "My Client!",
+                "--out",
+            ])
+            .arg(&out),
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--name \"My Client!\" is not a valid crate name"),
+        "{err}"
+    );
+    assert!(err.contains("starts with a letter"), "{err}");
+    assert!(!out.exists());
 }

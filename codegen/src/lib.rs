@@ -22,6 +22,7 @@ mod emit;
 mod error;
 mod names;
 mod ops;
+mod output;
 mod support;
 mod types;
 
@@ -36,15 +37,37 @@ pub use error::CodegenError;
 /// ```
 /// use threeam_codegen::RuntimeDep;
 /// let local = RuntimeDep::Path("../threeam/sdk-runtime".into());
-/// let published = RuntimeDep::Version("0.1".into());
+/// let published = RuntimeDep::published();
+/// assert_eq!(published, RuntimeDep::Version("0.1".into()));
 /// assert_ne!(local, published);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RuntimeDep {
-    /// A path dependency (a checkout of threeam, tests).
+    /// The `sdk-runtime/` folder of a threeam checkout.
+    /// [`Generator::write_crate`] takes a relative path from the current
+    /// directory and writes it relative to the output folder, so the crate
+    /// moves with its checkout; [`Generator::generate`] writes it as given,
+    /// and refuses an absolute path (it would work on one machine only).
     Path(PathBuf),
     /// A crates.io version requirement, like `"0.1"`.
     Version(String),
+}
+
+impl RuntimeDep {
+    /// The requirement on the runtime released with this generator
+    /// (`"0.1"` for 0.1.x): the default.
+    ///
+    /// ```
+    /// assert_eq!(
+    ///     threeam_codegen::RuntimeDep::published(),
+    ///     threeam_codegen::RuntimeDep::Version("0.1".into())
+    /// );
+    /// ```
+    pub fn published() -> Self {
+        let version = env!("CARGO_PKG_VERSION");
+        let major_minor: Vec<&str> = version.split('.').take(2).collect();
+        RuntimeDep::Version(major_minor.join("."))
+    }
 }
 
 /// What was generated.
@@ -117,7 +140,7 @@ impl Generator {
         Generator {
             spec: spec.as_ref().to_owned(),
             crate_name: None,
-            runtime: RuntimeDep::Version(env!("CARGO_PKG_VERSION").to_owned()),
+            runtime: RuntimeDep::published(),
             load: LoadOptions::default(),
         }
     }
@@ -134,8 +157,8 @@ impl Generator {
         self
     }
 
-    /// How the crate depends on threeam-runtime (default: this crate's
-    /// version from crates.io).
+    /// How the crate depends on threeam-runtime (default:
+    /// [`RuntimeDep::published`], the release that matches this generator).
     ///
     /// ```
     /// use threeam_codegen::{Generator, RuntimeDep};
@@ -168,12 +191,36 @@ impl Generator {
     /// # Ok::<(), threeam_codegen::CodegenError>(())
     /// ```
     pub fn generate(&self) -> Result<Generated, CodegenError> {
+        if let RuntimeDep::Path(p) = &self.runtime {
+            if p.is_absolute() {
+                return Err(CodegenError {
+                    file: p.clone(),
+                    pointer: None,
+                    line: None,
+                    message: "an absolute runtime path in Cargo.toml works on this machine only"
+                        .into(),
+                    help: "give the path relative to the generated crate's folder, or use write_crate, which makes it relative"
+                        .into(),
+                });
+            }
+        }
+        self.generate_with(&self.runtime)
+    }
+
+    fn generate_with(&self, runtime: &RuntimeDep) -> Result<Generated, CodegenError> {
         let built = self.build(true)?;
         let name = self
             .crate_name
             .clone()
             .unwrap_or_else(|| default_crate_name(&built.title));
-        let cargo_toml = cargo_toml(&name, &built.title, &self.runtime);
+        check_crate_name(&name).map_err(|rule| CodegenError {
+            file: self.spec.clone(),
+            pointer: None,
+            line: None,
+            message: rule,
+            help: "choose another name for the generated crate".into(),
+        })?;
+        let cargo_toml = cargo_toml(&name, &built.title, runtime);
         let readme = readme(&name, &built);
         let mut summary = built.summary;
         summary.lines = built.code.lines().count();
@@ -234,23 +281,24 @@ impl Generator {
         let built = self.build(false)?;
         let mut summary = built.summary;
         summary.lines = built.code.lines().count();
-        if std::fs::read(out_file).ok().as_deref() != Some(built.code.as_bytes()) {
-            let tmp = sibling(out_file, "tmp");
-            std::fs::write(&tmp, &built.code)
-                .map_err(|e| CodegenError::io(tmp.clone(), "write", &e))?;
-            std::fs::rename(&tmp, out_file).map_err(|e| {
-                let _ = std::fs::remove_file(&tmp);
-                CodegenError::io(out_file.to_owned(), "replace", &e)
-            })?;
-        }
+        output::replace_file(out_file, &built.code)?;
         summary.files.push(out_file.to_owned());
         Ok(summary)
     }
 
     /// Writes a complete crate (`Cargo.toml`, `README.md`, `src/lib.rs`) to
-    /// `out_dir`, atomically: it is built in a folder next to `out_dir` and
-    /// renamed into place, so a failure never leaves a half-written crate. An
-    /// existing `out_dir` is replaced.
+    /// `out_dir`, which must be new, empty, or a crate threeam generated
+    /// before.
+    ///
+    /// Nothing that threeam did not write is ever replaced or removed: the
+    /// folder gets a manifest, `.threeam-generated`, listing the files
+    /// written and a hash of each. A later run replaces those files (and
+    /// removes the ones it no longer generates) only while they still hold
+    /// what threeam wrote; files the user added (`.git`, tests, examples)
+    /// stay. A folder with other files and no manifest, or a generated file
+    /// edited since, is an error that names them, and nothing is written.
+    /// Each file is replaced atomically (temporary file beside it, then
+    /// rename); a failure leaves no temporary file or new folder behind.
     ///
     /// ```no_run
     /// let summary = threeam_codegen::Generator::new("specs/payments.yaml").write_crate("out/payments")?;
@@ -259,47 +307,21 @@ impl Generator {
     /// ```
     pub fn write_crate(&self, out_dir: impl AsRef<Path>) -> Result<Summary, CodegenError> {
         let out_dir = out_dir.as_ref();
-        let generated = self.generate()?;
-        let staging = sibling(out_dir, "new");
-        let old = sibling(out_dir, "old");
-        let _ = std::fs::remove_dir_all(&staging);
-        let write = |rel: &str, text: &str| -> Result<(), CodegenError> {
-            let path = staging.join(rel);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)
-                    .map_err(|e| CodegenError::io(parent.to_owned(), "create folder", &e))?;
-            }
-            std::fs::write(&path, text).map_err(|e| CodegenError::io(path.clone(), "write", &e))
+        let runtime = match &self.runtime {
+            RuntimeDep::Path(p) => RuntimeDep::Path(output::runtime_path_from(out_dir, p)?),
+            version => version.clone(),
         };
-        let result = write("Cargo.toml", &generated.cargo_toml)
-            .and_then(|_| write("README.md", &generated.readme))
-            .and_then(|_| write("src/lib.rs", &generated.lib_rs));
-        if let Err(e) = result {
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(e);
-        }
-        if out_dir.exists() {
-            let _ = std::fs::remove_dir_all(&old);
-            std::fs::rename(out_dir, &old).map_err(|e| {
-                CodegenError::io(out_dir.to_owned(), "move the old crate aside", &e)
-            })?;
-        }
-        if let Err(e) = std::fs::rename(&staging, out_dir) {
-            // Put the old crate back.
-            let _ = std::fs::rename(&old, out_dir);
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(CodegenError::io(
-                out_dir.to_owned(),
-                "move the new crate into place",
-                &e,
-            ));
-        }
-        let _ = std::fs::remove_dir_all(&old);
+        let generated = self.generate_with(&runtime)?;
+        let files = output::write_tree(
+            out_dir,
+            &[
+                ("Cargo.toml", &generated.cargo_toml),
+                ("README.md", &generated.readme),
+                ("src/lib.rs", &generated.lib_rs),
+            ],
+        )?;
         let mut summary = generated.summary;
-        summary.files = ["Cargo.toml", "README.md", "src/lib.rs"]
-            .iter()
-            .map(|f| out_dir.join(f))
-            .collect();
+        summary.files = files;
         Ok(summary)
     }
 
@@ -411,15 +433,6 @@ fn load_problem(ws: &Workspace, spec: &Path) -> CodegenError {
     }
 }
 
-/// `out.new` / `out.old` next to `out` (same filesystem, so rename is atomic).
-fn sibling(path: &Path, suffix: &str) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    path.with_file_name(format!(".{name}.{suffix}-{}", std::process::id()))
-}
-
 fn default_crate_name(title: &str) -> String {
     let words = names::words(title);
     let mut name: String = words
@@ -430,8 +443,38 @@ fn default_crate_name(title: &str) -> String {
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert_str(0, "api-");
     }
+    // crates.io allows 64 characters.
+    name.truncate(MAX_CRATE_NAME - "-client".len());
+    let mut name = name.trim_end_matches('-').to_owned();
     name.push_str("-client");
     name
+}
+
+const MAX_CRATE_NAME: usize = 64;
+
+/// Checks that `name` can be a Cargo package name (and be published on
+/// crates.io): ASCII letters, digits, `-` and `_`, starting with a letter,
+/// at most 64 characters, not a Rust keyword. The error states the rule.
+///
+/// ```
+/// use threeam_codegen::check_crate_name;
+/// assert!(check_crate_name("payments-client").is_ok());
+/// let err = check_crate_name("My Client!").unwrap_err();
+/// assert!(err.contains("ASCII letters, digits, `-` and `_`"), "{err}");
+/// ```
+pub fn check_crate_name(name: &str) -> Result<(), String> {
+    const RULE: &str = "a Cargo package name has only ASCII letters, digits, `-` and `_`, starts with a letter, has at most 64 characters and is not a Rust keyword (e.g. `payments-client`)";
+    let valid = name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && name.len() <= MAX_CRATE_NAME
+        && !names::is_keyword(name);
+    if valid {
+        Ok(())
+    } else {
+        Err(format!("{name:?} is not a valid crate name: {RULE}"))
+    }
 }
 
 /// A TOML basic string.
@@ -454,11 +497,18 @@ fn toml_str(s: &str) -> String {
 /// The generated crate's manifest: threeam-runtime is its only dependency.
 fn cargo_toml(name: &str, title: &str, runtime: &RuntimeDep) -> String {
     let runtime = match runtime {
-        RuntimeDep::Path(p) => format!("{{ path = {} }}", toml_str(&p.to_string_lossy())),
-        RuntimeDep::Version(v) => format!("{{ version = {} }}", toml_str(v)),
+        RuntimeDep::Path(p) => {
+            // Forward slashes work on every platform.
+            let parts: Vec<String> = p
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            format!("{{ path = {} }}", toml_str(&parts.join("/")))
+        }
+        RuntimeDep::Version(v) => toml_str(v),
     };
     format!(
-        "# Generated by threeam-codegen. Do not edit: regenerate.\n[package]\nname = {}\nversion = \"0.1.0\"\nedition = \"2021\"\ndescription = {}\npublish = false\n\n[lib]\npath = \"src/lib.rs\"\ndoctest = false\n\n[dependencies]\nthreeam-runtime = {runtime}\n",
+        "# Generated by threeam-codegen. Do not edit: regenerate.\n[package]\nname = {}\nversion = \"0.1.0\"\nedition = \"2021\"\ndescription = {}\npublish = false\n\n[lib]\npath = \"src/lib.rs\"\ndoctest = false\n\n[dependencies]\n# https (rustls, with the Mozilla root certificates) is on by default. For\n# plain-http servers only, build without a TLS stack: add\n# `default-features = false` to this dependency.\nthreeam-runtime = {runtime}\n",
         toml_str(name),
         toml_str(&format!("Client for {}, generated by threeam", one_line(title)))
     )
@@ -484,7 +534,7 @@ fn readme(name: &str, b: &Built) -> String {
         None => String::new(),
     };
     format!(
-        "# {name}\n\nA typed client for {} (version {}), generated by threeam-codegen. It runs\non threeam-runtime: timeouts, safe retries with idempotency keys, a retry\nbudget, circuit breakers, fallback to the second server, rate-limit\nawareness and tracing.\n\n{servers}\n\n```rust,ignore\nuse std::time::Duration;\nuse {krate}::{{CallOptions, Client}};\n\n# async fn demo() -> Result<(), Box<dyn std::error::Error>> {{\nlet runtime = Client::builder()\n    .bearer_auth(\"sk_test_...\")\n    .timeout(Duration::from_secs(5))\n    .build()?;\nlet client = Client::from_runtime(runtime);\n{call}// Per-call settings: your own idempotency key, a shorter timeout.\nlet one_call = client.with_options(CallOptions::new().timeout(Duration::from_secs(1)));\n# let _ = one_call;\n# Ok(()) }}\n```\n\nErrors are `{krate}::Error<E>`: `status()`, `request_id()`, and `body()`,\nthe documented error body decoded as `E`; its message says what failed,\nafter how many attempts, and what happens next.\n\n{} types, {} operations. Do not edit: regenerate.\n",
+        "# {name}\n\nA typed client for {} (version {}), generated by threeam-codegen. It runs\non threeam-runtime: timeouts, safe retries with idempotency keys, a retry\nbudget, circuit breakers, fallback to the second server, rate-limit\nawareness and tracing.\n\n{servers}\n\nIt speaks https out of the box (rustls, trusting the Mozilla root\ncertificates; add a company CA with the runtime builder's\n`add_root_certificates_pem`). For plain-http servers only, build without\nTLS: add `default-features = false` to the `threeam-runtime` dependency in\n`Cargo.toml`.\n\n```rust,ignore\nuse std::time::Duration;\nuse {krate}::{{CallOptions, Client}};\n\n# async fn demo() -> Result<(), Box<dyn std::error::Error>> {{\nlet runtime = Client::builder()\n    .bearer_auth(\"sk_test_...\")\n    .timeout(Duration::from_secs(5))\n    .build()?;\nlet client = Client::from_runtime(runtime);\n{call}// Per-call settings: your own idempotency key, a shorter timeout.\nlet one_call = client.with_options(CallOptions::new().timeout(Duration::from_secs(1)));\n# let _ = one_call;\n# Ok(()) }}\n```\n\nErrors are `{krate}::Error<E>`: `status()`, `request_id()`, and `body()`,\nthe documented error body decoded as `E`; its message says what failed,\nafter how many attempts, and what happens next.\n\n{} types, {} operations. Do not edit the generated files: regenerate. Files\nyou add (tests, examples) are kept: threeam replaces only the files listed\nin `.threeam-generated`, and only while they are as it wrote them.\n",
         one_line(&b.title).replace('`', "'"),
         one_line(&b.version).replace('`', "'"),
         b.summary.types,

@@ -64,36 +64,32 @@ fn hostile_spec_cannot_inject_code() {
 }
 
 #[test]
-fn write_crate_is_atomic_and_replaces() {
+fn a_failing_generation_leaves_the_previous_crate_alone() {
     let dir = common::temp_dir("atomic");
     let out = dir.join("client");
-    std::fs::create_dir_all(out.join("src")).unwrap();
-    std::fs::write(out.join("stale.txt"), "old").unwrap();
     let summary = Generator::new(spec("../specs/minimal.yaml"))
         .write_crate(&out)
         .unwrap();
     assert_eq!(summary.operations, 2);
     assert_eq!(summary.files.len(), 3);
-    assert!(
-        out.join("src/lib.rs").exists()
-            && out.join("Cargo.toml").exists()
-            && out.join("README.md").exists()
-    );
-    assert!(
-        !out.join("stale.txt").exists(),
-        "the old crate is replaced whole"
+    let lib = std::fs::read_to_string(out.join("src/lib.rs")).unwrap();
+    let err = Generator::new(spec("../specs/violations/parse-error.yaml"))
+        .write_crate(&out)
+        .unwrap_err();
+    assert!(err.to_string().contains("parse-error.yaml"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(out.join("src/lib.rs")).unwrap(),
+        lib
     );
     let leftovers: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
-    assert_eq!(leftovers.len(), 1, "no staging folders left: {leftovers:?}");
-    // A failing generation leaves the previous crate alone.
-    let err = Generator::new(spec("../specs/violations/parse-error.yaml"))
-        .write_crate(&out)
-        .unwrap_err();
-    assert!(err.to_string().contains("parse-error.yaml"), "{err}");
-    assert!(out.join("src/lib.rs").exists());
+    assert_eq!(
+        leftovers.len(),
+        1,
+        "nothing beside the crate: {leftovers:?}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -205,7 +201,8 @@ fn generated_clients_compile_without_warnings() {
 /// Generated clients run against a canned server on 127.0.0.1
 /// (`tests/smoke/*.rs`, copied into the generated crates): keys on writes,
 /// every parameter style and body kind as the server receives them,
-/// tolerant decoding, typed errors.
+/// tolerant decoding, typed errors; and the payments crate, as generated,
+/// over https to a server with a test CA.
 #[test]
 fn generated_clients_run_against_a_server() {
     let dir = common::temp_dir("smoke");
@@ -224,15 +221,31 @@ fn generated_clients_run_against_a_server() {
         .unwrap();
         let mut toml = std::fs::read_to_string(krate.join("Cargo.toml")).unwrap();
         toml.push_str(
-            "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"rt\", \"macros\"] }\n",
+            "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"rt\", \"macros\", \"net\", \"io-util\", \"time\"] }\ntokio-rustls = { version = \"0.26\", default-features = false, features = [\"ring\", \"tls12\"] }\n",
         );
         std::fs::write(krate.join("Cargo.toml"), toml).unwrap();
+    }
+    // https with nothing turned on by hand: the payments crate against a
+    // server whose certificate chains to the runtime's test CA.
+    let payments = dir.join(&names[0]);
+    std::fs::copy(
+        spec("tests/smoke/payments_tls.rs"),
+        payments.join("tests/tls.rs"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(payments.join("tests/fixtures")).unwrap();
+    for file in ["ca.crt", "localhost.crt", "localhost.key"] {
+        std::fs::copy(
+            spec(&format!("../sdk-runtime/tests/fixtures/{file}")),
+            payments.join("tests/fixtures").join(file),
+        )
+        .unwrap();
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = std::process::Command::new(cargo)
         .current_dir(&dir)
         .env("CARGO_TARGET_DIR", common::shared_target_dir())
-        .args(["test", "--quiet", "--test", "smoke"])
+        .args(["test", "--quiet", "--test", "smoke", "--test", "tls"])
         .output()
         .expect("cargo runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -241,9 +254,15 @@ fn generated_clients_run_against_a_server() {
         out.status.success(),
         "smoke test failed:\n{stdout}\n{stderr}"
     );
+    // smoke: one test in each crate; tls: two in the payments crate.
     assert_eq!(
         stdout.matches("test result: ok. 1 passed").count(),
         2,
+        "{stdout}"
+    );
+    assert_eq!(
+        stdout.matches("test result: ok. 2 passed").count(),
+        1,
         "{stdout}"
     );
     let _ = std::fs::remove_dir_all(&dir);

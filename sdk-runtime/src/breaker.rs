@@ -4,7 +4,8 @@
 //! tokio clock and the executor decides what a transition means for logs and
 //! metrics.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -54,6 +55,122 @@ impl Default for BreakerConfig {
             recovery_timeout: Duration::from_secs(30),
             half_open_probes: 1,
         }
+    }
+}
+
+impl BreakerConfig {
+    /// A breaker that never opens: no trigger is set, so every request is
+    /// let through and failures are only counted.
+    ///
+    /// ```
+    /// use threeam_runtime::BreakerConfig;
+    ///
+    /// let off = BreakerConfig::disabled();
+    /// assert!(off.is_disabled());
+    /// assert!(!BreakerConfig::default().is_disabled());
+    /// ```
+    pub fn disabled() -> Self {
+        Self {
+            consecutive_failures: None,
+            failure_rate: None,
+            ..Self::default()
+        }
+    }
+
+    /// Whether no trigger can open the breaker.
+    pub fn is_disabled(&self) -> bool {
+        self.consecutive_failures.is_none_or(|n| n == 0)
+            && self.failure_rate.is_none_or(|r| r.window == 0)
+    }
+}
+
+/// What one breaker guards: which failures open it, and which requests an
+/// open breaker refuses.
+///
+/// ```
+/// use threeam_runtime::BreakerScope;
+///
+/// assert_eq!(BreakerScope::default(), BreakerScope::Operation);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum BreakerScope {
+    /// One breaker per endpoint and operation (the default): failures of
+    /// `list_reports` open the circuit for `list_reports` on that host
+    /// only, and `get_payment` keeps flowing. A dead host is found by each
+    /// operation on its own (a refused connection costs milliseconds).
+    #[default]
+    Operation,
+    /// One breaker per endpoint (host and port): any operation's failures
+    /// open the circuit for every operation on that host. Fewer failed
+    /// requests reach a dead host, but one broken route stops them all.
+    Endpoint,
+}
+
+/// The breakers of one endpoint, one per circuit of the scope.
+#[derive(Debug)]
+pub(crate) struct Circuits {
+    scope: BreakerScope,
+    config: BreakerConfig,
+    /// Keyed by operation id (by "" with [`BreakerScope::Endpoint`]).
+    breakers: Mutex<HashMap<Box<str>, Breaker>>,
+}
+
+impl Circuits {
+    /// Circuits kept per endpoint; beyond this, breakers that hold no
+    /// failures are forgotten (operation ids come from code, so a client
+    /// has a few hundred at most unless it makes them up).
+    const MAX: usize = 1024;
+
+    pub(crate) fn new(scope: BreakerScope, config: BreakerConfig) -> Self {
+        Self {
+            scope,
+            config,
+            breakers: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub(crate) fn scope(&self) -> BreakerScope {
+        self.scope
+    }
+
+    pub(crate) fn config(&self) -> &BreakerConfig {
+        &self.config
+    }
+
+    /// Runs `f` on the breaker of `operation`'s circuit.
+    pub(crate) fn with<R>(&self, operation: &str, f: impl FnOnce(&mut Breaker) -> R) -> R {
+        let key = match self.scope {
+            BreakerScope::Operation => operation,
+            BreakerScope::Endpoint => "",
+        };
+        let mut map = self.breakers.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(breaker) = map.get_mut(key) {
+            return f(breaker);
+        }
+        if map.len() >= Self::MAX {
+            map.retain(|_, b| !b.is_idle());
+        }
+        let mut fresh = Breaker::new(self.config.clone());
+        if map.len() >= Self::MAX {
+            // Still full of live circuits: judge this one alone, unkept.
+            return f(&mut fresh);
+        }
+        f(map.entry(Box::from(key)).or_insert(fresh))
+    }
+
+    /// The most severe state among the circuits: open (the longest
+    /// remaining), then half-open, then closed.
+    pub(crate) fn worst(&self, now: Instant) -> BreakerState {
+        let map = self.breakers.lock().unwrap_or_else(|e| e.into_inner());
+        let rank = |s: &BreakerState| match s {
+            BreakerState::Closed => (0, Duration::ZERO),
+            BreakerState::HalfOpen => (1, Duration::ZERO),
+            BreakerState::Open { remaining } => (2, *remaining),
+        };
+        map.values()
+            .map(|b| b.state(now))
+            .max_by_key(rank)
+            .unwrap_or(BreakerState::Closed)
     }
 }
 
@@ -202,6 +319,20 @@ impl Breaker {
         (admission, transition)
     }
 
+    /// Whether [`admit`](Self::admit) would let a request through at `now`,
+    /// without taking a probe slot: the executor asks before failing over,
+    /// so a call never switches at once to an endpoint that would refuse it.
+    pub fn would_admit(&self, now: Instant) -> bool {
+        match &self.state {
+            State::Closed => true,
+            State::Open { until } => now >= *until,
+            State::HalfOpen { since, started, .. } => {
+                *started < self.config.half_open_probes.max(1)
+                    || now.duration_since(*since) >= self.config.recovery_timeout
+            }
+        }
+    }
+
     /// Reports how a request admitted earlier ended.
     pub fn record(&mut self, now: Instant, success: bool) -> Option<Transition> {
         match &mut self.state {
@@ -238,6 +369,11 @@ impl Breaker {
             },
             State::HalfOpen { .. } => BreakerState::HalfOpen,
         }
+    }
+
+    /// Closed with no failure remembered: forgetting it changes nothing.
+    fn is_idle(&self) -> bool {
+        matches!(self.state, State::Closed) && self.consecutive == 0 && self.window_failures == 0
     }
 
     fn push_outcome(&mut self, success: bool) {
@@ -361,6 +497,21 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn would_admit_agrees_with_admit_and_takes_no_probe() {
+        let mut b = breaker(1, 1);
+        assert!(b.would_admit(Instant::now()));
+        b.record(Instant::now(), false);
+        assert!(!b.would_admit(Instant::now()));
+        tokio::time::advance(Duration::from_secs(30)).await;
+        let now = Instant::now();
+        assert!(b.would_admit(now));
+        assert!(b.would_admit(now), "asking twice takes nothing");
+        assert_eq!(b.admit(now).0, Admission::Probe);
+        assert!(!b.would_admit(now), "the one probe is out");
+        assert!(matches!(b.admit(now).0, Admission::Rejected { .. }));
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn all_probes_succeeding_close_the_breaker() {
         let mut b = breaker(1, 2);
         b.record(Instant::now(), false);
@@ -466,6 +617,45 @@ mod tests {
             b.record(now, false),
             Some(Transition::Opened { .. })
         ));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_disabled_breaker_never_opens() {
+        let mut b = Breaker::new(BreakerConfig::disabled());
+        let now = Instant::now();
+        for _ in 0..1_000 {
+            assert_eq!(b.record(now, false), None);
+        }
+        assert_eq!(b.admit(now), (Admission::Allowed, None));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn circuits_follow_their_scope() {
+        let config = BreakerConfig {
+            consecutive_failures: Some(1),
+            ..BreakerConfig::default()
+        };
+        let now = Instant::now();
+        let per_op = Circuits::new(BreakerScope::Operation, config.clone());
+        per_op.with("list_reports", |b| b.record(now, false));
+        assert!(!per_op.with("list_reports", |b| b.would_admit(now)));
+        assert!(per_op.with("get_payment", |b| b.would_admit(now)));
+        assert!(matches!(per_op.worst(now), BreakerState::Open { .. }));
+
+        let per_host = Circuits::new(BreakerScope::Endpoint, config);
+        per_host.with("list_reports", |b| b.record(now, false));
+        assert!(!per_host.with("get_payment", |b| b.would_admit(now)));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn circuits_stay_bounded() {
+        let circuits = Circuits::new(BreakerScope::Operation, BreakerConfig::default());
+        let now = Instant::now();
+        for i in 0..3 * Circuits::MAX {
+            circuits.with(&format!("op{i}"), |b| b.record(now, i % 2 == 0));
+        }
+        let kept = circuits.breakers.lock().unwrap().len();
+        assert!(kept <= Circuits::MAX, "{kept}");
     }
 
     #[tokio::test(start_paused = true)]

@@ -8,12 +8,13 @@ use http::header::{HeaderName, HeaderValue, AUTHORIZATION, USER_AGENT};
 use http::{HeaderMap, Uri};
 use tokio::time::Instant;
 
+use crate::auth::{self, ApiKeyIn, Credential, OAuth2ClientCredentials, Schemes, Security};
 use crate::backoff::Backoff;
-use crate::breaker::{Breaker, BreakerConfig, BreakerState};
+use crate::breaker::{BreakerConfig, BreakerScope, BreakerState, Circuits};
 use crate::budget::{RetryBudget, RetryBudgetConfig};
 use crate::error::BuildError;
 use crate::fallback::LastGoodCache;
-use crate::idempotency::{IdempotencyConfig, KeyFormat};
+use crate::idempotency::{ConflictMatcher, IdempotencyConfig, KeyFormat};
 use crate::ratelimit::{RateLimit, RateLimiter};
 use crate::retry::RetryPolicy;
 use crate::rng::FastRng;
@@ -24,7 +25,7 @@ use hyper_util::client::proxy::matcher::Matcher;
 /// Sent unless the application names itself (`default_header("user-agent", ..)`).
 const USER_AGENT_VALUE: &str = concat!("threeam-runtime/", env!("CARGO_PKG_VERSION"));
 
-/// One base URL with its own breaker and rate limiter.
+/// One base URL with its own breakers and rate limiter.
 #[derive(Debug)]
 pub(crate) struct Endpoint {
     /// `scheme://host[:port][/base/path]`, no trailing slash. Shared with
@@ -37,22 +38,41 @@ pub(crate) struct Endpoint {
     pub(crate) proxy_authorization: Option<HeaderValue>,
     /// `host[:port]`, for messages and metrics.
     pub(crate) label: Arc<str>,
-    pub(crate) breaker: Mutex<Breaker>,
+    /// Its circuit breakers, one per operation or one for all (the scope).
+    pub(crate) circuits: Circuits,
     pub(crate) limiter: Mutex<RateLimiter>,
+}
+
+impl Endpoint {
+    /// The circuit an operation's calls go through, for messages:
+    /// `host:port`, or `operation on host:port` with breakers per operation.
+    pub(crate) fn circuit_name(&self, operation: &str) -> String {
+        match self.circuits.scope() {
+            BreakerScope::Operation => format!("{operation} on {}", self.label),
+            BreakerScope::Endpoint => self.label.to_string(),
+        }
+    }
 }
 
 /// What every call of a client shares.
 pub(crate) struct Shared {
     pub(crate) transport: Transport,
-    /// Default and credential headers, merged into every request (a header
-    /// the request sets itself wins).
+    /// Default headers, merged into every request (a header the request
+    /// sets itself wins).
     pub(crate) default_headers: HeaderMap,
+    /// Credentials set without a scheme (`bearer_auth`, `secret_header`):
+    /// sent like default headers, except to operations that need none.
+    pub(crate) credentials: HeaderMap,
+    /// Credentials by security scheme name.
+    pub(crate) schemes: Schemes,
     pub(crate) endpoints: Vec<Endpoint>,
     pub(crate) timeout: Duration,
     pub(crate) deadline: Duration,
     pub(crate) retry: RetryPolicy,
     pub(crate) budget: Option<RetryBudget>,
     pub(crate) idempotency: IdempotencyConfig,
+    /// The caller's test for idempotency conflicts, besides the built-in one.
+    pub(crate) conflict_matcher: Option<ConflictMatcher>,
     pub(crate) request_id_headers: Vec<HeaderName>,
     pub(crate) trace_context: bool,
     pub(crate) rng: FastRng,
@@ -89,7 +109,8 @@ pub struct Client {
 pub struct EndpointStatus {
     /// The base URL.
     pub base_url: String,
-    /// Its circuit breaker.
+    /// Its circuit breaker; with breakers per operation (the default
+    /// [`BreakerScope`]), the most severe state among them.
     pub breaker: BreakerState,
     /// How long the server asked this client to hold off, if at all.
     pub rate_limited_for: Duration,
@@ -109,7 +130,7 @@ impl Client {
             .iter()
             .map(|ep| EndpointStatus {
                 base_url: ep.base.to_string(),
-                breaker: lock(&ep.breaker).state(now),
+                breaker: ep.circuits.worst(now),
                 rate_limited_for: lock(&ep.limiter).blocked_for(now),
             })
             .collect()
@@ -145,8 +166,8 @@ impl fmt::Debug for Client {
 ///
 /// Defaults: 10 s per attempt, 30 s per call, 3 attempts with 100 ms..5 s
 /// full-jitter backoff, `Retry-After` honoured up to 30 s, retry budget
-/// ratio 0.1 with a burst of 10, breaker opening after 5 consecutive
-/// failures for 30 s, no local rate limit (server hints are always obeyed),
+/// ratio 0.1 with a burst of 10, a breaker per endpoint and operation
+/// opening after 5 consecutive failures for 30 s, no local rate limit (server hints are always obeyed),
 /// bare `Idempotency-Key`, no generated `traceparent`, 256 cached GET
 /// responses for degraded answers, response bodies up to 64 MiB,
 /// `User-Agent: threeam-runtime/<version>`
@@ -157,14 +178,19 @@ pub struct ClientBuilder {
     primary: String,
     fallback: Option<String>,
     headers: HeaderMap,
+    credentials: HeaderMap,
+    schemes: Schemes,
+    oauth: Vec<(String, OAuth2ClientCredentials)>,
     problem: Option<String>,
     timeout: Duration,
     deadline: Duration,
     retry: RetryPolicy,
     budget: Option<RetryBudgetConfig>,
     breaker: BreakerConfig,
+    breaker_scope: BreakerScope,
     rate_limit: Option<RateLimit>,
     idempotency: IdempotencyConfig,
+    conflict_matcher: Option<ConflictMatcher>,
     cache_capacity: usize,
     request_id_headers: Vec<HeaderName>,
     trace_context: bool,
@@ -184,14 +210,19 @@ impl ClientBuilder {
                 USER_AGENT,
                 HeaderValue::from_static(USER_AGENT_VALUE),
             )]),
+            credentials: HeaderMap::new(),
+            schemes: Schemes::default(),
+            oauth: Vec::new(),
             problem: None,
             timeout: Duration::from_secs(10),
             deadline: Duration::from_secs(30),
             retry: RetryPolicy::default(),
             budget: Some(RetryBudgetConfig::default()),
             breaker: BreakerConfig::default(),
+            breaker_scope: BreakerScope::default(),
             rate_limit: None,
             idempotency: IdempotencyConfig::default(),
+            conflict_matcher: None,
             cache_capacity: 256,
             request_id_headers: ["x-request-id", "request-id", "x-correlation-id"]
                 .into_iter()
@@ -210,10 +241,36 @@ impl ClientBuilder {
         self.problem.get_or_insert(message);
     }
 
+    /// Replaces the primary base URL given to [`Client::builder`]: a
+    /// generated client starts from the spec's `servers[0]`, and this points
+    /// it at staging or localhost. The fallback is kept; see
+    /// [`without_fallback`](Self::without_fallback).
+    ///
+    /// ```
+    /// let client = threeam_runtime::Client::builder("https://api.example.com")
+    ///     .base_url("http://127.0.0.1:8080")
+    ///     .without_fallback()
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(client.endpoint_status().len(), 1);
+    /// assert_eq!(client.endpoint_status()[0].base_url, "http://127.0.0.1:8080");
+    /// ```
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.primary = url.into();
+        self
+    }
+
     /// The fallback base URL (`servers[1]`), tried when the primary fails or
-    /// its breaker is open. It has its own breaker and limiter.
+    /// its breaker is open. It has its own breakers and limiter.
     pub fn fallback(mut self, url: impl Into<String>) -> Self {
         self.fallback = Some(url.into());
+        self
+    }
+
+    /// No fallback: every attempt goes to the primary (pointing a client at
+    /// a local server should not send its calls to production's fallback).
+    pub fn without_fallback(mut self) -> Self {
+        self.fallback = None;
         self
     }
 
@@ -226,7 +283,13 @@ impl ClientBuilder {
                 // Marked sensitive so that no Debug output shows it, and so
                 // HTTP/2 never puts it in a compression table.
                 v.set_sensitive(sensitive);
-                self.headers.insert(n, v);
+                if sensitive {
+                    self.headers.remove(&n);
+                    self.credentials.insert(n, v);
+                } else {
+                    self.credentials.remove(&n);
+                    self.headers.insert(n, v);
+                }
             }
             (Err(_), _) => self.problem(format!("{name:?} is not a valid header name")),
             (_, Err(_)) => self.problem(format!(
@@ -250,6 +313,103 @@ impl ClientBuilder {
     /// `Authorization: Bearer <token>`; never logged.
     pub fn bearer_auth(self, token: &str) -> Self {
         self.header_inner(AUTHORIZATION.as_str(), &format!("Bearer {token}"), true)
+    }
+
+    fn scheme(mut self, scheme: &str, credential: Result<Credential, String>) -> Self {
+        match credential {
+            Ok(c) => self.schemes.add(scheme, c),
+            Err(e) => self.problem(format!("security scheme {scheme:?}: {e}")),
+        }
+        self
+    }
+
+    /// Credentials for an `http` `bearer` security scheme named `scheme`
+    /// in the spec: `Authorization: Bearer <token>`, sent to operations
+    /// whose security requirement names it; never logged.
+    ///
+    /// ```
+    /// let client = threeam_runtime::Client::builder("http://127.0.0.1:8080")
+    ///     .http_bearer("bearerAuth", "sk_test_123")
+    ///     .build();
+    /// ```
+    pub fn http_bearer(self, scheme: &str, token: &str) -> Self {
+        let credential = auth::bearer(token).map(|v| Credential::Header(AUTHORIZATION, v));
+        self.scheme(scheme, credential)
+    }
+
+    /// Credentials for an `http` `basic` security scheme:
+    /// `Authorization: Basic base64(username:password)`; never logged.
+    pub fn http_basic(self, scheme: &str, username: &str, password: &str) -> Self {
+        let credential =
+            auth::basic(username, password).map(|v| Credential::Header(AUTHORIZATION, v));
+        self.scheme(scheme, credential)
+    }
+
+    /// Credentials for an `apiKey` security scheme: the key `value` under
+    /// `name` in a header, the query or a cookie, as the scheme's `in` and
+    /// `name` say. Never logged; a query key is added only to the request
+    /// that is sent, never to a URL the runtime shows.
+    ///
+    /// ```
+    /// use threeam_runtime::{auth::ApiKeyIn, Client};
+    ///
+    /// let client = Client::builder("http://127.0.0.1:8080")
+    ///     .api_key("apiKey", ApiKeyIn::Header, "X-Api-Key", "key_123")
+    ///     .api_key("appId", ApiKeyIn::Query, "appid", "app_9")
+    ///     .build();
+    /// ```
+    pub fn api_key(self, scheme: &str, location: ApiKeyIn, name: &str, value: &str) -> Self {
+        let credential = auth::api_key(location, name, value);
+        self.scheme(scheme, credential)
+    }
+
+    /// Credentials for an `openIdConnect` security scheme: an ID or access
+    /// token the application obtained, sent as a bearer token.
+    pub fn open_id_connect(self, scheme: &str, token: &str) -> Self {
+        self.http_bearer(scheme, token)
+    }
+
+    /// Credentials for an `oauth2` security scheme's client-credentials
+    /// flow: a token is fetched from the token URL through this client's
+    /// own transport (its timeouts, retries and proxy), cached until
+    /// shortly before it expires, fetched again once when the API answers
+    /// 401, and never logged.
+    ///
+    /// ```
+    /// use threeam_runtime::{auth::OAuth2ClientCredentials, Client};
+    ///
+    /// let client = Client::builder("http://127.0.0.1:8080")
+    ///     .oauth2_client_credentials(
+    ///         "oauth",
+    ///         OAuth2ClientCredentials::new("http://127.0.0.1:8081/token", "id", "secret"),
+    ///     )
+    ///     .build();
+    /// ```
+    pub fn oauth2_client_credentials(
+        mut self,
+        scheme: &str,
+        settings: OAuth2ClientCredentials,
+    ) -> Self {
+        self.oauth.retain(|(name, _)| name != scheme);
+        self.oauth.push((scheme.to_owned(), settings));
+        self
+    }
+
+    /// The security requirement of requests that carry none (the spec's
+    /// top-level `security`); see [`Request::security`](crate::Request::security).
+    /// Without it, a request with no requirement of its own sends every
+    /// configured scheme.
+    pub fn default_security(mut self, requirement: Security) -> Self {
+        self.schemes.default = Some(requirement);
+        self
+    }
+
+    /// Names the builder method that supplies `scheme`, for the error of a
+    /// call that needs it when it is not configured (generated clients name
+    /// their own methods, e.g. `bearer_auth`).
+    pub fn scheme_hint(mut self, scheme: &str, builder_method: &str) -> Self {
+        self.schemes.hint(scheme, builder_method);
+        self
     }
 
     /// Per-attempt timeout (default 10 s): a hung server costs at most this
@@ -296,9 +456,27 @@ impl ClientBuilder {
         self
     }
 
-    /// Circuit breaker settings, used for each endpoint separately.
+    /// Circuit breaker settings, used for each circuit separately (see
+    /// [`breaker_scope`](Self::breaker_scope));
+    /// [`BreakerConfig::disabled()`] turns breakers off.
     pub fn breaker(mut self, breaker: BreakerConfig) -> Self {
         self.breaker = breaker;
+        self
+    }
+
+    /// What one breaker guards (default [`BreakerScope::Operation`]: one
+    /// per endpoint and operation, so a broken route does not stop the
+    /// others; [`BreakerScope::Endpoint`]: one per endpoint).
+    ///
+    /// ```
+    /// use threeam_runtime::{BreakerScope, Client};
+    ///
+    /// let client = Client::builder("http://127.0.0.1:8080")
+    ///     .breaker_scope(BreakerScope::Endpoint)
+    ///     .build();
+    /// ```
+    pub fn breaker_scope(mut self, scope: BreakerScope) -> Self {
+        self.breaker_scope = scope;
         self
     }
 
@@ -321,6 +499,29 @@ impl ClientBuilder {
     /// Bare keys (default) or IETF structured strings (`"..."`).
     pub fn idempotency_key_format(mut self, format: KeyFormat) -> Self {
         self.idempotency.format = format;
+        self
+    }
+
+    /// Also treats a keyed 409 or 422 as an idempotency conflict when
+    /// `matcher` says so, for servers whose answers the built-in reading
+    /// does not recognise (it looks for "idempot" in the problem `type` or
+    /// `code`, and the IETF draft's titles; see
+    /// [`conflict_verdict`](crate::idempotency::conflict_verdict)). Any other
+    /// 409 or 422 is an ordinary error: not retried, its body kept for
+    /// typed decoding.
+    ///
+    /// ```
+    /// let client = threeam_runtime::Client::builder("http://127.0.0.1:8080")
+    ///     .idempotency_conflict_when(|_status, headers, _body| {
+    ///         headers.contains_key("x-idempotency-conflict")
+    ///     })
+    ///     .build();
+    /// ```
+    pub fn idempotency_conflict_when(
+        mut self,
+        matcher: impl Fn(http::StatusCode, &HeaderMap, &[u8]) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.conflict_matcher = Some(Arc::new(matcher));
         self
     }
 
@@ -455,30 +656,29 @@ impl ClientBuilder {
         let now = Instant::now();
         let mut endpoints = Vec::new();
         for url in std::iter::once(&self.primary).chain(self.fallback.as_ref()) {
-            let (base, label, origin) = parse_base(url).map_err(fail)?;
-            let proxy_authorization = base
-                .parse::<Uri>()
-                .ok()
-                .and_then(|uri| transport.proxy_authorization(&uri));
-            endpoints.push(Endpoint {
-                base: Arc::from(base),
-                origin,
-                proxy_authorization,
-                label: Arc::from(label),
-                breaker: Mutex::new(Breaker::new(self.breaker.clone())),
-                limiter: Mutex::new(RateLimiter::new(self.rate_limit, now)),
-            });
+            endpoints.push(self.endpoint(url, &transport, now).map_err(fail)?);
+        }
+        let mut schemes = self.schemes.clone();
+        for (scheme, settings) in &self.oauth {
+            let (client, path) = self
+                .token_client(&settings.token_url, &transport, now)
+                .map_err(|e| fail(format!("the tokenUrl of OAuth2 scheme {scheme:?}: {e}")))?;
+            let source = auth::OAuth2::new(scheme, settings, client, path).map_err(fail)?;
+            schemes.add(scheme, Credential::OAuth2(Arc::new(source)));
         }
         Ok(Client {
             shared: Arc::new(Shared {
                 transport,
                 default_headers: self.headers,
+                credentials: self.credentials,
+                schemes,
                 endpoints,
                 timeout: self.timeout,
                 deadline: self.deadline,
                 retry: self.retry,
                 budget: self.budget.map(RetryBudget::new),
                 idempotency: self.idempotency,
+                conflict_matcher: self.conflict_matcher,
                 request_id_headers: self.request_id_headers,
                 trace_context: self.trace_context,
                 rng: FastRng::from_entropy(),
@@ -486,6 +686,71 @@ impl ClientBuilder {
                 deprecations: DeprecationLog::default(),
             }),
         })
+    }
+}
+
+impl ClientBuilder {
+    /// One endpoint with its breakers and limiter.
+    fn endpoint(&self, url: &str, transport: &Transport, now: Instant) -> Result<Endpoint, String> {
+        let (base, label, origin) = parse_base(url)?;
+        let proxy_authorization = base
+            .parse::<Uri>()
+            .ok()
+            .and_then(|uri| transport.proxy_authorization(&uri));
+        Ok(Endpoint {
+            base: Arc::from(base),
+            origin,
+            proxy_authorization,
+            label: Arc::from(label),
+            circuits: Circuits::new(self.breaker_scope, self.breaker.clone()),
+            limiter: Mutex::new(RateLimiter::new(self.rate_limit, now)),
+        })
+    }
+
+    /// A client of an OAuth2 token endpoint: the API client's transport,
+    /// timeouts and retry policy, its own breaker and budget, no
+    /// credentials. Returns it with the token path.
+    fn token_client(
+        &self,
+        token_url: &str,
+        transport: &Transport,
+        now: Instant,
+    ) -> Result<(Client, String), String> {
+        let uri: Uri = token_url
+            .trim()
+            .parse()
+            .map_err(|_| format!("{token_url:?} is not a valid absolute URL"))?;
+        let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
+            return Err(format!("{token_url:?} is not a valid absolute URL"));
+        };
+        if uri.query().is_some() {
+            return Err(format!("{token_url:?} must not have a query"));
+        }
+        let endpoint = self.endpoint(&format!("{scheme}://{authority}"), transport, now)?;
+        let client = Client {
+            shared: Arc::new(Shared {
+                transport: transport.clone(),
+                default_headers: HeaderMap::from_iter([(
+                    USER_AGENT,
+                    HeaderValue::from_static(USER_AGENT_VALUE),
+                )]),
+                credentials: HeaderMap::new(),
+                schemes: Schemes::default(),
+                endpoints: vec![endpoint],
+                timeout: self.timeout,
+                deadline: self.deadline,
+                retry: self.retry,
+                budget: Some(RetryBudget::new(RetryBudgetConfig::default())),
+                idempotency: IdempotencyConfig::default(),
+                conflict_matcher: None,
+                request_id_headers: self.request_id_headers.clone(),
+                trace_context: false,
+                rng: FastRng::from_entropy(),
+                cache: LastGoodCache::new(0),
+                deprecations: DeprecationLog::default(),
+            }),
+        };
+        Ok((client, uri.path().to_owned()))
     }
 }
 
@@ -530,7 +795,7 @@ impl ProxySetting {
 /// Validates a base URL: absolute http(s), a host, no credentials, query
 /// or fragment. Returns the base without a trailing slash, the
 /// `host[:port]` label and the parsed origin.
-fn parse_base(raw: &str) -> Result<(String, String, Origin), String> {
+pub(crate) fn parse_base(raw: &str) -> Result<(String, String, Origin), String> {
     let text = raw.trim();
     let invalid = |why: &str| format!("base URL {raw:?} is not a valid absolute URL ({why})");
     if !text.is_ascii() {

@@ -46,7 +46,9 @@ pub enum ErrorKind {
     },
     /// Every endpoint's circuit breaker is open: nothing was sent.
     BreakerOpen {
-        /// The endpoint (host and port) whose breaker refused last.
+        /// The circuit whose breaker refused last: `host:port`, or
+        /// `operation on host:port` with breakers per operation (the
+        /// default [`BreakerScope`](crate::BreakerScope)).
         endpoint: String,
         /// When a probe will be allowed, if known.
         retry_in: Option<Duration>,
@@ -62,6 +64,15 @@ pub enum ErrorKind {
     /// parameter, a body that does not serialise).
     InvalidRequest {
         /// What is wrong.
+        detail: String,
+    },
+    /// The operation needs credentials the client cannot supply: no
+    /// alternative of its security requirement is configured, or an OAuth2
+    /// token could not be fetched. Nothing was sent to the API.
+    Credentials {
+        /// The security scheme (its name in the spec).
+        scheme: String,
+        /// What is wrong and what to do.
         detail: String,
     },
     /// A success response whose body is not what the caller expected.
@@ -149,7 +160,10 @@ pub(crate) struct Inner {
     pub(crate) operation: Cow<'static, str>,
     pub(crate) method: Method,
     pub(crate) url: String,
+    /// Requests that reached a server (or may have).
     pub(crate) attempts: u32,
+    /// Attempts that could not connect.
+    pub(crate) connect_failures: u32,
     pub(crate) request_id: Option<String>,
     pub(crate) idempotency_key: Option<String>,
     pub(crate) breaker: Option<BreakerNote>,
@@ -192,9 +206,18 @@ impl Error {
         &self.inner.url
     }
 
-    /// How many requests were actually sent.
+    /// How many requests reached a server (a timed-out one counts: it may
+    /// have). Attempts that could not connect sent nothing and are counted
+    /// by [`connect_failures`](Self::connect_failures) instead, so a call
+    /// to a server that refuses every connection reports 0 here.
     pub fn attempts(&self) -> u32 {
         self.inner.attempts
+    }
+
+    /// How many attempts could not connect (refused, DNS, TLS handshake),
+    /// so sent nothing.
+    pub fn connect_failures(&self) -> u32 {
+        self.inner.connect_failures
     }
 
     /// The server's request id from the last response, if any.
@@ -245,9 +268,14 @@ impl Error {
         matches!(self.inner.kind, ErrorKind::Timeout { .. })
     }
 
-    /// Nothing was sent because circuit breakers were open.
+    /// A circuit breaker is open for this call's endpoint: either nothing
+    /// was sent because it was open already ([`ErrorKind::BreakerOpen`]),
+    /// or this call's own failures (or another's, while this one waited)
+    /// opened it. Either way the next calls there fail fast, without a
+    /// network call, until the recovery timeout; the message says for how
+    /// long.
     pub fn is_breaker_open(&self) -> bool {
-        matches!(self.inner.kind, ErrorKind::BreakerOpen { .. })
+        matches!(self.inner.kind, ErrorKind::BreakerOpen { .. }) || self.inner.breaker.is_some()
     }
 
     /// Retries stopped because the client's retry budget was spent.
@@ -285,9 +313,18 @@ impl Error {
             | ErrorKind::BreakerOpen { .. }
             | ErrorKind::RateLimited { .. } => true,
             ErrorKind::InvalidRequest { .. }
+            | ErrorKind::Credentials { .. }
             | ErrorKind::Decode { .. }
             | ErrorKind::ResponseTooLarge { .. } => false,
         }
+    }
+}
+
+fn plural(n: u32) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
     }
 }
 
@@ -326,27 +363,48 @@ pub(crate) fn human(d: Duration) -> String {
 }
 
 /// A short, single-line excerpt of an error body: the human field of a JSON
-/// problem (`detail`, `message`, `title`, `error`) if there is one, else the
-/// text itself, cut at 160 characters.
+/// problem (`detail`, `message`, `title`, `error`, also inside an `error`
+/// object as Stripe nests it, then `code`) if there is one, else the text
+/// itself, cut at 160 characters. Control characters are escaped (`\n`,
+/// `\u{1b}`): the text is the server's, and a terminal or log line must
+/// show it, not obey it.
 pub(crate) fn body_excerpt(body: &[u8]) -> Option<String> {
     const MAX: usize = 160;
     if body.is_empty() {
         return None;
     }
     if let Ok(serde_json::Value::Object(map)) = serde_json::from_slice::<serde_json::Value>(body) {
-        for field in ["detail", "message", "title", "error"] {
-            if let Some(serde_json::Value::String(s)) = map.get(field) {
-                return Some(cut(s, MAX));
-            }
+        let nested = map.get("error").and_then(serde_json::Value::as_object);
+        let human = ["detail", "message", "title", "error"]
+            .iter()
+            .map(|field| (&map, *field))
+            .chain(nested.into_iter().map(|inner| (inner, "message")))
+            .chain(std::iter::once((&map, "code")))
+            .find_map(|(map, field)| map.get(field).and_then(serde_json::Value::as_str));
+        if let Some(text) = human {
+            return Some(cut(&escape_controls(text), MAX));
         }
     }
     match std::str::from_utf8(body) {
         Ok(text) => {
             let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            (!flat.is_empty()).then(|| cut(&flat, MAX))
+            (!flat.is_empty()).then(|| cut(&escape_controls(&flat), MAX))
         }
         Err(_) => Some(format!("<{} bytes of binary body>", body.len())),
     }
+}
+
+/// `text` with control characters written as escapes.
+fn escape_controls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn cut(s: &str, max: usize) -> String {
@@ -385,6 +443,9 @@ impl fmt::Display for ErrorKind {
                 human(*retry_in)
             ),
             Self::InvalidRequest { detail } => write!(f, "invalid request: {detail}"),
+            Self::Credentials { scheme, detail } => {
+                write!(f, "no credentials for security scheme {scheme:?}: {detail}")
+            }
             Self::Decode { status, detail } => write!(
                 f,
                 "{status} but the body is not the expected shape: {detail}"
@@ -435,6 +496,11 @@ impl fmt::Debug for ErrorKind {
                 .field("endpoint", endpoint)
                 .field("retry_in", retry_in)
                 .finish(),
+            Self::Credentials { scheme, detail } => f
+                .debug_struct("Credentials")
+                .field("scheme", scheme)
+                .field("detail", detail)
+                .finish(),
             Self::InvalidRequest { detail } => f
                 .debug_struct("InvalidRequest")
                 .field("detail", detail)
@@ -463,6 +529,9 @@ impl fmt::Display for Error {
         let e = &*self.inner;
         write!(f, "{}: {} {} ", e.operation, e.method, e.url)?;
         match (&e.kind, e.attempts) {
+            (ErrorKind::Credentials { .. }, 0) => {
+                return write!(f, "was not sent: {}; nothing reached the server", e.kind);
+            }
             (ErrorKind::InvalidRequest { detail }, _) => {
                 return write!(
                     f,
@@ -479,9 +548,20 @@ impl fmt::Display for Error {
                     "; the server's schema may have changed, or the spec is out of date"
                 );
             }
-            (_, 0) => write!(f, "was not sent ({}", e.kind)?,
-            (_, 1) => write!(f, "failed after 1 attempt (last: {}", e.kind)?,
-            (_, n) => write!(f, "failed after {n} attempts (last: {}", e.kind)?,
+            (_, 0) => {
+                write!(f, "was not sent ({}", e.kind)?;
+                if e.connect_failures > 1 {
+                    write!(f, "; {} tries", e.connect_failures)?;
+                }
+            }
+            (_, n) => {
+                write!(f, "failed after {n} attempt{}", plural(n))?;
+                if e.connect_failures > 0 {
+                    let c = e.connect_failures;
+                    write!(f, " and {c} failed connection{}", plural(c))?;
+                }
+                write!(f, " (last: {}", e.kind)?;
+            }
         }
         if let Some(id) = &e.request_id {
             write!(f, ", request id {id}")?;
@@ -521,6 +601,9 @@ impl Error {
                 Some(StatusCode::NOT_FOUND) => {
                     "not retried: check the path, the ids in it and the API version".into()
                 }
+                Some(StatusCode::CONFLICT) => {
+                    "not retried: the request conflicts with the resource's current state (see the server's words above); resending it unchanged cannot succeed".into()
+                }
                 Some(s) if s.is_client_error() => {
                     "not retried: the server rejected the request itself, so resending it unchanged cannot succeed".into()
                 }
@@ -531,6 +614,7 @@ impl Error {
                 e.method
             ),
             StopReason::AttemptsExhausted { max } => {
+                // Only an idempotency 409 is retried, so a 409 here is one.
                 if self.status() == Some(StatusCode::CONFLICT) && !key.is_empty() {
                     format!("the first request with idempotency key {key} is still being processed; retry later with the same key")
                 } else if e.breaker.is_some() {
@@ -611,6 +695,7 @@ mod tests {
             method: Method::POST,
             url: "https://api.example.com/v1/payments".into(),
             attempts,
+            connect_failures: 0,
             request_id: Some("req_8f2".into()),
             idempotency_key: Some("k1".into()),
             breaker: None,
@@ -638,6 +723,17 @@ mod tests {
              (last: 503 Service Unavailable, request id req_8f2); the circuit for \
              api.example.com is now open for 30 s"
         );
+    }
+
+    #[test]
+    fn a_breaker_opened_by_the_call_shows_in_is_breaker_open() {
+        let mut e = error(status(503, ""), StopReason::AttemptsExhausted { max: 3 }, 3);
+        assert!(!e.is_breaker_open());
+        e.inner_mut().breaker = Some(BreakerNote {
+            endpoint: "api.example.com".into(),
+            open_for: Duration::from_secs(30),
+        });
+        assert!(e.is_breaker_open());
     }
 
     #[test]
@@ -678,6 +774,34 @@ mod tests {
             "<2 bytes of binary body>"
         );
         assert_eq!(body_excerpt(b""), None);
+    }
+
+    #[test]
+    fn the_servers_words_are_quoted_with_control_characters_escaped() {
+        let excerpt = body_excerpt(br#"{"detail":"bad\u001b[31m red\nline"}"#).unwrap();
+        assert_eq!(excerpt, "bad\\u{1b}[31m red\\nline");
+        let excerpt = body_excerpt(b"plain \x07bell").unwrap();
+        assert_eq!(excerpt, "plain \\u{7}bell");
+        // Stripe's nesting, and a bare code when there is nothing else.
+        let stripe = br#"{"error":{"type":"card_error","message":"Your card was declined."}}"#;
+        assert_eq!(body_excerpt(stripe).unwrap(), "Your card was declined.");
+        let code = br#"{"code":"email_already_exists"}"#;
+        assert_eq!(body_excerpt(code).unwrap(), "email_already_exists");
+    }
+
+    #[test]
+    fn a_business_conflict_is_not_called_an_idempotency_one() {
+        let e = error(
+            status(409, r#"{"code":"email_already_exists"}"#),
+            StopReason::NotRetryable,
+            1,
+        );
+        let text = e.to_string();
+        assert!(
+            text.contains("(last: 409 Conflict: \"email_already_exists\", request id req_8f2); not retried: the request conflicts with the resource's current state"),
+            "{text}"
+        );
+        assert!(!text.contains("idempotency"), "{text}");
     }
 
     #[test]
@@ -723,6 +847,27 @@ mod tests {
              for api.example.com is open); a probe request will be let through in 12 s"
         );
         assert!(e.is_breaker_open());
+    }
+
+    #[test]
+    fn connection_failures_are_not_counted_as_sent() {
+        let refused = || ErrorKind::Connect {
+            detail: "Connection refused".into(),
+        };
+        let mut e = error(refused(), StopReason::AttemptsExhausted { max: 3 }, 0);
+        e.inner_mut().connect_failures = 3;
+        e.inner_mut().request_id = None;
+        assert_eq!(
+            e.to_string(),
+            "create_payment: POST https://api.example.com/v1/payments was not sent (could not \
+             connect: Connection refused; 3 tries); gave up after the maximum of 3 attempts"
+        );
+        let mut e = error(status(503, ""), StopReason::AttemptsExhausted { max: 3 }, 2);
+        e.inner_mut().connect_failures = 1;
+        assert!(e
+            .to_string()
+            .contains("failed after 2 attempts and 1 failed connection (last: 503"));
+        assert_eq!((e.attempts(), e.connect_failures()), (2, 1));
     }
 
     #[test]

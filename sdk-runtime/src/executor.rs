@@ -13,19 +13,22 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use http::header::CONTENT_LENGTH;
+use http::header::{AUTHORIZATION, CONTENT_LENGTH, COOKIE};
 use http::uri::PathAndQuery;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use tokio::time::Instant;
 use tracing::{field, Instrument, Span};
 
+use crate::auth::{Missing, OAuth2, Security};
 use crate::breaker::{Admission, Transition};
 use crate::client::{lock, Client, Endpoint};
+use crate::degraded::{self, Asked, StandIn};
 use crate::error::{human, BreakerNote, Error, ErrorKind, Inner, StopReason};
 use crate::fallback::{Degrade, Stored};
-use crate::idempotency::{header_value, idempotent_method, keyed_by_default, KeyFormat};
-use crate::request::{KeyChoice, Request};
-use crate::response::{Degraded, DegradedSource, Response, Served};
+use crate::idempotency::{self, conflict_verdict, idempotent_method, KeyVerdict};
+use crate::ratelimit;
+use crate::request::Request;
+use crate::response::{Response, Served};
 use crate::retry::{Decision, Failure, RetryContext, RetryPolicy};
 use crate::retry_after::RetryAfter;
 use crate::telemetry::{self, names};
@@ -81,9 +84,16 @@ struct Call {
     deadline: Duration,
     deadline_at: Instant,
     max_attempts: u32,
+    /// Attempts made, those that could not connect included: what
+    /// `max_attempts` bounds.
     attempts: u32,
-    /// The endpoint to try first; moves to the fallback after a failure.
+    /// Attempts that could not connect, so sent nothing.
+    connect_failures: u32,
+    /// The endpoint to try first: the primary, then after each failure the
+    /// other endpoint.
     preferred: usize,
+    /// Whether the call already switched endpoints at once, without a wait.
+    failed_over: bool,
     /// The endpoint of the last attempt.
     last_endpoint: usize,
     /// The last failed attempt, reported if the call ends without a new one.
@@ -91,6 +101,12 @@ struct Call {
     breaker_note: Option<BreakerNote>,
     /// The trace id sent in `traceparent`, if the client generates one.
     trace: Option<(u64, u64)>,
+    /// API keys for the query, added to the URI only when it is sent.
+    auth_query: Option<String>,
+    /// The OAuth2 token source whose token this call sends.
+    oauth: Option<Arc<OAuth2>>,
+    /// Whether the token was already fetched again after a 401.
+    reauthorized: bool,
 }
 
 impl Client {
@@ -163,6 +179,7 @@ impl Client {
 
     /// The attempt loop. Every line is one concern; see the module docs.
     async fn run(&self, call: &mut Call, started: Instant) -> Result<Response, Error> {
+        self.authorize(call, None).await?; // an OAuth2 token, if the call sends one
         let mut now = started; // the clock is read once per pass, then passed on
         loop {
             let endpoint = self.choose_endpoint(call, now)?; // breaker + fallback
@@ -173,6 +190,16 @@ impl Client {
                 Ok(answer) => return Ok(self.answer(call, endpoint, answer)),
                 Err(failed) => failed,
             };
+            if self.token_rejected(call, &failed) {
+                // A 401 to an OAuth2 token: fetch a new one and resend,
+                // once per call, at once (a new credential is not a retry).
+                call.reauthorized = true;
+                let rejected = call.headers.get(AUTHORIZATION).cloned();
+                self.authorize(call, rejected.as_ref()).await?;
+                call.last = Some(Box::new(failed));
+                now = Instant::now();
+                continue;
+            }
             match self.next_step(call, endpoint, &failed) {
                 Step::Failover => {}
                 Step::Wait(delay) => tokio::time::sleep(delay).await,
@@ -200,66 +227,30 @@ impl Client {
             deadline,
             max_attempts,
             degrade,
+            security,
             ..
         } = request;
-        let invalid = |detail: String| {
+        let unsent = |kind: ErrorKind| {
             Error::from_inner(Inner {
-                kind: ErrorKind::InvalidRequest { detail },
+                kind,
                 stop: StopReason::Completed,
                 operation: operation.clone(),
                 method: method.clone(),
                 url: format!("{}{}", shared.endpoints[0].base, template),
                 attempts: 0,
+                connect_failures: 0,
                 request_id: None,
                 idempotency_key: None,
                 breaker: None,
             })
         };
+        let invalid = |detail: String| unsent(ErrorKind::InvalidRequest { detail });
         let target = target.map_err(invalid)?;
         let target = PathAndQuery::from_maybe_shared(Bytes::from(target))
             .map_err(|e| invalid(format!("the request target is not valid ({e})")))?;
 
-        // One key per logical call, decided here and then sent unchanged on
-        // every attempt and endpoint. A key the caller put in the headers
-        // directly is respected as theirs.
-        let key_header = &shared.idempotency.header;
-        let key = match headers.get(key_header) {
-            Some(given) => Some(given.to_str().unwrap_or_default().to_owned()),
-            None => {
-                let format = shared.idempotency.format;
-                let (key, value) = match key {
-                    KeyChoice::Auto if keyed_by_default(&method) => {
-                        let mut buf = [0u8; 36];
-                        // From a ChaCha generator seeded by the OS (uuid's `fast-rng`):
-                        // a key seen in a log says nothing about the next one.
-                        let key = uuid::Uuid::new_v4().hyphenated().encode_lower(&mut buf);
-                        let key = key.to_owned();
-                        // A generated UUID is plain ASCII: only the caller's
-                        // keys need the full check. The bare value owns its
-                        // bytes behind a reference count, so the copy of the
-                        // headers made for each attempt does not allocate.
-                        let value = match format {
-                            KeyFormat::Bare => {
-                                HeaderValue::from_maybe_shared(Bytes::from_owner(buf))
-                            }
-                            KeyFormat::StructuredString => {
-                                HeaderValue::from_str(&format.render(&key))
-                            }
-                        };
-                        (Some(key), Some(value.map_err(|e| invalid(e.to_string()))?))
-                    }
-                    KeyChoice::Given(k) => {
-                        let value = header_value(&k, format).map_err(invalid)?;
-                        (Some(k), Some(value))
-                    }
-                    KeyChoice::Auto | KeyChoice::Off => (None, None),
-                };
-                if let Some(value) = value {
-                    headers.insert(key_header.clone(), value);
-                }
-                key
-            }
-        };
+        let key = idempotency::settle(&shared.idempotency, key, &method, &mut headers)
+            .map_err(invalid)?;
         // RFC 9110 §8.6: a method that defines a body gets a length even
         // when empty; hyper sends none, and some servers answer 411.
         if body.is_none()
@@ -273,6 +264,14 @@ impl Client {
                 headers.insert(name.clone(), value.clone());
             }
         }
+        let (auth_query, oauth) = self
+            .credentials(security, &mut headers)
+            .map_err(|missing| {
+                unsent(ErrorKind::Credentials {
+                    detail: missing.fix(),
+                    scheme: missing.scheme,
+                })
+            })?;
         let mut trace = None;
         if shared.trace_context && !headers.contains_key(TRACEPARENT) {
             let (hi, lo, span) = (
@@ -303,11 +302,92 @@ impl Client {
             max_attempts: max_attempts.unwrap_or(shared.retry.max_attempts).max(1),
             trace,
             attempts: 0,
+            connect_failures: 0,
+            auth_query,
+            oauth,
+            reauthorized: false,
             preferred: 0,
+            failed_over: false,
             last_endpoint: 0,
             last: None,
             breaker_note: None,
         })
+    }
+
+    /// The call's credentials, per its security requirement: headers and
+    /// cookies go into `headers` now (a header the request set itself
+    /// wins); query keys and the OAuth2 source are returned for later.
+    fn credentials(
+        &self,
+        security: Option<Security>,
+        headers: &mut HeaderMap,
+    ) -> Result<(Option<String>, Option<Arc<OAuth2>>), Missing> {
+        let shared = &*self.shared;
+        // The common case, and the benchmark's: nothing to choose.
+        if shared.schemes.is_empty() && security.is_none() {
+            for (name, value) in &shared.credentials {
+                if !headers.contains_key(name) {
+                    headers.insert(name.clone(), value.clone());
+                }
+            }
+            return Ok((None, None));
+        }
+        let chosen = shared
+            .schemes
+            .choose(security, !shared.credentials.is_empty())?;
+        for (name, value) in chosen.headers {
+            if !headers.contains_key(&name) {
+                headers.insert(name, value);
+            }
+        }
+        if chosen.blanket {
+            for (name, value) in &shared.credentials {
+                if !headers.contains_key(name) {
+                    headers.insert(name.clone(), value.clone());
+                }
+            }
+        }
+        if !chosen.cookies.is_empty() {
+            let mut cookies = chosen.cookies.join("; ");
+            if let Some(theirs) = headers.get(COOKIE).and_then(|v| v.to_str().ok()) {
+                cookies = format!("{theirs}; {cookies}");
+            }
+            if let Ok(value) = crate::auth::sensitive(&cookies) {
+                headers.insert(COOKIE, value);
+            }
+        }
+        let query = (!chosen.query.is_empty()).then(|| chosen.query.join("&"));
+        Ok((query, chosen.oauth))
+    }
+
+    /// Puts the OAuth2 token in the call's headers: the cached one, or a
+    /// new one when `rejected` (the value the API answered 401 to) is it.
+    async fn authorize(
+        &self,
+        call: &mut Call,
+        rejected: Option<&HeaderValue>,
+    ) -> Result<(), Error> {
+        let Some(oauth) = call.oauth.clone() else {
+            return Ok(());
+        };
+        match oauth.authorization(rejected).await {
+            Ok(value) => {
+                call.headers.insert(AUTHORIZATION, value);
+                Ok(())
+            }
+            Err(detail) => Err(call.fail(
+                self,
+                Failed {
+                    failure: Failure::Connect,
+                    kind: ErrorKind::Credentials {
+                        scheme: oauth.scheme().to_owned(),
+                        detail,
+                    },
+                    request_id: None,
+                },
+                StopReason::Completed,
+            )),
+        }
     }
 
     /// Breaker and fallback: the first endpoint, from the preferred one on,
@@ -318,9 +398,9 @@ impl Client {
         for offset in 0..endpoints.len() {
             let index = (call.preferred + offset) % endpoints.len();
             let endpoint = &endpoints[index];
-            let (admission, transition) = lock(&endpoint.breaker).admit(now);
+            let (admission, transition) = endpoint.circuits.with(&call.operation, |b| b.admit(now));
             if let Some(t) = transition {
-                breaker_transition(endpoint, t);
+                breaker_transition(endpoint, call.operation.clone(), t);
             }
             match admission {
                 Admission::Allowed | Admission::Probe => return Ok(index),
@@ -333,9 +413,9 @@ impl Client {
         let endpoint = &endpoints[index];
         if call.last.is_some() && call.breaker_note.is_none() {
             // Another call opened the breaker while this one was waiting.
-            let open_for = retry_in.unwrap_or(lock(&endpoint.breaker).config().recovery_timeout);
+            let open_for = retry_in.unwrap_or(endpoint.circuits.config().recovery_timeout);
             call.breaker_note = Some(BreakerNote {
-                endpoint: endpoint.label.to_string(),
+                endpoint: endpoint.circuit_name(&call.operation),
                 open_for,
             });
         }
@@ -343,7 +423,7 @@ impl Client {
         Err(call.stop_without_attempt(
             self,
             ErrorKind::BreakerOpen {
-                endpoint: endpoint.label.to_string(),
+                endpoint: endpoint.circuit_name(&call.operation),
                 retry_in,
             },
             StopReason::NoEndpointAvailable,
@@ -425,7 +505,13 @@ impl Client {
                 kind: ErrorKind::Timeout { after: timeout },
                 request_id: None,
             }),
-            Ok(Err(error)) => Err(self.classify_transport(error)),
+            Ok(Err(error)) => {
+                let failed = self.classify_transport(error);
+                if failed.failure == Failure::Connect {
+                    call.connect_failures += 1;
+                }
+                Err(failed)
+            }
             Ok(Ok(Exchange {
                 status,
                 headers,
@@ -441,9 +527,9 @@ impl Client {
                         request_id,
                     })
                 } else {
-                    let hint = RetryAfter::from_headers(&headers);
+                    let failure = self.status_failure(call, status, &headers, &body);
                     Err(Failed {
-                        failure: Failure::Status(status, hint),
+                        failure,
                         kind: ErrorKind::Status {
                             status,
                             headers,
@@ -498,11 +584,14 @@ impl Client {
         // failure says the endpoint is unhealthy; a 4xx says nothing about it.
         let healthy =
             status.is_some_and(|s| !s.is_server_error() || s == StatusCode::NOT_IMPLEMENTED);
-        if let Some(t) = lock(&endpoint.breaker).record(now, healthy) {
-            breaker_transition(endpoint, t);
+        let transition = endpoint
+            .circuits
+            .with(&call.operation, |b| b.record(now, healthy));
+        if let Some(t) = transition {
+            breaker_transition(endpoint, call.operation.clone(), t);
             if let Transition::Opened { for_ } = t {
                 call.breaker_note = Some(BreakerNote {
-                    endpoint: endpoint.label.to_string(),
+                    endpoint: endpoint.circuit_name(&call.operation),
                     open_for: for_,
                 });
             }
@@ -550,6 +639,13 @@ impl Client {
         }
     }
 
+    /// Whether the API refused this call's OAuth2 token for the first time.
+    fn token_rejected(&self, call: &Call, failed: &Failed) -> bool {
+        call.oauth.is_some()
+            && !call.reauthorized
+            && matches!(failed.failure, Failure::Status(StatusCode::UNAUTHORIZED, _))
+    }
+
     /// Retry policy, failover and retry budget, in that order.
     fn next_step(&self, call: &mut Call, index: usize, failed: &Failed) -> Step {
         let shared = &*self.shared;
@@ -570,18 +666,32 @@ impl Client {
         if let Err(stop) = policy.permits(failed.failure, &cx) {
             return Step::Stop(stop);
         }
-        // Failover is not a retry of the failing server, so it neither waits
-        // nor spends the budget; it happens at most once per endpoint.
-        if index + 1 < shared.endpoints.len() && call.preferred == index {
-            call.preferred = index + 1;
-            metrics::counter!(names::FAILOVERS, "threeam.operation" => call.operation.clone())
-                .increment(1);
-            tracing::info!(
-                from = %shared.endpoints[index].label,
-                to = %shared.endpoints[index + 1].label,
-                "failing over: {}", failed.kind
-            );
-            return Step::Failover;
+        // The next attempt goes to the other endpoint, so a call that failed
+        // over returns to the primary when the fallback fails too; an
+        // endpoint whose breaker refuses is skipped (`choose_endpoint`).
+        // The first switch is not a retry of the failing server, so it
+        // neither waits nor spends the budget; it happens once per call, and
+        // only to an endpoint whose breaker would let it through now.
+        let other = (index + 1) % shared.endpoints.len();
+        if other != index {
+            call.preferred = other;
+            let target = &shared.endpoints[other];
+            let admits = || {
+                target
+                    .circuits
+                    .with(&call.operation, |b| b.would_admit(now))
+            };
+            if !call.failed_over && admits() {
+                call.failed_over = true;
+                metrics::counter!(names::FAILOVERS, "threeam.operation" => call.operation.clone())
+                    .increment(1);
+                tracing::info!(
+                    from = %shared.endpoints[index].label,
+                    to = %target.label,
+                    "failing over: {}", failed.kind
+                );
+                return Step::Failover;
+            }
         }
         match policy.decide(failed.failure, &cx) {
             Decision::Stop(stop) => Step::Stop(stop),
@@ -639,7 +749,8 @@ impl Client {
             headers: answer.headers,
             body: answer.body,
             served,
-            attempts: call.attempts,
+            attempts: call.sent(),
+            connect_failures: call.connect_failures,
             request_id: answer.request_id,
             idempotency_key: call.key.take(),
             operation: call.operation.clone(),
@@ -652,62 +763,49 @@ impl Client {
     /// After every endpoint failed: the caller's degraded answer, if one was
     /// registered and the failure is the server's, not the request's.
     fn degrade(&self, call: &Call, error: Error) -> Result<Response, Error> {
-        let Some(degrade) = &call.degrade else {
-            return Err(error);
+        let asked = Asked {
+            operation: &call.operation,
+            method: &call.method,
+            target: call.target.as_str(),
         };
-        if !error.may_degrade() {
-            return Err(error);
-        }
-        let cached = if degrade.wants_cache() && call.method == Method::GET {
-            self.shared.cache.get(call.target.as_str(), Instant::now())
-        } else {
-            None
-        };
-        let (status, headers, body, source, age) = match (cached, degrade) {
-            (Some((stored, age)), _) => (
-                stored.status,
-                stored.headers,
-                stored.body,
-                DegradedSource::LastGood,
-                Some(age),
-            ),
-            (None, Degrade::Value(body) | Degrade::LastGoodOr(body)) => (
-                StatusCode::OK,
-                HeaderMap::new(),
-                body.clone(),
-                DegradedSource::Value,
-                None,
-            ),
-            (None, Degrade::LastGood) => return Err(error),
-        };
-        let source_label = match source {
-            DegradedSource::LastGood => "last_good",
-            DegradedSource::Value => "value",
-        };
-        metrics::counter!(names::DEGRADED, "threeam.operation" => call.operation.clone(), "source" => source_label).increment(1);
-        tracing::warn!(
-            operation = %call.operation,
-            source = source_label,
-            age = age.map(human).as_deref(),
-            "answering with a degraded response: {error}"
-        );
+        let StandIn {
+            status,
+            headers,
+            body,
+            degraded,
+        } = degraded::stand_in(call.degrade.as_ref(), &self.shared.cache, asked, error)?;
+        let cause = &degraded.cause;
         Ok(Response {
             status,
             headers,
             body,
-            served: Served::Degraded(Degraded {
-                source,
-                age,
-                cause: error.clone(),
-            }),
-            attempts: error.attempts(),
-            request_id: error.request_id().map(str::to_owned),
+            attempts: cause.attempts(),
+            connect_failures: cause.connect_failures(),
+            request_id: cause.request_id().map(str::to_owned),
+            served: Served::Degraded(degraded),
             idempotency_key: call.key.clone(),
             operation: call.operation.clone(),
             method: call.method.clone(),
             base: Arc::clone(&self.shared.endpoints[call.last_endpoint].base),
             target: call.target.clone(),
         })
+    }
+
+    /// Sorts an error status for the retry policy: a keyed 409 or 422 is an
+    /// idempotency conflict only when the response says so.
+    fn status_failure(
+        &self,
+        call: &Call,
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Failure {
+        let matcher = self.shared.conflict_matcher.as_ref();
+        match conflict_verdict(status, call.key.is_some(), headers, body, matcher) {
+            KeyVerdict::InFlight => Failure::KeyInFlight(RetryAfter::from_headers(headers)),
+            KeyVerdict::Reused => Failure::KeyReused,
+            KeyVerdict::Normal => Failure::Status(status, RetryAfter::from_headers(headers)),
+        }
     }
 
     /// Sorts a transport failure for the retry policy: "never sent"
@@ -749,13 +847,8 @@ impl Client {
         let mut hints = Hints::default();
         let mut id: Option<(usize, &HeaderValue)> = None;
         for (name, value) in headers {
-            match name.as_str() {
-                "x-ratelimit-remaining" | "ratelimit-remaining" | "ratelimit" => {
-                    hints.rate_limit = true;
-                }
-                "deprecation" => hints.deprecation = true,
-                _ => {}
-            }
+            hints.rate_limit |= ratelimit::is_hint(name);
+            hints.deprecation |= *name == telemetry::DEPRECATION;
             let rank = id.map_or(names.len(), |(rank, _)| rank);
             if let Some(found) = names[..rank].iter().position(|n| n == name) {
                 id = Some((found, value));
@@ -767,6 +860,11 @@ impl Client {
 }
 
 impl Call {
+    /// Requests that reached a server (or may have: a timeout counts).
+    fn sent(&self) -> u32 {
+        self.attempts - self.connect_failures
+    }
+
     /// The URL of an endpoint for messages: secret query values redacted.
     fn url(&self, client: &Client, index: usize) -> String {
         let mut url = client.shared.endpoints[index].base.to_string();
@@ -780,7 +878,32 @@ impl Call {
     /// The URL of this call's target on an endpoint.
     fn uri(&mut self, client: &Client, index: usize) -> Result<http::Uri, Error> {
         let origin = &client.shared.endpoints[index].origin;
-        origin.uri(&self.target).map_err(|detail| {
+        let with_keys;
+        let target = match &self.auth_query {
+            None => &self.target,
+            Some(keys) => {
+                let joint = if self.target.query().is_some() {
+                    '&'
+                } else {
+                    '?'
+                };
+                with_keys = PathAndQuery::from_maybe_shared(Bytes::from(format!(
+                    "{}{joint}{keys}",
+                    self.target
+                )))
+                .map_err(|_| {
+                    self.stop_without_attempt(
+                        client,
+                        ErrorKind::InvalidRequest {
+                            detail: "an API key makes the request target invalid".into(),
+                        },
+                        StopReason::Completed,
+                    )
+                })?;
+                &with_keys
+            }
+        };
+        origin.uri(target).map_err(|detail| {
             self.last_endpoint = index;
             self.stop_without_attempt(
                 client,
@@ -824,7 +947,8 @@ impl Call {
             operation: self.operation.clone(),
             method: self.method.clone(),
             url: self.url(client, self.last_endpoint),
-            attempts: self.attempts,
+            attempts: self.sent(),
+            connect_failures: self.connect_failures,
             request_id: failed.request_id,
             idempotency_key: self.key.clone(),
             breaker: self.breaker_note.clone(),
@@ -856,8 +980,8 @@ impl Call {
 
 /// Records the call's outcome on its span and in metrics.
 fn finish_call(span: &Span, call: &Call, result: &Result<Response, Error>, started: Instant) {
-    telemetry::record_attempts(&call.operation, call.attempts);
-    span.record("attempts", call.attempts);
+    telemetry::record_attempts(&call.operation, call.sent());
+    span.record("attempts", call.sent());
     match result {
         Ok(response) => {
             span.record("http.response.status_code", response.status.as_u16());
@@ -889,28 +1013,37 @@ fn finish_call(span: &Span, call: &Call, result: &Result<Response, Error>, start
 fn failure_label(failure: &Failure) -> &'static str {
     match failure {
         Failure::Status(..) => "status",
+        Failure::KeyInFlight(_) => "key_in_flight",
+        Failure::KeyReused => "key_reused",
         Failure::Timeout => "timeout",
         Failure::Connect => "connect",
         Failure::Transport => "transport",
     }
 }
 
-fn breaker_transition(endpoint: &Endpoint, transition: Transition) {
+fn breaker_transition(endpoint: &Endpoint, operation: Cow<'static, str>, transition: Transition) {
+    let circuit = endpoint.circuit_name(&operation);
     let state = match transition {
         Transition::Opened { for_ } => {
-            tracing::warn!(endpoint = %endpoint.label, "the circuit for {} is now open for {}: requests to it fail fast without a network call", endpoint.label, human(for_));
+            tracing::warn!(endpoint = %endpoint.label, "the circuit for {circuit} is now open for {}: requests to it fail fast without a network call", human(for_));
             "open"
         }
         Transition::HalfOpened => {
-            tracing::info!(endpoint = %endpoint.label, "the circuit for {} is half-open: letting probe requests through", endpoint.label);
+            tracing::info!(endpoint = %endpoint.label, "the circuit for {circuit} is half-open: letting probe requests through");
             "half_open"
         }
         Transition::Closed => {
-            tracing::info!(endpoint = %endpoint.label, "the circuit for {} is closed again: probes succeeded", endpoint.label);
+            tracing::info!(endpoint = %endpoint.label, "the circuit for {circuit} is closed again: probes succeeded");
             "closed"
         }
     };
-    metrics::counter!(names::BREAKER_TRANSITIONS, "server.address" => Arc::clone(&endpoint.label), "state" => state).increment(1);
+    metrics::counter!(
+        names::BREAKER_TRANSITIONS,
+        "server.address" => Arc::clone(&endpoint.label),
+        "threeam.operation" => operation,
+        "state" => state,
+    )
+    .increment(1);
 }
 
 const TRACEPARENT: HeaderName = HeaderName::from_static("traceparent");

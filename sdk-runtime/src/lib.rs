@@ -6,7 +6,7 @@
 //! Per logical call ([`Client::execute`]):
 //! 1. an **idempotency key** (UUID v4 or the caller's) is settled once and
 //!    sent on every attempt and endpoint ([`idempotency`]);
-//! 2. the **circuit breaker** of each endpoint admits or refuses, and the
+//! 2. the **circuit breaker** of each endpoint and operation admits or refuses, and the
 //!    **fallback** endpoint is used when the primary is open or failing
 //!    ([`breaker`]);
 //! 3. the **rate limiter** paces sends by local settings and the server's
@@ -44,11 +44,14 @@
 #![warn(missing_docs)]
 
 mod api_error;
+pub mod auth;
 pub mod backoff;
 pub mod breaker;
 pub mod budget;
 mod client;
+mod degraded;
 pub mod encode;
+pub mod env;
 mod error;
 mod executor;
 pub mod fallback;
@@ -64,8 +67,11 @@ pub mod telemetry;
 mod transport;
 
 pub use api_error::ApiError;
+pub use auth::{ApiKeyIn, OAuth2ClientCredentials, Security};
 pub use backoff::Backoff;
-pub use breaker::{Admission, Breaker, BreakerConfig, BreakerState, FailureRate, Transition};
+pub use breaker::{
+    Admission, Breaker, BreakerConfig, BreakerScope, BreakerState, FailureRate, Transition,
+};
 pub use budget::{RetryBudget, RetryBudgetConfig};
 pub use client::{Client, ClientBuilder, EndpointStatus};
 pub use encode::{Multipart, QueryStyle};
@@ -74,7 +80,7 @@ pub use fallback::Degrade;
 pub use idempotency::{IdempotencyConfig, KeyFormat};
 pub use ratelimit::{RateLimit, RateLimiter};
 pub use request::Request;
-pub use response::{Degraded, DegradedSource, Response, Served};
+pub use response::{Degraded, DegradedReason, DegradedSource, Response, Served};
 pub use retry::{Decision, Failure, RetryContext, RetryPolicy};
 pub use retry_after::RetryAfter;
 

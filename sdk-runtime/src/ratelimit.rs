@@ -150,6 +150,29 @@ impl RateLimiter {
     }
 }
 
+/// Remaining-budget headers with their reset companions, in the order
+/// they are read. Constants: this runs on every response, so the names are
+/// never parsed.
+const PAIRS: [(HeaderName, HeaderName); 2] = [
+    (
+        HeaderName::from_static("x-ratelimit-remaining"),
+        HeaderName::from_static("x-ratelimit-reset"),
+    ),
+    (
+        HeaderName::from_static("ratelimit-remaining"),
+        HeaderName::from_static("ratelimit-reset"),
+    ),
+];
+/// The IETF `RateLimit` field.
+const RATELIMIT: HeaderName = HeaderName::from_static("ratelimit");
+
+/// Whether [`exhausted_for`] has anything to read in a response with this
+/// header: the executor's single pass over the headers asks, so that most
+/// responses, which carry none of them, skip the lookups.
+pub(crate) fn is_hint(name: &HeaderName) -> bool {
+    *name == RATELIMIT || PAIRS.iter().any(|(remaining, _)| name == remaining)
+}
+
 /// If the headers say the budget is used up, how long until it resets.
 ///
 /// Reads, in order: `X-RateLimit-Remaining` with `X-RateLimit-Reset`
@@ -160,18 +183,6 @@ impl RateLimiter {
 /// Without a reset time nothing is blocked: the server will say 429 if it
 /// matters.
 pub fn exhausted_for(headers: &HeaderMap) -> Option<Duration> {
-    // Constants: this runs on every response, so skip parsing the names.
-    const PAIRS: [(HeaderName, HeaderName); 2] = [
-        (
-            HeaderName::from_static("x-ratelimit-remaining"),
-            HeaderName::from_static("x-ratelimit-reset"),
-        ),
-        (
-            HeaderName::from_static("ratelimit-remaining"),
-            HeaderName::from_static("ratelimit-reset"),
-        ),
-    ];
-    const RATELIMIT: HeaderName = HeaderName::from_static("ratelimit");
     let text = |name: &HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
     for (remaining, reset) in &PAIRS {
         if let Some(r) = text(remaining) {
@@ -304,6 +315,16 @@ mod tests {
         l.observe(now, wall, s429, &headers(&[("retry-after", "10")]));
         l.observe(now, wall, s429, &headers(&[("retry-after", "1")]));
         assert_eq!(l.blocked_for(now), Duration::from_secs(10));
+    }
+
+    #[test]
+    fn the_names_the_executor_scans_for_are_the_ones_read() {
+        for name in ["x-ratelimit-remaining", "ratelimit-remaining", "ratelimit"] {
+            assert!(is_hint(&HeaderName::from_static(name)), "{name}");
+        }
+        for name in ["x-ratelimit-reset", "retry-after", "x-ratelimit-limit"] {
+            assert!(!is_hint(&HeaderName::from_static(name)), "{name}");
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ use bytes::Bytes;
 use http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
 use http::{HeaderMap, Method};
 
+use crate::auth::Security;
 use crate::encode::{self, Multipart, QueryStyle};
 use crate::fallback::Degrade;
 
@@ -59,6 +60,7 @@ pub struct Request {
     pub(crate) deadline: Option<Duration>,
     pub(crate) max_attempts: Option<u32>,
     pub(crate) degrade: Option<Degrade>,
+    pub(crate) security: Option<Security>,
     pub(crate) invalid: Option<String>,
 }
 
@@ -87,6 +89,7 @@ impl Request {
             deadline: None,
             max_attempts: None,
             degrade: None,
+            security: None,
             invalid: None,
         }
     }
@@ -129,6 +132,34 @@ impl Request {
         template: impl Into<Cow<'static, str>>,
     ) -> Self {
         Self::new(Method::DELETE, operation, template)
+    }
+
+    /// The operation's security requirement (its `security` in the spec):
+    /// alternatives of scheme names, the first whose schemes are all
+    /// configured on the client is sent. `&[]` sends no credentials at all
+    /// (not even `bearer_auth`'s). Without this call the client's default
+    /// applies ([`ClientBuilder::default_security`](crate::ClientBuilder::default_security),
+    /// the spec's top-level `security`). When no alternative is configured
+    /// the call fails before sending, naming the scheme and the builder
+    /// method that supplies it.
+    ///
+    /// ```
+    /// use threeam_runtime::Request;
+    ///
+    /// let health = Request::get("health", "/v1/health").security(&[]);
+    /// let pets = Request::get("list_pets", "/v1/pets")
+    ///     .security(&[&["bearerAuth"], &["apiKey", "appId"]]);
+    /// # let _ = (health, pets);
+    /// ```
+    pub fn security(mut self, requirement: Security) -> Self {
+        self.security = Some(requirement);
+        self
+    }
+
+    /// A header whose value is already checked (and maybe sensitive).
+    pub(crate) fn sensitive_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.insert(name, value);
+        self
     }
 
     fn invalid(&mut self, detail: String) {

@@ -33,11 +33,38 @@ pub enum DegradedSource {
     Value,
 }
 
+/// Why a degraded answer stands in: always said, so an answer made up
+/// without asking any server is never mistaken for one that tried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DegradedReason {
+    /// Requests were sent and every endpoint failed (server or transport
+    /// trouble).
+    Failed,
+    /// Nothing was sent: the circuit breakers were open ("breaker open").
+    BreakerOpen,
+    /// Nothing was sent: the server asked this client to wait longer than
+    /// the call could.
+    RateLimited,
+}
+
+impl std::fmt::Display for DegradedReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Failed => "every endpoint failed",
+            Self::BreakerOpen => "breaker open, nothing was sent",
+            Self::RateLimited => "rate limited, nothing was sent",
+        })
+    }
+}
+
 /// Details of a degraded answer.
 #[derive(Clone, Debug)]
 pub struct Degraded {
     /// Cached or fixed.
     pub source: DegradedSource,
+    /// Why: every endpoint failed, or nothing was sent (breaker open, rate
+    /// limited).
+    pub reason: DegradedReason,
     /// How old the cached response is (`None` for a fixed value).
     pub age: Option<Duration>,
     /// The failure this answer stands in for.
@@ -68,6 +95,7 @@ pub struct Response {
     pub(crate) body: Bytes,
     pub(crate) served: Served,
     pub(crate) attempts: u32,
+    pub(crate) connect_failures: u32,
     pub(crate) request_id: Option<String>,
     pub(crate) idempotency_key: Option<String>,
     pub(crate) operation: Cow<'static, str>,
@@ -119,6 +147,7 @@ impl Response {
                 method: self.method.clone(),
                 url: self.url(),
                 attempts: self.attempts,
+                connect_failures: self.connect_failures,
                 request_id: self.request_id.clone(),
                 idempotency_key: self.idempotency_key.clone(),
                 breaker: None,
@@ -171,9 +200,18 @@ impl Response {
         self.idempotency_key.as_deref()
     }
 
-    /// How many requests were sent for this call.
+    /// How many requests of this call reached a server (a timed-out one
+    /// counts: it may have), the one that answered included. Attempts that
+    /// could not connect sent nothing and are counted by
+    /// [`connect_failures`](Self::connect_failures) instead.
     pub fn attempts(&self) -> u32 {
         self.attempts
+    }
+
+    /// How many attempts of this call could not connect (refused, DNS,
+    /// TLS handshake), so sent nothing.
+    pub fn connect_failures(&self) -> u32 {
+        self.connect_failures
     }
 
     /// The URL that answered (secret-looking query values redacted).
@@ -206,6 +244,7 @@ impl fmt::Debug for Response {
             .field("status", &self.status)
             .field("served", &self.served)
             .field("attempts", &self.attempts)
+            .field("connect_failures", &self.connect_failures)
             .field("request_id", &self.request_id)
             .field("body_len", &self.body.len())
             .finish()

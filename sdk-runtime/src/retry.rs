@@ -7,7 +7,6 @@ use http::StatusCode;
 
 use crate::backoff::Backoff;
 use crate::error::StopReason;
-use crate::idempotency::{verdict, KeyVerdict};
 use crate::retry_after::RetryAfter;
 
 /// Retry settings of a client.
@@ -53,6 +52,12 @@ pub enum Failure {
     Connect,
     /// The connection broke after sending (the request may have arrived).
     Transport,
+    /// A keyed request got a 409 that names idempotency: the first request
+    /// with this key is still being processed (and maybe a `Retry-After`).
+    KeyInFlight(Option<RetryAfter>),
+    /// A keyed request got a 422 that names idempotency: the key was
+    /// already used with a different payload.
+    KeyReused,
 }
 
 impl Failure {
@@ -105,15 +110,15 @@ impl RetryPolicy {
     /// resend, attempts left), regardless of timing. The executor also uses
     /// this to decide a failover to the fallback endpoint.
     pub fn permits(&self, failure: Failure, cx: &RetryContext) -> Result<(), StopReason> {
-        if let Failure::Status(status, _) = failure {
-            match verdict(status, cx.keyed) {
-                KeyVerdict::Reused => return Err(StopReason::IdempotencyKeyReused),
-                // The first request with this key is still running: retrying
-                // later with the same key is exactly what the draft asks.
-                KeyVerdict::InFlight => {}
-                KeyVerdict::Normal if retryable_status(status) => {}
-                KeyVerdict::Normal => return Err(StopReason::NotRetryable),
+        match failure {
+            Failure::KeyReused => return Err(StopReason::IdempotencyKeyReused),
+            // The first request with this key is still running: retrying
+            // later with the same key is exactly what the draft asks.
+            Failure::KeyInFlight(_) => {}
+            Failure::Status(status, _) if !retryable_status(status) => {
+                return Err(StopReason::NotRetryable)
             }
+            _ => {}
         }
         if failure.maybe_delivered() && !cx.idempotent && !cx.keyed {
             return Err(StopReason::UnsafeToRetry);
@@ -134,7 +139,7 @@ impl RetryPolicy {
             return Decision::Stop(stop);
         }
         let hint = match failure {
-            Failure::Status(_, hint) => hint,
+            Failure::Status(_, hint) | Failure::KeyInFlight(hint) => hint,
             _ => None,
         };
         let (delay, from_server) = match hint {
@@ -247,13 +252,20 @@ mod tests {
             ..cx()
         };
         assert!(matches!(
-            p.decide(status(409), &keyed),
+            p.decide(Failure::KeyInFlight(None), &keyed),
             Decision::Retry { .. }
         ));
         assert_eq!(
-            p.decide(status(422), &keyed),
+            p.decide(Failure::KeyReused, &keyed),
             Decision::Stop(StopReason::IdempotencyKeyReused)
         );
+        // A 409 or 422 that does not name idempotency is a business error.
+        for code in [409, 422] {
+            assert_eq!(
+                p.decide(status(code), &keyed),
+                Decision::Stop(StopReason::NotRetryable)
+            );
+        }
     }
 
     #[test]

@@ -27,7 +27,9 @@ pub(crate) const SUNSET: HeaderName = HeaderName::from_static("sunset");
 pub mod names {
     /// Histogram, seconds: one sample per HTTP request sent (attempt).
     pub const REQUEST_DURATION: &str = "http.client.request.duration";
-    /// Counter: requests sent, first attempts and retries alike.
+    /// Counter: requests that reached a server, first attempts and retries
+    /// alike (attempts that could not connect sent nothing and are not
+    /// counted).
     pub const ATTEMPTS: &str = "threeam.client.attempts";
     /// Counter: retries scheduled (`reason`: the failure that caused it).
     pub const RETRIES: &str = "threeam.client.retries";

@@ -8,11 +8,11 @@
 use std::time::Duration;
 
 use serde_json::json;
-use threeam_runtime::{Backoff, Client, ClientBuilder, Request};
+use threeam_runtime::{ApiKeyIn, Backoff, Client, ClientBuilder, OAuth2ClientCredentials, Request};
 use threeam_test_server::{Fault, TestServer};
 
 mod common;
-use common::within;
+use common::{response, within, RawServer};
 
 fn client(primary: &str) -> ClientBuilder {
     Client::builder(primary).backoff(Backoff::new(
@@ -58,9 +58,24 @@ fn no_secret_appears_in_tracing_output() {
     let mut texts = Vec::new();
     runtime.block_on(within(Duration::from_secs(10), async {
         let server = TestServer::start().await.unwrap();
+        // A token endpoint whose token is a secret too.
+        let token = RawServer::start(5, |_| {
+            response(
+                200,
+                "",
+                r#"{"access_token":"SECRET-token","expires_in":3600}"#,
+            )
+        });
+        let oauth =
+            OAuth2ClientCredentials::new(format!("{}/token", token.url), "id", "SECRET-client");
+        texts.push(format!("{oauth:?}"));
         let client = client(&server.base_url())
             .bearer_auth("sk_live_SECRET_abc123")
             .secret_header("X-Api-Key", "apikey-SECRET-789")
+            .http_basic("basic", "user", "SECRET-pass")
+            .api_key("appId", ApiKeyIn::Query, "appid", "SECRET-query-key")
+            .api_key("session", ApiKeyIn::Cookie, "sid", "SECRET-cookie")
+            .oauth2_client_credentials("oauth", oauth)
             .build()
             .unwrap();
         texts.push(format!("{client:?}"));
@@ -79,6 +94,12 @@ fn no_secret_appears_in_tracing_output() {
             .unwrap_err();
         texts.push(err.to_string());
         texts.push(format!("{err:?}"));
+        // The query key went to the server, yet appears in no message.
+        assert!(server
+            .requests()
+            .iter()
+            .all(|r| r.query.contains("appid=SECRET-query-key")));
+        assert_eq!(token.requests().len(), 1, "the token was fetched once");
         assert!(
             server.requests().iter().all(|r| r.authorized),
             "credentials were sent"
@@ -93,7 +114,12 @@ fn no_secret_appears_in_tracing_output() {
     assert!(logs.contains("create_payment"));
     assert!(logs.contains("retrying"));
     assert!(logs.contains("http.request.resend_count=1"));
-    assert!(texts[2].contains("api_key=REDACTED"), "{}", texts[2]);
+    let message = texts
+        .iter()
+        .find(|t| t.starts_with("list_payments:"))
+        .unwrap();
+    assert!(message.contains("api_key=REDACTED"), "{message}");
+    assert!(!message.contains("appid"), "{message}");
     for text in texts.iter().chain(std::iter::once(&logs)) {
         assert!(!text.contains("SECRET"), "a secret leaked: {text}");
     }

@@ -292,11 +292,15 @@ async fn a_refused_connection_says_so_and_names_the_url() {
             text.contains("could not connect: tcp connect error: Connection refused"),
             "{text}"
         );
+        // Retried (nothing was sent, so it is safe), and counted as what
+        // it was: no request reached a server.
         assert_eq!(
-            err.attempts(),
-            2,
+            (err.attempts(), err.connect_failures()),
+            (0, 2),
             "a refused connection is safe to retry: {text}"
         );
+        assert!(text.contains("was not sent (could not connect"), "{text}");
+        assert!(text.contains("; 2 tries)"), "{text}");
     })
     .await;
 }
@@ -475,6 +479,62 @@ async fn endpoint_status_reports_breakers_and_budget() {
             ),
             "{status:?}"
         );
+    })
+    .await;
+}
+
+/// What a generated `Client::new(base_url)`, `base_url(..)`,
+/// `without_fallback()` and `from_env()` sit on: the spec's servers are
+/// replaced, the fallback dropped, the environment read.
+#[tokio::test]
+async fn base_url_fallback_and_environment_plumbing() {
+    within(Duration::from_secs(10), async {
+        let local = TestServer::start().await.unwrap();
+        let fallback = TestServer::start().await.unwrap();
+        let spec_server = TestServer::unused_url().unwrap();
+        let ping = || Request::get("ping", "/v2/ping");
+
+        // base_url replaces servers[0]; the fallback stays.
+        let client = Client::builder(&spec_server)
+            .fallback(fallback.base_url())
+            .base_url(local.base_url())
+            .build()
+            .unwrap();
+        assert!(client.execute(ping()).await.unwrap().is_fresh());
+        assert_eq!((local.request_count(), fallback.request_count()), (1, 0));
+        assert_eq!(client.endpoint_status().len(), 2);
+
+        // without_fallback: a dead primary is the answer, the fallback
+        // never hears of it.
+        let client = Client::builder(&spec_server)
+            .fallback(fallback.base_url())
+            .without_fallback()
+            .build()
+            .unwrap();
+        let err = client.execute(ping()).await.unwrap_err();
+        assert_eq!((err.attempts(), err.connect_failures()), (0, 3));
+        assert_eq!(fallback.request_count(), 0);
+
+        // from_env: <PREFIX>_BASE_URL and <PREFIX>_TOKEN.
+        let vars = [
+            ("PETSTORE_BASE_URL".to_owned(), local.base_url()),
+            ("PETSTORE_TOKEN".to_owned(), "tok_env".to_owned()),
+        ];
+        let prefix = threeam_runtime::env::env_prefix("petstore");
+        let env = threeam_runtime::env::EnvConfig::from_lookup(&prefix, |name| {
+            vars.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone())
+        })
+        .unwrap();
+        let mut builder = Client::builder(&spec_server);
+        if let Some(url) = &env.base_url {
+            builder = builder.base_url(url);
+        }
+        if let Some(token) = &env.token {
+            builder = builder.http_bearer("bearerAuth", token);
+        }
+        builder.build().unwrap().execute(ping()).await.unwrap();
+        assert_eq!(local.request_count(), 2);
+        assert!(local.requests()[1].authorized);
     })
     .await;
 }

@@ -125,6 +125,9 @@ async fn a_refusing_primary_falls_back_immediately_even_without_a_key() {
         );
         assert!(response.is_fallback());
         assert_eq!(fallback.charges(), 1);
+        // One request reached a server; the primary's refusal is counted
+        // apart.
+        assert_eq!((response.attempts(), response.connect_failures()), (1, 1));
     })
     .await;
 }
@@ -207,7 +210,7 @@ async fn an_open_breaker_sends_nothing_until_recovery_then_exactly_the_probes() 
                 let text = err.to_string();
                 assert!(
                     text.ends_with(&format!(
-                        "the circuit for {} is now open for 2 s",
+                        "the circuit for ping on {} is now open for 2 s",
                         server.addr()
                     )),
                     "{text}"
@@ -432,10 +435,7 @@ async fn sustained_failure_causes_no_retry_storm() {
             .retry_budget(Some(budget))
             // The breaker would stop the storm on its own; switch it off to
             // prove the budget does.
-            .breaker(BreakerConfig {
-                consecutive_failures: None,
-                ..BreakerConfig::default()
-            })
+            .breaker(BreakerConfig::disabled())
             .build()
             .unwrap();
         let calls = 1_000u32;
@@ -553,7 +553,9 @@ async fn a_degraded_get_answer_is_returned_and_marked_when_both_endpoints_fail()
         assert_eq!(info.source, DegradedSource::LastGood);
         assert!(info.age.unwrap() >= Duration::from_millis(50));
         assert_eq!(degraded.body(), fresh.body());
-        assert_eq!(info.cause.status().map(|s| s.as_u16()), Some(502));
+        // primary 503, fallback 502, then back to the primary: 503 last.
+        assert_eq!(info.cause.status().map(|s| s.as_u16()), Some(503));
+        assert_eq!(info.cause.attempts(), 3);
         assert!(primary.request_count() >= 2 && fallback.request_count() >= 1);
 
         // Nothing cached for this query: the fixed value stands in.
@@ -696,6 +698,53 @@ async fn trace_context_is_sent_once_per_call() {
         assert_ne!(parents[1], parents[2]);
         assert_eq!(parents[0].len(), 55);
         assert!(parents[0].starts_with("00-") && parents[0].ends_with("-01"));
+    })
+    .await;
+}
+
+/// Failover order: after the fallback fails too, the next attempt goes back
+/// to the primary when its breaker lets it through (it recovered), and
+/// stays on the fallback when the primary's breaker is open.
+#[tokio::test]
+async fn a_call_returns_to_the_primary_when_the_fallback_fails_and_the_primary_recovered() {
+    within(Duration::from_secs(10), async {
+        let ping = || Request::get("ping", "/v2/ping");
+
+        // Closed breaker: primary 503, fallback 503, primary 200.
+        let primary = TestServer::start().await.unwrap();
+        let fallback = TestServer::start().await.unwrap();
+        primary.script("GET /v2/ping", [Fault::Status(503)]);
+        fallback.script("GET /v2/ping", [Fault::Status(503)]);
+        let first = client(&primary.base_url())
+            .fallback(fallback.base_url())
+            .build()
+            .unwrap();
+        let r = first.execute(ping()).await.unwrap();
+        assert!(r.is_fresh(), "{:?}", r.served());
+        assert_eq!(r.attempts(), 3);
+        assert_eq!((primary.request_count(), fallback.request_count()), (2, 1));
+
+        // Open breaker: two calls that failed over open the primary's;
+        // then a call whose fallback attempt fails stays on the fallback.
+        let primary = TestServer::start().await.unwrap();
+        let fallback = TestServer::start().await.unwrap();
+        primary.set_always(Some(Fault::Status(503)));
+        let second = client(&primary.base_url())
+            .fallback(fallback.base_url())
+            .breaker(BreakerConfig {
+                consecutive_failures: Some(2),
+                ..BreakerConfig::default()
+            })
+            .build()
+            .unwrap();
+        for _ in 0..2 {
+            assert!(second.execute(ping()).await.unwrap().is_fallback());
+        }
+        fallback.script("GET /v2/ping", [Fault::Status(503)]);
+        let r = second.execute(ping()).await.unwrap();
+        assert!(r.is_fallback(), "{:?}", r.served());
+        assert_eq!(r.attempts(), 2);
+        assert_eq!((primary.request_count(), fallback.request_count()), (2, 4));
     })
     .await;
 }
