@@ -11,7 +11,7 @@ use threeam_codegen::{Generator, RuntimeDep};
 use threeam_lint::config::Config;
 use threeam_lint::finding::Severity;
 use threeam_lint::render::{self, Format, Summary};
-use threeam_lint::workspace::LoadOptions;
+use threeam_lint::workspace::{LoadError, LoadErrorKind, LoadOptions};
 use threeam_lint::{rules, LintResult};
 
 /// APIs that pass the 3 a.m. test: when it breaks at 3 a.m., the on-call
@@ -158,6 +158,23 @@ fn main() -> ExitCode {
     }
 }
 
+/// The loader names no flags; the CLI says which of its flags helps.
+const OUTSIDE_ROOT_ADVICE: &str = "pass --allow-outside-root if you trust this spec";
+
+/// Add the flag that fixes a load failure, where one does.
+fn with_flag_advice(mut e: LoadError) -> LoadError {
+    match e.kind {
+        LoadErrorKind::TooLarge { .. } => {
+            e.message += "; pass --max-file-size (in MiB) to raise it if this is really a spec"
+        }
+        LoadErrorKind::IsDirectory => {
+            e.message += ", or pass the folder to `threeam lint` to lint every spec in it"
+        }
+        LoadErrorKind::Io => {}
+    }
+    e
+}
+
 fn print_rules() {
     let mut last = None;
     for r in rules::ALL {
@@ -174,6 +191,7 @@ fn lint(args: LintArgs) -> ExitCode {
     let options = LoadOptions {
         max_file_size: args.max_file_size.saturating_mul(1024 * 1024),
         allow_outside_root: args.allow_outside_root,
+        outside_root_advice: Some(OUTSIDE_ROOT_ADVICE.into()),
         ..LoadOptions::default()
     };
     let explicit = match args.config.as_deref().map(Config::load).transpose() {
@@ -219,7 +237,7 @@ fn lint(args: LintArgs) -> ExitCode {
                 }
             },
         };
-        match threeam_lint::lint_file(file, &options, &config) {
+        match threeam_lint::lint_file(file, &options, &config).map_err(with_flag_advice) {
             Ok(r) => {
                 results.push(r);
                 thresholds.push(match args.fail_on {
@@ -283,6 +301,7 @@ fn generate(args: GenerateArgs) -> ExitCode {
     }
     let options = LoadOptions {
         allow_outside_root: args.allow_outside_root,
+        outside_root_advice: Some(OUTSIDE_ROOT_ADVICE.into()),
         ..LoadOptions::default()
     };
     let config = match &args.config {
@@ -297,13 +316,14 @@ fn generate(args: GenerateArgs) -> ExitCode {
         }
     };
     // The lint gate: a client inherits every promise its spec fails to make.
-    let linted = match threeam_lint::lint_file(&args.spec, &options, &config) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
-    };
+    let linted =
+        match threeam_lint::lint_file(&args.spec, &options, &config).map_err(with_flag_advice) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        };
     let errors = linted
         .findings
         .iter()

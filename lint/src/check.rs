@@ -5,9 +5,11 @@ use std::collections::HashSet;
 
 use crate::config::Config;
 use crate::finding::{Finding, Hit, Scope};
-use crate::model::Spec;
+use crate::model::{ModelOptions, Spec};
+use crate::rules::OptionSource;
 use crate::rules::{self, Ctx};
 use crate::workspace::{At, ProblemKind, Workspace};
+use threeam_spec::model::ProblemKind as ModelProblemKind;
 
 /// The extension that silences rules inline: `x-threeam-ignore: [rule-id]`
 /// on an operation, path item, response or the document root.
@@ -54,14 +56,34 @@ pub fn check(ws: &Workspace, config: &Config) -> Vec<Finding> {
         });
     }
 
-    let spec = Spec::new(ws);
-    let dedup_early = !ws.has_ignore_lists() && !config.has_ignore_globs();
+    // The configured key header joins the names the model accepts.
+    let key_header = config
+        .value("idempotency-key-required", "header")
+        .and_then(|v| v.as_str())
+        .map(str::to_owned);
+    let spec = Spec::with_options(
+        ws,
+        &ModelOptions {
+            key_header,
+            ..ModelOptions::default()
+        },
+    );
+    let path_ignored = |path: &str| config.ignores_path(path);
+    place_model_problems(&spec, config, &mut placed);
+    let dedup_early = spec.ignores.is_empty() && !config.has_ignore_globs();
     if spec.root.is_some() {
         for rule in rules::ALL {
             if config.severity(rule).is_none() {
                 continue;
             }
-            let mut cx = Ctx::new(&spec, rule.id, config, &mut hits, dedup_early);
+            let mut cx = Ctx::new(
+                &spec,
+                rule.id,
+                config,
+                &mut hits,
+                dedup_early,
+                &path_ignored,
+            );
             (rule.check)(&mut cx);
         }
     }
@@ -72,7 +94,7 @@ pub fn check(ws: &Workspace, config: &Config) -> Vec<Finding> {
         let Some(severity) = config.severity(rule) else {
             continue;
         };
-        if is_ignored(ws, config, &hit) || !seen.insert((hit.rule, hit.at)) {
+        if is_ignored(&spec, config, &hit) || !seen.insert((hit.rule, hit.at)) {
             continue;
         }
         let doc = ws.document(hit.at.doc);
@@ -95,17 +117,51 @@ pub fn check(ws: &Workspace, config: &Config) -> Vec<Finding> {
     placed
 }
 
+/// What the model could not read that makes the document not OpenAPI (a
+/// status key that is no status) or too costly to expand: `parse-error`
+/// findings. Other model problems are left to future rules.
+fn place_model_problems(spec: &Spec, config: &Config, placed: &mut Vec<Finding>) {
+    let rule = rules::find("parse-error").expect("registered");
+    let Some(severity) = config.severity(rule) else {
+        return;
+    };
+    for problem in spec.model.problems() {
+        if !matches!(
+            problem.kind,
+            ModelProblemKind::Status | ModelProblemKind::Budget
+        ) {
+            continue;
+        }
+        let doc = spec.ws.document(problem.at.doc);
+        let offset = doc.tree.report_offset(problem.at.node);
+        let (line, column) = doc.source.line_col(offset);
+        placed.push(Finding {
+            rule: rule.id.to_owned(),
+            severity,
+            message: problem.message.clone(),
+            help: problem.help.clone(),
+            file: doc.source.name().to_owned(),
+            line,
+            column,
+            pointer: doc.tree.pointer(problem.at.node),
+            doc: problem.at.doc,
+            offset,
+        });
+    }
+}
+
 /// A hit is ignored by a path glob, or by `x-threeam-ignore` on any node of
 /// its scope, on the node itself or its ancestors, or on the document root.
-fn is_ignored(ws: &Workspace, config: &Config, hit: &Hit) -> bool {
+fn is_ignored(spec: &Spec, config: &Config, hit: &Hit) -> bool {
     let Scope { path, nodes } = &hit.scope;
     if path.as_deref().is_some_and(|p| config.ignores_path(p)) {
         return true;
     }
-    if !ws.has_ignore_lists() {
+    let ws = spec.ws;
+    if spec.ignores.is_empty() {
         return false;
     }
-    let lists = |at: At| ignores(ws, at, hit.rule);
+    let lists = |at: At| spec.ignores.waives(ws, at, hit.rule);
     if nodes.iter().any(|&n| lists(n)) {
         return true;
     }
@@ -127,14 +183,4 @@ fn is_ignored(ws: &Workspace, config: &Config, hit: &Hit) -> bool {
         cur = parent;
     }
     ws.root().is_some_and(lists)
-}
-
-fn ignores(ws: &Workspace, at: At, rule: &str) -> bool {
-    let Some(list) = ws.get(at, IGNORE_KEY) else {
-        return false;
-    };
-    ws.items(list)
-        .chain(std::iter::once(list))
-        .filter_map(|i| ws.str(i))
-        .any(|id| id == rule || id == "all")
 }

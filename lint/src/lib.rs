@@ -1,8 +1,9 @@
 //! threeam-lint: check OpenAPI specs against the five principles of the
 //! 3 a.m. test.
 //!
-//! Data flows one way: [`workspace`] loads a spec and every file its `$ref`s
-//! reach (via [`parse`] into [`tree`]s with source offsets), [`model`] gives
+//! Data flows one way: [`workspace`] (from `threeam-spec`) loads a spec and
+//! every file its `$ref`s reach (via [`parse`] into [`tree`]s with source
+//! offsets), [`model`] gives
 //! rules an OpenAPI view of it, [`rules`] report hits, [`check`] applies the
 //! [`config`] and places them as [`finding`]s, and [`render`] prints them.
 //!
@@ -14,16 +15,15 @@
 
 pub mod check;
 pub mod config;
-pub mod discover;
 pub mod finding;
+mod ignore;
 pub mod model;
-pub mod parse;
-pub mod pointer;
 pub mod render;
 pub mod rules;
-pub mod source;
-pub mod tree;
-pub mod workspace;
+
+// The loader lives in threeam-spec; these keep `threeam_lint::workspace`
+// and friends working for code written against the lint crate.
+pub use threeam_spec::{discover, parse, pointer, source, tree, workspace};
 
 use std::path::Path;
 

@@ -103,10 +103,18 @@ fn a_file_over_the_size_limit_is_refused_before_reading() {
     file.set_len(100 * 1024 * 1024).unwrap();
     let err = lint_file(&path, &LoadOptions::default(), &Config::default()).unwrap_err();
     assert!(
-        err.message.contains("100 MB, over the 64 MB limit"),
+        err.message.contains("100 MiB, over the 64 MiB limit"),
         "{err}"
     );
-    assert!(err.message.contains("--max-file-size"));
+    assert_eq!(
+        err.kind,
+        threeam_lint::workspace::LoadErrorKind::TooLarge {
+            size: 100 * 1024 * 1024,
+            limit: 64 * 1024 * 1024
+        }
+    );
+    // The loader names no CLI flag; the CLI adds its own advice.
+    assert!(!err.message.contains("--"), "{err}");
 }
 
 #[test]
@@ -191,7 +199,17 @@ fn refs_outside_the_spec_folder_need_permission() {
     let refused = only(&lint(&spec), "unresolved-ref");
     assert_eq!(refused.len(), 1);
     assert!(refused[0].message.contains("outside the spec's folder"));
-    assert!(refused[0].help.contains("--allow-outside-root"));
+    assert!(!refused[0].help.contains("--"), "{}", refused[0].help);
+    let advised = LoadOptions {
+        outside_root_advice: Some("use the trust flag".into()),
+        ..LoadOptions::default()
+    };
+    let result = lint_file(&spec, &advised, &Config::default()).unwrap();
+    let refused = only(&result, "unresolved-ref");
+    assert_eq!(
+        refused[0].help,
+        "move the file under the spec's folder, or use the trust flag"
+    );
     let allowed = LoadOptions {
         allow_outside_root: true,
         ..LoadOptions::default()
@@ -199,6 +217,33 @@ fn refs_outside_the_spec_folder_need_permission() {
     let result = lint_file(&spec, &allowed, &Config::default()).unwrap();
     assert!(only(&result, "unresolved-ref").is_empty());
     assert_eq!(result.workspace.documents().len(), 2);
+}
+
+#[test]
+fn with_outside_refs_allowed_no_message_suggests_allowing_them() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "shared/notes.md", "# notes\n");
+    let spec = write(
+        dir.path(),
+        "api/spec.yaml",
+        format!(
+            "{HEADER}paths: {{}}\ncomponents:\n  schemas:\n    N: {{$ref: '../shared/notes.md'}}\n"
+        ),
+    );
+    let allowed = LoadOptions {
+        allow_outside_root: true,
+        outside_root_advice: Some("pass the trust flag".into()),
+        ..LoadOptions::default()
+    };
+    let result = lint_file(&spec, &allowed, &Config::default()).unwrap();
+    let refs = only(&result, "unresolved-ref");
+    assert_eq!(refs.len(), 1);
+    assert!(
+        refs[0].message.contains("not YAML or JSON"),
+        "{}",
+        refs[0].message
+    );
+    assert!(!refs[0].help.contains("trust flag"), "{}", refs[0].help);
 }
 
 #[test]

@@ -183,9 +183,9 @@ fn digitalocean_multi_file_spec_is_followed() {
     );
     let spec = threeam_lint::model::Spec::new(&result.workspace);
     assert!(
-        spec.operations.len() >= 600,
+        spec.operations().len() >= 600,
         "operations found through operation-level $refs: {}",
-        spec.operations.len()
+        spec.operations().len()
     );
 }
 

@@ -1,8 +1,7 @@
 //! `deprecation-headers`: deprecated operations announce their end.
 
-use super::{response_scope, Ctx, Docs, Principle, Rule};
+use super::{response_maps, response_scope, Ctx, Docs, Principle, Rule};
 use crate::finding::Severity;
-use crate::model::is_success;
 
 /// The rule.
 pub static RULE: Rule = Rule {
@@ -22,29 +21,27 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &mut Ctx) {
     let spec = cx.spec;
-    for op in &spec.operations {
-        if !spec.is_deprecated(op) {
-            continue;
-        }
-        for r in spec.responses(op) {
-            if !is_success(&r.status) {
+    for (map, op) in response_maps(cx, |op| op.deprecated) {
+        for entry in spec.model.response_map(map) {
+            if !entry.status.is_success() {
+                continue;
+            }
+            let r = spec.response(entry);
+            let at = spec.headers_node(r);
+            if !cx.is_new(at) {
                 continue;
             }
             let missing: Vec<&str> = ["Deprecation", "Sunset"]
                 .into_iter()
-                .filter(|h| !spec.has_header(r.node, &[(*h).to_owned()]))
+                .filter(|h| spec.model.header(r, &[h]).is_none())
                 .collect();
             if missing.is_empty() {
                 continue;
             }
-            let at = spec.headers_node(r.node);
-            if !cx.is_new(at) {
-                continue;
-            }
             cx.report(
                 at,
-                response_scope(op, r),
-                format!("deprecated {} does not declare {} on its {} response", spec.describe(op), missing.join(" and "), r.status),
+                response_scope(op, entry, r),
+                format!("deprecated {} does not declare {} on its {} response", spec.describe(op), missing.join(" and "), entry.status),
                 "declare `Deprecation` (RFC 9745, when it was deprecated) and `Sunset` (RFC 8594, the HTTP-date it stops working) so running clients warn their owners".into(),
             );
         }

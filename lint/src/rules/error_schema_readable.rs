@@ -2,10 +2,11 @@
 
 use std::collections::HashSet;
 
-use super::{response_scope, Ctx, Docs, Principle, Rule};
+use rustc_hash::FxHashMap;
+
+use super::{response_maps, response_scope, Ctx, Docs, Principle, Rule};
 use crate::finding::Severity;
-use crate::model::is_error;
-use crate::model::Spec;
+use crate::model::{Media, Spec};
 use crate::workspace::At;
 
 /// The rule.
@@ -82,47 +83,67 @@ fn readable(spec: &Spec, schema: At) -> bool {
 
 fn check(cx: &mut Ctx) {
     let spec = cx.spec;
-    for op in &spec.operations {
-        for r in spec.responses(op) {
-            if !is_error(&r.status) {
+    // A schema shared by many error responses is judged once.
+    let mut judged: FxHashMap<At, bool> = FxHashMap::default();
+    for (map, op) in response_maps(cx, |_| true) {
+        for entry in spec.model.response_map(map) {
+            if !entry.status.is_error() {
                 continue;
             }
-            let content = spec.content(r.node);
-            let json: Vec<&(String, At)> = content
+            let r = spec.response(entry);
+            let content = spec.model.response_content(r);
+            let json: Vec<&Media> = content
                 .iter()
-                .filter(|(mt, _)| mt.to_ascii_lowercase().contains("json"))
+                .filter(|m| {
+                    m.media_type
+                        .as_untrusted_str()
+                        .to_ascii_lowercase()
+                        .contains("json")
+                })
                 .collect();
             if json.is_empty() {
                 let (at, what) = match content.first() {
-                    Some((mt, node)) => (*node, format!("its body is {mt}, not JSON")),
+                    Some(m) => (
+                        m.node,
+                        format!("its body is {}, not JSON", m.media_type.as_untrusted_str()),
+                    ),
                     None => (r.node, "it has no body".to_owned()),
                 };
-                cx.report(
-                    at,
-                    response_scope(op, r),
-                    format!("the {} response of {} is not machine-readable: {what}", r.status, spec.describe(op)),
-                    "give it an application/problem+json body (type, title, status, detail) so clients and people can both read the failure".into(),
-                );
-                continue;
-            }
-            for (mt, media) in json {
-                let Some(schema) = spec.ws.get(*media, "schema") else {
+                if cx.is_new(at) {
                     cx.report(
-                        *media,
-                        response_scope(op, r),
-                        format!("the {} {mt} body of {} has no schema", r.status, spec.describe(op)),
-                        "add a schema with a message (`detail`/`message`) and a code (`type`/`code`); application/problem+json is the standard shape".into(),
-                    );
-                    continue;
-                };
-                if !readable(spec, schema) {
-                    cx.report(
-                        spec.ws.resolve(schema),
-                        response_scope(op, r),
-                        format!("the {} error body of {} lacks a human message (detail/message/title) or a machine code (type/code)", r.status, spec.describe(op)),
-                        "use RFC 9457 problem details (type, title, status, detail), or add both a `message` and a `code` property".into(),
+                        at,
+                        response_scope(op, entry, r),
+                        format!("the {} response of {} is not machine-readable: {what}", entry.status, spec.describe(op)),
+                        "give it an application/problem+json body (type, title, status, detail) so clients and people can both read the failure".into(),
                     );
                 }
+                continue;
+            }
+            for m in json {
+                let Some(schema) = m.schema else {
+                    if cx.is_new(m.node) {
+                        cx.report(
+                            m.node,
+                            response_scope(op, entry, r),
+                            format!("the {} {} body of {} has no schema", entry.status, m.media_type.as_untrusted_str(), spec.describe(op)),
+                            "add a schema with a message (`detail`/`message`) and a code (`type`/`code`); application/problem+json is the standard shape".into(),
+                        );
+                    }
+                    continue;
+                };
+                if !cx.is_new(schema)
+                    || *judged
+                        .entry(schema)
+                        .or_insert_with(|| readable(spec, schema))
+                {
+                    continue;
+                }
+                cx.report(
+                    schema,
+                    response_scope(op, entry, r),
+                    format!("the {} error body of {} lacks a human message (detail/message/title) or a machine code (type/code)", entry.status, spec.describe(op)),
+                    "use RFC 9457 problem details (type, title, status, detail), or add both a `message` and a `code` property".into(),
+                );
             }
         }
     }

@@ -22,7 +22,7 @@ pub static RULE: Rule = Rule {
 fn check(cx: &mut Ctx) {
     let spec = cx.spec;
     let Some(root) = spec.root else { return };
-    let servers = spec.servers();
+    let servers = spec.model.servers();
     if servers.len() >= 2 {
         return;
     }
@@ -31,7 +31,7 @@ fn check(cx: &mut Ctx) {
             node,
             format!(
                 "only one server ({}) is listed; clients have nowhere to fall back to",
-                servers[0].0
+                servers[0].url.as_untrusted_str()
             ),
         ),
         Some(node) => (node, "`servers` lists no usable server URL".to_owned()),

@@ -1,6 +1,6 @@
 //! `idempotency-conflict-documented`: keyed operations say what key reuse returns.
 
-use super::{keyed_methods, op_scope, Ctx, Docs, Principle, Rule};
+use super::{is_keyed, keyed_methods, map_facts, op_scope, Ctx, Docs, Principle, Rule};
 use crate::finding::Severity;
 
 /// The rule.
@@ -22,21 +22,16 @@ pub static RULE: Rule = Rule {
 fn check(cx: &mut Ctx) {
     let spec = cx.spec;
     let methods = keyed_methods(cx);
-    for op in &spec.operations {
-        if !methods.iter().any(|m| m == op.method) {
+    let documented = map_facts(cx, |s| s.is(409) || s.is(422));
+    for op in spec.operations() {
+        if !is_keyed(&methods, op) || documented(op) {
             continue;
         }
-        let responses = spec.responses(op);
-        if !responses
-            .iter()
-            .any(|r| r.status == "409" || r.status == "422")
-        {
-            cx.report(
-                spec.responses_node(op),
-                op_scope(op),
-                format!("{} documents neither 409 nor 422 for idempotency key reuse", spec.describe(op)),
-                "add `409` (same key still in flight: retry later with the same key) and/or `422` (key reused with another payload: do not retry)".into(),
-            );
-        }
+        cx.report(
+            spec.responses_node(op),
+            op_scope(op),
+            format!("{} documents neither 409 nor 422 for idempotency key reuse", spec.describe(op)),
+            "add `409` (same key still in flight: retry later with the same key) and/or `422` (key reused with another payload: do not retry)".into(),
+        );
     }
 }

@@ -1,9 +1,11 @@
 //! `idempotency-key-required`: writes carry a required Idempotency-Key.
 
 use super::{
-    key_header, key_parameter, keyed_methods, op_scope, Ctx, Docs, Principle, Rule,
+    is_keyed, key_header, key_parameter, keyed_methods, op_scope, Ctx, Docs, Principle, Rule,
     IDEMPOTENCY_OPTIONS,
 };
+use rustc_hash::FxHashSet;
+
 use crate::finding::Severity;
 
 /// The rule.
@@ -13,7 +15,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "POST, PUT, PATCH and DELETE operations declare a required Idempotency-Key header.",
     docs: Docs {
-        what: "Every operation whose method needs a key (POST, PUT, PATCH, DELETE by default) declares a header parameter named `Idempotency-Key` (any case, inline or through `$ref`) with `required: true`.",
+        what: "Every operation whose method needs a key (POST, PUT, PATCH, DELETE by default) declares a header parameter named `Idempotency-Key` (or `X-Idempotency-Key`, or the name set in the `header` option; any case, inline or through `$ref`) with `required: true`.",
         why: "A network can drop the response after the server did the work. The client cannot tell, so it retries; without a key the retry charges the customer twice. With a key the server replays the first response, and the runtime reuses the same key on every attempt, so retries become safe.",
         example: "post:\n  operationId: createPayment\n  parameters: []",
         fix: "post:\n  operationId: createPayment\n  parameters:\n    - name: Idempotency-Key\n      in: header\n      required: true\n      schema: {type: string, maxLength: 255}",
@@ -26,8 +28,11 @@ fn check(cx: &mut Ctx) {
     let spec = cx.spec;
     let methods = keyed_methods(cx);
     let header = key_header(cx);
-    for op in &spec.operations {
-        if !methods.iter().any(|m| m == op.method) {
+    // A shared key parameter is judged once, for the first operation that
+    // uses it and is not waived.
+    let mut judged = FxHashSet::default();
+    for op in spec.operations() {
+        if !is_keyed(&methods, op) {
             continue;
         }
         match key_parameter(cx, op) {
@@ -38,18 +43,27 @@ fn check(cx: &mut Ctx) {
                 format!("add a required `{header}` header parameter (define it once in components/parameters and $ref it)"),
             ),
             Some(p) => {
-                let required = spec.ws.get(p.node, "required").and_then(|r| spec.ws.bool(r)).unwrap_or(false);
-                if !required {
+                if !p.required && !cx.op_waived(op) && judged.insert(p.node) {
                     let mut scope = op_scope(op);
                     scope.nodes.push(p.node);
                     cx.report(
                         p.node,
                         scope,
-                        format!("the {header} header of {} is optional", spec.describe(op)),
+                        format!("the {} header of {} is optional", shown_name(&header, p), spec.describe(op)),
                         "set `required: true`: an optional key is forgotten exactly on the call that gets retried".into(),
                     );
                 }
             }
         }
+    }
+}
+
+/// The key's name for messages: the configured spelling when the spec's
+/// matches it, else the spec's own (`X-Idempotency-Key`).
+fn shown_name<'h>(header: &'h str, p: &'h crate::model::Parameter) -> &'h str {
+    if p.name.eq_ignore_ascii_case(header) {
+        header
+    } else {
+        p.name.as_untrusted_str()
     }
 }

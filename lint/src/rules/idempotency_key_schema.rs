@@ -1,7 +1,10 @@
 //! `idempotency-key-schema`: the key is a bounded string.
 
+use rustc_hash::FxHashSet;
+
 use super::{
-    key_parameter, keyed_methods, op_scope, Ctx, Docs, OptionKind, OptionSpec, Principle, Rule,
+    is_keyed, key_parameter, keyed_methods, op_scope, Ctx, Docs, OptionKind, OptionSpec, Principle,
+    Rule,
 };
 use crate::finding::Severity;
 
@@ -30,20 +33,26 @@ fn check(cx: &mut Ctx) {
     let spec = cx.spec;
     let methods = keyed_methods(cx);
     let limit = cx.integer(RULE.id, "max-length", 255);
-    for op in &spec.operations {
-        if !methods.iter().any(|m| m == op.method) {
+    // A shared key parameter is judged once (see `idempotency-key-required`).
+    let mut judged = FxHashSet::default();
+    for op in spec.operations() {
+        if !is_keyed(&methods, op) {
             continue;
         }
         let Some(p) = key_parameter(cx, op) else {
             continue;
         };
+        if cx.op_waived(op) || !judged.insert(p.node) {
+            continue;
+        }
+        let name = p.name.as_untrusted_str();
         let mut scope = op_scope(op);
         scope.nodes.push(p.node);
         let Some(schema) = spec.ws.get_resolved(p.node, "schema") else {
             cx.report(
                 p.node,
                 scope,
-                format!("the {} header has no schema", p.name),
+                format!("the {name} header has no schema"),
                 format!("add `schema: {{type: string, maxLength: {limit}}}`"),
             );
             continue;
@@ -64,10 +73,7 @@ fn check(cx: &mut Ctx) {
         cx.report(
             schema,
             scope,
-            format!(
-                "the {} header schema is not a bounded string: {problem}",
-                p.name
-            ),
+            format!("the {name} header schema is not a bounded string: {problem}"),
             format!(
                 "use `type: string` with `maxLength` at most {limit} (a UUID is 36 characters)"
             ),

@@ -1,10 +1,10 @@
 //! `idempotency-replay-header`: a replayed response says so.
 
 use super::{
-    keyed_methods, require_response_header, Ctx, Docs, OptionKind, OptionSpec, Principle, Rule,
+    is_keyed, keyed_methods, require_response_header, Ctx, Docs, OptionKind, OptionSpec, Principle,
+    Rule,
 };
 use crate::finding::Severity;
-use crate::model::is_success;
 
 /// The rule.
 pub static RULE: Rule = Rule {
@@ -42,7 +42,8 @@ fn check(cx: &mut Ctx) {
     require_response_header(
         cx,
         &names,
-        |op, r| methods.iter().any(|m| m == op.method) && is_success(&r.status),
+        |op| is_keyed(&methods, op),
+        |s| s.is_success(),
         |op, r| {
             format!(
                 "{} response of {} declares no {} header",

@@ -22,9 +22,7 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &mut Ctx) {
     let ws = cx.spec.ws;
-    let mut owners: Vec<_> = ws.ignore_list_owners().collect();
-    owners.sort();
-    for owner in owners {
+    for owner in cx.spec.ignores.owners() {
         let Some(list) = ws.get(owner, IGNORE_KEY) else {
             continue;
         };

@@ -4,10 +4,11 @@
 //! one `check` function that reads the [`Spec`] and reports [`Hit`]s. It knows
 //! nothing of severities set by users, ignores or output formats.
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
+use threeam_spec::model::{ParamListId, ResponseId, ResponseMapId};
 
 use crate::finding::{Hit, Scope, Severity};
-use crate::model::{Operation, Response, Spec};
+use crate::model::{Operation, Parameter, Response, ResponseEntry, Spec, Status};
 use crate::workspace::At;
 
 mod deprecation_headers;
@@ -221,6 +222,8 @@ pub struct Ctx<'a> {
     /// Nodes this rule already reported, when a repeat can be dropped at
     /// once (no ignores in play).
     seen: Option<FxHashSet<At>>,
+    /// True for a path template that the configuration ignores.
+    path_ignored: &'a dyn Fn(&str) -> bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -228,13 +231,15 @@ impl<'a> Ctx<'a> {
     ///
     /// `dedup_early` drops repeat reports of a node at once; pass it only
     /// when nothing can be ignored (an ignore on one use of a shared node
-    /// must not hide its other uses).
+    /// must not hide its other uses). `path_ignored` says which path
+    /// templates the configuration ignores.
     pub fn new(
         spec: &'a Spec<'a>,
         rule: &'static str,
         options: &'a dyn OptionSource,
         hits: &'a mut Vec<Hit>,
         dedup_early: bool,
+        path_ignored: &'a dyn Fn(&str) -> bool,
     ) -> Self {
         Ctx {
             spec,
@@ -242,7 +247,19 @@ impl<'a> Ctx<'a> {
             options,
             hits,
             seen: dedup_early.then(FxHashSet::default),
+            path_ignored,
         }
+    }
+
+    /// True when this rule is waived for a whole operation: a path glob,
+    /// or `x-threeam-ignore` on the operation or its path item. Rules that
+    /// report a shared node once attribute it to an operation that is not
+    /// waived, so a waiver on one use never hides the others.
+    pub fn op_waived(&self, op: &Operation) -> bool {
+        let (ws, ignores) = (self.spec.ws, &self.spec.ignores);
+        (self.path_ignored)(op.path.as_untrusted_str())
+            || ignores.waives(ws, op.node, self.rule)
+            || ignores.waives(ws, op.path_item, self.rule)
     }
 
     /// False when a report at `at` would be dropped as a repeat. Shared
@@ -298,26 +315,119 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// Report every response (of every operation) that `applies` selects and
-/// that declares none of the header `names`; the finding points at the
-/// response's `headers`. Shared by the rules that require a response header.
-pub fn require_response_header(
+/// Every distinct `responses` map, each with the first operation (in
+/// document order) that uses it, passes `applies` and is not waived. A rule
+/// about responses walks these: a map shared by thousands of operations is
+/// read once, and its findings name the first operation that uses it.
+pub fn response_maps<'s>(
+    cx: &Ctx<'s>,
+    applies: impl Fn(&Operation) -> bool,
+) -> Vec<(ResponseMapId, &'s Operation<'s>)> {
+    let spec = cx.spec;
+    let mut seen: FxHashSet<ResponseMapId> = FxHashSet::default();
+    let mut out = Vec::new();
+    for op in spec.operations() {
+        let Some(id) = spec.model.response_map_id(op) else {
+            continue;
+        };
+        if !seen.contains(&id) && applies(op) && !cx.op_waived(op) {
+            seen.insert(id);
+            out.push((id, op));
+        }
+    }
+    out
+}
+
+/// "Does the operation's `responses` map hold a status that `pred`
+/// selects", answered once per distinct map.
+pub fn map_facts<'s>(
+    cx: &Ctx<'s>,
+    pred: impl Fn(Status) -> bool,
+) -> impl Fn(&Operation<'s>) -> bool + 's {
+    let model = &cx.spec.model;
+    let mut memo: FxHashMap<ResponseMapId, bool> = FxHashMap::default();
+    for op in model.operations() {
+        if let Some(id) = model.response_map_id(op) {
+            memo.entry(id)
+                .or_insert_with(|| model.response_map(id).iter().any(|e| pred(e.status)));
+        }
+    }
+    move |op| model.response_map_id(op).is_some_and(|id| memo[&id])
+}
+
+/// Every distinct merged parameter list, each with the first operation that
+/// uses it and is not waived (see [`response_maps`]).
+pub fn parameter_lists<'s>(cx: &Ctx<'s>) -> Vec<(ParamListId, &'s Operation<'s>)> {
+    let spec = cx.spec;
+    let mut seen: FxHashSet<ParamListId> = FxHashSet::default();
+    let mut out = Vec::new();
+    for op in spec.operations() {
+        let id = spec.model.parameter_list_id(op);
+        if !seen.contains(&id) && !cx.op_waived(op) {
+            seen.insert(id);
+            out.push((id, op));
+        }
+    }
+    out
+}
+
+/// Report every parameter that `matches` selects, once per distinct
+/// parameter list, at the parameter.
+pub fn report_parameters(
     cx: &mut Ctx,
-    names: &[String],
-    applies: impl Fn(&Operation, &Response) -> bool,
-    message: impl Fn(&Operation, &Response) -> String,
+    matches: impl Fn(&Parameter) -> bool,
+    message: impl Fn(&Operation, &Parameter) -> String,
     help: &str,
 ) {
     let spec = cx.spec;
-    for op in &spec.operations {
-        for r in spec.responses(op) {
-            if !applies(op, r) || spec.has_header(r.node, names) {
+    for (list, op) in parameter_lists(cx) {
+        for p in spec.model.parameter_list(list) {
+            if matches(p) && cx.is_new(p.node) {
+                let mut scope = op_scope(op);
+                scope.nodes.push(p.node);
+                cx.report(p.node, scope, message(op, p), help.to_owned());
+            }
+        }
+    }
+}
+
+/// Report every response (of every distinct response map) that `applies`
+/// selects and that declares none of the header `names`; the finding points
+/// at the response's `headers`. Shared by the rules that require a response
+/// header.
+pub fn require_response_header(
+    cx: &mut Ctx,
+    names: &[String],
+    applies_op: impl Fn(&Operation) -> bool,
+    applies: impl Fn(Status) -> bool,
+    message: impl Fn(&Operation, &ResponseEntry) -> String,
+    help: &str,
+) {
+    let spec = cx.spec;
+    // Whether a response has the header depends on the response alone.
+    let mut has: FxHashMap<ResponseId, bool> = FxHashMap::default();
+    for (map, op) in response_maps(cx, applies_op) {
+        for entry in spec.model.response_map(map) {
+            if !applies(entry.status) {
                 continue;
             }
-            let at = spec.headers_node(r.node);
-            if cx.is_new(at) {
-                cx.report(at, response_scope(op, r), message(op, r), help.to_owned());
+            let r = spec.response(entry);
+            let at = spec.headers_node(r);
+            if !cx.is_new(at) {
+                continue;
             }
+            if *has
+                .entry(entry.response)
+                .or_insert_with(|| spec.has_header(r, names))
+            {
+                continue;
+            }
+            cx.report(
+                at,
+                response_scope(op, entry, r),
+                message(op, entry),
+                help.to_owned(),
+            );
         }
     }
 }
@@ -325,16 +435,16 @@ pub fn require_response_header(
 /// The scope of an operation: its node and its path item.
 pub fn op_scope(op: &Operation) -> Scope {
     Scope {
-        path: Some(op.path.clone()),
+        path: Some(op.path.as_untrusted_str().to_owned()),
         nodes: vec![op.node, op.path_item],
     }
 }
 
 /// The scope of a response of an operation.
-pub fn response_scope(op: &Operation, response: &Response) -> Scope {
+pub fn response_scope(op: &Operation, entry: &ResponseEntry, response: &Response) -> Scope {
     Scope {
-        path: Some(op.path.clone()),
-        nodes: vec![response.node, response.key, op.node, op.path_item],
+        path: Some(op.path.as_untrusted_str().to_owned()),
+        nodes: vec![response.node, entry.key, op.node, op.path_item],
     }
 }
 
@@ -368,14 +478,17 @@ pub const IDEMPOTENCY_OPTIONS: &[OptionSpec] = &[
         name: "header",
         kind: OptionKind::String,
         default: r#""Idempotency-Key""#,
-        help: "the key's header name (compared case-insensitively)",
+        help: "the key's header name (compared case-insensitively; `X-Idempotency-Key` is accepted too)",
     },
 ];
 
-/// The idempotency key parameter of an operation, if declared.
-pub fn key_parameter<'o>(cx: &Ctx, op: &'o Operation) -> Option<&'o crate::model::Parameter> {
-    let header = key_header(cx);
-    op.parameters
-        .iter()
-        .find(|p| p.location == "header" && p.name.eq_ignore_ascii_case(&header))
+/// True when `op`'s method is one of `methods` (lower-case names).
+pub fn is_keyed(methods: &[String], op: &Operation) -> bool {
+    methods.iter().any(|m| m == op.method.as_str())
+}
+
+/// The idempotency key parameter of an operation, if declared: the
+/// configured header or any name in [`threeam_spec::model::KEY_HEADERS`].
+pub fn key_parameter<'s>(cx: &Ctx<'s>, op: &Operation<'s>) -> Option<&'s Parameter<'s>> {
+    cx.spec.model.idempotency_key(op)
 }

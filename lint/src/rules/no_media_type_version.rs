@@ -1,7 +1,10 @@
 //! `no-media-type-version`: no version hidden in a media type.
 
-use super::{op_scope, Ctx, Docs, Principle, Rule};
+use rustc_hash::FxHashSet;
+
+use super::{op_scope, response_maps, Ctx, Docs, Principle, Rule};
 use crate::finding::Severity;
+use crate::model::{Media, Operation};
 use crate::workspace::At;
 
 /// The rule.
@@ -38,29 +41,47 @@ pub fn has_version(media_type: &str) -> bool {
 
 fn check(cx: &mut Ctx) {
     let spec = cx.spec;
-    for op in &spec.operations {
-        let mut owners: Vec<At> = spec.responses(op).iter().map(|r| r.node).collect();
-        if let Some(body) = spec.ws.get_resolved(op.node, "requestBody") {
-            owners.push(body);
+    // Request bodies: each distinct body once, for the first operation using it.
+    let mut bodies = FxHashSet::default();
+    for op in spec.operations() {
+        let Some(body) = &op.request_body else {
+            continue;
+        };
+        if cx.op_waived(op) || !bodies.insert(body.node) {
+            continue;
         }
-        for owner in owners {
-            let Some(content) = spec.ws.get(owner, "content") else {
-                continue;
-            };
-            for (media_type, node) in spec.ws.entries(spec.ws.resolve(content)) {
-                if has_version(media_type) {
-                    let mut scope = op_scope(op);
-                    scope.nodes.push(owner);
-                    cx.report(
-                        node,
-                        scope,
-                        format!("media type {media_type} carries a version in {}", spec.describe(op)),
-                        "use a plain media type (application/json) and put the major version in the path".into(),
-                    );
-                }
+        for m in spec.model.body_content(body) {
+            report(cx, op, body.node, m);
+        }
+    }
+    // Responses: each distinct response map once.
+    for (map, op) in response_maps(cx, |_| true) {
+        for entry in spec.model.response_map(map) {
+            let r = spec.response(entry);
+            for m in spec.model.response_content(r) {
+                report(cx, op, r.node, m);
             }
         }
     }
+}
+
+fn report(cx: &mut Ctx, op: &Operation, owner: At, m: &Media) {
+    let media_type = m.media_type.as_untrusted_str();
+    if !has_version(media_type) || !cx.is_new(m.node) {
+        return;
+    }
+    let mut scope = op_scope(op);
+    scope.nodes.push(owner);
+    let message = format!(
+        "media type {media_type} carries a version in {}",
+        cx.spec.describe(op)
+    );
+    cx.report(
+        m.node,
+        scope,
+        message,
+        "use a plain media type (application/json) and put the major version in the path".into(),
+    );
 }
 
 #[cfg(test)]

@@ -1,7 +1,12 @@
 //! `no-session-state`: no cookies carrying server-side session state.
 
-use super::{op_scope, response_scope, Ctx, Docs, Principle, Rule};
+use rustc_hash::FxHashMap;
+
+use super::{report_parameters, response_maps, response_scope, Ctx, Docs, Principle, Rule};
 use crate::finding::{Scope, Severity};
+use crate::model::{Location, SchemeKind};
+use crate::workspace::At;
+use threeam_spec::model::ResponseId;
 
 /// The rule.
 pub static RULE: Rule = Rule {
@@ -21,52 +26,55 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &mut Ctx) {
     let spec = cx.spec;
-    for op in &spec.operations {
-        for p in spec.parameters(op) {
-            if p.location == "cookie" {
-                let mut scope = op_scope(op);
-                scope.nodes.push(p.node);
-                cx.report(
-                    p.node,
-                    scope,
-                    format!("{} reads cookie {}", spec.describe(op), p.name),
-                    "pass it as a header or path/query parameter; cookies tie a client to server-side session state".into(),
-                );
-            }
-        }
-        for r in spec.responses(op) {
-            for (name, header) in spec.headers(r.node) {
-                if name.eq_ignore_ascii_case("set-cookie") {
+    report_parameters(
+        cx,
+        |p| p.location == Location::Cookie,
+        |op, p| format!("{} reads cookie {}", spec.describe(op), p.name.as_untrusted_str()),
+        "pass it as a header or path/query parameter; cookies tie a client to server-side session state",
+    );
+    // The Set-Cookie headers of each distinct response, found once.
+    let mut cookies: FxHashMap<ResponseId, Vec<At>> = FxHashMap::default();
+    for (map, op) in response_maps(cx, |_| true) {
+        for entry in spec.model.response_map(map) {
+            let r = spec.response(entry);
+            let found = cookies.entry(entry.response).or_insert_with(|| {
+                spec.model
+                    .headers(r)
+                    .iter()
+                    .filter(|h| h.name.eq_ignore_ascii_case("set-cookie"))
+                    .map(|h| h.node)
+                    .collect()
+            });
+            for &node in found.iter() {
+                if cx.is_new(node) {
                     cx.report(
-                        header,
-                        response_scope(op, r),
-                        format!("the {} response of {} sets a cookie", r.status, spec.describe(op)),
+                        node,
+                        response_scope(op, entry, r),
+                        format!("the {} response of {} sets a cookie", entry.status, spec.describe(op)),
                         "return tokens in the body and have clients send them in `Authorization`; a session cookie breaks failover and retries".into(),
                     );
                 }
             }
         }
     }
-    let schemes = spec
-        .root
-        .and_then(|r| spec.ws.get_resolved(r, "components"))
-        .and_then(|c| spec.ws.get_resolved(c, "securitySchemes"));
-    if let Some(schemes) = schemes {
-        for (name, scheme) in spec.ws.entries(schemes) {
-            let scheme = spec.ws.resolve(scheme);
-            let ty = spec.ws.get(scheme, "type").and_then(|t| spec.ws.str(t));
-            let location = spec.ws.get(scheme, "in").and_then(|t| spec.ws.str(t));
-            if ty == Some("apiKey") && location == Some("cookie") {
-                cx.report(
-                    scheme,
-                    Scope {
-                        path: None,
-                        nodes: vec![scheme],
-                    },
-                    format!("security scheme {name} sends its key in a cookie"),
-                    "send credentials in the Authorization header (http bearer) instead".into(),
-                );
-            }
+    for scheme in spec.model.security_schemes() {
+        if let SchemeKind::ApiKey {
+            location: Some(Location::Cookie),
+            ..
+        } = scheme.kind
+        {
+            cx.report(
+                scheme.node,
+                Scope {
+                    path: None,
+                    nodes: vec![scheme.node],
+                },
+                format!(
+                    "security scheme {} sends its key in a cookie",
+                    scheme.name.as_untrusted_str()
+                ),
+                "send credentials in the Authorization header (http bearer) instead".into(),
+            );
         }
     }
 }

@@ -1,7 +1,8 @@
 //! `no-version-header`: no header selects the API version.
 
-use super::{op_scope, Ctx, Docs, Principle, Rule};
+use super::{report_parameters, Ctx, Docs, Principle, Rule};
 use crate::finding::Severity;
+use crate::model::Location;
 
 /// The rule.
 pub static RULE: Rule = Rule {
@@ -30,18 +31,10 @@ pub fn is_version_header(name: &str) -> bool {
 
 fn check(cx: &mut Ctx) {
     let spec = cx.spec;
-    for op in &spec.operations {
-        for p in spec.parameters(op) {
-            if p.location == "header" && is_version_header(&p.name) {
-                let mut scope = op_scope(op);
-                scope.nodes.push(p.node);
-                cx.report(
-                    p.node,
-                    scope,
-                    format!("header {} selects the API version in {}", p.name, spec.describe(op)),
-                    "put the major version in the path (/v2/...) and remove the header; additive changes need no version at all".into(),
-                );
-            }
-        }
-    }
+    report_parameters(
+        cx,
+        |p| p.location == Location::Header && is_version_header(p.name.as_untrusted_str()),
+        |op, p| format!("header {} selects the API version in {}", p.name.as_untrusted_str(), spec.describe(op)),
+        "put the major version in the path (/v2/...) and remove the header; additive changes need no version at all",
+    );
 }

@@ -1,7 +1,8 @@
 //! `no-version-query`: no query parameter selects the API version.
 
-use super::{op_scope, Ctx, Docs, Principle, Rule};
+use super::{report_parameters, Ctx, Docs, Principle, Rule};
 use crate::finding::Severity;
+use crate::model::Location;
 
 /// The rule.
 pub static RULE: Rule = Rule {
@@ -23,23 +24,19 @@ const NAMES: [&str; 5] = ["version", "api-version", "api_version", "apiversion",
 
 fn check(cx: &mut Ctx) {
     let spec = cx.spec;
-    for op in &spec.operations {
-        for p in spec.parameters(op) {
-            if p.location == "query" && NAMES.contains(&p.name.to_ascii_lowercase().as_str()) {
-                let mut scope = op_scope(op);
-                scope.nodes.push(p.node);
-                cx.report(
-                    p.node,
-                    scope,
-                    format!(
-                        "query parameter {} selects the API version in {}",
-                        p.name,
-                        spec.describe(op)
-                    ),
-                    "put the major version in the path (/v2/...) and remove the query parameter"
-                        .into(),
-                );
-            }
-        }
-    }
+    report_parameters(
+        cx,
+        |p| {
+            p.location == Location::Query
+                && NAMES.contains(&p.name.as_untrusted_str().to_ascii_lowercase().as_str())
+        },
+        |op, p| {
+            format!(
+                "query parameter {} selects the API version in {}",
+                p.name.as_untrusted_str(),
+                spec.describe(op)
+            )
+        },
+        "put the major version in the path (/v2/...) and remove the query parameter",
+    );
 }

@@ -44,8 +44,8 @@ fn check(cx: &mut Ctx) {
         .then(|| regex::Regex::new(&source).ok())
         .flatten();
     let mut first_use: HashMap<&str, String> = HashMap::new();
-    for op in &spec.operations {
-        let what = format!("{} {}", op.method.to_uppercase(), op.path);
+    for op in spec.operations() {
+        let what = format!("{} {}", op.method.upper(), op.path.as_untrusted_str());
         let Some(node) = spec.ws.get(op.node, "operationId") else {
             cx.report(
                 op.node,

@@ -1,6 +1,6 @@
 //! `rate-limit-429-documented`: every operation says it can be rate limited.
 
-use super::{op_scope, Ctx, Docs, Principle, Rule};
+use super::{map_facts, op_scope, Ctx, Docs, Principle, Rule};
 use crate::finding::Severity;
 
 /// The rule.
@@ -21,8 +21,9 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &mut Ctx) {
     let spec = cx.spec;
-    for op in &spec.operations {
-        if !spec.responses(op).iter().any(|r| r.status == "429") {
+    let documented = map_facts(cx, |s| s.is(429));
+    for op in spec.operations() {
+        if !documented(op) {
             cx.report(
                 spec.responses_node(op),
                 op_scope(op),

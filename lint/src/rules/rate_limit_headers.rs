@@ -2,7 +2,6 @@
 
 use super::{require_response_header, Ctx, Docs, OptionKind, OptionSpec, Principle, Rule};
 use crate::finding::Severity;
-use crate::model::is_success;
 
 /// The rule.
 pub static RULE: Rule = Rule {
@@ -39,7 +38,8 @@ fn check(cx: &mut Ctx) {
     require_response_header(
         cx,
         &names,
-        |_, r| is_success(&r.status) || r.status == "429",
+        |_| true,
+        |s| s.is_success() || s.is(429),
         |op, r| {
             format!(
                 "{} response of {} declares no remaining-budget header",

@@ -38,7 +38,8 @@ fn check(cx: &mut Ctx) {
     require_response_header(
         cx,
         &names,
-        |_, _| true,
+        |_| true,
+        |_| true,
         |op, r| {
             format!(
                 "{} response of {} declares no request id header",

@@ -1,7 +1,8 @@
 //! `server-errors-documented`: every operation says what its failures look like.
 
-use super::{op_scope, response_scope, Ctx, Docs, Principle, Rule};
+use super::{map_facts, op_scope, response_maps, response_scope, Ctx, Docs, Principle, Rule};
 use crate::finding::Severity;
+use crate::model::{ResponseEntry, Status};
 
 /// The rule.
 pub static RULE: Rule = Rule {
@@ -19,42 +20,51 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-const SERVER_STATUSES: [&str; 6] = ["5XX", "500", "502", "503", "504", "default"];
-
 fn check(cx: &mut Ctx) {
     let spec = cx.spec;
-    for op in &spec.operations {
-        let responses = spec.responses(op);
-        let server: Vec<_> = responses
-            .iter()
-            .filter(|r| {
-                SERVER_STATUSES
-                    .iter()
-                    .any(|s| s.eq_ignore_ascii_case(&r.status))
-            })
-            .collect();
-        if server.is_empty() {
+    let documented = map_facts(cx, is_server_status);
+    for op in spec.operations() {
+        if !documented(op) {
             cx.report(
                 spec.responses_node(op),
                 op_scope(op),
                 format!("{} documents no server error response (5XX, 500, 503 or default)", spec.describe(op)),
                 "add a `5XX` or `default` response whose body is your error schema (application/problem+json), so clients can read why a call failed".into(),
             );
-            continue;
         }
-        let with_body = server.iter().any(|r| {
-            spec.content(r.node)
+    }
+    for (map, op) in response_maps(cx, |_| true) {
+        let server: Vec<&ResponseEntry> = spec
+            .model
+            .response_map(map)
+            .iter()
+            .filter(|e| is_server_status(e.status))
+            .collect();
+        let Some(first) = server.first() else {
+            continue;
+        };
+        let with_body = server.iter().any(|e| {
+            spec.model
+                .response_content(spec.response(e))
                 .iter()
-                .any(|(_, m)| spec.ws.get(*m, "schema").is_some())
+                .any(|m| m.schema.is_some())
         });
-        if !with_body {
-            let r = server[0];
+        let r = spec.response(first);
+        if !with_body && cx.is_new(r.node) {
             cx.report(
                 r.node,
-                response_scope(op, r),
-                format!("the {} response of {} has no body schema", r.status, spec.describe(op)),
+                response_scope(op, first, r),
+                format!("the {} response of {} has no body schema", first.status, spec.describe(op)),
                 "give it `content` with your error schema (application/problem+json), so clients can show the server's explanation".into(),
             );
         }
     }
+}
+
+/// The statuses that document a server failure.
+fn is_server_status(status: Status) -> bool {
+    matches!(
+        status,
+        Status::Range(5) | Status::Code(500 | 502 | 503 | 504) | Status::Default
+    )
 }

@@ -57,16 +57,17 @@ fn check(cx: &mut Ctx) {
         }
     };
     let mut majors: Vec<u64> = spec
-        .operations
+        .operations()
         .iter()
-        .filter_map(|op| path_major(&op.path))
+        .filter_map(|op| path_major(op.path.as_untrusted_str()))
         .collect();
     if majors.is_empty() {
         majors = spec
+            .model
             .servers()
             .iter()
-            .filter_map(|(url, _)| {
-                let seg = server_last_segment(url);
+            .filter_map(|server| {
+                let seg = server_last_segment(server.url.as_untrusted_str());
                 if re.is_match(seg) {
                     segment_major(seg)
                 } else {
@@ -106,8 +107,8 @@ fn check(cx: &mut Ctx) {
         (Some(major), _) => major,
         (None, _) => newest,
     };
-    for op in &spec.operations {
-        let Some(m) = path_major(&op.path) else {
+    for op in spec.operations() {
+        let Some(m) = path_major(op.path.as_untrusted_str()) else {
             continue;
         };
         if m > current {

@@ -49,11 +49,11 @@ pub fn first_segment(path: &str) -> &str {
 fn check(cx: &mut Ctx) {
     let spec = cx.spec;
     let re = pattern(cx);
-    let servers = spec.servers();
+    let servers = spec.model.servers();
     if !servers.is_empty()
         && servers
             .iter()
-            .all(|(url, _)| re.is_match(server_last_segment(url)))
+            .all(|s| re.is_match(server_last_segment(s.url.as_untrusted_str())))
     {
         return;
     }

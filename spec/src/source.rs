@@ -3,13 +3,34 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
+/// Every line break in `text`, as (offset of the break, offset where the
+/// next line starts). This is the one definition of a line for positions
+/// and snippets: LF, CRLF (one break) and a bare CR, as YAML reads them.
+///
+/// ```
+/// let breaks: Vec<_> = threeam_spec::source::line_breaks("a\nb\r\nc\rd").collect();
+/// assert_eq!(breaks, [(1, 2), (3, 5), (6, 7)]);
+/// ```
+pub fn line_breaks(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let bytes = text.as_bytes();
+    memchr::memchr2_iter(b'\n', b'\r', bytes).filter_map(move |i| match bytes[i] {
+        // The LF of a CRLF was counted with its CR.
+        b'\n' if i > 0 && bytes[i - 1] == b'\r' => None,
+        b'\r' if bytes.get(i + 1) == Some(&b'\n') => Some((i, i + 2)),
+        _ => Some((i, i + 1)),
+    })
+}
+
 /// A file as read from disk, shared cheaply with renderers.
 ///
 /// ```
-/// use threeam_lint::source::SourceFile;
+/// use threeam_spec::source::SourceFile;
 /// let f = SourceFile::new("spec.yaml".into(), "spec.yaml".into(), std::sync::Arc::new("a: 1\nbé: 2\n".into()));
 /// assert_eq!(f.line_col(5), (2, 1));
 /// assert_eq!(f.line_col(9), (2, 4));
+/// // Old Mac files end lines in a bare CR.
+/// let mac = SourceFile::new("m.yaml".into(), "m.yaml".into(), std::sync::Arc::new("a: 1\rbé: 2\r".into()));
+/// assert_eq!(mac.line_col(9), (2, 4));
 /// ```
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -48,7 +69,7 @@ impl SourceFile {
     fn line_starts(&self) -> &[u32] {
         self.line_starts.get_or_init(|| {
             std::iter::once(0)
-                .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i as u32 + 1))
+                .chain(line_breaks(&self.text).map(|(_, next)| next as u32))
                 .collect()
         })
     }
@@ -63,7 +84,14 @@ impl SourceFile {
         while !self.text.is_char_boundary(end) {
             end -= 1;
         }
-        let col = self.text[start..end].chars().count() as u32 + 1;
+        // A byte order mark is invisible in editors: it takes no column.
+        let line_text = &self.text[start..end];
+        let line_text = if start == 0 {
+            line_text.strip_prefix('\u{feff}').unwrap_or(line_text)
+        } else {
+            line_text
+        };
+        let col = line_text.chars().count() as u32 + 1;
         (line as u32 + 1, col)
     }
 
@@ -71,7 +99,7 @@ impl SourceFile {
     /// up to the end of the line, at most 80 bytes.
     pub fn token_len(&self, offset: u32) -> usize {
         let rest = self.text.get(offset as usize..).unwrap_or("");
-        let line = rest.split('\n').next().unwrap_or("").trim_end_matches('\r');
+        let line = rest.split(['\n', '\r']).next().unwrap_or("");
         let mut len = line.len().min(80);
         while !line.is_char_boundary(len) {
             len -= 1;

@@ -18,7 +18,7 @@ use crate::tree::{BuildError, Builder, Kind, NodeId, Tree};
 /// Parse YAML text with the default [`Limits`].
 ///
 /// ```
-/// let t = threeam_lint::parse::yaml::parse("responses:\n  200: {}\nflag: off\n").unwrap();
+/// let t = threeam_spec::parse::yaml::parse("responses:\n  200: {}\nflag: off\n").unwrap();
 /// let responses = t.get(t.root(), "responses").unwrap();
 /// assert!(t.get(responses, "200").is_some());
 /// assert_eq!(t.get(t.root(), "flag").and_then(|n| t.as_str(n)), Some("off"));
@@ -63,6 +63,7 @@ pub fn parse_with(src: &str, limits: &Limits) -> Result<Tree, ParseError> {
                 let is_str_tag = tag.as_ref().is_some_and(|t| t.suffix == "str");
                 if b.expects_key() {
                     let key = b.intern(&value);
+                    b.first_key_at(offset);
                     b.key(key, offset);
                     continue;
                 }
@@ -127,6 +128,7 @@ pub fn parse_with(src: &str, limits: &Limits) -> Result<Tree, ParseError> {
                         });
                     };
                     let key = b.intern(&text);
+                    b.first_key_at(offset);
                     b.key(key, offset);
                 } else {
                     b.alias(target.id);
@@ -224,11 +226,13 @@ struct Offsets<'a> {
 impl<'a> Offsets<'a> {
     fn new(src: &'a str) -> Self {
         let ascii = src.is_ascii();
+        // The scanner's lines end where `source::line_breaks` says (LF, CRLF
+        // or a bare CR): one definition, so marks and positions agree.
         let line_starts = if ascii {
             Vec::new()
         } else {
             std::iter::once(0)
-                .chain(src.match_indices('\n').map(|(i, _)| i as u32 + 1))
+                .chain(crate::source::line_breaks(src).map(|(_, next)| next as u32))
                 .collect()
         };
         Offsets {
@@ -287,6 +291,18 @@ mod tests {
         );
         let y = t.items(e.value)[1];
         assert_eq!(&src[t.node(y).offset as usize..][..1], "y");
+    }
+
+    #[test]
+    fn keyless_mappings_start_at_their_first_key_after_multibyte_text() {
+        let src = "x: é\nlist:\n  - ké: 1\n    b: 2\n";
+        let t = parse(src).unwrap();
+        let list = t.get(t.root(), "list").unwrap();
+        let item = t.items(list)[0];
+        assert_eq!(&src[t.node(item).offset as usize..][..3], "ké");
+        let b = t.entry(item, "b").unwrap();
+        assert_eq!(&src[b.key_offset as usize..][..1], "b");
+        assert_eq!(t.node(t.root()).offset, 0);
     }
 
     #[test]

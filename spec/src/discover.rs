@@ -14,7 +14,7 @@ const SKIPPED_DIRS: [&str; 4] = ["target", "node_modules", ".git", "vendor"];
 /// # std::fs::create_dir_all(dir.join("parts")).unwrap();
 /// std::fs::write(dir.join("api.yaml"), "openapi: 3.0.3\npaths: {}\n").unwrap();
 /// std::fs::write(dir.join("parts/pet.yaml"), "type: object\n").unwrap();
-/// let found = threeam_lint::discover::spec_files(&dir, 16).unwrap();
+/// let found = threeam_spec::discover::spec_files(&dir, 16).unwrap();
 /// assert_eq!(found, vec![dir.join("api.yaml")]);
 /// ```
 pub fn spec_files(dir: &Path, limit: usize) -> std::io::Result<Vec<PathBuf>> {

@@ -8,7 +8,7 @@ use crate::tree::Tree;
 /// Bounds that keep hostile input from exhausting the stack or memory.
 ///
 /// ```
-/// let limits = threeam_lint::parse::Limits::default();
+/// let limits = threeam_spec::parse::Limits::default();
 /// assert_eq!(limits.max_depth, 256);
 /// ```
 #[derive(Debug, Clone)]
@@ -53,7 +53,7 @@ impl Syntax {
     /// Pick the syntax from the file name, then from the first character.
     ///
     /// ```
-    /// use threeam_lint::parse::Syntax;
+    /// use threeam_spec::parse::Syntax;
     /// assert_eq!(Syntax::detect("a.json", "{}"), Syntax::Json);
     /// assert_eq!(Syntax::detect("a.yaml", "openapi: 3.0.0"), Syntax::Yaml);
     /// assert_eq!(Syntax::detect("spec", "  {\"openapi\": \"3.0.0\"}"), Syntax::Json);
@@ -81,13 +81,32 @@ impl Syntax {
 /// Parse `src` in the given syntax.
 ///
 /// ```
-/// use threeam_lint::parse::{parse, Limits, Syntax};
+/// use threeam_spec::parse::{parse, Limits, Syntax};
 /// let t = parse("a: [1, 2]", Syntax::Yaml, &Limits::default()).unwrap();
 /// assert_eq!(t.items(t.get(t.root(), "a").unwrap()).len(), 2);
+/// // A byte order mark is skipped, and positions still count its 3 bytes.
+/// let t = parse("\u{feff}a: 1", Syntax::Yaml, &Limits::default()).unwrap();
+/// assert_eq!(t.entries(t.root())[0].key_offset, 3);
 /// ```
 pub fn parse(src: &str, syntax: Syntax, limits: &Limits) -> Result<Tree, ParseError> {
-    match syntax {
-        Syntax::Json => json::parse_with(src, limits),
-        Syntax::Yaml => yaml::parse_with(src, limits),
+    // A UTF-8 byte order mark (editors on Windows write one) is not part of
+    // the document in either syntax; positions still count it.
+    let (body, skipped) = match src.strip_prefix('\u{feff}') {
+        Some(rest) => (rest, (src.len() - rest.len()) as u32),
+        None => (src, 0),
+    };
+    let parsed = match syntax {
+        Syntax::Json => json::parse_with(body, limits),
+        Syntax::Yaml => yaml::parse_with(body, limits),
+    };
+    match parsed {
+        Ok(mut tree) => {
+            tree.shift_offsets(skipped);
+            Ok(tree)
+        }
+        Err(mut e) => {
+            e.offset += skipped;
+            Err(e)
+        }
     }
 }

@@ -3,7 +3,7 @@
 /// Escape one segment: `~` becomes `~0`, `/` becomes `~1`.
 ///
 /// ```
-/// assert_eq!(threeam_lint::pointer::escape("/v1/payments"), "~1v1~1payments");
+/// assert_eq!(threeam_spec::pointer::escape("/v1/payments"), "~1v1~1payments");
 /// ```
 pub fn escape(segment: &str) -> String {
     if !segment.contains(['~', '/']) {
@@ -17,7 +17,7 @@ pub fn escape(segment: &str) -> String {
 /// fragments are URI parts (`%7B` in a path template like `/users/{id}`).
 ///
 /// ```
-/// let segs = threeam_lint::pointer::segments("#/paths/~1v1~1users~1%7Bid%7D");
+/// let segs = threeam_spec::pointer::segments("#/paths/~1v1~1users~1%7Bid%7D");
 /// assert_eq!(segs, vec!["paths", "/v1/users/{id}"]);
 /// ```
 pub fn segments(fragment: &str) -> Vec<String> {

@@ -10,9 +10,9 @@ use crate::tree::{BuildError, Builder, Kind, Tree};
 /// Parse JSON text with the default [`Limits`].
 ///
 /// ```
-/// let tree = threeam_lint::parse::json::parse(r#"{"paths": {}}"#).unwrap();
+/// let tree = threeam_spec::parse::json::parse(r#"{"paths": {}}"#).unwrap();
 /// assert!(tree.get(tree.root(), "paths").is_some());
-/// let err = threeam_lint::parse::json::parse("{\"a\": }").unwrap_err();
+/// let err = threeam_spec::parse::json::parse("{\"a\": }").unwrap_err();
 /// assert_eq!(err.offset, 6);
 /// ```
 pub fn parse(src: &str) -> Result<Tree, ParseError> {
@@ -41,9 +41,6 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn run(mut self) -> Result<Tree, ParseError> {
-        if self.text.starts_with('\u{feff}') {
-            self.pos = 3;
-        }
         // One entry per open container: true for an object.
         let mut open: Vec<bool> = Vec::new();
         let mut want_value = true;

@@ -60,8 +60,8 @@ pub struct Entry {
 /// A whole parsed document.
 ///
 /// ```
-/// use threeam_lint::tree::Tree;
-/// let tree = threeam_lint::parse::json::parse(r#"{"openapi": "3.0.3"}"#).unwrap();
+/// use threeam_spec::tree::Tree;
+/// let tree = threeam_spec::parse::json::parse(r#"{"openapi": "3.0.3"}"#).unwrap();
 /// let version = tree.get(tree.root(), "openapi").and_then(|n| tree.as_str(n));
 /// assert_eq!(version, Some("3.0.3"));
 /// ```
@@ -170,6 +170,18 @@ impl Tree {
             .find(|e| self.text(e.key) == key)
     }
 
+    /// True when any mapping in the document has `key` among its keys (a
+    /// scan of the flat entry table, cheaper than a walk).
+    ///
+    /// ```
+    /// let t = threeam_spec::parse::json::parse(r#"{"a": {"b": 1}}"#).unwrap();
+    /// assert!(t.has_key("b"));
+    /// assert!(!t.has_key("c"));
+    /// ```
+    pub fn has_key(&self, key: &str) -> bool {
+        self.entries.iter().any(|e| self.text(e.key) == key)
+    }
+
     /// The key under which `child` sits in its parent mapping, or its index in
     /// a parent sequence, as a JSON-pointer segment (unescaped).
     pub fn segment_of(&self, child: NodeId) -> Option<String> {
@@ -225,6 +237,17 @@ impl Tree {
             }
         }
         out
+    }
+
+    /// Move every position `by` bytes later (the text was parsed without a
+    /// prefix, such as a byte order mark, that the source still has).
+    pub(crate) fn shift_offsets(&mut self, by: u32) {
+        for node in &mut self.nodes {
+            node.offset += by;
+        }
+        for entry in &mut self.entries {
+            entry.key_offset += by;
+        }
     }
 
     /// Where a finding about this node should point: at its key when it is
@@ -324,6 +347,19 @@ impl Builder {
         Text {
             start: start as u32,
             len: (self.tree.text.len() - start) as u32,
+        }
+    }
+
+    /// A block mapping's start mark sits at the `:` after its first key;
+    /// where the mapping has no key of its own (the document root, a list
+    /// item), findings about it should point at its first character. Call
+    /// this with each key's offset: the first one moves the start back.
+    pub fn first_key_at(&mut self, offset: u32) {
+        if let Some(open) = self.open.last() {
+            if open.is_map && self.pending_entries.len() == open.mark {
+                let node = &mut self.tree.nodes[open.id as usize];
+                node.offset = node.offset.min(offset);
+            }
         }
     }
 

@@ -8,7 +8,7 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -42,6 +42,9 @@ pub struct LoadOptions {
     /// File names in findings are shown relative to this folder (default:
     /// the working directory).
     pub display_base: Option<PathBuf>,
+    /// Advice added when a `$ref` outside the root folder is refused. The
+    /// loader knows no command-line flags; a CLI names its own here.
+    pub outside_root_advice: Option<String>,
 }
 
 impl Default for LoadOptions {
@@ -52,17 +55,47 @@ impl Default for LoadOptions {
             max_file_size: 64 * 1024 * 1024,
             allow_outside_root: false,
             display_base: None,
+            outside_root_advice: None,
         }
     }
 }
 
 /// The root file could not be read at all (as opposed to a finding in it).
+///
+/// The message names no command-line flag: a caller that has one for
+/// [`LoadErrorKind::TooLarge`] or [`LoadErrorKind::IsDirectory`] adds it.
+///
+/// ```
+/// use threeam_spec::workspace::{LoadErrorKind, LoadOptions, Workspace};
+/// let dir = std::env::temp_dir();
+/// let err = Workspace::load(&dir, &LoadOptions::default()).unwrap_err();
+/// assert_eq!(err.kind, LoadErrorKind::IsDirectory);
+/// assert!(!err.to_string().contains("--"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadError {
     /// The path as given.
     pub path: PathBuf,
-    /// What went wrong and what to do.
+    /// What kind of failure, for callers that add their own advice.
+    pub kind: LoadErrorKind,
+    /// What went wrong and what to do, in words.
     pub message: String,
+}
+
+/// Why the root file could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadErrorKind {
+    /// The operating system refused (missing file, permissions, ...).
+    Io,
+    /// The path is a folder, not a file.
+    IsDirectory,
+    /// The file is larger than [`LoadOptions::max_file_size`].
+    TooLarge {
+        /// The file's size in bytes.
+        size: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
 }
 
 impl fmt::Display for LoadError {
@@ -122,8 +155,6 @@ pub struct Workspace {
     // SipHash (nothing here is attacker-chosen hash input).
     refs: FxHashMap<At, At>,
     problems: Vec<Problem>,
-    /// Mappings that carry an `x-threeam-ignore` list.
-    ignore_lists: FxHashSet<At>,
     /// `canonicalize` results while loading: multi-file specs name the same
     /// file thousands of times, and each lookup is several syscalls.
     canonical: HashMap<PathBuf, Option<PathBuf>>,
@@ -139,16 +170,18 @@ impl Workspace {
     /// # std::fs::create_dir_all(&dir).unwrap();
     /// # let path = dir.join("spec.yaml");
     /// std::fs::write(&path, "openapi: 3.0.3\npaths: {}\n").unwrap();
-    /// let ws = threeam_lint::workspace::Workspace::load(&path, &Default::default()).unwrap();
+    /// let ws = threeam_spec::workspace::Workspace::load(&path, &Default::default()).unwrap();
     /// assert!(ws.problems().is_empty());
     /// ```
     pub fn load(path: &Path, options: &LoadOptions) -> Result<Workspace, LoadError> {
         let canonical = std::fs::canonicalize(path).map_err(|e| LoadError {
             path: path.to_owned(),
+            kind: LoadErrorKind::Io,
             message: io_message(&e),
         })?;
-        let text = read_text(&canonical, options).map_err(|message| LoadError {
+        let text = read_text(&canonical, options).map_err(|(kind, message)| LoadError {
             path: path.to_owned(),
+            kind,
             message,
         })?;
         let root_dir = canonical.parent().map(Path::to_owned).unwrap_or_default();
@@ -158,7 +191,6 @@ impl Workspace {
             root_dir: Some(root_dir),
             refs: FxHashMap::default(),
             problems: Vec::new(),
-            ignore_lists: FxHashSet::default(),
             canonical: HashMap::new(),
             display_base: options
                 .display_base
@@ -176,7 +208,7 @@ impl Workspace {
     /// Build a workspace from text in memory (tests, editors, stdin).
     ///
     /// ```
-    /// let ws = threeam_lint::workspace::Workspace::from_text("mem.json", r#"{"openapi": "3.0.3", "paths": {}}"#);
+    /// let ws = threeam_spec::workspace::Workspace::from_text("mem.json", r#"{"openapi": "3.0.3", "paths": {}}"#);
     /// assert!(ws.problems().is_empty());
     /// ```
     pub fn from_text(name: &str, text: &str) -> Workspace {
@@ -186,7 +218,6 @@ impl Workspace {
             root_dir: None,
             refs: FxHashMap::default(),
             problems: Vec::new(),
-            ignore_lists: FxHashSet::default(),
             canonical: HashMap::new(),
             display_base: None,
         };
@@ -249,20 +280,50 @@ impl Workspace {
         cur
     }
 
-    /// True when the mapping at `at` carries an `x-threeam-ignore` list.
-    pub fn has_ignore_list(&self, at: At) -> bool {
-        self.ignore_lists.contains(&at)
-    }
-
-    /// Every mapping that carries an `x-threeam-ignore` list, in no
-    /// particular order.
-    pub fn ignore_list_owners(&self) -> impl Iterator<Item = At> + '_ {
-        self.ignore_lists.iter().copied()
-    }
-
-    /// True when any loaded mapping carries `x-threeam-ignore`.
-    pub fn has_ignore_lists(&self) -> bool {
-        !self.ignore_lists.is_empty()
+    /// Every mapping of a document that is spec structure rather than
+    /// literal data, each once (aliases make the tree a DAG): `example`
+    /// values, `value`s of `examples` members and extension (`x-...`)
+    /// values are data and are not entered. Extensions' own keys are still
+    /// seen on the mapping that carries them.
+    ///
+    /// ```
+    /// use threeam_spec::workspace::Workspace;
+    /// let ws = Workspace::from_text("s.yaml", "openapi: 3.0.3\npaths: {}\nx-a: {b: {}}\ninfo: {example: {c: 1}}\n");
+    /// let mut maps = Vec::new();
+    /// ws.for_each_structural_map(0, |at| maps.push(ws.document(0).tree.pointer(at.node)));
+    /// maps.sort();
+    /// assert_eq!(maps, ["#", "#/info", "#/paths"]);
+    /// ```
+    pub fn for_each_structural_map(&self, doc: DocId, mut visit: impl FnMut(At)) {
+        let tree = &self.docs[doc as usize].tree;
+        let mut stack: Vec<NodeId> = vec![tree.root()];
+        let mut seen: HashSet<NodeId> = HashSet::new();
+        while let Some(node) = stack.pop() {
+            match tree.node(node).kind {
+                Kind::Map { .. } => {
+                    visit(At { doc, node });
+                    for e in tree.entries(node) {
+                        if is_literal_data(tree, node, tree.text(e.key)) {
+                            continue;
+                        }
+                        // Aliases make a DAG: visit shared nodes once.
+                        if tree.node(e.value).parent != node && !seen.insert(e.value) {
+                            continue;
+                        }
+                        stack.push(e.value);
+                    }
+                }
+                Kind::Seq { .. } => {
+                    for &item in tree.items(node) {
+                        if tree.node(item).parent != node && !seen.insert(item) {
+                            continue;
+                        }
+                        stack.push(item);
+                    }
+                }
+                _ => {}
+            }
+        }
     }
 
     /// True when `at` is a `$ref` object.
@@ -425,6 +486,26 @@ impl Workspace {
         }
     }
 
+    /// True when `path` (absolute, below a canonical folder) stays inside the
+    /// root folder once `.` and `..` are resolved by text alone. Symlinks are
+    /// checked again after canonicalizing.
+    fn lexically_inside_root(&self, path: &Path) -> bool {
+        let Some(root) = &self.root_dir else {
+            return false;
+        };
+        let mut normal = PathBuf::new();
+        for part in path.components() {
+            match part {
+                std::path::Component::CurDir => {}
+                std::path::Component::ParentDir => {
+                    normal.pop();
+                }
+                other => normal.push(other),
+            }
+        }
+        normal.starts_with(root)
+    }
+
     fn canonicalize(&mut self, path: PathBuf) -> Option<PathBuf> {
         if let Some(found) = self.canonical.get(&path) {
             return found.clone();
@@ -450,8 +531,7 @@ impl Workspace {
         let mut pending: Vec<(At, String)> = Vec::new();
         let mut queue: VecDeque<DocId> = VecDeque::from([0]);
         while let Some(doc) = queue.pop_front() {
-            let (found, ignores) = self.collect_refs(doc);
-            self.ignore_lists.extend(ignores);
+            let found = self.collect_refs(doc);
             for (at, target) in found {
                 let (file, _) = split_ref(&target);
                 if !file.is_empty() && !is_remote(file) {
@@ -464,62 +544,25 @@ impl Workspace {
         }
         let mut cache: HashMap<(DocId, String), Option<At>> = HashMap::new();
         for (at, target) in pending {
-            if let Some(to) = self.resolve_one(at, &target, &mut cache) {
+            if let Some(to) = self.resolve_one(at, &target, options, &mut cache) {
                 self.refs.insert(at, to);
             }
         }
         self.report_loops();
     }
 
-    /// Every `$ref` in a document, skipping literal example values and
-    /// extensions (their `$ref`s are data, not references).
-    /// Also returns the mappings that carry `x-threeam-ignore`.
-    fn collect_refs(&self, doc: DocId) -> (Vec<(At, String)>, Vec<At>) {
+    /// Every `$ref` in a document, skipping literal data (example values
+    /// and extensions: their `$ref`s are data, not references).
+    fn collect_refs(&self, doc: DocId) -> Vec<(At, String)> {
         let tree = &self.docs[doc as usize].tree;
         let mut out = Vec::new();
-        let mut ignores = Vec::new();
-        let mut stack: Vec<NodeId> = vec![tree.root()];
-        let mut seen: HashSet<NodeId> = HashSet::new();
-        while let Some(node) = stack.pop() {
-            match tree.node(node).kind {
-                Kind::Map { .. } => {
-                    for e in tree.entries(node) {
-                        let key = tree.text(e.key);
-                        if key == "$ref" {
-                            if let Some(target) = tree.as_str(e.value) {
-                                out.push((At { doc, node }, target.to_owned()));
-                            }
-                            continue;
-                        }
-                        if key == crate::check::IGNORE_KEY {
-                            ignores.push(At { doc, node });
-                        }
-                        if key == "example" || key.starts_with("x-") {
-                            continue;
-                        }
-                        if key == "value" && is_example_object(tree, node) {
-                            continue;
-                        }
-                        // Aliases make a DAG: visit shared nodes once.
-                        if tree.node(e.value).parent != node && !seen.insert(e.value) {
-                            continue;
-                        }
-                        stack.push(e.value);
-                    }
-                }
-                Kind::Seq { .. } => {
-                    for &item in tree.items(node) {
-                        if tree.node(item).parent != node && !seen.insert(item) {
-                            continue;
-                        }
-                        stack.push(item);
-                    }
-                }
-                _ => {}
+        self.for_each_structural_map(doc, |at| {
+            if let Some(target) = tree.get(at.node, "$ref").and_then(|v| tree.as_str(v)) {
+                out.push((at, target.to_owned()));
             }
-        }
+        });
         out.sort_by_key(|(at, _)| at.node);
-        (out, ignores)
+        out
     }
 
     /// Open the file a `$ref` names, relative to the referring file.
@@ -532,6 +575,11 @@ impl Workspace {
             .unwrap_or_default();
         let file = percent_decode_path(file);
         let joined = base.join(&file);
+        // Refuse by the text of the path first: whether a file outside the
+        // folder exists is none of a spec's business.
+        if !options.allow_outside_root && !self.lexically_inside_root(&joined) {
+            return None;
+        }
         let canonical = self.canonicalize(joined.clone())?;
         if self.by_path.contains_key(&canonical) {
             return None;
@@ -554,6 +602,7 @@ impl Workspace {
         &mut self,
         at: At,
         target: &str,
+        options: &LoadOptions,
         cache: &mut HashMap<(DocId, String), Option<At>>,
     ) -> Option<At> {
         let (file, fragment) = split_ref(target);
@@ -595,6 +644,14 @@ impl Workspace {
                 .map(Path::to_owned)
                 .unwrap_or_default();
             let joined = base.join(percent_decode_path(file));
+            if !options.allow_outside_root && !self.lexically_inside_root(&joined) {
+                report(
+                    self,
+                    format!("$ref `{target}` points outside the spec's folder and was not read"),
+                    outside_root_help(options),
+                );
+                return None;
+            }
             let canonical = match self.canonicalize(joined.clone()) {
                 Some(c) => c,
                 None => {
@@ -617,14 +674,17 @@ impl Workspace {
                             format!("$ref `{target}` names a directory, not a file"),
                             "point the $ref at a YAML or JSON file".to_owned(),
                         )
-                    } else if !self
-                        .root_dir
-                        .as_ref()
-                        .is_some_and(|r| canonical.starts_with(r))
+                    } else if !options.allow_outside_root
+                        && !self
+                            .root_dir
+                            .as_ref()
+                            .is_some_and(|r| canonical.starts_with(r))
                     {
                         (
-                            format!("$ref `{target}` points outside the spec's folder and was not read"),
-                            "move the file under the spec's folder, or pass --allow-outside-root if you trust this spec".to_owned(),
+                            format!(
+                                "$ref `{target}` points outside the spec's folder and was not read"
+                            ),
+                            outside_root_help(options),
                         )
                     } else if !is_spec_file(&canonical) {
                         (
@@ -739,10 +799,17 @@ impl Workspace {
     }
 }
 
-/// `value` directly inside a member of an `examples` map is literal data.
-fn is_example_object(tree: &Tree, node: NodeId) -> bool {
-    let parent = tree.node(node).parent;
-    parent != node && tree.segment_of(parent).as_deref() == Some("examples")
+/// True when the value under `key` in mapping `map` is literal data, not
+/// spec structure: `example`, extensions, and `value` directly inside a
+/// member of an `examples` map.
+fn is_literal_data(tree: &Tree, map: NodeId, key: &str) -> bool {
+    if key == "example" || key.starts_with("x-") {
+        return true;
+    }
+    key == "value" && {
+        let parent = tree.node(map).parent;
+        parent != map && tree.segment_of(parent).as_deref() == Some("examples")
+    }
 }
 
 fn split_ref(target: &str) -> (&str, &str) {
@@ -750,6 +817,16 @@ fn split_ref(target: &str) -> (&str, &str) {
         Some((file, fragment)) => (file, fragment),
         None => (target, ""),
     }
+}
+
+/// Help for a refused outside-root `$ref`, with the caller's advice.
+fn outside_root_help(options: &LoadOptions) -> String {
+    let mut help = "move the file under the spec's folder".to_owned();
+    if let Some(advice) = &options.outside_root_advice {
+        help.push_str(", or ");
+        help.push_str(advice);
+    }
+    help
 }
 
 fn is_remote(file: &str) -> bool {
@@ -788,19 +865,29 @@ fn io_message(e: &std::io::Error) -> String {
 fn read_text(
     path: &Path,
     options: &LoadOptions,
-) -> Result<Result<Arc<String>, (Arc<String>, u32, String)>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| io_message(&e))?;
+) -> Result<Result<Arc<String>, (Arc<String>, u32, String)>, (LoadErrorKind, String)> {
+    let io = |e: std::io::Error| (LoadErrorKind::Io, io_message(&e));
+    let meta = std::fs::metadata(path).map_err(io)?;
     if meta.is_dir() {
-        return Err("it is a directory; name a spec file, or pass the directory to `threeam lint` to lint every spec in it".into());
-    }
-    if meta.len() > options.max_file_size {
-        return Err(format!(
-            "the file is {} MB, over the {} MB limit; pass --max-file-size to raise it if this is really a spec",
-            meta.len() / (1024 * 1024),
-            options.max_file_size / (1024 * 1024)
+        return Err((
+            LoadErrorKind::IsDirectory,
+            "it is a directory; name a spec file".into(),
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| io_message(&e))?;
+    if meta.len() > options.max_file_size {
+        return Err((
+            LoadErrorKind::TooLarge {
+                size: meta.len(),
+                limit: options.max_file_size,
+            },
+            format!(
+                "the file is {}, over the {} limit for a spec",
+                byte_size(meta.len()),
+                byte_size(options.max_file_size)
+            ),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
     match String::from_utf8(bytes) {
         Ok(s) => Ok(Ok(Arc::new(s))),
         Err(e) => {
@@ -812,5 +899,42 @@ fn read_text(
                 format!("the file is not valid UTF-8 (bad byte at offset {offset})"),
             )))
         }
+    }
+}
+
+/// A byte count in the largest unit that keeps it at least 1: `512 bytes`,
+/// `1.5 KiB`, `64 MiB` (whole numbers drop the `.0`).
+fn byte_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if bytes < 1024 {
+        return format!("{bytes} bytes");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    let rounded = (value * 10.0).round() / 10.0;
+    if rounded.fract() == 0.0 {
+        format!("{rounded:.0} {}", UNITS[unit])
+    } else {
+        format!("{rounded:.1} {}", UNITS[unit])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_print_in_real_units() {
+        assert_eq!(byte_size(0), "0 bytes");
+        assert_eq!(byte_size(1023), "1023 bytes");
+        assert_eq!(byte_size(1024), "1 KiB");
+        assert_eq!(byte_size(1536), "1.5 KiB");
+        assert_eq!(byte_size(64 * 1024 * 1024), "64 MiB");
+        assert_eq!(byte_size(100 * 1024 * 1024 + 1), "100 MiB");
+        assert_eq!(byte_size(3 * 1024 * 1024 * 1024), "3 GiB");
     }
 }
