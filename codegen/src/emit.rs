@@ -16,6 +16,8 @@ pub(crate) struct Model<'a> {
     pub(crate) defs: &'a [TypeDef],
     pub(crate) ops: &'a Ops,
     pub(crate) spec_name: String,
+    /// The idempotency header, when the spec's is not `Idempotency-Key`.
+    pub(crate) key_header: Option<String>,
 }
 
 impl Model<'_> {
@@ -138,6 +140,9 @@ impl Model<'_> {
         let mut builder = format!("threeam_runtime::Client::builder({})", lit(&primary));
         if let Some(fb) = servers.get(1) {
             let _ = write!(builder, ".fallback({})", lit(fb));
+        }
+        if let Some(header) = &self.key_header {
+            let _ = write!(builder, ".idempotency_header({})", lit(header));
         }
         let no_server = if servers.is_empty() {
             " The spec lists no server, so the primary is `http://localhost`: set yours with `threeam_runtime::Client::builder`."

@@ -29,6 +29,7 @@ mod types;
 use std::path::{Path, PathBuf};
 
 use threeam_lint::workspace::{LoadOptions, ProblemKind, Workspace};
+use threeam_spec::model::{Model, ModelOptions, ProblemKind as ModelProblemKind};
 
 pub use error::CodegenError;
 
@@ -362,8 +363,23 @@ impl Generator {
                 p.message
             ));
         }
+        // Facts about operations come from the spec model, read once: the
+        // same merge, statuses and idempotency key the linter judged.
+        let spec_model = Model::new(&ws, &ModelOptions::default());
+        for p in spec_model.problems() {
+            if p.kind == ModelProblemKind::Status {
+                let doc = ws.document(p.at.doc);
+                let (line, _) = doc.source.line_col(doc.tree.report_offset(p.at.node));
+                ts.warnings.push(format!(
+                    "{}:{}: {} (left out of the client)",
+                    doc.source.name(),
+                    line,
+                    p.message.escape_debug()
+                ));
+            }
+        }
         ts.add_components(root);
-        let ops = ops::collect(&mut ts, root);
+        let ops = ops::collect(&mut ts, &spec_model);
         ts.box_cycles();
         let (sent, received) = ops.directions();
         ts.mark_uses(&sent, &received);
@@ -378,6 +394,7 @@ impl Generator {
             defs: &ts.defs,
             ops: &ops,
             spec_name,
+            key_header: key_header(&spec_model),
         };
         let code = model.render(crate_mode);
         let summary = Summary {
@@ -412,6 +429,19 @@ struct Built {
     first_method: Option<String>,
     code: String,
     summary: Summary,
+}
+
+/// The idempotency header the spec's keyed operations use, when it is not
+/// the runtime's default `Idempotency-Key` (the first keyed operation's
+/// spelling wins).
+fn key_header(model: &Model<'_>) -> Option<String> {
+    model
+        .operations()
+        .iter()
+        .find_map(|op| model.idempotency_key(op))
+        .map(|p| p.name.as_untrusted_str())
+        .filter(|name| !name.eq_ignore_ascii_case("idempotency-key"))
+        .map(str::to_owned)
 }
 
 fn load_problem(ws: &Workspace, spec: &Path) -> CodegenError {

@@ -22,6 +22,39 @@ fn output_is_deterministic() {
     }
 }
 
+/// Every item and member name in a file, however nested.
+fn collect_idents(items: &[syn::Item], out: &mut Vec<String>) {
+    for item in items {
+        match item {
+            syn::Item::Fn(f) => out.push(f.sig.ident.to_string()),
+            syn::Item::Struct(s) => out.push(s.ident.to_string()),
+            syn::Item::Enum(e) => {
+                out.push(e.ident.to_string());
+                out.extend(e.variants.iter().map(|v| v.ident.to_string()));
+            }
+            syn::Item::Const(c) => out.push(c.ident.to_string()),
+            syn::Item::Type(t) => out.push(t.ident.to_string()),
+            syn::Item::Macro(m) => out.extend(m.ident.as_ref().map(|i| i.to_string())),
+            syn::Item::Mod(m) => {
+                out.push(m.ident.to_string());
+                if let Some((_, inner)) = &m.content {
+                    collect_idents(inner, out);
+                }
+            }
+            syn::Item::Impl(i) => {
+                for it in &i.items {
+                    match it {
+                        syn::ImplItem::Fn(f) => out.push(f.sig.ident.to_string()),
+                        syn::ImplItem::Const(c) => out.push(c.ident.to_string()),
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 #[test]
 fn hostile_spec_cannot_inject_code() {
     let code = Generator::new(spec("tests/specs/hostile.yaml"))
@@ -46,6 +79,23 @@ fn hostile_spec_cannot_inject_code() {
         }
     }
     assert!(!fns.iter().any(|f| f == "evil" || f == "main"), "{fns:?}");
+    // Status keys, media types, header names, server variables and enum
+    // values in the spec try to add items; only intended ones exist.
+    let mut idents = Vec::new();
+    collect_idents(&file.items, &mut idents);
+    // (Names derived from such text, like the field `x_evil_fn_injected_header`,
+    // are intended; an injected item would carry the spec's own name.)
+    assert!(
+        !idents.iter().any(|i| i.starts_with("injected")),
+        "{idents:?}"
+    );
+    assert!(!idents.iter().any(|i| i == "X" || i == "Y"), "{idents:?}");
+    for key_text in ["201 OK", "fn injected() {}"] {
+        assert!(
+            !code.contains(key_text),
+            "status key text reached the code: {key_text}"
+        );
+    }
     for expected in ["r_try", "self_", "client", "new_2", "put_v1_new"] {
         assert!(
             fns.iter().any(|f| f == expected),
@@ -165,7 +215,7 @@ fn payments_client_shape() {
     assert!(code.contains("    Unknown(String),"));
     assert!(code.contains("tagged_union!(PaymentMethod, \"type\""));
     // Deprecated v1 operations carry the sunset date.
-    assert!(code.contains("#[deprecated(note = \"deprecated by the API; it stops answering at its sunset date: Mon, 01 Nov 2027 00:00:00 GMT\")]"));
+    assert!(code.contains("#[deprecated(note = \"deprecated by the API; it stops answering at its sunset date: 2027-11-01\")]"));
     // Typed errors.
     assert!(code.contains("Result<Reply<Payment>, Error<Problem>>"));
 }
@@ -266,4 +316,28 @@ fn generated_clients_run_against_a_server() {
         "{stdout}"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn x_idempotency_key_makes_a_keyed_method_without_a_key_parameter() {
+    let code = Generator::new(spec("tests/specs/x-idempotency-key.yaml"))
+        .generate()
+        .unwrap()
+        .lib_rs;
+    // The method is keyed (the runtime fills and reuses the key)...
+    assert!(
+        code.contains("rt::request(self, Method::POST, \"createWidget\", \"/v1/widgets\", true)"),
+        "{code}"
+    );
+    // ...under the spec's header name, set once on the client...
+    assert!(
+        code.contains(".idempotency_header(\"X-Idempotency-Key\")"),
+        "{code}"
+    );
+    // ...and the caller never passes it by hand.
+    assert!(
+        !code.to_ascii_lowercase().contains("x_idempotency_key"),
+        "{code}"
+    );
+    assert!(!code.contains("\"X-Idempotency-Key\", &"), "{code}");
 }
