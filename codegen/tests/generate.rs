@@ -15,8 +15,14 @@ fn spec(rel: &str) -> PathBuf {
 #[test]
 fn output_is_deterministic() {
     for rel in ["../specs/payments.yaml", "tests/specs/hostile.yaml"] {
-        let a = Generator::new(spec(rel)).generate().unwrap();
-        let b = Generator::new(spec(rel)).generate().unwrap();
+        let a = Generator::new(spec(rel))
+            .allow_lint_errors(true)
+            .generate()
+            .unwrap();
+        let b = Generator::new(spec(rel))
+            .allow_lint_errors(true)
+            .generate()
+            .unwrap();
         assert_eq!(a.lib_rs, b.lib_rs, "{rel}: two runs differ");
         assert_eq!(a.cargo_toml, b.cargo_toml);
     }
@@ -58,6 +64,7 @@ fn collect_idents(items: &[syn::Item], out: &mut Vec<String>) {
 #[test]
 fn hostile_spec_cannot_inject_code() {
     let code = Generator::new(spec("tests/specs/hostile.yaml"))
+        .allow_lint_errors(true)
         .generate()
         .unwrap()
         .lib_rs;
@@ -118,6 +125,7 @@ fn a_failing_generation_leaves_the_previous_crate_alone() {
     let dir = common::temp_dir("atomic");
     let out = dir.join("client");
     let summary = Generator::new(spec("../specs/minimal.yaml"))
+        .allow_lint_errors(true)
         .write_crate(&out)
         .unwrap();
     assert_eq!(summary.operations, 2);
@@ -184,6 +192,7 @@ fn errors_name_file_line_and_fix() {
 #[test]
 fn unresolved_ref_is_a_warning_not_a_failure() {
     let generated = Generator::new(spec("../specs/violations/unresolved-ref.yaml"))
+        .allow_lint_errors(true)
         .generate()
         .unwrap();
     assert!(!generated.summary.warnings.is_empty());
@@ -321,6 +330,7 @@ fn generated_clients_run_against_a_server() {
 #[test]
 fn x_idempotency_key_makes_a_keyed_method_without_a_key_parameter() {
     let code = Generator::new(spec("tests/specs/x-idempotency-key.yaml"))
+        .allow_lint_errors(true)
         .generate()
         .unwrap()
         .lib_rs;
@@ -340,4 +350,36 @@ fn x_idempotency_key_makes_a_keyed_method_without_a_key_parameter() {
         "{code}"
     );
     assert!(!code.contains("\"X-Idempotency-Key\", &"), "{code}");
+}
+
+#[test]
+fn the_lint_gate_refuses_error_findings_unless_allowed() {
+    let violating = spec("../specs/violations/rate-limit-429-documented.yaml");
+    let err = Generator::new(&violating).generate().unwrap_err();
+    assert!(err.message.contains("[rate-limit-429-documented]"), "{err}");
+    assert!(
+        err.message.starts_with("the spec fails the lint gate"),
+        "{err}"
+    );
+    assert!(err.help.contains("allow_lint_errors(true)"), "{err}");
+    assert!(err.line.is_some_and(|l| l > 1), "{err}");
+    // Told otherwise, it generates.
+    assert!(Generator::new(&violating)
+        .allow_lint_errors(true)
+        .generate()
+        .is_ok());
+    // A configuration that turns the rule off lets it through the gate.
+    let config = threeam_lint::config::Config::from_toml(
+        "[rules]\nrate-limit-429-documented = \"off\"\n",
+        "threeam.toml".as_ref(),
+    )
+    .unwrap();
+    assert!(Generator::new(&violating)
+        .lint_config(config)
+        .generate()
+        .is_ok());
+    // The reference spec passes the gate as it is.
+    assert!(Generator::new(spec("../specs/payments.yaml"))
+        .generate()
+        .is_ok());
 }
