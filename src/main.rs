@@ -362,9 +362,12 @@ fn generate(args: GenerateArgs) -> ExitCode {
         (None, Some(version)) => RuntimeDep::Version(version.clone()),
         (None, None) => RuntimeDep::published(),
     };
+    // The gate ran above (with its report); the generator need not repeat it.
     let mut generator = Generator::new(&args.spec)
         .runtime_dep(runtime)
-        .load_options(options);
+        .load_options(options)
+        .lint_config(config)
+        .allow_lint_errors(true);
     if let Some(name) = &args.name {
         generator = generator.crate_name(name);
     }

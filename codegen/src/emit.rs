@@ -16,6 +16,8 @@ pub(crate) struct Model<'a> {
     pub(crate) defs: &'a [TypeDef],
     pub(crate) ops: &'a Ops,
     pub(crate) spec_name: String,
+    /// The idempotency header, when the spec's is not `Idempotency-Key`.
+    pub(crate) key_header: Option<String>,
 }
 
 impl Model<'_> {
@@ -143,7 +145,13 @@ impl Model<'_> {
                 "The {title} client. Cheap to clone; share one across tasks.\n\nBuild it with [`Client::new`] (the spec's servers, runtime defaults) or [`Client::from_runtime`] (your own base URLs, auth, timeouts, retry and breaker settings).{no_server}"
             ),
         );
-        out.push_str("    pub struct Client;\n    servers = SERVERS;\n}\n\n");
+        out.push_str("    pub struct Client;\n    servers = SERVERS;\n");
+        // A spec keyed by another header name (`X-Idempotency-Key`) gets a
+        // runtime preset that sends the key under that name.
+        if let Some(header) = &self.key_header {
+            let _ = writeln!(out, "    idempotency_header = {};", lit(header));
+        }
+        out.push_str("}\n\n");
         if !self.ops.ops.is_empty() {
             out.push_str("impl Client {\n");
             self.ops.render_methods(out, self.defs);

@@ -27,7 +27,11 @@ mod types;
 
 use std::path::{Path, PathBuf};
 
+use threeam_lint::config::Config;
+use threeam_lint::finding::Severity;
+use threeam_lint::rules::OptionSource;
 use threeam_lint::workspace::{LoadOptions, ProblemKind, Workspace};
+use threeam_spec::model::{Model, ModelOptions, ProblemKind as ModelProblemKind};
 
 pub use error::CodegenError;
 
@@ -122,7 +126,8 @@ pub struct Generated {
 /// # std::fs::create_dir_all(&dir).unwrap();
 /// # let spec = dir.join("spec.yaml");
 /// std::fs::write(&spec, "openapi: 3.0.3\ninfo: {title: Pets, version: '1'}\npaths:\n  /v1/pets:\n    get:\n      operationId: listPets\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {type: array, items: {type: string}}\n").unwrap();
-/// let code = threeam_codegen::Generator::new(&spec).module_source().unwrap();
+/// // This small spec documents no 429s, so the lint gate must be told to let it pass.
+/// let code = threeam_codegen::Generator::new(&spec).allow_lint_errors(true).module_source().unwrap();
 /// assert!(code.contains("pub async fn list_pets(&self) -> Result<Reply<Vec<String>>, Error<serde_json::Value>>"));
 /// ```
 #[derive(Debug, Clone)]
@@ -131,6 +136,8 @@ pub struct Generator {
     crate_name: Option<String>,
     runtime: RuntimeDep,
     load: LoadOptions,
+    lint: Config,
+    allow_lint_errors: bool,
 }
 
 impl Generator {
@@ -141,7 +148,41 @@ impl Generator {
             crate_name: None,
             runtime: RuntimeDep::published(),
             load: LoadOptions::default(),
+            lint: Config::default(),
+            allow_lint_errors: false,
         }
+    }
+
+    /// The lint configuration the gate judges the spec with (default: every
+    /// rule at its default severity). The configured idempotency header
+    /// (`[rules.idempotency-key-required] header`) also names the key the
+    /// generated methods fill.
+    ///
+    /// ```
+    /// let config = threeam_lint::config::Config::default();
+    /// let g = threeam_codegen::Generator::new("spec.yaml").lint_config(config);
+    /// # let _ = g;
+    /// ```
+    pub fn lint_config(mut self, config: Config) -> Self {
+        self.lint = config;
+        self
+    }
+
+    /// Generate even when the linter reports errors (default: refuse, so a
+    /// build.rs gets the same gate as `threeam generate`). The runtime then
+    /// protects what the spec did not promise: a POST without a declared key
+    /// is never retried.
+    ///
+    /// ```no_run
+    /// // A real-world spec that fails the 3 a.m. rules, generated anyway.
+    /// let code = threeam_codegen::Generator::new("vendor/stripe.yaml")
+    ///     .allow_lint_errors(true)
+    ///     .generate()?;
+    /// # Ok::<(), threeam_codegen::CodegenError>(())
+    /// ```
+    pub fn allow_lint_errors(mut self, allow: bool) -> Self {
+        self.allow_lint_errors = allow;
+        self
     }
 
     /// The generated crate's name (default: from the spec's title, with
@@ -350,6 +391,9 @@ impl Generator {
                 help: p.help.clone(),
             });
         }
+        if !self.allow_lint_errors {
+            self.lint_gate(&ws)?;
+        }
         let mut ts = types::TypeSpace::new(&ws);
         for p in ws.problems() {
             let doc = ws.document(p.doc);
@@ -361,8 +405,34 @@ impl Generator {
                 p.message
             ));
         }
+        // Facts about operations come from the spec model, read once: the
+        // same merge, statuses and idempotency key the linter judged.
+        let configured_key = self
+            .lint
+            .value("idempotency-key-required", "header")
+            .and_then(|v| v.as_str())
+            .map(str::to_owned);
+        let spec_model = Model::new(
+            &ws,
+            &ModelOptions {
+                key_header: configured_key,
+                ..ModelOptions::default()
+            },
+        );
+        for p in spec_model.problems() {
+            if p.kind == ModelProblemKind::Status {
+                let doc = ws.document(p.at.doc);
+                let (line, _) = doc.source.line_col(doc.tree.report_offset(p.at.node));
+                ts.warnings.push(format!(
+                    "{}:{}: {} (left out of the client)",
+                    doc.source.name(),
+                    line,
+                    p.message.escape_debug()
+                ));
+            }
+        }
         ts.add_components(root);
-        let ops = ops::collect(&mut ts, root);
+        let ops = ops::collect(&mut ts, &spec_model);
         ts.box_cycles();
         let (sent, received) = ops.directions();
         ts.mark_uses(&sent, &received);
@@ -377,6 +447,7 @@ impl Generator {
             defs: &ts.defs,
             ops: &ops,
             spec_name,
+            key_header: key_header(&spec_model),
         };
         let code = model.render(crate_mode);
         let summary = Summary {
@@ -411,6 +482,50 @@ struct Built {
     first_method: Option<String>,
     code: String,
     summary: Summary,
+}
+
+impl Generator {
+    /// The lint gate: a client inherits every promise its spec fails to
+    /// make, so error findings stop generation unless allowed.
+    fn lint_gate(&self, ws: &Workspace) -> Result<(), CodegenError> {
+        let findings = threeam_lint::check::check(ws, &self.lint);
+        let errors: Vec<_> = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .collect();
+        let Some(first) = errors.first() else {
+            return Ok(());
+        };
+        let others = match errors.len() - 1 {
+            0 => String::new(),
+            1 => " (and 1 more)".to_owned(),
+            n => format!(" (and {n} more)"),
+        };
+        Err(CodegenError {
+            file: PathBuf::from(&first.file),
+            pointer: Some(first.pointer.clone()).filter(|p| !p.is_empty()),
+            line: Some(first.line),
+            message: format!(
+                "the spec fails the lint gate: {} [{}]{others}",
+                first.message.escape_debug(),
+                first.rule
+            ),
+            help: "fix the spec (`threeam lint SPEC` lists every finding with its fix), or generate anyway with `Generator::allow_lint_errors(true)` (`--allow-lint-errors`)".into(),
+        })
+    }
+}
+
+/// The idempotency header the spec's keyed operations use, when it is not
+/// the runtime's default `Idempotency-Key` (the first keyed operation's
+/// spelling wins).
+fn key_header(model: &Model<'_>) -> Option<String> {
+    model
+        .operations()
+        .iter()
+        .find_map(|op| model.idempotency_key(op))
+        .map(|p| p.name.as_untrusted_str())
+        .filter(|name| !name.eq_ignore_ascii_case("idempotency-key"))
+        .map(str::to_owned)
 }
 
 fn load_problem(ws: &Workspace, spec: &Path) -> CodegenError {

@@ -7,14 +7,11 @@
 
 use std::fmt::Write as _;
 
-use threeam_lint::workspace::{At, Workspace};
+use threeam_spec::model::{Location, Model, Operation, Status};
+use threeam_spec::workspace::{At, Workspace};
 
 use crate::names::{self, doc_lines, lit, Names};
 use crate::types::{DefKind, Ty, TypeDef, TypeSpace};
-
-const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 /// Where a parameter goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,10 +94,11 @@ impl Read {
     }
 }
 
-/// One response of an operation: status key (`200`, `2XX`, `default`).
+/// One response of an operation: its status, parsed by the model (a key
+/// that is no status never gets here, so spec text never becomes a name).
 #[derive(Debug, Clone)]
 pub(crate) struct Outcome {
-    pub(crate) status: String,
+    pub(crate) status: Status,
     pub(crate) read: Read,
 }
 
@@ -164,43 +162,15 @@ const CLIENT_METHODS: &[&str] = &[
     "fmt",
 ];
 
-pub(crate) fn collect(ts: &mut TypeSpace<'_>, root: At) -> Ops {
-    let ws: &Workspace = ts.ws;
+pub(crate) fn collect(ts: &mut TypeSpace<'_>, model: &Model<'_>) -> Ops {
     let mut out = Ops {
         ops: Vec::new(),
         enums: Vec::new(),
     };
     let mut method_names = Names::with_reserved(CLIENT_METHODS);
-    let Some(paths) = ws.get_resolved(root, "paths") else {
-        return out;
-    };
-    for (path, item) in ws.entries(paths) {
-        let item = ws.resolve(item);
-        if !ws.is_map(item) {
-            continue;
-        }
-        let shared: Vec<At> = ws
-            .get(item, "parameters")
-            .map(|p| ws.items(p).collect())
-            .unwrap_or_default();
-        for &http in METHODS {
-            let Some(op) = ws.get_resolved(item, http) else {
-                continue;
-            };
-            if !ws.is_map(op) {
-                continue;
-            }
-            let built = build_op(
-                ts,
-                &mut method_names,
-                &mut out.enums,
-                path,
-                http,
-                op,
-                &shared,
-            );
-            out.ops.push(built);
-        }
+    for op in model.operations() {
+        let built = build_op(ts, model, &mut method_names, &mut out.enums, op);
+        out.ops.push(built);
     }
     out
 }
@@ -209,17 +179,17 @@ fn str_at<'w>(ws: &'w Workspace, at: At, key: &str) -> Option<&'w str> {
     ws.get(at, key).and_then(|v| ws.str(v))
 }
 
-#[allow(clippy::too_many_arguments)]
 fn build_op(
     ts: &mut TypeSpace<'_>,
+    model: &Model<'_>,
     method_names: &mut Names,
     enums: &mut Vec<StatusEnum>,
-    path: &str,
-    http: &'static str,
-    op: At,
-    shared: &[At],
+    operation: &Operation<'_>,
 ) -> Op {
     let ws = ts.ws;
+    let op = operation.node;
+    let http = operation.method.as_str();
+    let path = operation.path.as_untrusted_str();
     let operation_id = str_at(ws, op, "operationId")
         .filter(|s| !s.trim().is_empty())
         .map(str::to_owned)
@@ -227,41 +197,28 @@ fn build_op(
     let method_name = method_names.claim(&names::snake(&operation_id, "call"));
     let type_base = names::upper_camel(&operation_id, "Op", "Operation");
 
-    // Parameters: operation-level ones replace path-level ones of the same
-    // name and location.
-    let mut raw: Vec<(String, String, At)> = Vec::new();
-    let own: Vec<At> = ws
-        .get(op, "parameters")
-        .map(|p| ws.items(p).collect())
-        .unwrap_or_default();
-    for p in shared.iter().chain(own.iter()) {
-        let p = ws.resolve(*p);
-        let (Some(name), Some(loc)) = (str_at(ws, p, "name"), str_at(ws, p, "in")) else {
-            continue;
-        };
-        match raw.iter_mut().find(|(n, l, _)| n == name && l == loc) {
-            Some(slot) => slot.2 = p,
-            None => raw.push((name.to_owned(), loc.to_owned(), p)),
-        }
-    }
+    // Parameters, merged by the model (operation-level ones replace
+    // path-level ones of the same name and location). The idempotency key,
+    // under whichever name the spec uses, is the runtime's to fill.
+    let key = model.idempotency_key(operation).map(|k| k.node);
+    let keyed = key.is_some();
     let mut arg_names = Names::with_reserved(&["self", "body", "params", "req"]);
-    let mut keyed = false;
     let mut path_params = Vec::new();
     let mut params = Vec::new();
-    for (name, loc, p) in &raw {
-        let loc = match loc.as_str() {
-            "path" => Loc::Path,
-            "query" => Loc::Query,
-            "header" => Loc::Header,
-            "cookie" => Loc::Cookie,
-            _ => continue,
+    for param in model.parameters(operation) {
+        if Some(param.node) == key {
+            continue;
+        }
+        let name = param.name.as_untrusted_str();
+        let p = &param.node;
+        let loc = match param.location {
+            Location::Path => Loc::Path,
+            Location::Query => Loc::Query,
+            Location::Header => Loc::Header,
+            Location::Cookie => Loc::Cookie,
         };
         if loc == Loc::Header {
             let lower = name.to_ascii_lowercase();
-            if lower == "idempotency-key" {
-                keyed = true;
-                continue;
-            }
             // OpenAPI: these header parameters are ignored.
             if matches!(lower.as_str(), "accept" | "content-type" | "authorization") {
                 continue;
@@ -283,7 +240,7 @@ fn build_op(
         let doc = str_at(ws, *p, "description").map(str::to_owned);
         let param = Param {
             rust: String::new(),
-            name: name.clone(),
+            name: name.to_owned(),
             loc,
             ty: if required { ty } else { ty.opt() },
             required,
@@ -328,33 +285,27 @@ fn build_op(
     let mut successes: Vec<Outcome> = Vec::new();
     let mut errors: Vec<Outcome> = Vec::new();
     let mut default: Option<Outcome> = None;
-    if let Some(responses) = ws.get_resolved(op, "responses") {
-        for (status, resp) in ws.entries(responses) {
-            let resp = ws.resolve(resp);
-            let upper = status.to_ascii_uppercase();
-            let kind = if upper == "DEFAULT" {
-                0
-            } else if upper.starts_with('2') {
-                1
-            } else if upper.starts_with('4') || upper.starts_with('5') {
-                2
-            } else {
-                continue;
-            };
-            let hint = match kind {
-                1 => format!("{type_base}_response"),
-                _ => format!("{type_base}_error"),
-            };
-            let read = response_read(ts, resp, &hint);
-            let outcome = Outcome {
-                status: if kind == 0 { "default".into() } else { upper },
-                read,
-            };
-            match kind {
-                0 => default = Some(outcome),
-                1 => successes.push(outcome),
-                _ => errors.push(outcome),
-            }
+    for entry in model.responses(operation) {
+        let resp = model.response(entry.response).node;
+        let kind = match entry.status {
+            Status::Default => 0,
+            s if s.is_success() => 1,
+            s if s.is_error() => 2,
+            _ => continue,
+        };
+        let hint = match kind {
+            1 => format!("{type_base}_response"),
+            _ => format!("{type_base}_error"),
+        };
+        let read = response_read(ts, resp, &hint);
+        let outcome = Outcome {
+            status: entry.status,
+            read,
+        };
+        match kind {
+            0 => default = Some(outcome),
+            1 => successes.push(outcome),
+            _ => errors.push(outcome),
         }
     }
     if successes.is_empty() {
@@ -367,8 +318,7 @@ fn build_op(
     let success = success_type(ts, enums, &type_base, &operation_id, successes);
     let error = error_type(ts, enums, &type_base, &operation_id, errors);
 
-    let deprecated = (ws.get(op, "deprecated").and_then(|d| ws.bool(d)) == Some(true))
-        .then(|| deprecation_note(ws, op));
+    let deprecated = operation.deprecated.then(|| deprecation_note(operation));
     Op {
         method_name,
         http,
@@ -562,10 +512,13 @@ fn response_read(ts: &mut TypeSpace<'_>, resp: At, hint: &str) -> Read {
     }
 }
 
-fn status_variant(status: &str) -> String {
+/// A variant name made from the parsed status alone: `Status201`,
+/// `Status4xx`, `Default`.
+fn status_variant(status: Status) -> String {
     match status {
-        "default" => "Default".into(),
-        s => format!("Status{}", s.to_ascii_lowercase()),
+        Status::Code(code) => format!("Status{code}"),
+        Status::Range(class) => format!("Status{class}xx"),
+        Status::Default => "Default".into(),
     }
 }
 
@@ -592,7 +545,7 @@ fn success_type(
                 doc: format!("The success responses of `{op_id}`, by status."),
                 variants: outcomes
                     .into_iter()
-                    .map(|o| (status_variant(&o.status), o))
+                    .map(|o| (status_variant(o.status), o))
                     .collect(),
                 is_error: false,
             });
@@ -626,7 +579,7 @@ fn error_type(
             // Reuse an identical enum made for an earlier operation.
             let variants: Vec<(String, Outcome)> = typed
                 .into_iter()
-                .map(|o| (status_variant(&o.status), o.clone()))
+                .map(|o| (status_variant(o.status), o.clone()))
                 .collect();
             if let Some(i) = enums
                 .iter()
@@ -653,37 +606,10 @@ fn same_variants(a: &[(String, Outcome)], b: &[(String, Outcome)]) -> bool {
             .all(|(x, y)| x.0 == y.0 && x.1.read == y.1.read)
 }
 
-/// `#[deprecated]` note: the sunset date from a `Sunset` response header's
-/// example, or `x-sunset`, when the spec gives one.
-fn deprecation_note(ws: &Workspace, op: At) -> String {
-    let mut sunset = str_at(ws, op, "x-sunset").map(str::to_owned);
-    if sunset.is_none() {
-        if let Some(responses) = ws.get_resolved(op, "responses") {
-            'outer: for (_, resp) in ws.entries(responses) {
-                let Some(headers) = ws.get_resolved(resp, "headers") else {
-                    continue;
-                };
-                for (name, h) in ws.entries(headers) {
-                    if !name.eq_ignore_ascii_case("sunset") {
-                        continue;
-                    }
-                    let h = ws.resolve(h);
-                    let example = ws
-                        .get(h, "example")
-                        .or_else(|| {
-                            ws.get_resolved(h, "schema")
-                                .and_then(|s| ws.get(s, "example"))
-                        })
-                        .and_then(|e| ws.scalar_text(e));
-                    if let Some(e) = example {
-                        sunset = Some(e.to_owned());
-                        break 'outer;
-                    }
-                }
-            }
-        }
-    }
-    match sunset {
+/// `#[deprecated]` note: the sunset date the model read (`x-sunset`, or a
+/// `Sunset` response header's example), written as an ISO date.
+fn deprecation_note(op: &Operation<'_>) -> String {
+    match op.sunset {
         Some(date) => {
             format!("deprecated by the API; it stops answering at its sunset date: {date}")
         }
@@ -991,10 +917,10 @@ impl Ops {
                     let _ = writeln!(
                         out,
                         "            {} => serde_json::from_slice(body).ok().map(Self::{v}),",
-                        pattern(&o.status)
+                        pattern(o.status)
                     );
                 }
-                if !e.variants.iter().any(|(_, o)| o.status == "default") {
+                if !e.variants.iter().any(|(_, o)| o.status == Status::Default) {
                     out.push_str("            _ => None,\n");
                 }
                 out.push_str("        }\n    }\n}\n\n");
@@ -1002,12 +928,12 @@ impl Ops {
                 out.push_str("    fn read(response: threeam_runtime::Response) -> Result<Self, threeam_runtime::Error> {\n");
                 out.push_str("        match response.status().as_u16() {\n");
                 let ordered = ordered(&e.variants);
-                let has_default = e.variants.iter().any(|(_, o)| o.status == "default");
+                let has_default = e.variants.iter().any(|(_, o)| o.status == Status::Default);
                 for (i, (v, o)) in ordered.iter().enumerate() {
                     let pat = if !has_default && i + 1 == ordered.len() {
                         "_".to_owned()
                     } else {
-                        pattern(&o.status)
+                        pattern(o.status)
                     };
                     let expr = match &o.read {
                         Read::Unit => format!("Ok(Self::{v})"),
@@ -1025,33 +951,25 @@ impl Ops {
 
 /// Exact statuses first, then ranges, then `default`.
 fn ordered(variants: &[(String, Outcome)]) -> Vec<&(String, Outcome)> {
-    let rank = |s: &str| {
-        if s == "default" {
-            2
-        } else if s.contains('X') {
-            1
-        } else {
-            0
-        }
+    let rank = |s: Status| match s {
+        Status::Code(_) => 0,
+        Status::Range(_) => 1,
+        Status::Default => 2,
     };
     let mut v: Vec<&(String, Outcome)> = variants.iter().collect();
-    v.sort_by_key(|(_, o)| rank(&o.status));
+    v.sort_by_key(|(_, o)| rank(o.status));
     v
 }
 
-fn pattern(status: &str) -> String {
-    if status == "default" {
-        return "_".into();
-    }
-    if let Some(first) = status.strip_suffix("XX") {
-        if let Ok(d) = first.parse::<u16>() {
-            return format!("{}..={}", d * 100, d * 100 + 99);
+/// The match pattern for a status, from the parsed value.
+fn pattern(status: Status) -> String {
+    match status {
+        Status::Code(code) => code.to_string(),
+        Status::Range(class) => {
+            let low = u16::from(class) * 100;
+            format!("{low}..={}", low + 99)
         }
-    }
-    match status.parse::<u16>() {
-        Ok(n) => n.to_string(),
-        // Not a status we can match: never matches.
-        Err(_) => "0".into(),
+        Status::Default => "_".into(),
     }
 }
 

@@ -15,16 +15,56 @@ fn spec(rel: &str) -> PathBuf {
 #[test]
 fn output_is_deterministic() {
     for rel in ["../specs/payments.yaml", "tests/specs/hostile.yaml"] {
-        let a = Generator::new(spec(rel)).generate().unwrap();
-        let b = Generator::new(spec(rel)).generate().unwrap();
+        let a = Generator::new(spec(rel))
+            .allow_lint_errors(true)
+            .generate()
+            .unwrap();
+        let b = Generator::new(spec(rel))
+            .allow_lint_errors(true)
+            .generate()
+            .unwrap();
         assert_eq!(a.lib_rs, b.lib_rs, "{rel}: two runs differ");
         assert_eq!(a.cargo_toml, b.cargo_toml);
+    }
+}
+
+/// Every item and member name in a file, however nested.
+fn collect_idents(items: &[syn::Item], out: &mut Vec<String>) {
+    for item in items {
+        match item {
+            syn::Item::Fn(f) => out.push(f.sig.ident.to_string()),
+            syn::Item::Struct(s) => out.push(s.ident.to_string()),
+            syn::Item::Enum(e) => {
+                out.push(e.ident.to_string());
+                out.extend(e.variants.iter().map(|v| v.ident.to_string()));
+            }
+            syn::Item::Const(c) => out.push(c.ident.to_string()),
+            syn::Item::Type(t) => out.push(t.ident.to_string()),
+            syn::Item::Macro(m) => out.extend(m.ident.as_ref().map(|i| i.to_string())),
+            syn::Item::Mod(m) => {
+                out.push(m.ident.to_string());
+                if let Some((_, inner)) = &m.content {
+                    collect_idents(inner, out);
+                }
+            }
+            syn::Item::Impl(i) => {
+                for it in &i.items {
+                    match it {
+                        syn::ImplItem::Fn(f) => out.push(f.sig.ident.to_string()),
+                        syn::ImplItem::Const(c) => out.push(c.ident.to_string()),
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 }
 
 #[test]
 fn hostile_spec_cannot_inject_code() {
     let code = Generator::new(spec("tests/specs/hostile.yaml"))
+        .allow_lint_errors(true)
         .generate()
         .unwrap()
         .lib_rs;
@@ -46,6 +86,23 @@ fn hostile_spec_cannot_inject_code() {
         }
     }
     assert!(!fns.iter().any(|f| f == "evil" || f == "main"), "{fns:?}");
+    // Status keys, media types, header names, server variables and enum
+    // values in the spec try to add items; only intended ones exist.
+    let mut idents = Vec::new();
+    collect_idents(&file.items, &mut idents);
+    // (Names derived from such text, like the field `x_evil_fn_injected_header`,
+    // are intended; an injected item would carry the spec's own name.)
+    assert!(
+        !idents.iter().any(|i| i.starts_with("injected")),
+        "{idents:?}"
+    );
+    assert!(!idents.iter().any(|i| i == "X" || i == "Y"), "{idents:?}");
+    for key_text in ["201 OK", "fn injected() {}"] {
+        assert!(
+            !code.contains(key_text),
+            "status key text reached the code: {key_text}"
+        );
+    }
     for expected in ["r_try", "self_", "client", "new_2", "put_v1_new"] {
         assert!(
             fns.iter().any(|f| f == expected),
@@ -68,6 +125,7 @@ fn a_failing_generation_leaves_the_previous_crate_alone() {
     let dir = common::temp_dir("atomic");
     let out = dir.join("client");
     let summary = Generator::new(spec("../specs/minimal.yaml"))
+        .allow_lint_errors(true)
         .write_crate(&out)
         .unwrap();
     assert_eq!(summary.operations, 2);
@@ -134,6 +192,7 @@ fn errors_name_file_line_and_fix() {
 #[test]
 fn unresolved_ref_is_a_warning_not_a_failure() {
     let generated = Generator::new(spec("../specs/violations/unresolved-ref.yaml"))
+        .allow_lint_errors(true)
         .generate()
         .unwrap();
     assert!(!generated.summary.warnings.is_empty());
@@ -165,7 +224,7 @@ fn payments_client_shape() {
     assert!(code.contains("    Unknown(String),"));
     assert!(code.contains("tagged_union!(PaymentMethod, \"type\""));
     // Deprecated v1 operations carry the sunset date.
-    assert!(code.contains("#[deprecated(note = \"deprecated by the API; it stops answering at its sunset date: Mon, 01 Nov 2027 00:00:00 GMT\")]"));
+    assert!(code.contains("#[deprecated(note = \"deprecated by the API; it stops answering at its sunset date: 2027-11-01\")]"));
     // Typed errors.
     assert!(code.contains("Result<Reply<Payment>, Error<Problem>>"));
     // The shared part comes from the runtime, not pasted in.
@@ -284,4 +343,61 @@ fn generated_clients_run_against_a_server() {
         "{stdout}"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn x_idempotency_key_makes_a_keyed_method_without_a_key_parameter() {
+    let code = Generator::new(spec("tests/specs/x-idempotency-key.yaml"))
+        .allow_lint_errors(true)
+        .generate()
+        .unwrap()
+        .lib_rs;
+    // The method is keyed (the runtime fills and reuses the key)...
+    assert!(
+        code.contains("rt::request(self, Method::POST, \"createWidget\", \"/v1/widgets\", true)"),
+        "{code}"
+    );
+    // ...under the spec's header name, set once on the client...
+    assert!(
+        code.contains(".idempotency_header(\"X-Idempotency-Key\")"),
+        "{code}"
+    );
+    // ...and the caller never passes it by hand.
+    assert!(
+        !code.to_ascii_lowercase().contains("x_idempotency_key"),
+        "{code}"
+    );
+    assert!(!code.contains("\"X-Idempotency-Key\", &"), "{code}");
+}
+
+#[test]
+fn the_lint_gate_refuses_error_findings_unless_allowed() {
+    let violating = spec("../specs/violations/rate-limit-429-documented.yaml");
+    let err = Generator::new(&violating).generate().unwrap_err();
+    assert!(err.message.contains("[rate-limit-429-documented]"), "{err}");
+    assert!(
+        err.message.starts_with("the spec fails the lint gate"),
+        "{err}"
+    );
+    assert!(err.help.contains("allow_lint_errors(true)"), "{err}");
+    assert!(err.line.is_some_and(|l| l > 1), "{err}");
+    // Told otherwise, it generates.
+    assert!(Generator::new(&violating)
+        .allow_lint_errors(true)
+        .generate()
+        .is_ok());
+    // A configuration that turns the rule off lets it through the gate.
+    let config = threeam_lint::config::Config::from_toml(
+        "[rules]\nrate-limit-429-documented = \"off\"\n",
+        "threeam.toml".as_ref(),
+    )
+    .unwrap();
+    assert!(Generator::new(&violating)
+        .lint_config(config)
+        .generate()
+        .is_ok());
+    // The reference spec passes the gate as it is.
+    assert!(Generator::new(spec("../specs/payments.yaml"))
+        .generate()
+        .is_ok());
 }

@@ -20,6 +20,7 @@ fn payments_client() {
 #[test]
 fn minimal_client() {
     let code = Generator::new(spec("../specs/minimal.yaml"))
+        .allow_lint_errors(true)
         .module_source()
         .unwrap();
     insta::assert_snapshot!("minimal", code);
@@ -28,6 +29,7 @@ fn minimal_client() {
 #[test]
 fn hostile_client() {
     let code = Generator::new(spec("tests/specs/hostile.yaml"))
+        .allow_lint_errors(true)
         .module_source()
         .unwrap();
     insta::assert_snapshot!("hostile", code);
@@ -36,6 +38,7 @@ fn hostile_client() {
 #[test]
 fn styles_client() {
     let code = Generator::new(spec("tests/specs/styles.yaml"))
+        .allow_lint_errors(true)
         .module_source()
         .unwrap();
     insta::assert_snapshot!("styles", code);
@@ -44,6 +47,7 @@ fn styles_client() {
 #[test]
 fn crate_files() {
     let generated = Generator::new(spec("../specs/minimal.yaml"))
+        .allow_lint_errors(true)
         .crate_name("widgets-client")
         .runtime_dep(threeam_codegen::RuntimeDep::Version("0.1".into()))
         .generate()

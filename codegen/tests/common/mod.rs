@@ -57,6 +57,7 @@ pub fn generate_workspace(dir: &Path, specs: &[PathBuf]) -> Vec<String> {
     for spec in specs {
         let name = crate_name(spec);
         Generator::new(spec)
+            .allow_lint_errors(true)
             .crate_name(&name)
             .runtime_dep(RuntimeDep::Path(runtime.clone()))
             .write_crate(dir.join(&name))

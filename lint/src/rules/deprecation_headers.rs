@@ -12,8 +12,22 @@ pub static RULE: Rule = Rule {
     docs: Docs {
         what: "Every operation marked `deprecated: true` declares both a `Deprecation` and a `Sunset` header on its success responses.",
         why: "`deprecated: true` in a spec reaches the people who read specs. The headers reach running clients: the runtime logs them once per operation, months before the sunset, so the shutdown of v1 is a planned migration and not a 3 a.m. page.",
-        example: "get:\n  deprecated: true\n  responses:\n    '200': {description: OK}",
-        fix: "get:\n  deprecated: true\n  responses:\n    '200':\n      description: OK\n      headers:\n        Deprecation: {$ref: '#/components/headers/Deprecation'}\n        Sunset: {$ref: '#/components/headers/Sunset'}",
+        example: r#"
+get:
+  deprecated: true
+  responses:
+    '200': {description: OK}
+"#,
+        fix: r#"
+get:
+  deprecated: true
+  responses:
+    '200':
+      description: OK
+      headers:
+        Deprecation: {$ref: '#/components/headers/Deprecation'}
+        Sunset: {$ref: '#/components/headers/Sunset'}
+"#,
     },
     options: &[],
     check,

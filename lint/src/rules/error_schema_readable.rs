@@ -18,8 +18,21 @@ pub static RULE: Rule = Rule {
     docs: Docs {
         what: "Every error response (4xx, 5xx, default) has a JSON body whose schema (through `$ref` and `allOf`, or one level down under `error`) has a human-readable field (`detail`, `message` or `title`) and a machine-readable one (`type` or `code`). RFC 9457 `application/problem+json` has both and is preferred.",
         why: "At 3 a.m. the engineer reads the message; the client branches on the code. An error body with only a message forces clients to parse prose; one with only a code sends the engineer to the docs. A body with neither is a shrug.",
-        example: "'400':\n  content:\n    application/json:\n      schema:\n        type: object\n        properties:\n          msg: {type: string}",
-        fix: "'400':\n  content:\n    application/problem+json:\n      schema: {$ref: '#/components/schemas/Problem'}   # type, title, status, detail, instance",
+        example: r#"
+'400':
+  content:
+    application/json:
+      schema:
+        type: object
+        properties:
+          msg: {type: string}
+"#,
+        fix: r#"
+'400':
+  content:
+    application/problem+json:
+      schema: {$ref: '#/components/schemas/Problem'}   # type, title, status, detail, instance
+"#,
     },
     options: &[],
     check,

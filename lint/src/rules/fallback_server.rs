@@ -12,8 +12,16 @@ pub static RULE: Rule = Rule {
     docs: Docs {
         what: "The top-level `servers` list has at least two entries. Generated clients use the first as primary and the second as fallback.",
         why: "When the primary region is down, a client with a fallback answers from the other one; a client without it fails every call until someone edits configuration at 3 a.m.",
-        example: "servers:\n  - url: https://api.example.com",
-        fix: "servers:\n  - url: https://api.example.com\n  - url: https://api-fallback.example.com\n    description: Secondary region, used when the primary fails.",
+        example: r#"
+servers:
+  - url: https://api.example.com
+"#,
+        fix: r#"
+servers:
+  - url: https://api.example.com
+  - url: https://api-fallback.example.com
+    description: Secondary region, used when the primary fails.
+"#,
     },
     options: &[],
     check,

@@ -17,8 +17,20 @@ pub static RULE: Rule = Rule {
     docs: Docs {
         what: "Every operation whose method needs a key (POST, PUT, PATCH, DELETE by default) declares a header parameter named `Idempotency-Key` (or `X-Idempotency-Key`, or the name set in the `header` option; any case, inline or through `$ref`) with `required: true`.",
         why: "A network can drop the response after the server did the work. The client cannot tell, so it retries; without a key the retry charges the customer twice. With a key the server replays the first response, and the runtime reuses the same key on every attempt, so retries become safe.",
-        example: "post:\n  operationId: createPayment\n  parameters: []",
-        fix: "post:\n  operationId: createPayment\n  parameters:\n    - name: Idempotency-Key\n      in: header\n      required: true\n      schema: {type: string, maxLength: 255}",
+        example: r#"
+post:
+  operationId: createPayment
+  parameters: []
+"#,
+        fix: r#"
+post:
+  operationId: createPayment
+  parameters:
+    - name: Idempotency-Key
+      in: header
+      required: true
+      schema: {type: string, maxLength: 255}
+"#,
     },
     options: IDEMPOTENCY_OPTIONS,
     check,

@@ -17,8 +17,18 @@ pub static RULE: Rule = Rule {
     docs: Docs {
         what: "The idempotency key parameter's schema is `type: string` with a `maxLength` between 1 and 255 (the limit is an option). Methods and header name come from `idempotency-key-required`'s options.",
         why: "Servers store keys. An unbounded key is a storage-exhaustion vector and a number-typed key breaks clients that send UUIDs; both surface as confusing 400s in the middle of an incident. A declared bound tells client authors what to send.",
-        example: "- name: Idempotency-Key\n  in: header\n  required: true\n  schema: {type: string}",
-        fix: "- name: Idempotency-Key\n  in: header\n  required: true\n  schema: {type: string, maxLength: 255}",
+        example: r#"
+- name: Idempotency-Key
+  in: header
+  required: true
+  schema: {type: string}
+"#,
+        fix: r#"
+- name: Idempotency-Key
+  in: header
+  required: true
+  schema: {type: string, maxLength: 255}
+"#,
     },
     options: &[OptionSpec {
         name: "max-length",

@@ -15,8 +15,18 @@ pub static RULE: Rule = Rule {
     docs: Docs {
         what: "The 2xx responses of operations that need an idempotency key declare a replay marker header (`Idempotent-Replayed` or `X-Idempotent-Replay`).",
         why: "When the server answers a retry from its idempotency store, the client should be able to tell: \"charged once, this is the stored answer\" is exactly what the on-call engineer wants to see in the logs while untangling a double-charge report.",
-        example: "'201':\n  description: Created.",
-        fix: "'201':\n  description: Created.\n  headers:\n    Idempotent-Replayed:\n      description: true when this is a stored response replayed for a retried key.\n      schema: {type: boolean}",
+        example: r#"
+'201':
+  description: Created.
+"#,
+        fix: r#"
+'201':
+  description: Created.
+  headers:
+    Idempotent-Replayed:
+      description: true when this is a stored response replayed for a retried key.
+      schema: {type: boolean}
+"#,
     },
     options: &[OptionSpec {
         name: "headers",

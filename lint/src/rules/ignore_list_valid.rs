@@ -13,8 +13,20 @@ pub static RULE: Rule = Rule {
     docs: Docs {
         what: "Each entry of an `x-threeam-ignore` list, on an operation, path item, response or the document root, is the id of a rule or the word `all`.",
         why: "An ignore with a typo (`idempotency-key-requried`) or an id from another tool silences nothing, so the finding it was meant to hide stays, and whoever wrote it believes a decision was recorded that was not. Worse, it reads as a waiver during review. Naming the bad entry turns a silent no-op into a one-line fix.",
-        example: "paths:\n  /v1/widgets:\n    post:\n      operationId: createWidget\n      x-threeam-ignore: [idempotency-key-requried]",
-        fix: "paths:\n  /v1/widgets:\n    post:\n      operationId: createWidget\n      x-threeam-ignore: [idempotency-key-required]",
+        example: r#"
+paths:
+  /v1/widgets:
+    post:
+      operationId: createWidget
+      x-threeam-ignore: [idempotency-key-requried]
+"#,
+        fix: r#"
+paths:
+  /v1/widgets:
+    post:
+      operationId: createWidget
+      x-threeam-ignore: [idempotency-key-required]
+"#,
     },
     options: &[],
     check,

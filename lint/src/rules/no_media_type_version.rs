@@ -16,8 +16,16 @@ pub static RULE: Rule = Rule {
     docs: Docs {
         what: "Request and response media types have no version: no `vnd.*.v2` vendor type and no `version=` / `v=` parameter.",
         why: "Content negotiation by version is invisible in logs and easy to get subtly wrong (a client that omits `Accept` gets whatever the default is this month). The path carries the version where everyone can see it.",
-        example: "content:\n  application/vnd.acme.v2+json:\n    schema: ...",
-        fix: "content:\n  application/json:\n    schema: ...   # and the path starts with /v2",
+        example: r#"
+content:
+  application/vnd.acme.v2+json:
+    schema: ...
+"#,
+        fix: r#"
+content:
+  application/json:
+    schema: ...   # and the path starts with /v2
+"#,
     },
     options: &[],
     check,

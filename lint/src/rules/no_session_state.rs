@@ -17,8 +17,15 @@ pub static RULE: Rule = Rule {
     docs: Docs {
         what: "No parameter is `in: cookie`, no `apiKey` security scheme is `in: cookie`, and no response declares `Set-Cookie`.",
         why: "Session state pins a client to a server, so a failover or a retry on another instance loses it; the resulting failures are intermittent and impossible to reproduce at 3 a.m. Every request should carry everything it needs (a bearer token, explicit ids).",
-        example: "parameters:\n  - name: session_id\n    in: cookie",
-        fix: "security:\n  - bearerAuth: []   # the request carries its own credentials",
+        example: r#"
+parameters:
+  - name: session_id
+    in: cookie
+"#,
+        fix: r#"
+security:
+  - bearerAuth: []   # the request carries its own credentials
+"#,
     },
     options: &[],
     check,

@@ -13,8 +13,16 @@ pub static RULE: Rule = Rule {
     docs: Docs {
         what: "No header parameter is a version selector: `Api-Version`, `X-Api-Version`, `Accept-Version`, `Version`, `X-Version`, or any name ending in `-Version`.",
         why: "A header version is invisible in access logs, dashboards and curl history, and caches that ignore it serve one version's body to another version's client. When it breaks, nobody can tell from the URL which contract a caller expected.",
-        example: "parameters:\n  - name: X-API-Version\n    in: header\n    schema: {type: string}",
-        fix: "paths:\n  /v2/payments: ...   # the version moves into the path",
+        example: r#"
+parameters:
+  - name: X-API-Version
+    in: header
+    schema: {type: string}
+"#,
+        fix: r#"
+paths:
+  /v2/payments: ...   # the version moves into the path
+"#,
     },
     options: &[],
     check,

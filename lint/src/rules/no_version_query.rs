@@ -13,8 +13,16 @@ pub static RULE: Rule = Rule {
     docs: Docs {
         what: "No query parameter named `version`, `api-version`, `api_version`, `apiVersion` or `v`.",
         why: "A version in the query string is easy to drop when a URL is rebuilt, defaults silently when missing, and splits one resource across many cache keys. A path segment cannot be forgotten.",
-        example: "parameters:\n  - name: api-version\n    in: query\n    schema: {type: string}",
-        fix: "paths:\n  /v2/payments: ...   # the version moves into the path",
+        example: r#"
+parameters:
+  - name: api-version
+    in: query
+    schema: {type: string}
+"#,
+        fix: r#"
+paths:
+  /v2/payments: ...   # the version moves into the path
+"#,
     },
     options: &[],
     check,

@@ -14,8 +14,15 @@ pub static RULE: Rule = Rule {
     docs: Docs {
         what: "Each operation has an `operationId`, no two operations share one, and it matches `^[A-Za-z][A-Za-z0-9_]*$` (a name every language can use as a function name), or the `pattern` option when set (GitHub's `repos/get` style, say: threeam's code generator turns such ids into method names either way).",
         why: "The operationId is the name in metrics, traces, logs and generated method names. Without it, tools invent names from paths that change when paths change, and dashboards silently split; duplicates merge two endpoints' latency into one line, hiding the slow one.",
-        example: "get:\n  summary: List payments",
-        fix: "get:\n  operationId: listPayments\n  summary: List payments",
+        example: r#"
+get:
+  summary: List payments
+"#,
+        fix: r#"
+get:
+  operationId: listPayments
+  summary: List payments
+"#,
     },
     options: &[OptionSpec {
         name: "pattern",

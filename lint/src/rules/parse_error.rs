@@ -12,8 +12,18 @@ pub static RULE: Rule = Rule {
     docs: Docs {
         what: "The spec (and every file its `$ref`s reach) is UTF-8, valid YAML 1.2 or JSON, within the size and nesting limits, and an OpenAPI 3.x document (`openapi: 3.x.y` at the top). Swagger 2.0 is reported, not guessed at.",
         why: "A spec that tools cannot read gives no guarantees at all: every rule, every generated client and every doc page silently depends on it. The error names the line and column so the fix takes a minute.",
-        example: "openapi: 3.0.3\nservers:\n  - url: https://api.example.com\n - url: https://api-fallback.example.com   # bad indentation",
-        fix: "openapi: 3.0.3\nservers:\n  - url: https://api.example.com\n  - url: https://api-fallback.example.com",
+        example: r#"
+openapi: 3.0.3
+servers:
+  - url: https://api.example.com
+ - url: https://api-fallback.example.com   # bad indentation
+"#,
+        fix: r#"
+openapi: 3.0.3
+servers:
+  - url: https://api.example.com
+  - url: https://api-fallback.example.com
+"#,
     },
     options: &[],
     check: |_| {},

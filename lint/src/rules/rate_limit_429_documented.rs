@@ -12,8 +12,15 @@ pub static RULE: Rule = Rule {
     docs: Docs {
         what: "Every operation has a `429` response.",
         why: "Every API is rate limited, by design or by its database. Documenting 429 tells client authors to expect it and gives generated clients a typed answer to back off on, instead of an unexpected status that pages someone.",
-        example: "responses:\n  '200': {description: OK}",
-        fix: "responses:\n  '200': {description: OK}\n  '429': {$ref: '#/components/responses/TooManyRequests'}",
+        example: r#"
+responses:
+  '200': {description: OK}
+"#,
+        fix: r#"
+responses:
+  '200': {description: OK}
+  '429': {$ref: '#/components/responses/TooManyRequests'}
+"#,
     },
     options: &[],
     check,

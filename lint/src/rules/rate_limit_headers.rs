@@ -12,8 +12,16 @@ pub static RULE: Rule = Rule {
     docs: Docs {
         what: "Every success response and every `429` response declares a remaining-budget header: `X-RateLimit-Remaining`, or the IETF `RateLimit` / `RateLimit-Remaining` fields (the list is an option).",
         why: "A client that sees its budget shrinking can slow down before it is cut off; one that only learns at 429 hits the wall at full speed, usually during the traffic peak that caused the incident.",
-        example: "'200':\n  description: OK",
-        fix: "'200':\n  description: OK\n  headers:\n    X-RateLimit-Remaining: {$ref: '#/components/headers/RateLimitRemaining'}",
+        example: r#"
+'200':
+  description: OK
+"#,
+        fix: r#"
+'200':
+  description: OK
+  headers:
+    X-RateLimit-Remaining: {$ref: '#/components/headers/RateLimitRemaining'}
+"#,
     },
     options: &[OptionSpec {
         name: "headers",

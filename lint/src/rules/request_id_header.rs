@@ -12,8 +12,16 @@ pub static RULE: Rule = Rule {
     docs: Docs {
         what: "Every response declares a request id header: `X-Request-Id`, `Request-Id` or `X-Correlation-Id` (the list is an option).",
         why: "The request id is the thread that ties a client's error message to the server's logs and traces. A client that cannot quote it turns a five-minute lookup into an hour of grepping timestamps.",
-        example: "'200':\n  description: OK",
-        fix: "'200':\n  description: OK\n  headers:\n    X-Request-Id: {$ref: '#/components/headers/RequestId'}",
+        example: r#"
+'200':
+  description: OK
+"#,
+        fix: r#"
+'200':
+  description: OK
+  headers:
+    X-Request-Id: {$ref: '#/components/headers/RequestId'}
+"#,
     },
     options: &[OptionSpec {
         name: "headers",

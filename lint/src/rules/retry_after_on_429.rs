@@ -12,8 +12,16 @@ pub static RULE: Rule = Rule {
     docs: Docs {
         what: "Every `429` response declares a `Retry-After` header (RFC 9110: delta-seconds or an HTTP-date).",
         why: "A 429 without `Retry-After` leaves every client to guess; the ones that guess short hammer the limiter, the ones that guess long stall. With it, the runtime waits exactly as asked and its own limiter slows down.",
-        example: "'429':\n  description: Too many requests.",
-        fix: "'429':\n  description: Too many requests.\n  headers:\n    Retry-After: {$ref: '#/components/headers/RetryAfter'}",
+        example: r#"
+'429':
+  description: Too many requests.
+"#,
+        fix: r#"
+'429':
+  description: Too many requests.
+  headers:
+    Retry-After: {$ref: '#/components/headers/RetryAfter'}
+"#,
     },
     options: &[],
     check,

@@ -12,8 +12,18 @@ pub static RULE: Rule = Rule {
     docs: Docs {
         what: "Every `503` response declares a `Retry-After` header (RFC 9110: seconds or an HTTP-date).",
         why: "A 503 means \"not now\". Without `Retry-After`, every client guesses, and clients that guess short turn a brief overload into a retry storm that keeps the service down. With it, the runtime waits exactly as long as the server asks.",
-        example: "'503':\n  description: Overloaded.",
-        fix: "'503':\n  description: Overloaded.\n  headers:\n    Retry-After:\n      description: Seconds to wait before retrying.\n      schema: {type: integer}",
+        example: r#"
+'503':
+  description: Overloaded.
+"#,
+        fix: r#"
+'503':
+  description: Overloaded.
+  headers:
+    Retry-After:
+      description: Seconds to wait before retrying.
+      schema: {type: integer}
+"#,
     },
     options: &[],
     check,

@@ -13,8 +13,18 @@ pub static RULE: Rule = Rule {
     docs: Docs {
         what: "Every operation has a `5XX`, `500`, `502`, `503`, `504` or `default` response, and that response has a body schema.",
         why: "Servers fail. When a spec pretends they don't, generated clients have no type for the failure and the on-call engineer reads a parse error instead of the server's explanation. Documenting the error body is what lets a client show `payment-service: database timeout (request id req_8f2)` at 3 a.m.",
-        example: "responses:\n  '200':\n    description: The payment.",
-        fix: "responses:\n  '200':\n    description: The payment.\n  '5XX':\n    $ref: '#/components/responses/ServerError'",
+        example: r#"
+responses:
+  '200':
+    description: The payment.
+"#,
+        fix: r#"
+responses:
+  '200':
+    description: The payment.
+  '5XX':
+    $ref: '#/components/responses/ServerError'
+"#,
     },
     options: &[],
     check,

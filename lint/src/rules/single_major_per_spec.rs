@@ -13,8 +13,23 @@ pub static RULE: Rule = Rule {
     docs: Docs {
         what: "The newest major in the paths (`/v2/...`) equals the major of `info.version` (`2.1.0`). Paths under an older major may live on beside it (two versions at once is good practice) but every one of their operations is `deprecated: true`. No path uses a major newer than `info.version`.",
         why: "Two live majors are a migration; two *undeclared* live majors are a fork nobody owns. When v1 is quietly kept alive, nobody knows which clients still call it, and its sunset becomes an outage. Deprecating it in the spec makes generated clients warn their users months ahead.",
-        example: "info: {version: 2.0.0}\npaths:\n  /v1/payments:\n    get: {operationId: listPaymentsV1}\n  /v2/payments:\n    get: {operationId: listPayments}",
-        fix: "paths:\n  /v1/payments:\n    get:\n      operationId: listPaymentsV1\n      deprecated: true      # with Deprecation and Sunset headers\n  /v2/payments:\n    get: {operationId: listPayments}",
+        example: r#"
+info: {version: 2.0.0}
+paths:
+  /v1/payments:
+    get: {operationId: listPaymentsV1}
+  /v2/payments:
+    get: {operationId: listPayments}
+"#,
+        fix: r#"
+paths:
+  /v1/payments:
+    get:
+      operationId: listPaymentsV1
+      deprecated: true      # with Deprecation and Sunset headers
+  /v2/payments:
+    get: {operationId: listPayments}
+"#,
     },
     options: &[],
     check,

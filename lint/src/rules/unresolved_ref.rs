@@ -12,8 +12,17 @@ pub static RULE: Rule = Rule {
     docs: Docs {
         what: "Each `$ref` points at a node that exists, in this file or in a YAML/JSON file under the spec's folder. Remote URLs are reported and never fetched; files outside the folder are refused unless `--allow-outside-root` is given; a chain of refs that loops back on itself is reported.",
         why: "A dangling `$ref` makes the schema behind it silently empty: generated clients lose a type, docs lose a section, and rules cannot check what they cannot see. Fetching remote refs in CI would let a pull request make the linter download arbitrary URLs.",
-        example: "owner:\n  $ref: '#/components/schemas/Owner'   # no such schema",
-        fix: "components:\n  schemas:\n    Owner:\n      type: object\n      properties: {id: {type: string}}",
+        example: r#"
+owner:
+  $ref: '#/components/schemas/Owner'   # no such schema
+"#,
+        fix: r#"
+components:
+  schemas:
+    Owner:
+      type: object
+      properties: {id: {type: string}}
+"#,
     },
     options: &[],
     check: |_| {},

@@ -12,8 +12,16 @@ pub static RULE: Rule = Rule {
     docs: Docs {
         what: "Each path's first segment matches the version pattern (`v1`, `v2`, ...), unless every server URL already ends in such a segment (then the version is in the base path).",
         why: "A version in the URL is visible in every log line, proxy and browser bar: at 3 a.m. `GET /v1/users/123` tells you which contract the caller expects. Versions hidden in headers or defaults are invisible until something breaks, and break caches that ignore the header.",
-        example: "paths:\n  /payments:\n    get: ...",
-        fix: "paths:\n  /v1/payments:\n    get: ...",
+        example: r#"
+paths:
+  /payments:
+    get: ...
+"#,
+        fix: r#"
+paths:
+  /v1/payments:
+    get: ...
+"#,
     },
     options: &[OptionSpec {
         name: "pattern",

@@ -28,7 +28,7 @@
 /// ```
 #[macro_export]
 macro_rules! api_client {
-    ($(#[$meta:meta])* $vis:vis struct $name:ident; servers = $servers:expr;) => {
+    ($(#[$meta:meta])* $vis:vis struct $name:ident; servers = $servers:expr; $(idempotency_header = $key_header:expr;)?) => {
         $(#[$meta])*
         #[derive(Debug, Clone)]
         $vis struct $name {
@@ -41,7 +41,9 @@ macro_rules! api_client {
             /// is the primary, the second the fallback). Add auth, timeouts
             /// and policies, build it, and pass it to `from_runtime`.
             pub fn builder() -> $crate::ClientBuilder {
-                $crate::generated::builder_for($servers)
+                let builder = $crate::generated::builder_for($servers);
+                $(let builder = builder.idempotency_header($key_header);)?
+                builder
             }
 
             /// A client for the spec's servers with the runtime's default
