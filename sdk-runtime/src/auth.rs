@@ -22,7 +22,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use http::header::{HeaderName, HeaderValue, AUTHORIZATION};
+use http::header::{HeaderName, HeaderValue, AUTHORIZATION, COOKIE};
+use http::HeaderMap;
 use tokio::time::Instant;
 
 use crate::client::Client;
@@ -263,6 +264,52 @@ impl Chosen {
             Credential::OAuth2(oauth) => self.oauth = Some(Arc::clone(oauth)),
         }
     }
+}
+
+/// Puts a call's credentials in `headers`, per its security requirement:
+/// the chosen schemes' headers and cookies, and the client's blanket
+/// credentials unless the operation needs none (a header the request set
+/// itself wins over both). Returns what is added later: the query keys
+/// (at send time) and the OAuth2 source (its token is fetched
+/// asynchronously).
+pub(crate) fn apply(
+    schemes: &Schemes,
+    blanket: &HeaderMap,
+    security: Option<Security>,
+    headers: &mut HeaderMap,
+) -> Result<(Option<String>, Option<Arc<OAuth2>>), Missing> {
+    let merge = |headers: &mut HeaderMap, name: &HeaderName, value: &HeaderValue| {
+        if !headers.contains_key(name) {
+            headers.insert(name.clone(), value.clone());
+        }
+    };
+    // The common case, and the benchmark's: nothing to choose.
+    if schemes.is_empty() && security.is_none() {
+        for (name, value) in blanket {
+            merge(headers, name, value);
+        }
+        return Ok((None, None));
+    }
+    let chosen = schemes.choose(security, !blanket.is_empty())?;
+    for (name, value) in &chosen.headers {
+        merge(headers, name, value);
+    }
+    if chosen.blanket {
+        for (name, value) in blanket {
+            merge(headers, name, value);
+        }
+    }
+    if !chosen.cookies.is_empty() {
+        let mut cookies = chosen.cookies.join("; ");
+        if let Some(theirs) = headers.get(COOKIE).and_then(|v| v.to_str().ok()) {
+            cookies = format!("{theirs}; {cookies}");
+        }
+        if let Ok(value) = sensitive(&cookies) {
+            headers.insert(COOKIE, value);
+        }
+    }
+    let query = (!chosen.query.is_empty()).then(|| chosen.query.join("&"));
+    Ok((query, chosen.oauth))
 }
 
 /// `Authorization: Bearer <token>`, sensitive.

@@ -1,4 +1,5 @@
-//! A circuit breaker per endpoint: closed -> open -> half-open -> closed.
+//! A circuit breaker per circuit (an endpoint and operation by default, or
+//! an endpoint: [`BreakerScope`]): closed -> open -> half-open -> closed.
 //!
 //! Pure state: the caller passes `now` in, so tests drive it with a paused
 //! tokio clock and the executor decides what a transition means for logs and

@@ -143,7 +143,10 @@ pub(crate) struct BreakerNote {
 ///
 /// `create_payment: POST https://api.example.com/v1/payments failed after 3
 /// attempts (last: 503 Service Unavailable, request id req_8f2); the circuit
-/// for api.example.com is now open for 30 s`
+/// for create_payment on api.example.com is now open for 30 s`
+///
+/// (with breakers per endpoint, [`BreakerScope::Endpoint`](crate::BreakerScope),
+/// the circuit is named `api.example.com` alone).
 ///
 /// Generated code reads [`Error::status`], [`Error::body`] and
 /// [`Error::decode_body`] to turn documented error responses into typed

@@ -13,13 +13,13 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use http::header::{AUTHORIZATION, CONTENT_LENGTH, COOKIE};
+use http::header::{AUTHORIZATION, CONTENT_LENGTH};
 use http::uri::PathAndQuery;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use tokio::time::Instant;
 use tracing::{field, Instrument, Span};
 
-use crate::auth::{Missing, OAuth2, Security};
+use crate::auth::{self, OAuth2};
 use crate::breaker::{Admission, Transition};
 use crate::client::{lock, Client, Endpoint};
 use crate::degraded::{self, Asked, StandIn};
@@ -267,8 +267,8 @@ impl Client {
                 headers.insert(name.clone(), value.clone());
             }
         }
-        let (auth_query, oauth) = self
-            .credentials(security, &mut headers)
+        let blanket = &shared.credentials;
+        let (auth_query, oauth) = auth::apply(&shared.schemes, blanket, security, &mut headers)
             .map_err(|missing| {
                 unsent(ErrorKind::Credentials {
                     detail: missing.fix(),
@@ -315,52 +315,6 @@ impl Client {
             last: None,
             breaker_note: None,
         })
-    }
-
-    /// The call's credentials, per its security requirement: headers and
-    /// cookies go into `headers` now (a header the request set itself
-    /// wins); query keys and the OAuth2 source are returned for later.
-    fn credentials(
-        &self,
-        security: Option<Security>,
-        headers: &mut HeaderMap,
-    ) -> Result<(Option<String>, Option<Arc<OAuth2>>), Missing> {
-        let shared = &*self.shared;
-        // The common case, and the benchmark's: nothing to choose.
-        if shared.schemes.is_empty() && security.is_none() {
-            for (name, value) in &shared.credentials {
-                if !headers.contains_key(name) {
-                    headers.insert(name.clone(), value.clone());
-                }
-            }
-            return Ok((None, None));
-        }
-        let chosen = shared
-            .schemes
-            .choose(security, !shared.credentials.is_empty())?;
-        for (name, value) in chosen.headers {
-            if !headers.contains_key(&name) {
-                headers.insert(name, value);
-            }
-        }
-        if chosen.blanket {
-            for (name, value) in &shared.credentials {
-                if !headers.contains_key(name) {
-                    headers.insert(name.clone(), value.clone());
-                }
-            }
-        }
-        if !chosen.cookies.is_empty() {
-            let mut cookies = chosen.cookies.join("; ");
-            if let Some(theirs) = headers.get(COOKIE).and_then(|v| v.to_str().ok()) {
-                cookies = format!("{theirs}; {cookies}");
-            }
-            if let Ok(value) = crate::auth::sensitive(&cookies) {
-                headers.insert(COOKIE, value);
-            }
-        }
-        let query = (!chosen.query.is_empty()).then(|| chosen.query.join("&"));
-        Ok((query, chosen.oauth))
     }
 
     /// Puts the OAuth2 token in the call's headers: the cached one, or a

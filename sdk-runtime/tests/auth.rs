@@ -303,3 +303,33 @@ async fn a_failing_token_endpoint_fails_the_call_before_it_reaches_the_api() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_calls_wait_for_one_token_fetch() {
+    within(Duration::from_secs(10), async {
+        let token = token_server(3_600, 0);
+        let api = ok_server(20);
+        let client = builder(&api.url)
+            .oauth2_client_credentials("oauth", oauth(&token))
+            .build()
+            .unwrap();
+        let calls: Vec<_> = (0..8)
+            .map(|_| {
+                let client = client.clone();
+                tokio::spawn(
+                    async move { client.execute(Request::get("list_pets", "/v1/pets")).await },
+                )
+            })
+            .collect();
+        for call in calls {
+            call.await.unwrap().unwrap();
+        }
+        assert_eq!(token.requests().len(), 1, "one fetch for eight calls");
+        let seen = api.requests();
+        assert_eq!(seen.len(), 8);
+        assert!(seen
+            .iter()
+            .all(|r| r.header("authorization") == Some("Bearer tok-1")));
+    })
+    .await;
+}

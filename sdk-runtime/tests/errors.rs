@@ -233,6 +233,12 @@ async fn failures_on_one_route_do_not_open_the_circuit_of_another() {
         }
         assert_eq!(server.request_count(), 2);
 
+        let status = &client.endpoint_status()[0];
+        assert!(
+            matches!(status.breaker, threeam_runtime::BreakerState::Open { .. }),
+            "the endpoint reports its worst circuit: {status:?}"
+        );
+
         // Another operation on the same host is sent and answered.
         let lookup =
             Request::get("get_payment", "/v2/payments/nope").degrade(Degrade::Value("{}".into()));
