@@ -10,9 +10,9 @@
 //!   settings), which generated crates re-export under their own name;
 //! - [`Api`], [`request`] and [`call`]: what every operation method calls;
 //! - the parameter and body encoders ([`path`], [`query`] with its
-//!   [`Style`], [`header`], [`cookie`], [`form`], [`part`], [`file`]) and
-//!   the body readers ([`json`], [`json_err`], [`text`], [`bytes`],
-//!   [`unit`]);
+//!   [`Style`], [`header`], [`cookie`], [`form`], [`part`], [`file`](file())) and
+//!   the body readers ([`json`], [`json_err`], [`text`], [`bytes`](bytes()),
+//!   [`unit`](unit()));
 //! - the macros that write the repetitive impls: [`api_client!`]
 //!   (the `Client` struct and constructors), [`string_enum!`],
 //!   [`union_serialize!`], [`untagged_union!`] and [`tagged_union!`]
