@@ -1,4 +1,4 @@
-//! Readers that turn YAML or JSON text into a [`Tree`](crate::tree::Tree).
+//! Readers that turn YAML or JSON text into a [`Tree`].
 
 pub mod json;
 pub mod yaml;
