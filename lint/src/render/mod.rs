@@ -2,10 +2,12 @@
 //! finding was found.
 
 mod compact;
+pub mod escape;
 mod github;
 mod human;
 mod json;
 pub mod sarif;
+mod snippet;
 
 use std::io::{self, Write};
 

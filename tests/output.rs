@@ -1,0 +1,139 @@
+//! The human report on hostile and huge input: it never crashes, and its
+//! size grows with the number of findings, never with the length of a line.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// The binary, run in `dir` so findings name files relative to it.
+fn threeam(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("threeam").unwrap();
+    cmd.current_dir(dir).env_remove("NO_COLOR");
+    cmd
+}
+
+/// Exit code, stdout, stderr.
+fn run(cmd: &mut Command) -> (i32, Vec<u8>, String) {
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        out.stdout,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn write(dir: &Path, name: &str, body: &str) -> PathBuf {
+    std::fs::write(dir.join(name), body).unwrap();
+    PathBuf::from(name)
+}
+
+/// The number of findings, from the JSON format.
+fn finding_count(dir: &Path, spec: &Path) -> usize {
+    let (_, out, err) = run(threeam(dir).args(["lint", "--format", "json"]).arg(spec));
+    let findings: Value = serde_json::from_slice(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
+    findings.as_array().unwrap().len()
+}
+
+/// Generous bytes per drawn finding: a header, a message and help wrapped
+/// at 100 columns, and five snippet lines of at most ~160 characters
+/// (3 bytes each at worst) with their underline.
+const PER_FINDING: usize = 4_000;
+
+/// A minified (one line) JSON spec whose operations all sit past column
+/// 80,000, behind a long description.
+fn minified(operations: usize) -> String {
+    let paths: Vec<String> = (0..operations)
+        .map(|i| {
+            format!(r#""/widgets{i}":{{"post":{{"operationId":"w{i}","responses":{{"200":{{"description":"ok"}}}}}}}}"#)
+        })
+        .collect();
+    format!(
+        r#"{{"openapi":"3.0.3","info":{{"title":"t","version":"1","description":"{}"}},"paths":{{{}}}}}"#,
+        "d".repeat(80_000),
+        paths.join(",")
+    )
+}
+
+#[test]
+fn a_minified_spec_with_findings_past_column_65535_is_drawn_in_bounded_space() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write(dir.path(), "long.json", &minified(40));
+    let findings = finding_count(dir.path(), &spec);
+    assert!(findings >= 80, "{findings}");
+    let (code, out, err) = run(threeam(dir.path()).arg("lint").arg(&spec));
+    assert_eq!(code, 1, "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.len() <= PER_FINDING * findings + 1_000,
+        "{} bytes for {findings} findings",
+        text.len()
+    );
+    // Every snippet header gives the real place in the file, far right.
+    let columns: Vec<u32> = text
+        .match_indices("[long.json:1:")
+        .map(|(i, m)| {
+            let rest = &text[i + m.len()..];
+            rest[..rest.find(']').unwrap()].parse().unwrap()
+        })
+        .collect();
+    assert_eq!(columns.len(), findings, "one drawn snippet per finding");
+    assert!(columns.iter().filter(|&&c| c > 80_000).count() >= findings - 2);
+    assert!(text.contains('…'), "cut lines are marked");
+}
+
+#[test]
+fn generate_prints_the_same_bounded_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write(dir.path(), "long.json", &minified(40));
+    let (code, out, err) = run(threeam(dir.path())
+        .arg("generate")
+        .arg(&spec)
+        .arg("--out")
+        .arg("client"));
+    assert_eq!(code, 1, "refused for lint errors, not a crash: {err}");
+    assert!(out.is_empty());
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(err.contains("has 120 lint error(s)"), "{err}");
+    assert!(
+        err.len() <= PER_FINDING * 120 + 1_000,
+        "{} bytes",
+        err.len()
+    );
+}
+
+#[test]
+fn yaml_with_very_long_lines_is_drawn_in_bounded_space() {
+    let long = "y".repeat(70_000);
+    let mut body = format!(
+        "openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\n  description: {long}\npaths:\n"
+    );
+    for i in 0..20 {
+        body.push_str(&format!(
+            "  /widgets{i}:\n    post:\n      description: {long}\n      operationId: w{i}\n      responses:\n        '200': {{description: ok, x-long: {long}}}\n"
+        ));
+    }
+    // Flow style puts a whole operation on one long line too.
+    body.push_str(&format!(
+        "  /flow: {{post: {{description: {long}, operationId: flow, responses: {{'200': {{description: ok}}}}}}}}\n"
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write(dir.path(), "long.yaml", &body);
+    let findings = finding_count(dir.path(), &spec);
+    assert!(findings >= 40, "{findings}");
+    let (code, out, err) = run(threeam(dir.path()).arg("lint").arg(&spec));
+    assert_eq!(code, 1, "{err}");
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.len() <= PER_FINDING * findings + 1_000,
+        "{} bytes for {findings} findings",
+        text.len()
+    );
+    assert_eq!(text.matches("[long.yaml:").count(), findings);
+    // The flow-style operation is found past column 70,000 on its line.
+    assert!(
+        text.contains("× flow (POST /flow) declares no Idempotency-Key"),
+        "{text}"
+    );
+}
