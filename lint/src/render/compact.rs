@@ -4,10 +4,9 @@ use std::io::{self, Write};
 
 use super::escape::escape;
 use crate::finding::Finding;
-use crate::LintResult;
 
-pub(super) fn render(results: &[LintResult], out: &mut dyn Write) -> io::Result<()> {
-    for f in results.iter().flat_map(|r| &r.findings) {
+pub(super) fn render(findings: &[&Finding], out: &mut dyn Write) -> io::Result<()> {
+    for f in findings {
         write_line(f, out)?;
     }
     Ok(())

@@ -24,14 +24,70 @@ pub fn is_unsafe(c: char) -> bool {
 /// assert_eq!(escape("plain é"), "plain é");
 /// ```
 pub fn escape(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_unsafe) {
+    if safe_prefix(s) == s.len() {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        push_escaped(&mut out, c);
-    }
+    push_str_escaped(&mut out, s);
     Cow::Owned(out)
+}
+
+/// Whether a byte may start an unsafe character: a C0 control or DEL, or
+/// the lead byte of the UTF-8 forms of C1 controls (`C2`) and of the
+/// bidirectional marks and line separators (`E2`).
+fn suspect(b: u8) -> bool {
+    b < 0x20 || b == 0x7f || b == 0xc2 || b == 0xe2
+}
+
+/// Length of the longest prefix of `s` with nothing to escape. Scans bytes:
+/// nearly all text is plain, and this runs for every text of every finding.
+fn safe_prefix(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while let Some(j) = next_suspect(bytes, i) {
+        let c = s[j..].chars().next().unwrap_or(' ');
+        if is_unsafe(c) {
+            return j;
+        }
+        i = j + c.len_utf8();
+    }
+    s.len()
+}
+
+/// Index of the first suspect byte at or after `from`. Plain ASCII is
+/// skipped eight bytes at a time (a word holding no control, DEL or
+/// non-ASCII byte needs no closer look); the rest is searched bytewise.
+fn next_suspect(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while let Some(word) = bytes.get(i..i + 8) {
+        let x = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
+        // A byte below 0x20, a byte equal to 0x7f, a byte with its high bit.
+        let below_space = x.wrapping_sub(ONES * 0x20) & !x;
+        let del = {
+            let y = x ^ (ONES * 0x7f);
+            y.wrapping_sub(ONES) & !y
+        };
+        if (below_space | del | x) & HIGH != 0 {
+            break;
+        }
+        i += 8;
+    }
+    bytes[i..].iter().position(|&b| suspect(b)).map(|j| i + j)
+}
+
+/// Append `s` to `out` with every unsafe character escaped.
+pub(crate) fn push_str_escaped(out: &mut String, mut s: &str) {
+    loop {
+        let safe = safe_prefix(s);
+        out.push_str(&s[..safe]);
+        let Some(c) = s[safe..].chars().next() else {
+            return;
+        };
+        push_escaped(out, c);
+        s = &s[safe + c.len_utf8()..];
+    }
 }
 
 /// Append `c` to `out`, escaped if it is unsafe.

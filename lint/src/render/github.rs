@@ -3,11 +3,10 @@
 
 use std::io::{self, Write};
 
-use crate::finding::Severity;
-use crate::LintResult;
+use crate::finding::{Finding, Severity};
 
-pub(super) fn render(results: &[LintResult], out: &mut dyn Write) -> io::Result<()> {
-    for f in results.iter().flat_map(|r| &r.findings) {
+pub(super) fn render(findings: &[&Finding], out: &mut dyn Write) -> io::Result<()> {
+    for f in findings {
         let command = match f.severity {
             Severity::Error => "error",
             Severity::Warn => "warning",

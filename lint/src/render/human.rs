@@ -1,135 +1,330 @@
-//! `--format human`: miette diagnostics with a bounded source snippet.
+//! `--format human`: each finding as a diagnostic with its source snippet,
+//! in the layout rustc and miette made familiar:
+//!
+//! ```text
+//! retry-after-on-429
+//!
+//!   × 429 response of createWidget (POST /v1/widgets) declares no Retry-After header
+//!     ╭─[specs/violations/retry-after-on-429.yaml:86:7]
+//!  85 │       description: Rate limited.
+//!  86 │       headers:
+//!     ·       ────┬───
+//!     ·           ╰── #/components/responses/TooManyRequests/headers
+//!  87 │         X-RateLimit-Remaining: {$ref: '#/components/headers/RateLimitRemaining'}
+//!     ╰────
+//!   help: add a `Retry-After` header (seconds or HTTP-date) so clients wait
+//! ```
+//!
+//! Drawn here rather than by a general diagnostics crate: one finding is a
+//! handful of short lines, and drawing them directly keeps rendering within
+//! a small multiple of the json format on specs with thousands of findings.
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
-
 use super::escape::escape;
-use super::snippet::{Window, CONTEXT};
+use super::snippet::Window;
 use crate::finding::{Finding, Severity};
 use crate::LintResult;
 
-/// A finding as miette sees it: every text already escaped, the source
-/// cut down to the finding's window.
-#[derive(Debug)]
-struct Shown {
-    rule: String,
-    severity: Severity,
-    message: String,
-    help: String,
-    pointer: Option<String>,
-    source: Window,
-    span: SourceSpan,
-}
-
-impl std::fmt::Display for Shown {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for Shown {}
-
-impl Diagnostic for Shown {
-    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        Some(Box::new(&self.rule))
-    }
-
-    fn severity(&self) -> Option<miette::Severity> {
-        Some(match self.severity {
-            Severity::Error => miette::Severity::Error,
-            Severity::Warn => miette::Severity::Warning,
-            Severity::Info => miette::Severity::Advice,
-        })
-    }
-
-    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        Some(Box::new(&self.help))
-    }
-
-    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.source)
-    }
-
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
-            self.pointer.clone(),
-            self.span,
-        ))))
-    }
-}
-
-/// Draws findings one at a time.
-pub(super) struct Human {
-    handler: GraphicalReportHandler,
-}
-
-impl Human {
-    pub(super) fn new(color: bool) -> Human {
-        let theme = if color {
-            GraphicalTheme::unicode()
-        } else {
-            GraphicalTheme::unicode_nocolor()
-        };
-        Human {
-            handler: GraphicalReportHandler::new_themed(theme)
-                .with_context_lines(CONTEXT)
-                .with_width(100),
-        }
-    }
-
-    /// Draw `f` (from `result`) with its snippet; a finding miette cannot
-    /// draw, for whatever reason, is written in the compact form instead.
-    pub(super) fn write(
-        &self,
-        result: &LintResult,
-        f: &Finding,
-        out: &mut dyn Write,
-    ) -> io::Result<()> {
-        let text = result.workspace.document(f.doc).source.text();
-        let source = Window::new(&f.file, text, f.offset as usize, f.line, f.column);
-        let shown = Shown {
-            rule: clip(&f.rule),
-            severity: f.severity,
-            message: clip(&f.message),
-            help: clip(&f.help),
-            pointer: (!f.pointer.is_empty()).then(|| clip(&f.pointer)),
-            span: source.span(),
-            source,
-        };
-        let mut buf = String::new();
-        // The window keeps miette's input small and sane, but a bug in a
-        // dependency must cost one pretty snippet, never the whole report.
-        let drawn = catch_unwind(AssertUnwindSafe(|| {
-            self.handler.render_report(&mut buf, &shown)
-        }));
-        match drawn {
-            Ok(Ok(())) => writeln!(out, "{buf}"),
-            _ => super::compact::write_line(f, out),
-        }
-    }
-}
-
+/// Columns a message or help line is wrapped to.
+const WIDTH: usize = 98;
 /// Characters of a message, help or pointer shown at most: a message can
 /// quote spec text (a path key) of any length.
 const TEXT: usize = 1000;
 
-/// `s` escaped and cut to [`TEXT`] characters.
-fn clip(s: &str) -> String {
-    let s = escape(s);
-    match s.char_indices().nth(TEXT) {
-        Some((cut, _)) => format!("{}…", &s[..cut]),
-        None => s.into_owned(),
+const RED: &str = "\u{1b}[31m";
+const YELLOW: &str = "\u{1b}[33m";
+const CYAN: &str = "\u{1b}[36m";
+const LINK: &str = "\u{1b}[1;4;36m";
+const DIM: &str = "\u{1b}[2m";
+const MARK: &str = "\u{1b}[1;35m";
+const RESET: &str = "\u{1b}[0m";
+
+/// The pieces every finding repeats, styled once.
+struct Pens {
+    color: bool,
+    /// Per severity (error, warn, info): colour, first-line prefix of the
+    /// message, later-line prefix.
+    severities: [(&'static str, String, String); 3],
+    help: String,
+}
+
+impl Pens {
+    fn new(color: bool) -> Pens {
+        let paint = |code: &str, text: &str| {
+            if color {
+                format!("{code}{text}{RESET}")
+            } else {
+                text.to_owned()
+            }
+        };
+        let severity = |code: &'static str, icon: &str| {
+            (
+                code,
+                format!("  {} ", paint(code, icon)),
+                format!("  {} ", paint(code, "│")),
+            )
+        };
+        Pens {
+            color,
+            severities: [
+                severity(RED, "×"),
+                severity(YELLOW, "⚠"),
+                severity(CYAN, "☞"),
+            ],
+            help: format!("  {} ", paint(CYAN, "help:")),
+        }
+    }
+
+    fn on(&self, buf: &mut String, code: &str) {
+        if self.color {
+            buf.push_str(code);
+        }
+    }
+
+    fn off(&self, buf: &mut String) {
+        if self.color {
+            buf.push_str(RESET);
+        }
     }
 }
 
-pub(super) fn render(results: &[LintResult], out: &mut dyn Write, color: bool) -> io::Result<()> {
-    let human = Human::new(color);
-    for result in results {
-        for f in &result.findings {
-            human.write(result, f, out)?;
+/// Draw `f` (from `result`) with its snippet into `buf`.
+fn draw(buf: &mut String, result: &LintResult, f: &Finding, pens: &Pens) {
+    let (color, first, rest) = &pens.severities[match f.severity {
+        Severity::Error => 0,
+        Severity::Warn => 1,
+        Severity::Info => 2,
+    }];
+    pens.on(buf, color);
+    buf.push_str(&escape(&f.rule));
+    pens.off(buf);
+    buf.push_str("\n\n");
+    buf.push_str(first);
+    wrap(buf, &clip(&f.message), 4, rest);
+
+    let text = result.workspace.document(f.doc).source.text();
+    let window = Window::new(text, f.offset as usize, f.line);
+    let last = window.first_line + window.lines.len().saturating_sub(1);
+    let gutter = digits(last);
+    spaces(buf, gutter + 2);
+    buf.push_str("╭─[");
+    pens.on(buf, LINK);
+    buf.push_str(&escape(&f.file));
+    let _ = write!(buf, ":{}:{}", f.line, f.column);
+    pens.off(buf);
+    buf.push_str("]\n");
+    for (i, line) in window.lines.iter().enumerate() {
+        let number = window.first_line + i;
+        spaces(buf, 1 + gutter - digits(number));
+        pens.on(buf, DIM);
+        let _ = write!(buf, "{number}");
+        pens.off(buf);
+        buf.push_str(" │ ");
+        buf.push_str(line);
+        buf.push('\n');
+        if i == window.at {
+            underline(buf, line, window.span.clone(), &f.pointer, gutter, pens);
+        }
+    }
+    spaces(buf, gutter + 2);
+    buf.push_str("╰────\n");
+
+    buf.push_str(&pens.help);
+    wrap(buf, &clip(&f.help), 8, "        ");
+}
+
+/// The marker under the finding's token, and the pointer as its label.
+fn underline(
+    buf: &mut String,
+    line: &str,
+    span: std::ops::Range<usize>,
+    pointer: &str,
+    gutter: usize,
+    pens: &Pens,
+) {
+    let start = width(&line[..span.start]);
+    let end = if span.is_empty() {
+        start + 1
+    } else {
+        (start + width(&line[span.clone()])).max(start + 1)
+    };
+    let middle = (start + end) / 2;
+    let labelled = !pointer.is_empty();
+    spaces(buf, gutter + 1);
+    buf.push_str(" · ");
+    spaces(buf, start);
+    pens.on(buf, MARK);
+    repeat(buf, '─', middle - start);
+    buf.push(if span.is_empty() {
+        '▲'
+    } else if labelled {
+        '┬'
+    } else {
+        '─'
+    });
+    repeat(buf, '─', end - middle - 1);
+    pens.off(buf);
+    buf.push('\n');
+    if labelled {
+        spaces(buf, gutter + 1);
+        buf.push_str(" · ");
+        spaces(buf, middle);
+        pens.on(buf, MARK);
+        buf.push_str("╰── ");
+        buf.push_str(&clip(pointer));
+        pens.off(buf);
+        buf.push('\n');
+    }
+}
+
+fn spaces(buf: &mut String, n: usize) {
+    repeat(buf, ' ', n);
+}
+
+fn repeat(buf: &mut String, c: char, n: usize) {
+    buf.extend(std::iter::repeat_n(c, n));
+}
+
+/// Write `text` word-wrapped to [`WIDTH`] columns, the first line
+/// continuing after a prefix of `used` columns already written, later lines
+/// starting with `rest` (4 or 8 columns wide). A word wider than a line is
+/// split.
+fn wrap(buf: &mut String, text: &str, mut used: usize, rest: &str) {
+    let rest_width = used;
+    // Most messages fit on one line.
+    if used + width(text) <= WIDTH && !text.contains("  ") && !text.starts_with(' ') {
+        buf.push_str(text.trim_end());
+        buf.push('\n');
+        return;
+    }
+    let mut empty = true;
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let mut word = word;
+        loop {
+            let w = width(word);
+            let gap = usize::from(!empty);
+            if used + gap + w <= WIDTH {
+                if !empty {
+                    buf.push(' ');
+                }
+                buf.push_str(word);
+                used += gap + w;
+                empty = false;
+                break;
+            }
+            if !empty {
+                buf.push('\n');
+                buf.push_str(rest);
+                used = rest_width;
+                empty = true;
+                continue;
+            }
+            // Alone on its line and still too wide: split it.
+            let cut = split_at_width(word, WIDTH.saturating_sub(used).max(1));
+            buf.push_str(&word[..cut]);
+            buf.push('\n');
+            buf.push_str(rest);
+            used = rest_width;
+            word = &word[cut..];
+            if word.is_empty() {
+                break;
+            }
+        }
+    }
+    buf.push('\n');
+}
+
+/// The largest char boundary of `s` whose prefix fits in `width` columns
+/// (at least one character).
+fn split_at_width(s: &str, width: usize) -> usize {
+    let mut used = 0;
+    for (i, c) in s.char_indices() {
+        used += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used > width && i > 0 {
+            return i;
+        }
+    }
+    s.len()
+}
+
+/// Columns `s` takes on a terminal (its escapes already made visible).
+fn width(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        unicode_width::UnicodeWidthStr::width(s)
+    }
+}
+
+fn digits(n: usize) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
+}
+
+/// `s` escaped and cut to [`TEXT`] characters.
+fn clip(s: &str) -> Cow<'_, str> {
+    let s = escape(s);
+    if s.len() <= TEXT {
+        return s;
+    }
+    match s.char_indices().nth(TEXT) {
+        Some((cut, _)) => Cow::Owned(format!("{}…", &s[..cut])),
+        None => s,
+    }
+}
+
+pub(super) fn render(
+    shown: &[(&LintResult, &Finding)],
+    out: &mut dyn Write,
+    color: bool,
+) -> io::Result<()> {
+    let pens = Pens::new(color);
+    let mut buf = String::new();
+    for (result, f) in shown {
+        buf.clear();
+        // Drawing has no failure of its own; should a bug panic on some
+        // odd input, that finding is written in the compact form instead
+        // of ending the report.
+        let drawn = catch_unwind(AssertUnwindSafe(|| draw(&mut buf, result, f, &pens)));
+        match drawn {
+            Ok(()) => {
+                buf.push('\n');
+                out.write_all(buf.as_bytes())?;
+            }
+            Err(_) => super::compact::write_line(f, out)?,
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_breaks_at_spaces_and_splits_overlong_words() {
+        let mut buf = String::from("  × ");
+        let text = format!("{} {}", "a".repeat(60), "b".repeat(60));
+        wrap(&mut buf, &text, 4, "  │ ");
+        assert_eq!(
+            buf,
+            format!("  × {}\n  │ {}\n", "a".repeat(60), "b".repeat(60))
+        );
+        let mut buf = String::from("  × ");
+        wrap(&mut buf, &"c".repeat(250), 4, "  │ ");
+        let lines: Vec<&str> = buf.lines().collect();
+        assert_eq!(lines.len(), 3);
+        assert!(lines.iter().all(|l| width(l) <= WIDTH), "{buf}");
+    }
+
+    #[test]
+    fn digits_counts_line_number_width() {
+        assert_eq!(
+            (digits(0), digits(9), digits(10), digits(114)),
+            (1, 1, 2, 3)
+        );
+    }
 }

@@ -4,10 +4,8 @@
 use std::io::{self, Write};
 
 use crate::finding::Finding;
-use crate::LintResult;
 
-pub(super) fn render(results: &[LintResult], out: &mut dyn Write) -> io::Result<()> {
-    let all: Vec<&Finding> = results.iter().flat_map(|r| &r.findings).collect();
-    serde_json::to_writer_pretty(&mut *out, &all)?;
+pub(super) fn render(findings: &[&Finding], out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, findings)?;
     writeln!(out)
 }

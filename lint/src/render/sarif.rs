@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde_json::{json, Value};
 
-use crate::finding::Severity;
+use crate::finding::{Finding, Severity};
 use crate::rules::{self, Rule};
 use crate::LintResult;
 
@@ -40,9 +40,14 @@ fn rule_descriptor(rule: &Rule) -> Value {
 /// assert!(log["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap().len() > 15);
 /// ```
 pub fn log(results: &[LintResult]) -> Value {
+    let findings: Vec<&Finding> = results.iter().flat_map(|r| &r.findings).collect();
+    log_of(&findings)
+}
+
+fn log_of(findings: &[&Finding]) -> Value {
     let rules: Vec<Value> = rules::ALL.iter().map(|r| rule_descriptor(r)).collect();
     let mut out = Vec::new();
-    for f in results.iter().flat_map(|r| &r.findings) {
+    for f in findings {
         let index = rules::ALL.iter().position(|r| r.id == f.rule);
         let mut location = json!({
             "physicalLocation": {
@@ -81,7 +86,7 @@ pub fn log(results: &[LintResult]) -> Value {
     })
 }
 
-pub(super) fn render(results: &[LintResult], out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &log(results))?;
+pub(super) fn render(findings: &[&Finding], out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &log_of(findings))?;
     writeln!(out)
 }

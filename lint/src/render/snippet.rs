@@ -1,16 +1,15 @@
-//! The few lines around a finding, cut to a bounded width, as a small
-//! source that miette draws instead of the whole file.
+//! The few lines around a finding, cut to a bounded width and escaped:
+//! what the human format draws instead of the whole file.
 //!
-//! Why: handing miette the whole file made it scan from the start of the
-//! file for every finding (seconds on a 3.7 MB spec with thousands of
+//! Why: handing a renderer the whole file made it scan from the start of
+//! the file for every finding (seconds on a 3.7 MB spec with thousands of
 //! findings), repeat a minified JSON spec's one line in every snippet, and
 //! panic on columns past 65,535. A window keeps the work and the output of
 //! one finding bounded, whatever the file looks like.
 
 use memchr::{memchr, memrchr};
-use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
-use super::escape::push_escaped;
+use super::escape::push_str_escaped;
 
 /// Bytes of a line shown at most.
 const WIDTH: usize = 160;
@@ -30,22 +29,20 @@ const CUT: &str = "…";
 /// finding sits in them.
 #[derive(Debug)]
 pub(super) struct Window {
-    name: String,
-    text: String,
-    /// 0-based line number of the first line of `text` in the file.
-    first_line: usize,
-    /// Index in `text`'s lines of the finding's line.
-    at_line: usize,
-    /// 0-based column of the finding in the file, in characters.
-    column: usize,
-    /// The finding's token in `text`.
-    span: SourceSpan,
+    /// The lines shown, without line breaks.
+    pub(super) lines: Vec<String>,
+    /// 1-based line number in the file of `lines[0]`.
+    pub(super) first_line: usize,
+    /// Index in `lines` of the finding's line.
+    pub(super) at: usize,
+    /// Byte range of the finding's token in `lines[at]`.
+    pub(super) span: std::ops::Range<usize>,
 }
 
 impl Window {
     /// The window of `source` around byte `offset`, which the finding puts
-    /// at 1-based `line` and `column`.
-    pub(super) fn new(name: &str, source: &str, offset: usize, line: u32, column: u32) -> Window {
+    /// on 1-based `line`.
+    pub(super) fn new(source: &str, offset: usize, line: u32) -> Window {
         let bytes = source.as_bytes();
         let offset = floor(source, offset.min(source.len()));
         let start = line_start(bytes, offset);
@@ -111,52 +108,12 @@ impl Window {
             }
         }
 
-        let before_bytes: usize = lines[..before].iter().map(|l| l.len() + 1).sum();
         Window {
-            name: super::escape::escape(name).into_owned(),
-            text: lines.join("\n"),
-            first_line: (line as usize).saturating_sub(1 + before),
-            at_line: before,
-            column: (column as usize).saturating_sub(1),
-            span: SourceSpan::new((before_bytes + span_start).into(), span_len),
+            lines,
+            first_line: (line as usize).saturating_sub(before).max(1),
+            at: before,
+            span: span_start..span_start + span_len,
         }
-    }
-
-    /// The finding's token, in this window's text.
-    pub(super) fn span(&self) -> SourceSpan {
-        self.span
-    }
-
-    /// The window's text (escaped, at most `2 * CONTEXT + 1` lines).
-    #[cfg(test)]
-    pub(super) fn text(&self) -> &str {
-        &self.text
-    }
-}
-
-impl SourceCode for Window {
-    fn read_span<'a>(
-        &'a self,
-        span: &SourceSpan,
-        before: usize,
-        after: usize,
-    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let inner = self.text.as_str().read_span(span, before, after)?;
-        // miette prints the header's line:column from a read without
-        // context: give it the finding's place in the file, not in the window.
-        let column = if before == 0 && after == 0 && inner.line() == self.at_line {
-            self.column
-        } else {
-            inner.column()
-        };
-        Ok(Box::new(MietteSpanContents::new_named(
-            self.name.clone(),
-            inner.data(),
-            *inner.span(),
-            inner.line() + self.first_line,
-            column,
-            inner.line_count(),
-        )))
     }
 }
 
@@ -208,13 +165,12 @@ fn trim_cr(bytes: &[u8], start: usize, end: usize) -> usize {
 }
 
 fn push_all(out: &mut String, s: &str) {
-    for c in s.chars() {
-        // A tab is harmless but would shift the underline; show it as space.
-        if c == '\t' {
+    // A tab is harmless but would shift the underline; show it as a space.
+    for (i, part) in s.split('\t').enumerate() {
+        if i > 0 {
             out.push(' ');
-        } else {
-            push_escaped(out, c);
         }
+        push_str_escaped(out, part);
     }
 }
 
@@ -233,22 +189,21 @@ mod tests {
     #[test]
     fn short_lines_are_shown_whole_with_context() {
         let src = "a: 1\nb: 2\nc: 3\nd: 4\ne: 5\nf: 6\n";
-        let w = Window::new("s.yaml", src, 15, 4, 1);
-        assert_eq!(w.text(), "b: 2\nc: 3\nd: 4\ne: 5\nf: 6");
-        assert_eq!(w.first_line, 1);
-        assert_eq!(&w.text()[w.span().offset()..][..4], "d: 4");
+        let w = Window::new(src, 15, 4);
+        assert_eq!(w.lines, ["b: 2", "c: 3", "d: 4", "e: 5", "f: 6"]);
+        assert_eq!((w.first_line, w.at), (2, 2));
+        assert_eq!(&w.lines[2][w.span], "d: 4");
     }
 
     #[test]
     fn a_long_line_is_cut_around_the_column() {
         let src = format!("{{\"a\":\"{}\",\"bad\":1}}", "x".repeat(100_000));
         let offset = src.find("\"bad\"").unwrap();
-        let w = Window::new("m.json", &src, offset, 1, offset as u32 + 1);
-        assert!(w.text().starts_with(CUT), "{}", w.text());
-        assert!(w.text().len() < WIDTH + 10, "{}", w.text().len());
-        assert_eq!(&w.text()[w.span().offset()..][..5], "\"bad\"");
-        let head = w.read_span(&w.span(), 0, 0).unwrap();
-        assert_eq!((head.line(), head.column()), (0, offset));
+        let w = Window::new(&src, offset, 1);
+        assert_eq!(w.lines.len(), 1);
+        assert!(w.lines[0].starts_with(CUT), "{}", w.lines[0]);
+        assert!(w.lines[0].len() < WIDTH + 10, "{}", w.lines[0].len());
+        assert_eq!(&w.lines[0][w.span.start..][..5], "\"bad\"");
     }
 
     #[test]
@@ -256,8 +211,8 @@ mod tests {
         let long = "y".repeat(1_000);
         let src = format!("k: {long}\nbad: 1\nj: {long}\n");
         let offset = src.find("bad").unwrap();
-        let w = Window::new("l.yaml", &src, offset, 2, 1);
-        let lines: Vec<&str> = w.text().lines().collect();
+        let w = Window::new(&src, offset, 2);
+        let lines = &w.lines;
         assert_eq!(lines.len(), 3);
         assert!(lines[0].ends_with(CUT) && lines[0].len() <= WIDTH + CUT.len());
         assert_eq!(lines[1], "bad: 1");
@@ -266,25 +221,25 @@ mod tests {
         let huge = "y".repeat(100_000);
         let src = format!("k: {huge}\nbad: 1\nj: 2\n");
         let offset = src.find("bad").unwrap();
-        let w = Window::new("l.yaml", &src, offset, 2, 1);
-        assert_eq!(w.text(), "bad: 1\nj: 2");
-        assert_eq!(w.first_line, 1);
+        let w = Window::new(&src, offset, 2);
+        assert_eq!(w.lines, ["bad: 1", "j: 2"]);
+        assert_eq!(w.first_line, 2);
     }
 
     #[test]
     fn control_characters_are_escaped_and_the_span_follows() {
         let src = "a\u{1b}[2J: 1\nb\r\n";
-        let w = Window::new("e.yaml", src, 9, 2, 1);
-        assert_eq!(w.text(), "a\\u{1b}[2J: 1\nb");
-        assert_eq!(&w.text()[w.span().offset()..], "b");
+        let w = Window::new(src, 9, 2);
+        assert_eq!(w.lines, ["a\\u{1b}[2J: 1", "b"]);
+        assert_eq!(&w.lines[1][w.span], "b");
     }
 
     #[test]
     fn multibyte_text_never_splits_a_character() {
         let src = "é".repeat(50_000);
         for offset in [0, 1, 2, 999, 50_001, src.len()] {
-            let w = Window::new("u.yaml", &src, offset, 1, 1);
-            assert!(w.text().chars().count() <= WIDTH + 2);
+            let w = Window::new(&src, offset, 1);
+            assert!(w.lines[0].chars().count() <= WIDTH + 2);
         }
     }
 }
