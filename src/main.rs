@@ -87,13 +87,24 @@ struct LintArgs {
     /// Spec files (YAML or JSON), or folders to search for specs.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
-    /// Output format.
+    /// Output format: human (snippets, then a table of counts), compact (one
+    /// line per finding), json, sarif, github (workflow annotations), or
+    /// summary (only the table of counts per rule and severity).
     #[arg(long, short, value_enum, default_value_t = FormatArg::Human)]
     format: FormatArg,
     /// Lowest severity that makes the exit code 1 [default: error, or
     /// `fail-on` from threeam.toml].
     #[arg(long, value_enum)]
     fail_on: Option<FailOn>,
+    /// Findings drawn in detail by the human format before it says how many
+    /// more there are; 0 shows all. Other formats always write every
+    /// finding.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    max_problems: usize,
+    /// Show only findings at or above this severity, in every format. A
+    /// display filter: the exit code still follows --fail-on.
+    #[arg(long, value_enum, value_name = "LEVEL", default_value_t = MinSeverity::Info)]
+    min_severity: MinSeverity,
     /// Config file to use instead of the nearest threeam.toml.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -115,6 +126,24 @@ enum FormatArg {
     Json,
     Sarif,
     Github,
+    Summary,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum MinSeverity {
+    Info,
+    Warn,
+    Error,
+}
+
+impl From<MinSeverity> for Severity {
+    fn from(m: MinSeverity) -> Severity {
+        match m {
+            MinSeverity::Info => Severity::Info,
+            MinSeverity::Warn => Severity::Warn,
+            MinSeverity::Error => Severity::Error,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -239,23 +268,44 @@ fn lint(args: LintArgs) -> ExitCode {
         FormatArg::Json => Format::Json,
         FormatArg::Sarif => Format::Sarif,
         FormatArg::Github => Format::Github,
+        FormatArg::Summary => Format::Summary,
     };
     let color = match args.color {
         ColorArg::Always => true,
         ColorArg::Never => false,
         ColorArg::Auto => std::io::stdout().is_terminal(),
     } && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let options = render::Options {
+        color,
+        max_problems: args.max_problems,
+        min_severity: args.min_severity.into(),
+    };
     let mut stdout = std::io::stdout().lock();
-    if let Err(e) = render::render(format, &results, &mut stdout, color) {
+    if let Err(e) = render::render_with(format, &results, &mut stdout, &options) {
         eprintln!("error: cannot write the report: {e}");
         return ExitCode::from(2);
     }
-    let summary = Summary::of(&results);
-    let line = summary.to_string();
-    let _ = match format {
-        Format::Human | Format::Compact => writeln!(stdout, "{line}"),
-        _ => writeln!(std::io::stderr(), "{line}"),
-    };
+    // After an error that linted nothing, a "0 specs linted" line would
+    // read like a clean run.
+    if !(io_failed && results.is_empty()) {
+        let summary = Summary::of(&results);
+        let mut line = summary.to_string();
+        let hidden = results
+            .iter()
+            .flat_map(|r| &r.findings)
+            .filter(|f| f.severity < options.min_severity)
+            .count();
+        if hidden > 0 {
+            line.push_str(&format!(
+                " ({} below --min-severity not shown)",
+                render::thousands(hidden)
+            ));
+        }
+        let _ = match format {
+            Format::Human | Format::Compact | Format::Summary => writeln!(stdout, "{line}"),
+            _ => writeln!(std::io::stderr(), "{line}"),
+        };
+    }
     let _ = stdout.flush();
 
     if io_failed {
@@ -313,11 +363,16 @@ fn generate(args: GenerateArgs) -> ExitCode {
                 .collect(),
             workspace: linted.workspace,
         };
-        let _ = render::render(
+        let options = render::Options {
+            color,
+            max_problems: 100,
+            min_severity: Severity::Error,
+        };
+        let _ = render::render_with(
             Format::Human,
             std::slice::from_ref(&only_errors),
             &mut std::io::stderr(),
-            color,
+            &options,
         );
         if !args.allow_lint_errors {
             eprintln!(

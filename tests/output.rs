@@ -61,7 +61,9 @@ fn a_minified_spec_with_findings_past_column_65535_is_drawn_in_bounded_space() {
     let spec = write(dir.path(), "long.json", &minified(40));
     let findings = finding_count(dir.path(), &spec);
     assert!(findings >= 80, "{findings}");
-    let (code, out, err) = run(threeam(dir.path()).arg("lint").arg(&spec));
+    let (code, out, err) = run(threeam(dir.path())
+        .args(["lint", "--max-problems", "0"])
+        .arg(&spec));
     assert_eq!(code, 1, "{err}");
     assert!(!err.contains("panicked"), "{err}");
     let text = String::from_utf8(out).unwrap();
@@ -122,7 +124,9 @@ fn yaml_with_very_long_lines_is_drawn_in_bounded_space() {
     let spec = write(dir.path(), "long.yaml", &body);
     let findings = finding_count(dir.path(), &spec);
     assert!(findings >= 40, "{findings}");
-    let (code, out, err) = run(threeam(dir.path()).arg("lint").arg(&spec));
+    let (code, out, err) = run(threeam(dir.path())
+        .args(["lint", "--max-problems", "0"])
+        .arg(&spec));
     assert_eq!(code, 1, "{err}");
     let text = String::from_utf8(out).unwrap();
     assert!(
@@ -134,6 +138,92 @@ fn yaml_with_very_long_lines_is_drawn_in_bounded_space() {
     // The flow-style operation is found past column 70,000 on its line.
     assert!(
         text.contains("× flow (POST /flow) declares no Idempotency-Key"),
+        "{text}"
+    );
+}
+
+const TWO_POSTS: &str = "openapi: 3.0.3\npaths:\n  /a:\n    post: {}\n  /b:\n    post: {}\n";
+
+#[test]
+fn human_output_stops_at_max_problems_and_ends_with_a_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write(dir.path(), "long.json", &minified(40));
+    let findings = finding_count(dir.path(), &spec);
+    let (code, out, _) = run(threeam(dir.path()).arg("lint").arg(&spec));
+    assert_eq!(code, 1);
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(text.matches("[long.json:1:").count(), 100, "default 100");
+    let more = format!(
+        "... and {} more (--max-problems 0 shows all)",
+        findings - 100
+    );
+    assert!(text.contains(&more), "{text}");
+    assert!(
+        text.find(&more) < text.find("\nrule "),
+        "table after the rest"
+    );
+
+    let (_, out, _) = run(threeam(dir.path())
+        .args(["lint", "--max-problems", "7"])
+        .arg(&spec));
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(text.matches("[long.json:1:").count(), 7);
+    assert!(text.contains(&format!("... and {} more", findings - 7)));
+
+    // Machine formats write every finding whatever the limit.
+    let (_, out, _) = run(threeam(dir.path())
+        .args(["lint", "--max-problems", "7", "--format", "compact"])
+        .arg(&spec));
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(text.matches("long.json:1:").count(), findings);
+}
+
+#[test]
+fn summary_format_prints_only_the_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write(dir.path(), "two.yaml", TWO_POSTS);
+    let (code, out, _) = run(threeam(dir.path())
+        .args(["lint", "--format", "summary"])
+        .arg(&spec));
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(String::from_utf8(out).unwrap());
+}
+
+#[test]
+fn min_severity_hides_findings_but_not_the_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write(dir.path(), "two.yaml", TWO_POSTS);
+    let (code, out, err) = run(threeam(dir.path())
+        .args(["lint", "--format", "json", "--min-severity", "warn"])
+        .arg(&spec));
+    assert_eq!(code, 1);
+    let findings: Value = serde_json::from_slice(&out).unwrap();
+    let findings = findings.as_array().unwrap();
+    assert_eq!(findings.len(), 12, "13 less the one info");
+    assert!(findings.iter().all(|f| f["severity"] != "info"));
+    assert!(
+        err.contains(
+            "1 spec linted: 8 errors, 4 warnings, 1 info (1 below --min-severity not shown)"
+        ),
+        "{err}"
+    );
+    // Only an info finding, hidden, still fails the run at --fail-on info.
+    let spec = write(
+        dir.path(),
+        "info.yaml",
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/violations/fallback-server.yaml"),
+        )
+        .unwrap(),
+    );
+    let (code, out, _) = run(threeam(dir.path())
+        .args(["lint", "--min-severity", "error", "--fail-on", "info"])
+        .arg(&spec));
+    assert_eq!(code, 1);
+    let text = String::from_utf8(out).unwrap();
+    assert!(!text.contains("fallback-server"), "{text}");
+    assert!(
+        text.ends_with("(1 below --min-severity not shown)\n"),
         "{text}"
     );
 }
