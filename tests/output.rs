@@ -227,3 +227,143 @@ fn min_severity_hides_findings_but_not_the_exit_code() {
         "{text}"
     );
 }
+
+/// Every output format, with the flags that make it print everything.
+const FORMATS: [&str; 6] = ["human", "compact", "github", "json", "sarif", "summary"];
+
+/// No byte or character that could drive a terminal or break a line-based
+/// format: C0 (except the line feed), DEL, C1, bidirectional overrides.
+fn assert_no_controls(what: &str, bytes: &[u8]) {
+    let text = std::str::from_utf8(bytes).unwrap_or_else(|e| panic!("{what}: not UTF-8: {e}"));
+    for (i, c) in text.char_indices() {
+        let bad = (c.is_control() && c != '\n') || ('\u{202a}'..='\u{202e}').contains(&c);
+        assert!(
+            !bad,
+            "{what}: {c:?} at byte {i}: {}",
+            &text[i.saturating_sub(60)..i]
+        );
+    }
+}
+
+/// A spec whose path key carries a CRLF followed by a forged finding, an
+/// ESC sequence, NUL, DEL, a C1 CSI and a right-to-left override.
+const HOSTILE: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  \"/v1/a\\r\\nforged.yaml:1:1: error [forged] owned\\e[2J\\0\\x7f\\u009b31m\\u202e\":\n    post:\n      operationId: a\n      responses: {'200': {description: ok}}\n";
+
+#[test]
+fn spec_text_cannot_forge_lines_or_reach_the_terminal_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write(dir.path(), "hostile.yaml", HOSTILE);
+    let findings = finding_count(dir.path(), &spec);
+    assert!(findings >= 3, "{findings}");
+    for format in FORMATS {
+        let (code, out, err) = run(threeam(dir.path())
+            .args([
+                "lint",
+                "--color",
+                "never",
+                "--max-problems",
+                "0",
+                "--format",
+                format,
+            ])
+            .arg(&spec));
+        assert_eq!(code, 1, "{format}: {err}");
+        assert_no_controls(format, &out);
+        assert_no_controls(format, err.as_bytes());
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            !text.lines().any(|l| l.starts_with("forged.yaml")),
+            "{format} forged a line: {text}"
+        );
+        match format {
+            // One line per finding, and the summary line.
+            "compact" => assert_eq!(text.lines().count(), findings + 1, "{text}"),
+            "github" => {
+                assert_eq!(text.lines().count(), findings, "{text}");
+                assert!(text.lines().all(|l| l.starts_with("::")), "{text}");
+            }
+            _ => {}
+        }
+    }
+    // The escapes show what the key holds.
+    let (_, out, _) = run(threeam(dir.path())
+        .args(["lint", "--format", "compact"])
+        .arg(&spec));
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains("/v1/a\\r\\nforged.yaml:1:1: error [forged] owned\\u{1b}[2J\\u{0}\\u{7f}\\u{9b}31m\\u{202e}"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_binary_file_prints_no_control_bytes_in_any_format() {
+    let dir = tempfile::tempdir().unwrap();
+    // An ELF-like header, then every byte value.
+    let mut bytes = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0\x01\0\0\0".to_vec();
+    bytes.extend(0u8..=255);
+    bytes.extend(b"\r\n\x1b[31m\x9b\xc2\x9b more");
+    std::fs::write(dir.path().join("ls"), &bytes).unwrap();
+    for format in FORMATS {
+        let (code, out, err) =
+            run(threeam(dir.path()).args(["lint", "ls", "--color", "never", "--format", format]));
+        assert_eq!(code, 1, "{format}: a parse-error finding: {err}");
+        assert_no_controls(format, &out);
+        assert_no_controls(format, err.as_bytes());
+    }
+    if Path::new("/bin/ls").is_file() {
+        for format in FORMATS {
+            let (_, out, err) = run(threeam(dir.path())
+                .args(["lint", "/bin/ls", "--color", "never", "--format", format]));
+            assert_no_controls(format, &out);
+            assert_no_controls(format, err.as_bytes());
+        }
+    }
+}
+
+#[test]
+fn sarif_uris_are_uri_references_for_any_file_name() {
+    // The official SARIF 2.1.0 schema (oasis-tcs/sarif-spec,
+    // Documents/CommitteeSpecifications/2.1.0/sarif-schema-2.1.0.json)
+    // constrains artifactLocation.uri with `"format": "uri-reference"`:
+    // checked here with an RFC 3986 parser, plus a typed SARIF round trip.
+    let dir = tempfile::tempdir().unwrap();
+    let names = [
+        "my api.yaml",
+        "a#b.yaml",
+        "100%.yaml",
+        "é?.yaml",
+        "x:y.yaml",
+    ];
+    for name in names {
+        write(dir.path(), name, TWO_POSTS);
+    }
+    let (code, out, err) = run(threeam(dir.path())
+        .args(["lint", "--format", "sarif"])
+        .args(names));
+    assert_eq!(code, 1, "{err}");
+    let value: Value = serde_json::from_slice(&out).unwrap();
+    let typed: serde_sarif::sarif::Sarif = serde_json::from_value(value.clone()).unwrap();
+    assert_eq!(serde_json::to_value(&typed).unwrap(), value);
+    let mut seen = std::collections::BTreeSet::new();
+    for result in value["runs"][0]["results"].as_array().unwrap() {
+        let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap();
+        let parsed = uriparse::URIReference::try_from(uri)
+            .unwrap_or_else(|e| panic!("{uri} is not a URI reference: {e}"));
+        assert!(parsed.scheme().is_none(), "{uri} must stay relative");
+        seen.insert(uri.to_owned());
+    }
+    let expected: std::collections::BTreeSet<String> = [
+        "my%20api.yaml",
+        "a%23b.yaml",
+        "100%25.yaml",
+        "%C3%A9%3F.yaml",
+        "x%3Ay.yaml",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    assert_eq!(seen, expected);
+}

@@ -51,7 +51,7 @@ fn log_of(findings: &[&Finding]) -> Value {
         let index = rules::ALL.iter().position(|r| r.id == f.rule);
         let mut location = json!({
             "physicalLocation": {
-                "artifactLocation": { "uri": f.file.replace('\\', "/") },
+                "artifactLocation": { "uri": uri(&f.file) },
                 "region": { "startLine": f.line, "startColumn": f.column },
             },
         });
@@ -86,7 +86,45 @@ fn log_of(findings: &[&Finding]) -> Value {
     })
 }
 
+/// A file name as a URI reference (RFC 3986), as SARIF's
+/// `artifactLocation.uri` must be: `\\` becomes `/`, every byte outside the
+/// unreserved set and `/` is percent-encoded (`my api.yaml` ->
+/// `my%20api.yaml`), and a Windows drive path becomes a `file:` URI so
+/// its `C:` does not read as a scheme.
+///
+/// ```
+/// use threeam_lint::render::sarif::uri;
+/// assert_eq!(uri("specs/my api.yaml"), "specs/my%20api.yaml");
+/// assert_eq!(uri("a#b?c%d:e.yaml"), "a%23b%3Fc%25d%3Ae.yaml");
+/// assert_eq!(uri("C:\\api\\spé.yaml"), "file:///C:/api/sp%C3%A9.yaml");
+/// assert_eq!(uri("/srv/api.yaml"), "/srv/api.yaml");
+/// assert_eq!(uri("x:y.yaml"), "x%3Ay.yaml");
+/// ```
+pub fn uri(file: &str) -> String {
+    let path = file.replace('\\', "/");
+    let bytes = path.as_bytes();
+    let drive =
+        bytes.len() >= 3 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' && bytes[2] == b'/';
+    let mut out = String::with_capacity(path.len() + 8);
+    let rest = if drive {
+        out.push_str("file:///");
+        out.push(bytes[0] as char);
+        out.push(':');
+        &bytes[2..]
+    } else {
+        bytes
+    };
+    for &b in rest {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 pub(super) fn render(findings: &[&Finding], out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &log_of(findings))?;
+    super::json::write_pretty(&mut *out, &log_of(findings))?;
     writeln!(out)
 }
