@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use threeam_codegen::{Generator, RuntimeDep};
+use threeam_lint::baseline::Baseline;
 use threeam_lint::config::Config;
 use threeam_lint::finding::Severity;
 use threeam_lint::render::{self, Format, Summary};
@@ -34,7 +35,12 @@ enum Command {
     )]
     Lint(LintArgs),
     /// List every rule with its id, default severity and summary.
-    Rules,
+    Rules {
+        /// `text` for people; `json` for tools: an array of objects with
+        /// id, principle, severity, summary and options.
+        #[arg(long, short, value_enum, default_value_t = RulesFormat::Text)]
+        format: RulesFormat,
+    },
     /// Explain a rule: what it checks, why, an example and the fix.
     Explain {
         /// The rule id, e.g. idempotency-key-required (see `threeam rules`).
@@ -108,6 +114,16 @@ struct LintArgs {
     /// Config file to use instead of the nearest threeam.toml.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Record every finding of this run in FILE (sorted JSON to commit), and
+    /// exit 0: later runs with --baseline FILE report only new findings.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    write_baseline: Option<PathBuf>,
+    /// Leave out the findings recorded in FILE (matched by rule, file,
+    /// JSON pointer and message, not by line), so the exit code and report
+    /// cover new findings only; the summary says how many recorded ones are
+    /// now fixed.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
     /// Follow $refs to files outside the spec's folder (trusted specs only).
     #[arg(long)]
     allow_outside_root: bool,
@@ -127,6 +143,12 @@ enum FormatArg {
     Sarif,
     Github,
     Summary,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RulesFormat {
+    Text,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -165,18 +187,25 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Lint(args) => lint(args),
-        Command::Rules => {
-            print_rules();
+        Command::Rules { format } => {
+            match format {
+                RulesFormat::Text => print_rules(),
+                RulesFormat::Json => {
+                    let text =
+                        serde_json::to_string_pretty(&render::catalog::json()).unwrap_or_default();
+                    println!("{text}");
+                }
+            }
             ExitCode::SUCCESS
         }
         Command::Generate(args) => generate(args),
-        Command::Explain { rule } => match rules::find(&rule) {
-            Some(r) => {
+        Command::Explain { rule } => match threeam_lint::config::find_rule(&rule) {
+            Ok(r) => {
                 print!("{}", r.explain());
                 ExitCode::SUCCESS
             }
-            None => {
-                eprintln!("error: no rule `{rule}`; `threeam rules` lists every rule id");
+            Err(e) => {
+                eprintln!("error: {e}");
                 ExitCode::from(2)
             }
         },
@@ -203,6 +232,14 @@ fn lint(args: LintArgs) -> ExitCode {
     };
     let explicit = match args.config.as_deref().map(Config::load).transpose() {
         Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    // Read before linting: a bad baseline is a usage error, found fast.
+    let baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
+        Ok(b) => b,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);
@@ -275,6 +312,39 @@ fn lint(args: LintArgs) -> ExitCode {
         ColorArg::Never => false,
         ColorArg::Auto => std::io::stdout().is_terminal(),
     } && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let mut baseline_note = String::new();
+    if let (Some(baseline), Some(path)) = (&baseline, &args.baseline) {
+        let before: usize = results.iter().map(|r| r.findings.len()).sum();
+        let fixed = baseline.subtract(&mut results, folder_of(path));
+        let after: usize = results.iter().map(|r| r.findings.len()).sum();
+        baseline_note = format!(
+            "; baseline: {} known left out, {} now fixed",
+            render::thousands(before - after),
+            render::thousands(fixed)
+        );
+        if fixed > 0 {
+            baseline_note.push_str(" (shrink it with --write-baseline)");
+        }
+    }
+    if let (Some(path), true) = (&args.write_baseline, io_failed) {
+        eprintln!(
+            "error: not writing the baseline {}: a spec above could not be read, and a baseline without its findings would hide them later",
+            path.display()
+        );
+    } else if let Some(path) = &args.write_baseline {
+        let recorded = Baseline::record(&results, folder_of(path));
+        if let Err(e) = recorded.save(path) {
+            eprintln!("error: cannot write the baseline {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+        eprintln!(
+            "wrote {} findings to {}; `threeam lint --baseline {}` now reports only new ones",
+            render::thousands(recorded.findings.len()),
+            path.display(),
+            path.display()
+        );
+    }
+
     let options = render::Options {
         color,
         max_problems: args.max_problems,
@@ -301,6 +371,7 @@ fn lint(args: LintArgs) -> ExitCode {
                 render::thousands(hidden)
             ));
         }
+        line.push_str(&baseline_note);
         let _ = match format {
             Format::Human | Format::Compact | Format::Summary => writeln!(stdout, "{line}"),
             _ => writeln!(std::io::stderr(), "{line}"),
@@ -310,6 +381,10 @@ fn lint(args: LintArgs) -> ExitCode {
 
     if io_failed {
         return ExitCode::from(2);
+    }
+    if args.write_baseline.is_some() {
+        // Every finding is now recorded: nothing in this run is new.
+        return ExitCode::SUCCESS;
     }
     let failed = results
         .iter()
@@ -425,6 +500,13 @@ fn generate(args: GenerateArgs) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The folder a baseline file lives in (its entries are relative to it).
+fn folder_of(file: &Path) -> &Path {
+    file.parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
 }
 
 /// The nearest threeam.toml above a spec, read once per folder.

@@ -367,3 +367,140 @@ fn sarif_uris_are_uri_references_for_any_file_name() {
     .collect();
     assert_eq!(seen, expected);
 }
+
+#[test]
+fn a_baseline_gates_only_new_findings_and_survives_moved_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("api")).unwrap();
+    let spec = write(dir.path(), "api/spec.yaml", TWO_POSTS);
+    let (code, _, err) = run(threeam(dir.path())
+        .args(["lint", "--write-baseline", "threeam-baseline.json"])
+        .arg(&spec));
+    assert_eq!(code, 0, "recording succeeds: {err}");
+    assert!(
+        err.contains("wrote 13 findings to threeam-baseline.json"),
+        "{err}"
+    );
+    let text = std::fs::read_to_string(dir.path().join("threeam-baseline.json")).unwrap();
+    let recorded: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(recorded["version"], 1);
+    let entries = recorded["findings"].as_array().unwrap();
+    assert_eq!(entries.len(), 13);
+    assert!(
+        entries.iter().all(|e| e["file"] == "api/spec.yaml"),
+        "{text}"
+    );
+    let keys: Vec<(String, String, String)> = entries
+        .iter()
+        .map(|e| {
+            let s = |k: &str| e[k].as_str().unwrap().to_owned();
+            (s("pointer"), s("rule"), s("message"))
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted, "sorted, so diffs stay small");
+    assert!(
+        !text.contains("\"line\""),
+        "no line numbers in fingerprints"
+    );
+
+    // Same spec: nothing new, exit 0.
+    let lint = |dir: &Path| {
+        let (code, out, err) = run(threeam(dir)
+            .args([
+                "lint",
+                "--format",
+                "compact",
+                "--baseline",
+                "threeam-baseline.json",
+            ])
+            .arg("api/spec.yaml"));
+        (code, String::from_utf8(out).unwrap(), err)
+    };
+    let (code, out, _) = lint(dir.path());
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.ends_with("0 errors, 0 warnings, 0 infos; baseline: 13 known left out, 0 now fixed\n"),
+        "{out}"
+    );
+
+    // Lines moved by an unrelated edit: still nothing new.
+    let moved = TWO_POSTS.replace(
+        "paths:\n",
+        "# a comment\ntags:\n  - name: widgets\n    description: moved everything down\npaths:\n",
+    );
+    std::fs::write(dir.path().join("api/spec.yaml"), &moved).unwrap();
+    let (code, out, _) = lint(dir.path());
+    assert_eq!(code, 0, "{out}");
+
+    // A new operation: only its findings count; a removed one is "fixed".
+    let changed = moved.replace("  /b:\n    post: {}\n", "  /c:\n    delete: {}\n");
+    std::fs::write(dir.path().join("api/spec.yaml"), &changed).unwrap();
+    let (code, out, _) = lint(dir.path());
+    assert_eq!(code, 1, "{out}");
+    assert!(out.lines().all(|l| !l.contains("/a ")), "{out}");
+    assert!(
+        out.contains("DELETE /c declares no Idempotency-Key"),
+        "{out}"
+    );
+    assert!(
+        out.contains("now fixed (shrink it with --write-baseline)"),
+        "{out}"
+    );
+    let fixed: usize = out
+        .rsplit("known left out, ")
+        .next()
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(fixed >= 5, "the findings of POST /b: {out}");
+
+    // The baseline is read relative to itself, from any working folder.
+    let (code, _, err) = run(threeam(&dir.path().join("api")).args([
+        "lint",
+        "--baseline",
+        "../threeam-baseline.json",
+        "spec.yaml",
+    ]));
+    assert_eq!(code, 1, "{err}");
+    std::fs::write(dir.path().join("api/spec.yaml"), TWO_POSTS).unwrap();
+    let (code, out, err) = run(threeam(&dir.path().join("api")).args([
+        "lint",
+        "--baseline",
+        "../threeam-baseline.json",
+        "spec.yaml",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(String::from_utf8(out)
+        .unwrap()
+        .contains("13 known left out"));
+}
+
+#[test]
+fn a_broken_baseline_is_a_usage_error_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write(dir.path(), "two.yaml", TWO_POSTS);
+    std::fs::write(
+        dir.path().join("b.json"),
+        "{\"version\": 1, \"findings\": [}",
+    )
+    .unwrap();
+    let (code, out, err) = run(threeam(dir.path())
+        .args(["lint", "--baseline", "b.json"])
+        .arg(&spec));
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(
+        err.contains("b.json:1:") && err.contains("--write-baseline"),
+        "{err}"
+    );
+    let (code, _, err) = run(threeam(dir.path())
+        .args(["lint", "--baseline", "missing.json"])
+        .arg(&spec));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("cannot read the baseline missing.json"),
+        "{err}"
+    );
+}

@@ -1,6 +1,7 @@
 //! Output formats. Each turns [`LintResult`]s into text; none knows how a
 //! finding was found.
 
+pub mod catalog;
 mod compact;
 pub mod escape;
 mod github;
@@ -159,7 +160,7 @@ pub fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

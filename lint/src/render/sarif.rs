@@ -62,7 +62,7 @@ fn log_of(findings: &[&Finding]) -> Value {
         let mut result = json!({
             "ruleId": f.rule,
             "level": level(f.severity),
-            "message": { "text": format!("{} Help: {}", f.message, f.help) },
+            "message": { "text": message_text(&f.message, &f.help) },
             "locations": [location],
         });
         if let Some(i) = index {
@@ -84,6 +84,19 @@ fn log_of(findings: &[&Finding]) -> Value {
             "results": out,
         }],
     })
+}
+
+/// A result's message: the finding's message and its help as two
+/// sentences (`... declares no header. Help: declare ...`).
+fn message_text(message: &str, help: &str) -> String {
+    let stop = |s: &str| {
+        if s.ends_with(['.', '!', '?']) {
+            ""
+        } else {
+            "."
+        }
+    };
+    format!("{message}{} Help: {help}{}", stop(message), stop(help))
 }
 
 /// A file name as a URI reference (RFC 3986), as SARIF's
