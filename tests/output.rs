@@ -504,3 +504,14 @@ fn a_broken_baseline_is_a_usage_error_naming_the_file() {
         "{err}"
     );
 }
+
+#[test]
+fn hostile_text_in_the_human_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write(dir.path(), "hostile.yaml", HOSTILE);
+    let (code, out, _) = run(threeam(dir.path())
+        .args(["lint", "--color", "never", "--max-problems", "2"])
+        .arg(&spec));
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(String::from_utf8(out).unwrap());
+}

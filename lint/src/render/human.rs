@@ -321,6 +321,33 @@ mod tests {
     }
 
     #[test]
+    fn a_finding_placed_past_the_end_of_its_file_is_still_drawn() {
+        use crate::workspace::Workspace;
+        let workspace = Workspace::from_text("s.yaml", "openapi: 3.0.3\n");
+        let finding = Finding {
+            rule: "parse-error".into(),
+            severity: Severity::Error,
+            message: "m".into(),
+            help: "h".into(),
+            file: "s.yaml".into(),
+            line: 0,
+            column: 0,
+            pointer: String::new(),
+            doc: workspace.root_doc(),
+            offset: u32::MAX,
+        };
+        let result = LintResult {
+            workspace,
+            findings: vec![finding],
+        };
+        let mut out = Vec::new();
+        render(&[(&result, &result.findings[0])], &mut out, false).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("╭─[s.yaml:0:0]"), "{text}");
+        assert!(text.contains("  help: h"), "{text}");
+    }
+
+    #[test]
     fn digits_counts_line_number_width() {
         assert_eq!(
             (digits(0), digits(9), digits(10), digits(114)),
