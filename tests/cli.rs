@@ -410,6 +410,16 @@ fn rule_ids_match_without_regard_to_case() {
     )
     .unwrap();
     assert_eq!(stdout(threeam().arg("lint").arg(&spec)).0, 0);
+    std::fs::remove_file(dir.path().join("threeam.toml")).unwrap();
+    let inline = NO_KEY.replacen(
+        "    post:\n",
+        "    post:\n      x-threeam-ignore: [Idempotency-Key-Required]\n",
+        1,
+    );
+    std::fs::write(&spec, inline).unwrap();
+    let (code, out, _) = stdout(threeam().args(["lint", "--format", "compact"]).arg(&spec));
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("ignore-list-valid"), "the id is known: {out}");
     let (code, out, _) = stdout(threeam().args(["explain", "RETRY-AFTER-ON-429"]));
     assert_eq!(code, 0);
     assert!(out.starts_with("# retry-after-on-429\n"), "{out}");

@@ -136,5 +136,5 @@ fn ignores(ws: &Workspace, at: At, rule: &str) -> bool {
     ws.items(list)
         .chain(std::iter::once(list))
         .filter_map(|i| ws.str(i))
-        .any(|id| id == rule || id == "all")
+        .any(|id| id.eq_ignore_ascii_case(rule) || id.eq_ignore_ascii_case("all"))
 }
