@@ -31,7 +31,7 @@ enum Command {
     /// Exit code: 0 when no finding reaches --fail-on, 1 when one does,
     /// 2 on a usage, config or I/O error.
     #[command(
-        after_help = "Examples:\n  threeam lint specs/payments.yaml\n  threeam lint specs/ --format sarif > threeam.sarif\n  threeam lint api.yaml --fail-on warn --format github"
+        after_help = "Examples:\n  threeam lint specs/payments.yaml\n  threeam lint specs/ --format sarif > threeam.sarif\n  threeam lint api.yaml --fail-on warn --format github\n  threeam lint big-api.json --format summary --min-severity warn\n  threeam lint api/ --write-baseline threeam-baseline.json   # once, then commit it\n  threeam lint api/ --baseline threeam-baseline.json         # only new findings fail"
     )]
     Lint(LintArgs),
     /// List every rule with its id, default severity and summary.
