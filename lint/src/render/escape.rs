@@ -41,7 +41,7 @@ fn suspect(b: u8) -> bool {
 
 /// Length of the longest prefix of `s` with nothing to escape. Scans bytes:
 /// nearly all text is plain, and this runs for every text of every finding.
-fn safe_prefix(s: &str) -> usize {
+pub(crate) fn safe_prefix(s: &str) -> usize {
     let bytes = s.as_bytes();
     let mut i = 0;
     while let Some(j) = next_suspect(bytes, i) {

@@ -108,7 +108,7 @@ fn draw(buf: &mut String, result: &LintResult, f: &Finding, pens: &Pens) {
 
     let text = result.workspace.document(f.doc).source.text();
     let window = Window::new(text, f.offset as usize, f.line);
-    let last = window.first_line + window.lines.len().saturating_sub(1);
+    let last = window.first_line + window.len().saturating_sub(1);
     let gutter = digits(last);
     spaces(buf, gutter + 2);
     buf.push_str("╭─[");
@@ -117,17 +117,22 @@ fn draw(buf: &mut String, result: &LintResult, f: &Finding, pens: &Pens) {
     let _ = write!(buf, ":{}:{}", f.line, f.column);
     pens.off(buf);
     buf.push_str("]\n");
-    for (i, line) in window.lines.iter().enumerate() {
+    for i in 0..window.len() {
         let number = window.first_line + i;
         spaces(buf, 1 + gutter - digits(number));
         pens.on(buf, DIM);
         let _ = write!(buf, "{number}");
         pens.off(buf);
         buf.push_str(" │ ");
-        buf.push_str(line);
+        let from = buf.len();
+        let span = window.write_line(i, buf);
+        let to = buf.len();
         buf.push('\n');
-        if i == window.at {
-            underline(buf, line, window.span.clone(), &f.pointer, gutter, pens);
+        if let Some(span) = span {
+            let line = &buf[from..to];
+            let start = width(&line[..span.start]);
+            let token = (!span.is_empty()).then(|| width(&line[span]));
+            underline(buf, start, token, &f.pointer, gutter, pens);
         }
     }
     spaces(buf, gutter + 2);
@@ -137,21 +142,17 @@ fn draw(buf: &mut String, result: &LintResult, f: &Finding, pens: &Pens) {
     wrap(buf, &clip(&f.help), 8, "        ");
 }
 
-/// The marker under the finding's token, and the pointer as its label.
+/// The marker under the finding's token (`start` columns in, `token`
+/// columns wide, `None` for an empty token), and the pointer as its label.
 fn underline(
     buf: &mut String,
-    line: &str,
-    span: std::ops::Range<usize>,
+    start: usize,
+    token: Option<usize>,
     pointer: &str,
     gutter: usize,
     pens: &Pens,
 ) {
-    let start = width(&line[..span.start]);
-    let end = if span.is_empty() {
-        start + 1
-    } else {
-        (start + width(&line[span.clone()])).max(start + 1)
-    };
+    let end = (start + token.unwrap_or(1)).max(start + 1);
     let middle = (start + end) / 2;
     let labelled = !pointer.is_empty();
     spaces(buf, gutter + 1);
@@ -159,7 +160,7 @@ fn underline(
     spaces(buf, start);
     pens.on(buf, MARK);
     repeat(buf, '─', middle - start);
-    buf.push(if span.is_empty() {
+    buf.push(if token.is_none() {
         '▲'
     } else if labelled {
         '┬'
@@ -193,11 +194,34 @@ fn repeat(buf: &mut String, c: char, n: usize) {
 /// continuing after a prefix of `used` columns already written, later lines
 /// starting with `rest` (4 or 8 columns wide). A word wider than a line is
 /// split.
-fn wrap(buf: &mut String, text: &str, mut used: usize, rest: &str) {
+fn wrap(buf: &mut String, text: &str, mut used: usize, rest_prefix: &str) {
     let rest_width = used;
-    // Most messages fit on one line.
-    if used + width(text) <= WIDTH && !text.contains("  ") && !text.starts_with(' ') {
-        buf.push_str(text.trim_end());
+    // Plain ASCII words with single spaces (nearly every message): break
+    // at the last space that fits, with no per-word work.
+    let text = text.trim_end();
+    if text.is_ascii() && !text.contains("  ") && !text.starts_with(' ') {
+        let mut rest = text;
+        loop {
+            let room = WIDTH.saturating_sub(used).max(1);
+            if rest.len() <= room {
+                buf.push_str(rest);
+                break;
+            }
+            match rest[..=room].rfind(' ') {
+                Some(space) if space > 0 => {
+                    buf.push_str(&rest[..space]);
+                    rest = &rest[space + 1..];
+                }
+                // A word longer than the line: split it.
+                _ => {
+                    buf.push_str(&rest[..room]);
+                    rest = &rest[room..];
+                }
+            }
+            buf.push('\n');
+            buf.push_str(rest_prefix);
+            used = rest_width;
+        }
         buf.push('\n');
         return;
     }
@@ -218,7 +242,7 @@ fn wrap(buf: &mut String, text: &str, mut used: usize, rest: &str) {
             }
             if !empty {
                 buf.push('\n');
-                buf.push_str(rest);
+                buf.push_str(rest_prefix);
                 used = rest_width;
                 empty = true;
                 continue;
@@ -227,7 +251,7 @@ fn wrap(buf: &mut String, text: &str, mut used: usize, rest: &str) {
             let cut = split_at_width(word, WIDTH.saturating_sub(used).max(1));
             buf.push_str(&word[..cut]);
             buf.push('\n');
-            buf.push_str(rest);
+            buf.push_str(rest_prefix);
             used = rest_width;
             word = &word[cut..];
             if word.is_empty() {
@@ -318,6 +342,19 @@ mod tests {
         let lines: Vec<&str> = buf.lines().collect();
         assert_eq!(lines.len(), 3);
         assert!(lines.iter().all(|l| width(l) <= WIDTH), "{buf}");
+        // Non-ASCII text takes the word-by-word path: same rules.
+        let words = vec!["été"; 60].join(" ");
+        let mut buf = String::from("  × ");
+        wrap(&mut buf, &words, 4, "  │ ");
+        let lines: Vec<&str> = buf.lines().collect();
+        assert!(lines.iter().all(|l| width(l) <= WIDTH), "{buf}");
+        let full = &lines[..lines.len() - 1];
+        assert!(full.iter().all(|l| width(l) > WIDTH - 4), "{buf}");
+        let back: Vec<&str> = buf
+            .split_whitespace()
+            .filter(|w| *w != "×" && *w != "│")
+            .collect();
+        assert_eq!(back, vec!["été"; 60]);
     }
 
     #[test]

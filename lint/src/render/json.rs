@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 use serde_json::ser::{Formatter, PrettyFormatter};
 
-use super::escape::is_unsafe;
+use super::escape::safe_prefix;
 use crate::finding::Finding;
 
 pub(super) fn render(findings: &[&Finding], out: &mut dyn Write) -> io::Result<()> {
@@ -40,12 +40,15 @@ impl Formatter for Safe {
         fragment: &str,
     ) -> io::Result<()> {
         let mut rest = fragment;
-        while let Some((i, c)) = rest.char_indices().find(|&(_, c)| is_unsafe(c)) {
-            writer.write_all(&rest.as_bytes()[..i])?;
+        loop {
+            let safe = safe_prefix(rest);
+            writer.write_all(&rest.as_bytes()[..safe])?;
+            let Some(c) = rest[safe..].chars().next() else {
+                return Ok(());
+            };
             write!(writer, "\\u{:04x}", c as u32)?;
-            rest = &rest[i + c.len_utf8()..];
+            rest = &rest[safe + c.len_utf8()..];
         }
-        writer.write_all(rest.as_bytes())
     }
 
     fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
@@ -95,7 +98,11 @@ mod tests {
         let mut out = Vec::new();
         write_pretty(&mut out, &[text]).unwrap();
         let json = String::from_utf8(out).unwrap();
-        assert!(json.chars().all(|c| c == '\n' || !is_unsafe(c)), "{json:?}");
+        assert!(
+            json.chars()
+                .all(|c| c == '\n' || !super::super::escape::is_unsafe(c)),
+            "{json:?}"
+        );
         assert!(json.contains("a\\u007fb\\u009bc\\u202ed\\u001be"), "{json}");
         let back: Vec<String> = serde_json::from_str(&json).unwrap();
         assert_eq!(back, [text]);

@@ -205,7 +205,7 @@ impl std::fmt::Display for Summary {
             if n == 1 {
                 format!("{n} {word}")
             } else {
-                format!("{n} {word}s")
+                format!("{} {word}s", thousands(n))
             }
         };
         write!(

@@ -25,24 +25,36 @@ pub(super) const CONTEXT: usize = 2;
 /// Marks text cut off on either side.
 const CUT: &str = "…";
 
-/// A finding's surroundings: escaped, width-bounded lines, and where the
-/// finding sits in them.
-#[derive(Debug)]
-pub(super) struct Window {
-    /// The lines shown, without line breaks.
-    pub(super) lines: Vec<String>,
-    /// 1-based line number in the file of `lines[0]`.
-    pub(super) first_line: usize,
-    /// Index in `lines` of the finding's line.
-    pub(super) at: usize,
-    /// Byte range of the finding's token in `lines[at]`.
-    pub(super) span: std::ops::Range<usize>,
+/// A piece of a source line to show: bytes `start..end`, and whether the
+/// line goes on to the left or right of it.
+#[derive(Debug, Clone, Copy, Default)]
+struct Piece {
+    start: usize,
+    end: usize,
+    cut_left: bool,
+    cut_right: bool,
 }
 
-impl Window {
+/// A finding's surroundings: up to `2 * CONTEXT + 1` width-bounded pieces
+/// of lines, and where the finding sits in them. Nothing is copied until a
+/// line is written (escaped) into the output.
+#[derive(Debug)]
+pub(super) struct Window<'a> {
+    source: &'a str,
+    pieces: [Piece; 2 * CONTEXT + 1],
+    len: usize,
+    /// 1-based line number in the file of the first piece.
+    pub(super) first_line: usize,
+    /// Index of the finding's line.
+    pub(super) at: usize,
+    /// The finding's token, as source bytes.
+    token: std::ops::Range<usize>,
+}
+
+impl<'a> Window<'a> {
     /// The window of `source` around byte `offset`, which the finding puts
     /// on 1-based `line`.
-    pub(super) fn new(source: &str, offset: usize, line: u32) -> Window {
+    pub(super) fn new(source: &'a str, offset: usize, line: u32) -> Window<'a> {
         let bytes = source.as_bytes();
         let offset = floor(source, offset.min(source.len()));
         let start = line_start(bytes, offset);
@@ -58,37 +70,36 @@ impl Window {
         let (hi, right_cut) = piece_end(source, lo);
         let token_end = floor(source, (offset + TOKEN).min(hi));
 
-        let mut lines: Vec<String> = Vec::new();
+        let mut pieces = [Piece::default(); 2 * CONTEXT + 1];
+        let mut len = 0;
         // Context only when the columns of neighbouring lines are known.
+        let mut before = [Piece::default(); CONTEXT];
+        let mut n_before = 0;
         if let (Some(s), Some(rel)) = (start, rel) {
             let mut end = s;
-            for _ in 0..CONTEXT {
+            while n_before < CONTEXT {
                 let Some(prev_end) = end.checked_sub(1) else {
                     break;
                 };
                 let Some(prev) = line_start(bytes, prev_end) else {
                     break;
                 };
-                lines.push(context_line(source, prev, prev_end, rel));
+                before[n_before] = context_piece(source, prev, prev_end, rel);
+                n_before += 1;
                 end = prev;
             }
-            lines.reverse();
         }
-        let before = lines.len();
-
-        let mut here = String::new();
-        if start.is_none_or(|s| lo > s) {
-            here.push_str(CUT);
+        for piece in before[..n_before].iter().rev() {
+            pieces[len] = *piece;
+            len += 1;
         }
-        push_all(&mut here, &source[lo..offset]);
-        let span_start = here.len();
-        push_all(&mut here, &source[offset..token_end]);
-        let span_len = here.len() - span_start;
-        push_all(&mut here, &source[token_end..hi]);
-        if right_cut {
-            here.push_str(CUT);
-        }
-        lines.push(here);
+        pieces[len] = Piece {
+            start: lo,
+            end: hi,
+            cut_left: start.is_none_or(|s| lo > s),
+            cut_right: right_cut,
+        };
+        len += 1;
 
         if let Some(rel) = rel {
             let mut from = hi;
@@ -103,17 +114,70 @@ impl Window {
                 }
                 let limit = (next + rel + WIDTH + 1).min(bytes.len());
                 let next_end = memchr(b'\n', &bytes[next..limit]).map_or(limit, |i| next + i);
-                lines.push(context_line(source, next, next_end, rel));
+                pieces[len] = context_piece(source, next, next_end, rel);
+                len += 1;
                 from = next_end;
             }
         }
 
         Window {
-            lines,
-            first_line: (line as usize).saturating_sub(before).max(1),
-            at: before,
-            span: span_start..span_start + span_len,
+            source,
+            pieces,
+            len,
+            first_line: (line as usize).saturating_sub(n_before).max(1),
+            at: n_before,
+            token: offset..token_end,
         }
+    }
+
+    /// How many lines the window shows.
+    pub(super) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Append line `i`, escaped and with its cut marks, to `out`. For the
+    /// finding's line, returns the token's byte range within what was
+    /// appended.
+    pub(super) fn write_line(&self, i: usize, out: &mut String) -> Option<std::ops::Range<usize>> {
+        let piece = self.pieces[..self.len][i];
+        let base = out.len();
+        if piece.cut_left {
+            out.push_str(CUT);
+        }
+        let span = if i == self.at {
+            push_all(out, &self.source[piece.start..self.token.start]);
+            let from = out.len() - base;
+            push_all(out, &self.source[self.token.clone()]);
+            let to = out.len() - base;
+            push_all(out, &self.source[self.token.end..piece.end]);
+            Some(from..to)
+        } else {
+            push_all(out, &self.source[piece.start..piece.end]);
+            None
+        };
+        if piece.cut_right {
+            out.push_str(CUT);
+        }
+        span
+    }
+
+    /// Every line, as written (for tests).
+    #[cfg(test)]
+    fn lines(&self) -> Vec<String> {
+        (0..self.len)
+            .map(|i| {
+                let mut line = String::new();
+                self.write_line(i, &mut line);
+                line
+            })
+            .collect()
+    }
+
+    /// The token's range in the finding's line, as written (for tests).
+    #[cfg(test)]
+    fn span(&self) -> std::ops::Range<usize> {
+        self.write_line(self.at, &mut String::new())
+            .unwrap_or_default()
     }
 }
 
@@ -141,19 +205,16 @@ fn piece_end(source: &str, lo: usize) -> (usize, bool) {
 
 /// A context line `[start, end)`, shown from `rel` bytes in, like the
 /// finding's line.
-fn context_line(source: &str, start: usize, end: usize, rel: usize) -> String {
+fn context_piece(source: &str, start: usize, end: usize, rel: usize) -> Piece {
     let end = trim_cr(source.as_bytes(), start, end);
     let lo = floor(source, (start + rel).min(end));
     let hi = floor(source, (lo + WIDTH).min(end));
-    let mut out = String::new();
-    if lo > start {
-        out.push_str(CUT);
+    Piece {
+        start: lo,
+        end: hi,
+        cut_left: lo > start,
+        cut_right: hi < end,
     }
-    push_all(&mut out, &source[lo..hi]);
-    if hi < end {
-        out.push_str(CUT);
-    }
-    out
 }
 
 fn trim_cr(bytes: &[u8], start: usize, end: usize) -> usize {
@@ -190,9 +251,9 @@ mod tests {
     fn short_lines_are_shown_whole_with_context() {
         let src = "a: 1\nb: 2\nc: 3\nd: 4\ne: 5\nf: 6\n";
         let w = Window::new(src, 15, 4);
-        assert_eq!(w.lines, ["b: 2", "c: 3", "d: 4", "e: 5", "f: 6"]);
+        assert_eq!(w.lines(), ["b: 2", "c: 3", "d: 4", "e: 5", "f: 6"]);
         assert_eq!((w.first_line, w.at), (2, 2));
-        assert_eq!(&w.lines[2][w.span], "d: 4");
+        assert_eq!(&w.lines()[2][w.span()], "d: 4");
     }
 
     #[test]
@@ -200,10 +261,11 @@ mod tests {
         let src = format!("{{\"a\":\"{}\",\"bad\":1}}", "x".repeat(100_000));
         let offset = src.find("\"bad\"").unwrap();
         let w = Window::new(&src, offset, 1);
-        assert_eq!(w.lines.len(), 1);
-        assert!(w.lines[0].starts_with(CUT), "{}", w.lines[0]);
-        assert!(w.lines[0].len() < WIDTH + 10, "{}", w.lines[0].len());
-        assert_eq!(&w.lines[0][w.span.start..][..5], "\"bad\"");
+        let lines = w.lines();
+        assert_eq!(lines.len(), 1);
+        assert!(lines[0].starts_with(CUT), "{}", lines[0]);
+        assert!(lines[0].len() < WIDTH + 10, "{}", lines[0].len());
+        assert_eq!(&lines[0][w.span().start..][..5], "\"bad\"");
     }
 
     #[test]
@@ -212,7 +274,7 @@ mod tests {
         let src = format!("k: {long}\nbad: 1\nj: {long}\n");
         let offset = src.find("bad").unwrap();
         let w = Window::new(&src, offset, 2);
-        let lines = &w.lines;
+        let lines = w.lines();
         assert_eq!(lines.len(), 3);
         assert!(lines[0].ends_with(CUT) && lines[0].len() <= WIDTH + CUT.len());
         assert_eq!(lines[1], "bad: 1");
@@ -222,7 +284,7 @@ mod tests {
         let src = format!("k: {huge}\nbad: 1\nj: 2\n");
         let offset = src.find("bad").unwrap();
         let w = Window::new(&src, offset, 2);
-        assert_eq!(w.lines, ["bad: 1", "j: 2"]);
+        assert_eq!(w.lines(), ["bad: 1", "j: 2"]);
         assert_eq!(w.first_line, 2);
     }
 
@@ -230,8 +292,8 @@ mod tests {
     fn control_characters_are_escaped_and_the_span_follows() {
         let src = "a\u{1b}[2J: 1\nb\r\n";
         let w = Window::new(src, 9, 2);
-        assert_eq!(w.lines, ["a\\u{1b}[2J: 1", "b"]);
-        assert_eq!(&w.lines[1][w.span], "b");
+        assert_eq!(w.lines(), ["a\\u{1b}[2J: 1", "b"]);
+        assert_eq!(&w.lines()[1][w.span()], "b");
     }
 
     #[test]
@@ -239,7 +301,7 @@ mod tests {
         let src = "é".repeat(50_000);
         for offset in [0, 1, 2, 999, 50_001, src.len()] {
             let w = Window::new(&src, offset, 1);
-            assert!(w.lines[0].chars().count() <= WIDTH + 2);
+            assert!(w.lines()[0].chars().count() <= WIDTH + 2);
         }
     }
 }
