@@ -8,6 +8,12 @@ use std::fmt::Write;
 /// Whether `c` must not reach the output raw: C0 controls, DEL, C1
 /// controls, and the Unicode bidirectional overrides and isolates that
 /// reorder what a reader sees ("Trojan Source").
+///
+/// ```
+/// use threeam_lint::render::escape::is_unsafe;
+/// assert!(is_unsafe('\u{1b}') && is_unsafe('\u{9b}') && is_unsafe('\u{202e}'));
+/// assert!(!is_unsafe('a') && !is_unsafe('é') && !is_unsafe('…'));
+/// ```
 pub fn is_unsafe(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
