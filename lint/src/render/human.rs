@@ -385,6 +385,35 @@ mod tests {
     }
 
     #[test]
+    fn a_finding_that_cannot_be_drawn_falls_back_to_the_compact_line() {
+        use crate::workspace::Workspace;
+        let workspace = Workspace::from_text("s.yaml", "openapi: 3.0.3\n");
+        // A document id the workspace does not have: looking up its text
+        // panics, as a bug in drawing would.
+        let finding = Finding {
+            rule: "fallback-server".into(),
+            severity: Severity::Info,
+            message: "no servers\r\n".into(),
+            help: "add one".into(),
+            file: "s.yaml".into(),
+            line: 1,
+            column: 1,
+            pointer: "#".into(),
+            doc: 99,
+            offset: 0,
+        };
+        let result = LintResult {
+            workspace,
+            findings: vec![finding.clone(), finding],
+        };
+        let shown: Vec<_> = result.findings.iter().map(|f| (&result, f)).collect();
+        let mut out = Vec::new();
+        render(&shown, &mut out, false).unwrap();
+        let line = "s.yaml:1:1: info [fallback-server] no servers\\r\\n (help: add one)\n";
+        assert_eq!(String::from_utf8(out).unwrap(), line.repeat(2));
+    }
+
+    #[test]
     fn digits_counts_line_number_width() {
         assert_eq!(
             (digits(0), digits(9), digits(10), digits(114)),
