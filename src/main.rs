@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use threeam_codegen::{Generator, RuntimeDep};
+use threeam_lint::baseline::Baseline;
 use threeam_lint::config::Config;
 use threeam_lint::finding::Severity;
 use threeam_lint::render::{self, Format, Summary};
@@ -30,11 +31,16 @@ enum Command {
     /// Exit code: 0 when no finding reaches --fail-on, 1 when one does,
     /// 2 on a usage, config or I/O error.
     #[command(
-        after_help = "Examples:\n  threeam lint specs/payments.yaml\n  threeam lint specs/ --format sarif > threeam.sarif\n  threeam lint api.yaml --fail-on warn --format github"
+        after_help = "Examples:\n  threeam lint specs/payments.yaml\n  threeam lint specs/ --format sarif > threeam.sarif\n  threeam lint api.yaml --fail-on warn --format github\n  threeam lint big-api.json --format summary --min-severity warn\n  threeam lint api/ --write-baseline threeam-baseline.json   # once, then commit it\n  threeam lint api/ --baseline threeam-baseline.json         # only new findings fail"
     )]
     Lint(LintArgs),
     /// List every rule with its id, default severity and summary.
-    Rules,
+    Rules {
+        /// `text` for people; `json` for tools: an array of objects with
+        /// id, principle, severity, summary and options.
+        #[arg(long, short, value_enum, default_value_t = RulesFormat::Text)]
+        format: RulesFormat,
+    },
     /// Explain a rule: what it checks, why, an example and the fix.
     Explain {
         /// The rule id, e.g. idempotency-key-required (see `threeam rules`).
@@ -91,16 +97,37 @@ struct LintArgs {
     /// Spec files (YAML or JSON), or folders to search for specs.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
-    /// Output format.
+    /// Output format: human (snippets, then a table of counts), compact (one
+    /// line per finding), json, sarif, github (workflow annotations), or
+    /// summary (only the table of counts per rule and severity).
     #[arg(long, short, value_enum, default_value_t = FormatArg::Human)]
     format: FormatArg,
     /// Lowest severity that makes the exit code 1 [default: error, or
     /// `fail-on` from threeam.toml].
     #[arg(long, value_enum)]
     fail_on: Option<FailOn>,
+    /// Findings drawn in detail by the human format before it says how many
+    /// more there are; 0 shows all. Other formats always write every
+    /// finding.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    max_problems: usize,
+    /// Show only findings at or above this severity, in every format. A
+    /// display filter: the exit code still follows --fail-on.
+    #[arg(long, value_enum, value_name = "LEVEL", default_value_t = MinSeverity::Info)]
+    min_severity: MinSeverity,
     /// Config file to use instead of the nearest threeam.toml.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Record every finding of this run in FILE (sorted JSON to commit), and
+    /// exit 0: later runs with --baseline FILE report only new findings.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    write_baseline: Option<PathBuf>,
+    /// Leave out the findings recorded in FILE (matched by rule, file,
+    /// JSON pointer and message, not by line), so the exit code and report
+    /// cover new findings only; the summary says how many recorded ones are
+    /// now fixed.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
     /// Follow $refs to files outside the spec's folder (trusted specs only).
     #[arg(long)]
     allow_outside_root: bool,
@@ -119,6 +146,30 @@ enum FormatArg {
     Json,
     Sarif,
     Github,
+    Summary,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RulesFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum MinSeverity {
+    Info,
+    Warn,
+    Error,
+}
+
+impl From<MinSeverity> for Severity {
+    fn from(m: MinSeverity) -> Severity {
+        match m {
+            MinSeverity::Info => Severity::Info,
+            MinSeverity::Warn => Severity::Warn,
+            MinSeverity::Error => Severity::Error,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -140,18 +191,25 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Lint(args) => lint(args),
-        Command::Rules => {
-            print_rules();
+        Command::Rules { format } => {
+            match format {
+                RulesFormat::Text => print_rules(),
+                RulesFormat::Json => {
+                    let text =
+                        serde_json::to_string_pretty(&render::catalog::json()).unwrap_or_default();
+                    println!("{text}");
+                }
+            }
             ExitCode::SUCCESS
         }
         Command::Generate(args) => generate(args),
-        Command::Explain { rule } => match rules::find(&rule) {
-            Some(r) => {
+        Command::Explain { rule } => match threeam_lint::config::find_rule(&rule) {
+            Ok(r) => {
                 print!("{}", r.explain());
                 ExitCode::SUCCESS
             }
-            None => {
-                eprintln!("error: no rule `{rule}`; `threeam rules` lists every rule id");
+            Err(e) => {
+                eprintln!("error: {e}");
                 ExitCode::from(2)
             }
         },
@@ -196,6 +254,14 @@ fn lint(args: LintArgs) -> ExitCode {
     };
     let explicit = match args.config.as_deref().map(Config::load).transpose() {
         Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    // Read before linting: a bad baseline is a usage error, found fast.
+    let baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
+        Ok(b) => b,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);
@@ -261,27 +327,86 @@ fn lint(args: LintArgs) -> ExitCode {
         FormatArg::Json => Format::Json,
         FormatArg::Sarif => Format::Sarif,
         FormatArg::Github => Format::Github,
+        FormatArg::Summary => Format::Summary,
     };
     let color = match args.color {
         ColorArg::Always => true,
         ColorArg::Never => false,
         ColorArg::Auto => std::io::stdout().is_terminal(),
     } && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let mut baseline_note = String::new();
+    if let (Some(baseline), Some(path)) = (&baseline, &args.baseline) {
+        let before: usize = results.iter().map(|r| r.findings.len()).sum();
+        let fixed = baseline.subtract(&mut results, folder_of(path));
+        let after: usize = results.iter().map(|r| r.findings.len()).sum();
+        baseline_note = format!(
+            "; baseline: {} known left out, {} now fixed",
+            render::thousands(before - after),
+            render::thousands(fixed)
+        );
+        if fixed > 0 {
+            baseline_note.push_str(" (shrink it with --write-baseline)");
+        }
+    }
+    if let (Some(path), true) = (&args.write_baseline, io_failed) {
+        eprintln!(
+            "error: not writing the baseline {}: a spec above could not be read, and a baseline without its findings would hide them later",
+            path.display()
+        );
+    } else if let Some(path) = &args.write_baseline {
+        let recorded = Baseline::record(&results, folder_of(path));
+        if let Err(e) = recorded.save(path) {
+            eprintln!("error: cannot write the baseline {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+        eprintln!(
+            "wrote {} findings to {}; `threeam lint --baseline {}` now reports only new ones",
+            render::thousands(recorded.findings.len()),
+            path.display(),
+            path.display()
+        );
+    }
+
+    let options = render::Options {
+        color,
+        max_problems: args.max_problems,
+        min_severity: args.min_severity.into(),
+    };
     let mut stdout = std::io::stdout().lock();
-    if let Err(e) = render::render(format, &results, &mut stdout, color) {
+    if let Err(e) = render::render_with(format, &results, &mut stdout, &options) {
         eprintln!("error: cannot write the report: {e}");
         return ExitCode::from(2);
     }
-    let summary = Summary::of(&results);
-    let line = summary.to_string();
-    let _ = match format {
-        Format::Human | Format::Compact => writeln!(stdout, "{line}"),
-        _ => writeln!(std::io::stderr(), "{line}"),
-    };
+    // After an error that linted nothing, a "0 specs linted" line would
+    // read like a clean run.
+    if !(io_failed && results.is_empty()) {
+        let summary = Summary::of(&results);
+        let mut line = summary.to_string();
+        let hidden = results
+            .iter()
+            .flat_map(|r| &r.findings)
+            .filter(|f| f.severity < options.min_severity)
+            .count();
+        if hidden > 0 {
+            line.push_str(&format!(
+                " ({} below --min-severity not shown)",
+                render::thousands(hidden)
+            ));
+        }
+        line.push_str(&baseline_note);
+        let _ = match format {
+            Format::Human | Format::Compact | Format::Summary => writeln!(stdout, "{line}"),
+            _ => writeln!(std::io::stderr(), "{line}"),
+        };
+    }
     let _ = stdout.flush();
 
     if io_failed {
         return ExitCode::from(2);
+    }
+    if args.write_baseline.is_some() {
+        // Every finding is now recorded: nothing in this run is new.
+        return ExitCode::SUCCESS;
     }
     let failed = results
         .iter()
@@ -341,11 +466,16 @@ fn generate(args: GenerateArgs) -> ExitCode {
                 .collect(),
             workspace: linted.workspace,
         };
-        let _ = render::render(
+        let options = render::Options {
+            color,
+            max_problems: 100,
+            min_severity: Severity::Error,
+        };
+        let _ = render::render_with(
             Format::Human,
             std::slice::from_ref(&only_errors),
             &mut std::io::stderr(),
-            color,
+            &options,
         );
         if !args.allow_lint_errors {
             eprintln!(
@@ -391,6 +521,13 @@ fn generate(args: GenerateArgs) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The folder a baseline file lives in (its entries are relative to it).
+fn folder_of(file: &Path) -> &Path {
+    file.parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
 }
 
 /// The nearest threeam.toml above a spec, read once per folder.

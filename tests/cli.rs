@@ -126,6 +126,13 @@ fn sarif_is_valid_sarif_2_1_0() {
         let region = &r["locations"][0]["physicalLocation"]["region"];
         assert!(region["startLine"].as_u64().unwrap() >= 1);
         assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap()));
+        // Two sentences: the finding, then what to do.
+        let text = r["message"]["text"].as_str().unwrap();
+        assert!(text.contains(". Help: ") && text.ends_with('.'), "{text}");
+        assert!(
+            !text.contains(".. ") && !text.contains(" Help: Help"),
+            "{text}"
+        );
     }
     assert!(rules
         .iter()
@@ -212,12 +219,13 @@ fn a_folder_lints_every_spec_in_it() {
 
 #[test]
 fn missing_file_is_exit_two_naming_the_file() {
-    let (code, _, err) = stdout(threeam().args(["lint", "specs/nope.yaml"]));
+    let (code, out, err) = stdout(threeam().args(["lint", "specs/nope.yaml"]));
     assert_eq!(code, 2);
     assert!(
         err.contains("cannot read specs/nope.yaml: no such file"),
         "{err}"
     );
+    assert_eq!(out, "", "no summary line after an error");
 }
 
 #[test]
@@ -337,6 +345,10 @@ fn config_mistakes_are_exit_two_with_file_and_line() {
             "[rules.request-id-header]\nheaders = []\n",
             "`headers` must be a non-empty list of strings",
         ),
+        (
+            "[rules]\nfallback-sever = \"off\"\n",
+            "threeam.toml:2:1: unknown rule `fallback-sever`; did you mean `fallback-server`?",
+        ),
     ];
     for (text, expected) in cases {
         std::fs::write(dir.path().join("threeam.toml"), text).unwrap();
@@ -386,6 +398,73 @@ fn ignore_globs_match_path_templates_with_braces_escaped() {
     assert_eq!(stdout(threeam().arg("lint").arg(&spec)).0, 0);
     std::fs::write(dir.path().join("threeam.toml"), "ignore = [\"/v2/**\"]\n").unwrap();
     assert_eq!(stdout(threeam().arg("lint").arg(&spec)).0, 1);
+}
+
+#[test]
+fn rule_ids_match_without_regard_to_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = temp_spec(dir.path(), NO_KEY);
+    std::fs::write(
+        dir.path().join("threeam.toml"),
+        "[rules]\nIdempotency-Key-Required = \"off\"\n",
+    )
+    .unwrap();
+    assert_eq!(stdout(threeam().arg("lint").arg(&spec)).0, 0);
+    std::fs::remove_file(dir.path().join("threeam.toml")).unwrap();
+    let inline = NO_KEY.replacen(
+        "    post:\n",
+        "    post:\n      x-threeam-ignore: [Idempotency-Key-Required]\n",
+        1,
+    );
+    std::fs::write(&spec, inline).unwrap();
+    let (code, out, _) = stdout(threeam().args(["lint", "--format", "compact"]).arg(&spec));
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("ignore-list-valid"), "the id is known: {out}");
+    let (code, out, _) = stdout(threeam().args(["explain", "RETRY-AFTER-ON-429"]));
+    assert_eq!(code, 0);
+    assert!(out.starts_with("# retry-after-on-429\n"), "{out}");
+}
+
+#[test]
+fn explain_suggests_the_nearest_rule_id() {
+    let (code, out, err) = stdout(threeam().args(["explain", "idempotency-key-requried"]));
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert_eq!(
+        err.trim(),
+        "error: unknown rule `idempotency-key-requried`; did you mean `idempotency-key-required`? `threeam rules` lists every rule id"
+    );
+}
+
+#[test]
+fn rules_json_lists_every_rule_with_its_options() {
+    let (code, out, _) = stdout(threeam().args(["rules", "--format", "json"]));
+    assert_eq!(code, 0);
+    let rules: Value = serde_json::from_str(&out).unwrap();
+    let rules = rules.as_array().unwrap();
+    assert_eq!(rules.len(), threeam_lint::rules::ALL.len());
+    for (json, rule) in rules.iter().zip(threeam_lint::rules::ALL) {
+        assert_eq!(json["id"], rule.id);
+        assert_eq!(json["severity"], rule.severity.as_str());
+        assert_eq!(json["summary"], rule.summary);
+        assert_eq!(json["principle"], rule.principle.title());
+        assert_eq!(
+            json["options"].as_array().unwrap().len(),
+            rule.options.len()
+        );
+    }
+    let key = rules
+        .iter()
+        .find(|r| r["id"] == "idempotency-key-required")
+        .unwrap();
+    let methods = key["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == "methods")
+        .unwrap();
+    assert_eq!(methods["type"], "strings");
+    assert!(methods["default"].as_str().unwrap().contains("post"));
 }
 
 #[test]

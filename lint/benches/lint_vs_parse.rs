@@ -9,7 +9,14 @@
 //!   and reports the median of each, their ratio, and the peak heap of one
 //!   lint as a multiple of the file size.
 //!
+//! Then, on Stripe and GitHub, it renders the same findings as `json` and as
+//! `human` (every finding drawn, no colour), interleaved, and reports the
+//! best time of each (the least disturbed by other work on the machine)
+//! and their ratio.
+//!
 //! Targets (issue 2): lint <= 1.5x floor; Stripe < 300 ms; peak < 10x size.
+//! Target (issue 8): human rendering <= 2x json rendering. `-- render`
+//! runs this part alone.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::{Path, PathBuf};
@@ -17,6 +24,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use threeam_lint::config::Config;
+use threeam_lint::render::{render, Format};
 use threeam_lint::workspace::LoadOptions;
 
 /// Counts live and peak heap bytes (bench binary only).
@@ -63,6 +71,59 @@ fn lint(path: &Path) -> usize {
     result.findings.len()
 }
 
+fn rendered(format: Format, results: &[threeam_lint::LintResult], out: &mut Vec<u8>) -> usize {
+    out.clear();
+    render(format, results, out, false).expect("renders");
+    out.len()
+}
+
+/// Human vs json rendering of the same findings, in one run.
+fn render_ratio(corpus: &Path) {
+    println!(
+        "\n{:<34} {:>9} {:>10} {:>10} {:>7} {:>10}",
+        "spec", "findings", "json", "human", "ratio", "human out"
+    );
+    for name in [
+        "stripe-spec3-2023-09-12.yaml",
+        "progenitor-api.github.com.json",
+    ] {
+        let path = corpus.join(name);
+        if !path.is_file() {
+            continue;
+        }
+        let result = threeam_lint::lint_file(&path, &LoadOptions::default(), &Config::default())
+            .expect("loads");
+        let findings = result.findings.len();
+        let results = [result];
+        let mut buf = Vec::new();
+        std::hint::black_box(rendered(Format::Json, &results, &mut buf));
+        let human_bytes = rendered(Format::Human, &results, &mut buf);
+        let (mut jsons, mut humans) = (Vec::new(), Vec::new());
+        // Rendering takes milliseconds: more runs than the lint part.
+        for _ in 0..RUNS * 3 {
+            let t = Instant::now();
+            std::hint::black_box(rendered(Format::Json, &results, &mut buf));
+            jsons.push(t.elapsed());
+            let t = Instant::now();
+            std::hint::black_box(rendered(Format::Human, &results, &mut buf));
+            humans.push(t.elapsed());
+        }
+        // Best of the runs: rendering is pure CPU work, and the minimum is
+        // the measure least disturbed by other processes on a busy machine.
+        let best = |v: Vec<Duration>| v.into_iter().min().unwrap_or_default();
+        let (j, h) = (best(jsons), best(humans));
+        println!(
+            "{:<34} {:>9} {:>8.1}ms {:>8.1}ms {:>6.2}x {:>8.1}MB",
+            name,
+            findings,
+            j.as_secs_f64() * 1e3,
+            h.as_secs_f64() * 1e3,
+            h.as_secs_f64() / j.as_secs_f64(),
+            human_bytes as f64 / 1e6
+        );
+    }
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -77,6 +138,11 @@ fn main() {
             "corpus not found at {} (set THREEAM_REAL_SPECS); nothing to measure",
             corpus.display()
         );
+        return;
+    }
+    // `cargo bench -p threeam-lint -- render` measures rendering only.
+    if std::env::args().skip(1).any(|a| a == "render") {
+        render_ratio(&corpus);
         return;
     }
     println!(
@@ -124,4 +190,5 @@ fn main() {
             peak as f64 / size as f64
         );
     }
+    render_ratio(&corpus);
 }

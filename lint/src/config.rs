@@ -163,15 +163,7 @@ impl Config {
             config.ignore = Some(set.build().map_err(|e| at(0..0, e.to_string()))?);
         }
         for (id, setting) in raw.rules {
-            let Some(rule) = rules::find(id.get_ref()) else {
-                return Err(at(
-                    id.span(),
-                    format!(
-                        "unknown rule `{}`; `threeam rules` lists every rule id",
-                        id.get_ref()
-                    ),
-                ));
-            };
+            let rule = find_rule(id.get_ref()).map_err(|e| at(id.span(), e))?;
             match setting.get_ref() {
                 toml::Value::String(level) => {
                     let level = parse_level(level).map_err(|e| at(setting.span(), e))?;
@@ -228,6 +220,37 @@ impl OptionSource for Config {
     fn value(&self, rule: &str, name: &str) -> Option<&toml::Value> {
         self.options.get(rule).and_then(|t| t.get(name))
     }
+}
+
+/// The rule with this id, matched without regard to case. For an unknown
+/// id, the error names the nearest rule id when one is close.
+///
+/// ```
+/// use threeam_lint::config::find_rule;
+/// assert_eq!(find_rule("Retry-After-On-429").unwrap().id, "retry-after-on-429");
+/// let err = find_rule("idempotency-key-requried").unwrap_err();
+/// assert!(err.contains("did you mean `idempotency-key-required`?"), "{err}");
+/// assert!(!find_rule("T012").unwrap_err().contains("did you mean"));
+/// ```
+pub fn find_rule(id: &str) -> Result<&'static Rule, String> {
+    let wanted = id.to_ascii_lowercase();
+    if let Some(rule) = rules::ALL.iter().find(|r| r.id == wanted) {
+        return Ok(rule);
+    }
+    let nearest = rules::ALL
+        .iter()
+        .map(|r| (strsim::levenshtein(&wanted, r.id), r.id))
+        .min();
+    // Close means a typo or two, not a different word.
+    let hint = match nearest {
+        Some((distance, near)) if distance <= (wanted.len() / 4).max(2) => {
+            format!("did you mean `{near}`? ")
+        }
+        _ => String::new(),
+    };
+    Err(format!(
+        "unknown rule `{id}`; {hint}`threeam rules` lists every rule id"
+    ))
 }
 
 fn parse_level(level: &str) -> Result<Option<Severity>, String> {

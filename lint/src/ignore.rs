@@ -48,7 +48,7 @@ impl IgnoreLists {
         ws.items(list)
             .chain(std::iter::once(list))
             .filter_map(|i| ws.str(i))
-            .any(|id| id == rule || id == "all")
+            .any(|id| id.eq_ignore_ascii_case(rule) || id.eq_ignore_ascii_case("all"))
     }
 
     /// The mappings carrying a list, in document order.

@@ -13,6 +13,7 @@
 //! assert!(findings.iter().all(|f| f.severity < Severity::Error));
 //! ```
 
+pub mod baseline;
 pub mod check;
 pub mod config;
 pub mod finding;

@@ -335,9 +335,9 @@ fn plural(n: u32) -> &'static str {
 fn bytes_human(n: usize) -> String {
     const KIB: usize = 1024;
     const MIB: usize = 1024 * KIB;
-    if n >= MIB && n % MIB == 0 {
+    if n >= MIB && n.is_multiple_of(MIB) {
         format!("{} MiB", n / MIB)
-    } else if n >= KIB && n % KIB == 0 {
+    } else if n >= KIB && n.is_multiple_of(KIB) {
         format!("{} KiB", n / KIB)
     } else {
         format!("{n} bytes")
@@ -351,7 +351,7 @@ pub(crate) fn human(d: Duration) -> String {
     if ms < 1_000 {
         format!("{ms} ms")
     } else if ms < 60_000 {
-        if ms % 1_000 == 0 {
+        if ms.is_multiple_of(1_000) {
             format!("{} s", ms / 1_000)
         } else {
             format!("{:.1} s", d.as_secs_f64())

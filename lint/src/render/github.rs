@@ -3,11 +3,11 @@
 
 use std::io::{self, Write};
 
-use crate::finding::Severity;
-use crate::LintResult;
+use super::escape::escape;
+use crate::finding::{Finding, Severity};
 
-pub(super) fn render(results: &[LintResult], out: &mut dyn Write) -> io::Result<()> {
-    for f in results.iter().flat_map(|r| &r.findings) {
+pub(super) fn render(findings: &[&Finding], out: &mut dyn Write) -> io::Result<()> {
+    for f in findings {
         let command = match f.severity {
             Severity::Error => "error",
             Severity::Warn => "warning",
@@ -29,9 +29,12 @@ pub(super) fn render(results: &[LintResult], out: &mut dyn Write) -> io::Result<
     Ok(())
 }
 
-/// Workflow-command data must escape `%`, CR and LF.
+/// Workflow-command data must escape `%`, CR and LF; before that, every
+/// control character of the (untrusted) text is made visible, so no CR or
+/// LF is left to end the command and no ESC reaches the log viewer.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    escape(s)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
@@ -47,7 +50,8 @@ mod tests {
 
     #[test]
     fn escapes_separators() {
-        assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
-        assert_eq!(escape_data("50% off\n"), "50%25 off%0A");
+        assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25\\n");
+        assert_eq!(escape_data("50% off\r\n::error"), "50%25 off\\r\\n::error");
+        assert_eq!(escape_data("\u{1b}[2J"), "\\u{1b}[2J");
     }
 }

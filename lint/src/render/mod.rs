@@ -1,21 +1,26 @@
 //! Output formats. Each turns [`LintResult`]s into text; none knows how a
 //! finding was found.
 
+pub mod catalog;
 mod compact;
+pub mod escape;
 mod github;
 mod human;
 mod json;
 pub mod sarif;
+mod snippet;
+mod table;
 
 use std::io::{self, Write};
 
-use crate::finding::Severity;
+use crate::finding::{Finding, Severity};
 use crate::LintResult;
 
 /// The output formats of `threeam lint --format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// Colourful diagnostics with source snippets (miette).
+    /// Diagnostics with bounded source snippets and colour, then a table
+    /// of counts per rule and severity.
     Human,
     /// One line per finding: `file:line:col: severity [rule] message`.
     Compact,
@@ -25,10 +30,39 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (`::error file=...`).
     Github,
+    /// Only the table of counts per rule and severity.
+    Summary,
 }
 
-/// Write the findings of `results` in `format`. `color` only affects
-/// [`Format::Human`].
+/// How [`render_with`] shows a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Colour in [`Format::Human`].
+    pub color: bool,
+    /// Findings [`Format::Human`] draws in detail before it says how many
+    /// more there are; 0 draws all. Other formats always write all.
+    pub max_problems: usize,
+    /// Findings below this severity are not shown, in any format. Display
+    /// only: what fails the run is decided elsewhere (`--fail-on`).
+    pub min_severity: Severity,
+}
+
+impl Default for Options {
+    /// No colour, every finding, every severity.
+    fn default() -> Self {
+        Options {
+            color: false,
+            max_problems: 0,
+            min_severity: Severity::Info,
+        }
+    }
+}
+
+/// A finding to show, with the run it belongs to (for its source text).
+type Shown<'a> = (&'a LintResult, &'a Finding);
+
+/// Write every finding of `results` in `format`, and nothing else (no
+/// table, no limit). `color` only affects [`Format::Human`].
 ///
 /// ```
 /// use threeam_lint::{render::{render, Format}, workspace::Workspace, check::check, config::Config, LintResult};
@@ -44,13 +78,94 @@ pub fn render(
     out: &mut dyn Write,
     color: bool,
 ) -> io::Result<()> {
+    let shown = select(results, Severity::Info);
     match format {
-        Format::Human => human::render(results, out, color),
-        Format::Compact => compact::render(results, out),
-        Format::Json => json::render(results, out),
-        Format::Sarif => sarif::render(results, out),
-        Format::Github => github::render(results, out),
+        Format::Human => human::render(&shown, out, color),
+        Format::Summary => table::render(&shown, out),
+        Format::Compact => compact::render(&findings(&shown), out),
+        Format::Json => json::render(&findings(&shown), out),
+        Format::Sarif => sarif::render(&findings(&shown), out),
+        Format::Github => github::render(&findings(&shown), out),
     }
+}
+
+/// Write `results` in `format` as `threeam lint` does: findings below
+/// `options.min_severity` left out; [`Format::Human`] draws at most
+/// `options.max_problems` findings, says how many more there are, and ends
+/// with the table of counts that [`Format::Summary`] prints alone.
+///
+/// ```
+/// use threeam_lint::{render::{render_with, Format, Options}, workspace::Workspace, check::check, config::Config, finding::Severity, LintResult};
+/// let workspace = Workspace::from_text("s.yaml", "openapi: 3.0.3\npaths:\n  /a:\n    post: {}\n  /b:\n    post: {}\n");
+/// let findings = check(&workspace, &Config::default());
+/// let options = Options { max_problems: 1, min_severity: Severity::Error, ..Options::default() };
+/// let mut out = Vec::new();
+/// render_with(Format::Human, &[LintResult { workspace, findings }], &mut out, &options).unwrap();
+/// let text = String::from_utf8(out).unwrap();
+/// assert!(text.contains("... and 7 more"));
+/// assert!(text.contains("version-in-path"));
+/// assert!(!text.contains("fallback-server"), "info is below --min-severity");
+/// ```
+pub fn render_with(
+    format: Format,
+    results: &[LintResult],
+    out: &mut dyn Write,
+    options: &Options,
+) -> io::Result<()> {
+    let shown = select(results, options.min_severity);
+    match format {
+        Format::Human => {
+            let limit = match options.max_problems {
+                0 => shown.len(),
+                n => n.min(shown.len()),
+            };
+            human::render(&shown[..limit], out, options.color)?;
+            let more = shown.len() - limit;
+            if more > 0 {
+                writeln!(
+                    out,
+                    "... and {} more (--max-problems 0 shows all)\n",
+                    thousands(more)
+                )?;
+            }
+            table::render(&shown, out)
+        }
+        Format::Summary => table::render(&shown, out),
+        Format::Compact => compact::render(&findings(&shown), out),
+        Format::Json => json::render(&findings(&shown), out),
+        Format::Sarif => sarif::render(&findings(&shown), out),
+        Format::Github => github::render(&findings(&shown), out),
+    }
+}
+
+fn findings<'a>(shown: &[Shown<'a>]) -> Vec<&'a Finding> {
+    shown.iter().map(|(_, f)| *f).collect()
+}
+
+fn select(results: &[LintResult], min: Severity) -> Vec<Shown<'_>> {
+    results
+        .iter()
+        .flat_map(|r| r.findings.iter().map(move |f| (r, f)))
+        .filter(|(_, f)| f.severity >= min)
+        .collect()
+}
+
+/// `n` with a comma between thousands: `5,431`.
+///
+/// ```
+/// assert_eq!(threeam_lint::render::thousands(5431), "5,431");
+/// assert_eq!(threeam_lint::render::thousands(999), "999");
+/// ```
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Counts for the summary line.
@@ -90,7 +205,7 @@ impl std::fmt::Display for Summary {
             if n == 1 {
                 format!("{n} {word}")
             } else {
-                format!("{n} {word}s")
+                format!("{} {word}s", thousands(n))
             }
         };
         write!(

@@ -46,7 +46,7 @@ fn check(cx: &mut Ctx) {
         };
         for entry in entries {
             let (message, help) = match ws.str(entry) {
-                Some(id) if id == "all" || find(id).is_some() => continue,
+                Some(id) if id.eq_ignore_ascii_case("all") || find(id).is_some() => continue,
                 Some(id) => (
                     format!("`{IGNORE_KEY}` names `{id}`, which is no threeam rule: it silences nothing"),
                     match closest(id) {

@@ -62,15 +62,16 @@ pub static ALL: &[&Rule] = &[
     &unresolved_ref::RULE,
 ];
 
-/// Look a rule up by id.
+/// Look a rule up by id, without regard to case (ids are lowercase).
 ///
 /// ```
 /// let rule = threeam_lint::rules::find("idempotency-key-required").unwrap();
 /// assert_eq!(rule.severity, threeam_lint::finding::Severity::Error);
 /// assert!(threeam_lint::rules::find("T012").is_none());
+/// assert_eq!(threeam_lint::rules::find("Fallback-Server").unwrap().id, "fallback-server");
 /// ```
 pub fn find(id: &str) -> Option<&'static Rule> {
-    ALL.iter().copied().find(|r| r.id == id)
+    ALL.iter().copied().find(|r| r.id.eq_ignore_ascii_case(id))
 }
 
 /// The principle a rule serves.
