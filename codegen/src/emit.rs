@@ -1,4 +1,5 @@
-//! Rendering: types, the client and the fixed support code, as one file.
+//! Rendering: types and the client, as one file. The part that is the same
+//! for every spec is not written here: it is `threeam_runtime::generated`.
 
 use std::fmt::Write as _;
 
@@ -6,7 +7,6 @@ use threeam_lint::workspace::{At, Workspace};
 
 use crate::names::{doc_lines, lit, unraw};
 use crate::ops::Ops;
-use crate::support;
 use crate::types::{DefKind, TypeDef, DE, SER};
 
 /// Everything one spec produced, ready to render.
@@ -100,9 +100,11 @@ impl Model<'_> {
         );
         out.push_str("#[allow(unused_imports)]\nuse threeam_runtime::{serde, serde_json, uuid};\n");
         out.push_str("#[allow(unused_imports)]\nuse std::collections::BTreeMap;\n");
-        out.push_str("#[allow(unused_imports)]\nuse threeam_runtime::http::Method;\n\n");
-        out.push_str(support::MACROS);
-        out.push('\n');
+        out.push_str("#[allow(unused_imports)]\nuse threeam_runtime::http::Method;\n");
+        // The shared part lives in the runtime (`threeam_runtime::generated`):
+        // the types users name through this crate, the helpers every method
+        // calls (`rt::`), and the macros for enums and unions.
+        out.push_str(SHARED);
         self.render_client(&mut out);
         self.ops.render_params(&mut out, self.defs);
         self.ops.render_bodies(&mut out, self.defs);
@@ -110,21 +112,16 @@ impl Model<'_> {
         for def in self.defs {
             render_def(&mut out, def, self.defs);
         }
-        out.push_str(support::SUPPORT);
+        // No blank line at the end of the file.
+        while out.ends_with("\n\n") {
+            out.pop();
+        }
         out
     }
 
     fn render_client(&self, out: &mut String) {
         let servers = self.servers();
         let title = self.title();
-        doc_lines(
-            out,
-            "",
-            &format!(
-                "The {title} client. Cheap to clone; share one across tasks.\n\nBuild it with [`Client::new`] (the spec's servers, runtime defaults) or [`Client::from_runtime`] (your own base URLs, auth, timeouts, retry and breaker settings)."
-            ),
-        );
-        out.push_str("#[derive(Debug, Clone)]\npub struct Client {\n    runtime: threeam_runtime::Client,\n    options: CallOptions,\n}\n\n");
         out.push_str("/// The servers the spec lists: the first is the primary, the second the fallback.\npub const SERVERS: &[&str] = &[");
         for (i, s) in servers.iter().enumerate() {
             if i > 0 {
@@ -132,35 +129,27 @@ impl Model<'_> {
             }
             out.push_str(&lit(s));
         }
-        out.push_str("];\n\nimpl Client {\n");
-        let primary = servers
-            .first()
-            .cloned()
-            .unwrap_or_else(|| "http://localhost".into());
-        let mut builder = format!("threeam_runtime::Client::builder({})", lit(&primary));
-        if let Some(fb) = servers.get(1) {
-            let _ = write!(builder, ".fallback({})", lit(fb));
-        }
-        if let Some(header) = &self.key_header {
-            let _ = write!(builder, ".idempotency_header({})", lit(header));
-        }
+        out.push_str("];\n\n");
         let no_server = if servers.is_empty() {
             " The spec lists no server, so the primary is `http://localhost`: set yours with `threeam_runtime::Client::builder`."
         } else {
             ""
         };
-        let _ = write!(
+        // The struct and its constructors are the same for every spec:
+        // `api_client!` writes them (see threeam_runtime::generated).
+        out.push_str("threeam_runtime::api_client! {\n");
+        doc_lines(
             out,
-            "    /// A runtime builder preset with the spec's servers (primary and fallback).{no_server}\n    /// Add auth, timeouts and policies, build it, and pass it to [`Client::from_runtime`].\n    pub fn builder() -> threeam_runtime::ClientBuilder {{\n        {builder}\n    }}\n\n"
+            "    ",
+            &format!(
+                "The {title} client. Cheap to clone; share one across tasks.\n\nBuild it with [`Client::new`] (the spec's servers, runtime defaults) or [`Client::from_runtime`] (your own base URLs, auth, timeouts, retry and breaker settings).{no_server}"
+            ),
         );
-        out.push_str(
-            "    /// A client for the spec's servers with the runtime's default policies.\n    pub fn new() -> Result<Self, threeam_runtime::BuildError> {\n        Ok(Self::from_runtime(Self::builder().build()?))\n    }\n\n",
-        );
-        out.push_str(
-            "    /// A client on a runtime you configured (base URLs, auth, policies).\n    pub fn from_runtime(runtime: threeam_runtime::Client) -> Self {\n        Self { runtime, options: CallOptions::default() }\n    }\n\n",
-        );
-        out.push_str("    /// The runtime (endpoint and breaker status, retry budget).\n    pub fn runtime(&self) -> &threeam_runtime::Client {\n        &self.runtime\n    }\n\n");
-        out.push_str("    /// A handle whose calls use `options` (idempotency key, timeout,\n    /// deadline, attempts). It shares the runtime: breakers, budget and\n    /// limits stay common.\n    pub fn with_options(&self, options: CallOptions) -> Self {\n        Self { runtime: self.runtime.clone(), options }\n    }\n}\n\n");
+        out.push_str("    pub struct Client;\n    servers = SERVERS;\n");
+        if let Some(header) = &self.key_header {
+            let _ = writeln!(out, "    idempotency_header = {};", lit(header));
+        }
+        out.push_str("}\n\n");
         if !self.ops.ops.is_empty() {
             out.push_str("impl Client {\n");
             self.ops.render_methods(out, self.defs);
@@ -172,6 +161,9 @@ impl Model<'_> {
         }
     }
 }
+
+/// What every generated file imports from the runtime's shared part.
+const SHARED: &str = "pub use threeam_runtime::generated::{CallOptions, Error, Reply};\n#[allow(unused_imports)]\nuse threeam_runtime::{generated as rt, string_enum, tagged_union, union_serialize, untagged_union};\n\n";
 
 /// Lints generated code may trip by its nature (names and docs come from the
 /// spec; a spec may deprecate its own types).
@@ -185,6 +177,26 @@ const SERDE_CRATE: &str = "#[serde(crate = \"threeam_runtime::serde\")]\n";
 /// The `#[allow(...)]` to put on a module that includes a generated file.
 pub(crate) fn module_allow() -> String {
     format!("#[allow({LINT_ALLOWS})]")
+}
+
+/// `open`, the items separated by `, `, then `close`, with lines broken
+/// before an item that would pass 100 columns (continuations indented).
+fn wrap(open: &str, items: &[String], close: &str) -> String {
+    let mut out = String::from(open);
+    let mut line_start = 0;
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+            if out.len() - line_start + 1 + item.len() > 100 {
+                out.push_str("\n   ");
+                line_start = out.len() - 3;
+            }
+            out.push(' ');
+        }
+        out.push_str(item);
+    }
+    out.push_str(close);
+    out
 }
 
 fn doc_inner(text: &str) -> Vec<String> {
@@ -273,11 +285,17 @@ fn render_def(out: &mut String, def: &TypeDef, defs: &[TypeDef]) {
                 let _ = writeln!(out, "    {},", v.name);
             }
             out.push_str("    /// A value this client does not know yet (the server added it).\n    Unknown(String),\n}\n\n");
-            let _ = write!(out, "string_enum!({name} {{");
-            for v in variants {
-                let _ = write!(out, "\n    {} => {},", v.name, lit(&v.value));
-            }
-            out.push_str("\n});\n\n");
+            // The wire values, several to a line: the variants above carry
+            // them in their docs already.
+            let pairs: Vec<String> = variants
+                .iter()
+                .map(|v| format!("{} => {}", v.name, lit(&v.value)))
+                .collect();
+            out.push_str(&wrap(
+                &format!("string_enum!({name} {{ "),
+                &pairs,
+                " });\n\n",
+            ));
         }
         DefKind::Union(u) => {
             out.push_str("#[derive(Debug, Clone, PartialEq)]\n");

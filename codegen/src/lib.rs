@@ -23,7 +23,6 @@ mod error;
 mod names;
 mod ops;
 mod output;
-mod support;
 mod types;
 
 use std::path::{Path, PathBuf};

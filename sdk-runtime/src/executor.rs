@@ -179,7 +179,10 @@ impl Client {
 
     /// The attempt loop. Every line is one concern; see the module docs.
     async fn run(&self, call: &mut Call, started: Instant) -> Result<Response, Error> {
-        self.authorize(call, None).await?; // an OAuth2 token, if the call sends one
+        if call.oauth.is_some() {
+            // Boxed: only calls with OAuth2 carry the token future's state.
+            Box::pin(self.authorize(call, None)).await?;
+        }
         let mut now = started; // the clock is read once per pass, then passed on
         loop {
             let endpoint = self.choose_endpoint(call, now)?; // breaker + fallback
@@ -195,7 +198,7 @@ impl Client {
                 // once per call, at once (a new credential is not a retry).
                 call.reauthorized = true;
                 let rejected = call.headers.get(AUTHORIZATION).cloned();
-                self.authorize(call, rejected.as_ref()).await?;
+                Box::pin(self.authorize(call, rejected.as_ref())).await?;
                 call.last = Some(Box::new(failed));
                 now = Instant::now();
                 continue;

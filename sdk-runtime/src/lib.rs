@@ -24,6 +24,10 @@
 //! 8. failures are an [`Error`] whose message says what, why, how many
 //!    attempts, the request id and what happens next.
 //!
+//! Generated clients are thin: their shared part (typed `Error<E>`,
+//! `Reply<T>`, `CallOptions`, parameter and body encoders, and the macros
+//! for enums, unions and the `Client`) is the [`generated`] module here.
+//!
 //! ```no_run
 //! use std::time::Duration;
 //! use threeam_runtime::{Client, Request};
@@ -55,6 +59,7 @@ pub mod env;
 mod error;
 mod executor;
 pub mod fallback;
+pub mod generated;
 pub mod idempotency;
 mod proxy;
 pub mod ratelimit;
