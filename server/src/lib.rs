@@ -25,6 +25,8 @@ mod metrics_layer;
 mod preset;
 mod problem;
 mod ratelimit;
+#[cfg(feature = "redis")]
+mod redis_store;
 
 pub use classify::{
     ApiKeyResolver, Classified, Classifier, ClientIdentity, ClientResolver, PeerAddr,
@@ -46,6 +48,9 @@ pub use ratelimit::{
     ceil_secs, decide, gcra_check, BucketState, Decision, LimitCheck, MemoryLimiter, Quota,
     RateLimit, RateLimitConfig, RateLimitLayer, RateLimiter, Tier, NANOS,
 };
+
+#[cfg(feature = "redis")]
+pub use redis_store::{RedisConfig, RedisStore};
 
 /// The error type layers box inner errors into.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;

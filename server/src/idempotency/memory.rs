@@ -161,7 +161,9 @@ impl MemoryStore {
         now: Instant,
     ) -> Completion {
         let mut shard = lock(self.shard(key));
-        if !shard.holds(key, token) {
+        // Absent (lease ran out and was swept, nobody claimed since): no
+        // newer result exists, so storing this one only prevents a rerun.
+        if shard.map.contains_key(key) && !shard.holds(key, token) {
             return Completion::Fenced;
         }
         let size = response.size();

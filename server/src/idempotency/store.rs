@@ -2,8 +2,10 @@
 //! with a response only while still holding it, release it.
 //!
 //! The fencing token is what makes "only while still holding it" checkable:
-//! every claim gets a larger token than the one before, and `complete` and
-//! `release` act only when the token they carry is the one stored. A holder
+//! every claim of a key gets a larger token than the one before, and
+//! `complete` and `release` act only when the token they carry is the one
+//! stored (or, for `complete`, when nobody holds the key any more: no newer
+//! result exists then, and storing this one spares a rerun). A holder
 //! whose lease ran out (and whose key someone else claimed since) can
 //! therefore never overwrite the newer result, and handlers can pass the
 //! token to their own database for the same guard.
@@ -61,7 +63,7 @@ pub enum ClaimOutcome {
     /// The key was free (or its holder's lease ran out): the caller now
     /// holds it with this fencing token and must run the handler.
     Claimed {
-        /// Larger than every token handed out before for any key.
+        /// Larger than every token handed out before for this key.
         token: u64,
     },
     /// Another request holds the key and has not finished.
@@ -125,7 +127,8 @@ pub trait IdempotencyStore: Send + Sync + 'static {
         lease: Duration,
     ) -> StoreFuture<'a, Result<ClaimOutcome, StoreError>>;
 
-    /// Store `response` for `ttl`, only if `token` still holds `key`.
+    /// Store `response` for `ttl`, unless another claim holds `key` or
+    /// completed it since (`Fenced`).
     fn complete<'a>(
         &'a self,
         key: &'a ScopedKey,
