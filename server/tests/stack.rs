@@ -143,3 +143,31 @@ async fn replays_and_refusals_pass_through_every_layer() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_preset_also_works_as_an_axum_router_layer() {
+    within(LIMIT, async {
+        let layer = ServerLayer::builder(Classifier::new(Routes::new(["/v1/payments"])))
+            .build()
+            .unwrap();
+        let router = Router::new()
+            .route(
+                "/v1/payments",
+                post(|| async { (StatusCode::CREATED, "made") }),
+            )
+            .layer(layer);
+        let http = Http::new(serve(router).await);
+        let made = http
+            .call("POST", "/v1/payments", &[("idempotency-key", "r1")], "")
+            .await;
+        assert_eq!(made.status, StatusCode::CREATED);
+        assert!(made.header("x-request-id").is_some());
+        let again = http
+            .call("POST", "/v1/payments", &[("idempotency-key", "r1")], "")
+            .await;
+        assert_eq!(again.header("idempotent-replayed"), Some("true"));
+        let missing = http.call("POST", "/v1/payments", &[], "").await;
+        assert_eq!(missing.status, StatusCode::BAD_REQUEST);
+    })
+    .await;
+}

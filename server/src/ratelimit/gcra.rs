@@ -36,7 +36,8 @@ impl Quota {
     pub fn per_second(rate: u32) -> Self {
         assert!(rate > 0, "a quota admits at least one request a second");
         Self {
-            emission: NANOS / u64::from(rate),
+            // Over 10^9 a second the interval would round to zero.
+            emission: (NANOS / u64::from(rate)).max(1),
             burst: rate,
         }
     }

@@ -1,0 +1,216 @@
+//! What the threeam-server stack adds per request, against a bare axum
+//! router, measured in one run.
+//!
+//! Method: both services are called in-process (no sockets, whose cost
+//! would drown a few microseconds) on a single-threaded tokio runtime:
+//! build the request, wait for readiness, call, read the whole response
+//! body. Phases alternate (bare, stack, bare, stack, ...) so drift on a
+//! shared machine hits both sides alike; each phase is `BENCH_REQUESTS`
+//! calls and the median of `BENCH_ROUNDS` rounds is reported. Limits are
+//! set so that they never bind (a 429 would be cheaper than a pass), and
+//! every keyed POST carries a new key (a replay would be cheaper than a
+//! first run). No tracing subscriber or metrics recorder is installed.
+//!
+//! With `--features redis` and redis-server installed, it also starts a
+//! redis-server on a random port and reports the rate limiter's round trip
+//! (p50/p99) against a bare `PING` on the same connection kind.
+//!
+//! Run: `cargo bench -p threeam-server [--features redis]`.
+
+use std::convert::Infallible;
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::routing::{get, post};
+use axum::Router;
+use http::Request;
+use http_body_util::BodyExt;
+use threeam_server::{Classifier, Quota, RateLimitConfig, Routes, ServerLayer};
+use tower::{Service, ServiceExt};
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn router() -> Router {
+    Router::new()
+        .route("/v1/ping", get(|| async { "pong" }))
+        .route(
+            "/v1/payments",
+            post(|body: String| async move { (http::StatusCode::CREATED, body) }),
+        )
+}
+
+const BODY: &str = r#"{"amount":1000,"currency":"EUR","payment_method":{"type":"card"}}"#;
+
+fn unbounded() -> RateLimitConfig {
+    let q = Quota::per_second(1_000_000_000).with_burst(u32::MAX);
+    RateLimitConfig {
+        client: q,
+        endpoint: q,
+        global: q,
+        ..Default::default()
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Get,
+    KeyedPost,
+}
+
+/// Nanoseconds per request over `n` requests.
+async fn phase<S, B>(service: &mut S, kind: Kind, n: usize, serial: &mut u64) -> f64
+where
+    S: Service<Request<Body>, Response = http::Response<B>, Error = Infallible>,
+    B: http_body::Body,
+    B::Error: std::fmt::Debug,
+{
+    let started = Instant::now();
+    for _ in 0..n {
+        *serial += 1;
+        let request = match kind {
+            Kind::Get => Request::get("/v1/ping")
+                .header("x-api-key", "bench")
+                .body(Body::empty()),
+            Kind::KeyedPost => Request::post("/v1/payments")
+                .header("x-api-key", "bench")
+                .header("content-type", "application/json")
+                .header("idempotency-key", format!("key-{serial}"))
+                .body(Body::from(BODY)),
+        }
+        .unwrap();
+        let response = service.ready().await.unwrap().call(request).await.unwrap();
+        let status = response.status();
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        assert!(
+            status.is_success() && !body.is_empty(),
+            "bench request failed: {status}"
+        );
+    }
+    started.elapsed().as_nanos() as f64 / n as f64
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; nothing else is read from the line.
+    let n = env_usize("BENCH_REQUESTS", 20_000);
+    let rounds = env_usize("BENCH_ROUNDS", 7);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let mut bare = router();
+        let layer = ServerLayer::builder(Classifier::new(Routes::new(["/v1/ping", "/v1/payments"])))
+            .rate_limits(unbounded())
+            .build()
+            .unwrap();
+        let mut stack = tower::ServiceBuilder::new().layer(layer).service(router());
+        let mut serial = 0;
+        println!("threeam-server overhead: {n} requests a phase, median of {rounds} rounds, in-process, one thread");
+        for (kind, name, target_ns) in [(Kind::Get, "GET", 1500.0), (Kind::KeyedPost, "keyed POST", 3000.0)] {
+            // Warm-up, both sides.
+            phase(&mut bare, kind, n / 10, &mut serial).await;
+            phase(&mut stack, kind, n / 10, &mut serial).await;
+            let (mut b, mut s) = (Vec::new(), Vec::new());
+            for _ in 0..rounds {
+                b.push(phase(&mut bare, kind, n, &mut serial).await);
+                s.push(phase(&mut stack, kind, n, &mut serial).await);
+            }
+            let (b, s) = (median(b), median(s));
+            let added = s - b;
+            println!(
+                "{name:>10}: bare axum {:.0} ns, full stack {:.0} ns, added {:.0} ns (target <= {:.0} ns{}): {}",
+                b,
+                s,
+                added,
+                target_ns,
+                if matches!(kind, Kind::KeyedPost) { " plus body hashing" } else { "" },
+                if added <= target_ns { "ok" } else { "OVER" }
+            );
+        }
+        #[cfg(feature = "redis")]
+        redis_round_trip().await;
+    });
+}
+
+#[cfg(feature = "redis")]
+async fn redis_round_trip() {
+    use std::process::{Command, Stdio};
+    use threeam_server::{LimitCheck, RateLimiter, RedisConfig, RedisStore};
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let Ok(mut child) = Command::new("redis-server")
+        .args([
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ])
+        .stdout(Stdio::null())
+        .spawn()
+    else {
+        println!("redis: redis-server not installed; skipped");
+        return;
+    };
+    for _ in 0..200 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let url = format!("redis://127.0.0.1:{port}/");
+    let store = RedisStore::open(&url, RedisConfig::default()).unwrap();
+    let client = redis::Client::open(url.as_str()).unwrap();
+    let mut ping = client.get_multiplexed_async_connection().await.unwrap();
+    let q = Quota::per_second(1_000_000_000).with_burst(u32::MAX);
+    let check = LimitCheck {
+        client: "bench".into(),
+        endpoint: "/v1/ping".into(),
+        quotas: [q, q, q],
+        cost: 1,
+    };
+    let n = env_usize("BENCH_REDIS_REQUESTS", 5_000);
+    let (mut limits, mut pings) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    for i in 0..n + n / 10 {
+        let t = Instant::now();
+        store.check(&check).await.unwrap();
+        let limit = t.elapsed();
+        let t = Instant::now();
+        let _: String = redis::cmd("PING").query_async(&mut ping).await.unwrap();
+        let p = t.elapsed();
+        if i >= n / 10 {
+            limits.push(limit.as_nanos() as f64 / 1000.0);
+            pings.push(p.as_nanos() as f64 / 1000.0);
+        }
+    }
+    let pct = |v: &mut Vec<f64>, p: f64| {
+        v.sort_by(f64::total_cmp);
+        v[((v.len() as f64 - 1.0) * p) as usize]
+    };
+    println!(
+        "     redis: rate limit (one script, 3 tiers) p50 {:.0} us p99 {:.0} us; bare PING p50 {:.0} us p99 {:.0} us ({n} each, interleaved)",
+        pct(&mut limits, 0.5),
+        pct(&mut limits, 0.99),
+        pct(&mut pings, 0.5),
+        pct(&mut pings, 0.99)
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+}
