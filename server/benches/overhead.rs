@@ -1,32 +1,51 @@
 //! What the threeam-server stack adds per request, against a bare axum
 //! router, measured in one run.
 //!
-//! Method: both services are called in-process (no sockets, whose cost
-//! would drown a few microseconds) on a single-threaded tokio runtime:
-//! build the request, wait for readiness, call, read the whole response
-//! body. Phases alternate (bare, stack, bare, stack, ...) so drift on a
-//! shared machine hits both sides alike; each phase is `BENCH_REQUESTS`
-//! calls and the median of `BENCH_ROUNDS` rounds is reported. Limits are
-//! set so that they never bind (a 429 would be cheaper than a pass), and
-//! every keyed POST carries a new key (a replay would be cheaper than a
-//! first run). No tracing subscriber or metrics recorder is installed.
+//! Method: every side is called in-process (no sockets, whose cost would
+//! drown a few microseconds) on a single-threaded tokio runtime: build the
+//! request, wait for readiness, call, read the whole response body. Cost is
+//! the thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`) per request, so other
+//! processes on a shared machine do not count; wall time is shown too.
+//! Sides alternate phase by phase (bare, each layer alone, the full stack)
+//! so drift hits them alike; each phase is `BENCH_REQUESTS` calls and the
+//! median of `BENCH_ROUNDS` rounds is reported. Limits are set so that they
+//! never bind (a 429 is cheaper than a pass), and every keyed POST carries a
+//! new key (a replay is cheaper than a first run). No tracing subscriber or
+//! metrics recorder is installed: what an exporter costs is its own.
 //!
 //! With `--features redis` and redis-server installed, it also starts a
 //! redis-server on a random port and reports the rate limiter's round trip
-//! (p50/p99) against a bare `PING` on the same connection kind.
+//! (p50/p99) against a bare `PING`, interleaved.
 //!
 //! Run: `cargo bench -p threeam-server [--features redis]`.
 
 use std::convert::Infallible;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::routing::{get, post};
 use axum::Router;
 use http::Request;
 use http_body_util::BodyExt;
-use threeam_server::{Classifier, Quota, RateLimitConfig, Routes, ServerLayer};
-use tower::{Service, ServiceExt};
+use threeam_server::{
+    BoxError, Classifier, ContextLayer, IdempotencyConfig, IdempotencyLayer, MemoryLimiter,
+    MemoryStore, MetricsConfig, MetricsLayer, Quota, RateLimitConfig, RateLimitLayer, Routes,
+    ServerLayer,
+};
+use tower::util::BoxCloneService;
+use tower::{Service, ServiceBuilder, ServiceExt};
+
+fn thread_cpu() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes into the timespec we own; the clock id is
+    // a constant every Linux since 2.6.12 supports.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    assert_eq!(rc, 0, "clock_gettime failed");
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
 
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -56,20 +75,93 @@ fn unbounded() -> RateLimitConfig {
     }
 }
 
+fn classifier() -> Classifier {
+    Classifier::new(Routes::new(["/v1/ping", "/v1/payments"]))
+}
+
+type Side = BoxCloneService<Request<Body>, http::Response<Body>, Infallible>;
+
+fn boxed<S, B>(service: S) -> Side
+where
+    S: Service<Request<Body>, Response = http::Response<B>, Error = Infallible>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+    B: http_body::Body<Data = bytes::Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
+    BoxCloneService::new(service.map_response(|r: http::Response<B>| r.map(Body::new)))
+}
+
+fn sides() -> Vec<(&'static str, Side)> {
+    vec![
+        ("bare axum", boxed(router())),
+        (
+            "context",
+            boxed(
+                ServiceBuilder::new()
+                    .layer(ContextLayer::new(classifier()))
+                    .service(router()),
+            ),
+        ),
+        (
+            "metrics",
+            boxed(
+                ServiceBuilder::new()
+                    .layer(MetricsLayer::new(MetricsConfig::default(), classifier()))
+                    .service(router()),
+            ),
+        ),
+        (
+            "rate limit",
+            boxed(
+                ServiceBuilder::new()
+                    .layer(
+                        RateLimitLayer::new(MemoryLimiter::default(), unbounded(), classifier())
+                            .unwrap(),
+                    )
+                    .service(router()),
+            ),
+        ),
+        (
+            "idempotency",
+            boxed(
+                ServiceBuilder::new()
+                    .layer(IdempotencyLayer::new(
+                        MemoryStore::default(),
+                        IdempotencyConfig::default(),
+                        classifier(),
+                    ))
+                    .service(router()),
+            ),
+        ),
+        (
+            "full stack",
+            boxed(
+                ServiceBuilder::new()
+                    .layer(
+                        ServerLayer::builder(classifier())
+                            .rate_limits(unbounded())
+                            .build()
+                            .unwrap(),
+                    )
+                    .service(router()),
+            ),
+        ),
+    ]
+}
+
 #[derive(Clone, Copy)]
 enum Kind {
     Get,
     KeyedPost,
 }
 
-/// Nanoseconds per request over `n` requests.
-async fn phase<S, B>(service: &mut S, kind: Kind, n: usize, serial: &mut u64) -> f64
-where
-    S: Service<Request<Body>, Response = http::Response<B>, Error = Infallible>,
-    B: http_body::Body,
-    B::Error: std::fmt::Debug,
-{
-    let started = Instant::now();
+/// (CPU ns, wall ns) per request over `n` requests.
+async fn phase(service: &mut Side, kind: Kind, n: usize, serial: &mut u64) -> (f64, f64) {
+    let cpu = thread_cpu();
+    let wall = Instant::now();
     for _ in 0..n {
         *serial += 1;
         let request = match kind {
@@ -91,7 +183,8 @@ where
             "bench request failed: {status}"
         );
     }
-    started.elapsed().as_nanos() as f64 / n as f64
+    let per = |d: Duration| d.as_nanos() as f64 / n as f64;
+    (per(thread_cpu() - cpu), per(wall.elapsed()))
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -108,31 +201,35 @@ fn main() {
         .build()
         .unwrap();
     rt.block_on(async {
-        let mut bare = router();
-        let layer = ServerLayer::builder(Classifier::new(Routes::new(["/v1/ping", "/v1/payments"])))
-            .rate_limits(unbounded())
-            .build()
-            .unwrap();
-        let mut stack = tower::ServiceBuilder::new().layer(layer).service(router());
+        println!("threeam-server overhead: {n} requests a phase, median of {rounds} rounds, in-process, one thread, CPU time");
         let mut serial = 0;
-        println!("threeam-server overhead: {n} requests a phase, median of {rounds} rounds, in-process, one thread");
         for (kind, name, target_ns) in [(Kind::Get, "GET", 1500.0), (Kind::KeyedPost, "keyed POST", 3000.0)] {
-            // Warm-up, both sides.
-            phase(&mut bare, kind, n / 10, &mut serial).await;
-            phase(&mut stack, kind, n / 10, &mut serial).await;
-            let (mut b, mut s) = (Vec::new(), Vec::new());
-            for _ in 0..rounds {
-                b.push(phase(&mut bare, kind, n, &mut serial).await);
-                s.push(phase(&mut stack, kind, n, &mut serial).await);
+            let mut sides = sides();
+            for (_, side) in sides.iter_mut() {
+                phase(side, kind, n / 10, &mut serial).await;
             }
-            let (b, s) = (median(b), median(s));
-            let added = s - b;
+            let mut cpu = vec![Vec::new(); sides.len()];
+            let mut wall = vec![Vec::new(); sides.len()];
+            for _ in 0..rounds {
+                for (i, (_, side)) in sides.iter_mut().enumerate() {
+                    let (c, w) = phase(side, kind, n, &mut serial).await;
+                    cpu[i].push(c);
+                    wall[i].push(w);
+                }
+            }
+            let cpu: Vec<f64> = cpu.into_iter().map(median).collect();
+            let wall: Vec<f64> = wall.into_iter().map(median).collect();
+            println!("{name}:");
+            for (i, (side, _)) in sides.iter().enumerate() {
+                if i == 0 {
+                    println!("  {side:>12}: {:6.0} ns CPU ({:6.0} ns wall)", cpu[0], wall[0]);
+                } else {
+                    println!("  {side:>12}: {:6.0} ns CPU, adds {:6.0} ns ({:6.0} ns wall)", cpu[i], cpu[i] - cpu[0], wall[i]);
+                }
+            }
+            let added = cpu[sides.len() - 1] - cpu[0];
             println!(
-                "{name:>10}: bare axum {:.0} ns, full stack {:.0} ns, added {:.0} ns (target <= {:.0} ns{}): {}",
-                b,
-                s,
-                added,
-                target_ns,
+                "  full stack adds {added:.0} ns CPU per request (target <= {target_ns:.0} ns{}): {}",
                 if matches!(kind, Kind::KeyedPost) { " plus body hashing" } else { "" },
                 if added <= target_ns { "ok" } else { "OVER" }
             );
@@ -173,7 +270,7 @@ async fn redis_round_trip() {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
             break;
         }
-        std::thread::sleep(std::time::Duration::from_millis(10));
+        std::thread::sleep(Duration::from_millis(10));
     }
     let url = format!("redis://127.0.0.1:{port}/");
     let store = RedisStore::open(&url, RedisConfig::default()).unwrap();

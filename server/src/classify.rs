@@ -116,6 +116,10 @@ where
 pub struct ApiKeyResolver {
     header: HeaderName,
     tiers: std::collections::HashMap<String, Arc<str>>,
+    // Made once: a per-request allocation for a constant name adds up.
+    default_tier: Arc<str>,
+    anonymous_tier: Arc<str>,
+    unknown_ip: Arc<str>,
 }
 
 impl ApiKeyResolver {
@@ -127,6 +131,9 @@ impl ApiKeyResolver {
         Self {
             header: HeaderName::try_from(header).expect("a valid header name"),
             tiers: Default::default(),
+            default_tier: "default".into(),
+            anonymous_tier: "anonymous".into(),
+            unknown_ip: "ip:unknown".into(),
         }
     }
 
@@ -151,17 +158,13 @@ impl ClientResolver for ApiKeyResolver {
             .and_then(|v| v.to_str().ok())
         {
             if !key.is_empty() {
-                let tier = self
-                    .tiers
-                    .get(key)
-                    .cloned()
-                    .unwrap_or_else(|| "default".into());
+                let tier = self.tiers.get(key).unwrap_or(&self.default_tier).clone();
                 return ClientIdentity::new(format!("key:{key}"), tier);
             }
         }
         match ip {
-            Some(ip) => ClientIdentity::new(format!("ip:{ip}"), "anonymous"),
-            None => ClientIdentity::new("ip:unknown", "anonymous"),
+            Some(ip) => ClientIdentity::new(format!("ip:{ip}"), self.anonymous_tier.clone()),
+            None => ClientIdentity::new(self.unknown_ip.clone(), self.anonymous_tier.clone()),
         }
     }
 }
@@ -175,9 +178,10 @@ impl ClientResolver for ApiKeyResolver {
 /// assert_eq!(&*routes.template("/v1/payments/pay_1"), "/v1/payments/{id}");
 /// assert_eq!(&*routes.template("/v1/payments/pay_1/x"), "unmatched");
 /// ```
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Routes {
     templates: Vec<(Arc<str>, Vec<Segment>)>,
+    unmatched: Arc<str>,
 }
 
 #[derive(Clone, Debug)]
@@ -209,7 +213,10 @@ impl Routes {
                 (Arc::from(t), segments)
             })
             .collect();
-        Self { templates }
+        Self {
+            templates,
+            unmatched: Arc::from(UNMATCHED_ROUTE),
+        }
     }
 
     /// The template `path` matches, or [`UNMATCHED_ROUTE`].
@@ -227,7 +234,14 @@ impl Routes {
                 return name.clone();
             }
         }
-        Arc::from(UNMATCHED_ROUTE)
+        self.unmatched.clone()
+    }
+}
+
+impl Default for Routes {
+    /// No templates: every path is `unmatched`.
+    fn default() -> Self {
+        Self::new(std::iter::empty::<&str>())
     }
 }
 

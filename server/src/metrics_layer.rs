@@ -131,6 +131,33 @@ fn method_label(method: &Method) -> &'static str {
     }
 }
 
+/// The status as a label without an allocation for the common ones.
+fn status_label(status: http::StatusCode) -> metrics::SharedString {
+    let text: &'static str = match status.as_u16() {
+        200 => "200",
+        201 => "201",
+        202 => "202",
+        204 => "204",
+        301 => "301",
+        302 => "302",
+        304 => "304",
+        400 => "400",
+        401 => "401",
+        403 => "403",
+        404 => "404",
+        409 => "409",
+        413 => "413",
+        422 => "422",
+        429 => "429",
+        500 => "500",
+        502 => "502",
+        503 => "503",
+        504 => "504",
+        _ => return status.as_str().to_owned().into(),
+    };
+    text.into()
+}
+
 /// Decrements the active-request gauge however the request ends, including
 /// when its future is dropped.
 struct Active(Gauge);
@@ -161,23 +188,21 @@ where
         let (mut parts, body) = request.into_parts();
         let seen = self.shared.classifier.classify(&mut parts);
         let method = method_label(&parts.method);
-        let mut labels = vec![
+        let mut labels = Vec::with_capacity(6);
+        labels.extend([
             Label::new("http.request.method", method),
-            Label::new("http.route", seen.route.to_string()),
-        ];
+            Label::new("http.route", seen.route.clone()),
+        ]);
         let active = metrics::gauge!(ACTIVE_REQUESTS, labels.clone());
         active.increment(1.0);
         let active = Active(active);
-        labels.push(Label::new(
-            "threeam.client.tier",
-            seen.client.tier.to_string(),
-        ));
+        labels.push(Label::new("threeam.client.tier", seen.client.tier.clone()));
         let client_ids = &self.shared.config.client_ids;
         if !client_ids.is_empty() {
             let value = if client_ids.contains(&*seen.client.id) {
-                seen.client.id.to_string()
+                metrics::SharedString::from(seen.client.id.clone())
             } else {
-                "other".to_owned()
+                metrics::SharedString::const_str("other")
             };
             labels.push(Label::new("threeam.client", value));
         }
@@ -191,10 +216,10 @@ where
                     let status = response.status();
                     labels.push(Label::new(
                         "http.response.status_code",
-                        status.as_str().to_owned(),
+                        status_label(status),
                     ));
                     if status.is_server_error() {
-                        labels.push(Label::new("error.type", status.as_str().to_owned()));
+                        labels.push(Label::new("error.type", status_label(status)));
                     }
                 }
                 Err(_) => labels.push(Label::new("error.type", "_OTHER")),

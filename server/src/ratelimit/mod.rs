@@ -264,10 +264,32 @@ impl RateLimitConfig {
 
 struct Shared {
     limiter: Arc<dyn RateLimiter>,
+    /// `RateLimit-Policy` values by quota set: bounded by client tiers
+    /// times endpoint overrides.
+    policies: std::sync::RwLock<HashMap<[Quota; 3], HeaderValue>>,
     fallback: MemoryLimiter,
     degraded: AtomicBool,
     config: RateLimitConfig,
     classifier: Classifier,
+}
+
+impl Shared {
+    fn policy(&self, quotas: &[Quota; 3]) -> HeaderValue {
+        let cached = self
+            .policies
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(quotas)
+            .cloned();
+        cached.unwrap_or_else(|| {
+            let value = policy_value(quotas);
+            self.policies
+                .write()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(*quotas, value.clone());
+            value
+        })
+    }
 }
 
 /// The rate limiting layer.
@@ -308,6 +330,7 @@ impl RateLimitLayer {
         Ok(Self {
             shared: Arc::new(Shared {
                 limiter,
+                policies: Default::default(),
                 fallback: MemoryLimiter::new(config.max_clients),
                 degraded: AtomicBool::new(false),
                 config,
@@ -395,7 +418,7 @@ where
                         .check_at(shared.fallback.now_nanos(), &local)
                 }
             };
-            let tier_label = seen.client.tier.to_string();
+            let tier_label = seen.client.tier.clone();
             let reported = decision.reported_tier();
             if let Some(tier) = decision.denied_by {
                 metrics::counter!("threeam.server.rate_limit.decisions", "tier" => tier.name(), "decision" => "denied", "threeam.client.tier" => tier_label).increment(1);
@@ -414,25 +437,32 @@ where
                     header::RETRY_AFTER,
                     HeaderValue::from(crate::problem::retry_after_secs(wait)),
                 );
-                put_limit_headers(headers, &check.quotas, &decision, reported);
+                put_limit_headers(
+                    headers,
+                    shared.policy(&check.quotas),
+                    &check.quotas,
+                    &decision,
+                    reported,
+                );
                 return Ok(r.map(Either::Right));
             }
             metrics::counter!("threeam.server.rate_limit.decisions", "tier" => Tier::ALL[reported].name(), "decision" => "allowed", "threeam.client.tier" => tier_label).increment(1);
             let mut response = inner.call(Request::from_parts(parts, body)).await?;
-            put_limit_headers(response.headers_mut(), &check.quotas, &decision, reported);
+            put_limit_headers(
+                response.headers_mut(),
+                shared.policy(&check.quotas),
+                &check.quotas,
+                &decision,
+                reported,
+            );
             Ok(response.map(Either::Left))
         })
     }
 }
 
-/// Writes `RateLimit-Policy` (all tiers), `RateLimit` and the `X-RateLimit-*`
-/// trio (the reported tier).
-fn put_limit_headers(
-    headers: &mut HeaderMap,
-    quotas: &[Quota; 3],
-    decision: &Decision,
-    tier: usize,
-) {
+/// The `RateLimit-Policy` value for a set of quotas: the same for every
+/// request that meets the same quotas, so it is made once per set.
+fn policy_value(quotas: &[Quota; 3]) -> HeaderValue {
     let mut policy = String::with_capacity(96);
     for (i, t) in Tier::ALL.iter().enumerate() {
         if i > 0 {
@@ -446,6 +476,18 @@ fn put_limit_headers(
             quotas[i].window_secs()
         );
     }
+    HeaderValue::try_from(policy).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// Writes `RateLimit-Policy` (all tiers), `RateLimit` and the `X-RateLimit-*`
+/// trio (the reported tier).
+fn put_limit_headers(
+    headers: &mut HeaderMap,
+    policy: HeaderValue,
+    quotas: &[Quota; 3],
+    decision: &Decision,
+    tier: usize,
+) {
     let state = decision.states[tier];
     // Denied: when the request could pass; admitted: when the bucket is full.
     let t = if decision.denied_by.is_some() {
@@ -459,24 +501,22 @@ fn put_limit_headers(
         state.remaining,
         t
     );
-    let set = |headers: &mut HeaderMap, name: &'static str, value: String| {
-        if let Ok(v) = HeaderValue::try_from(value) {
-            headers.insert(HeaderName::from_static(name), v);
-        }
-    };
-    set(headers, "ratelimit-policy", policy);
-    set(headers, "ratelimit", current);
-    set(
-        headers,
-        "x-ratelimit-limit",
-        quotas[tier].burst().to_string(),
+    headers.insert(HeaderName::from_static("ratelimit-policy"), policy);
+    if let Ok(v) = HeaderValue::try_from(current) {
+        headers.insert(HeaderName::from_static("ratelimit"), v);
+    }
+    headers.insert(
+        HeaderName::from_static("x-ratelimit-limit"),
+        HeaderValue::from(quotas[tier].burst()),
     );
-    set(
-        headers,
-        "x-ratelimit-remaining",
-        state.remaining.to_string(),
+    headers.insert(
+        HeaderName::from_static("x-ratelimit-remaining"),
+        HeaderValue::from(state.remaining),
     );
-    set(headers, "x-ratelimit-reset", t.to_string());
+    headers.insert(
+        HeaderName::from_static("x-ratelimit-reset"),
+        HeaderValue::from(t),
+    );
 }
 
 #[cfg(test)]
@@ -508,7 +548,13 @@ mod tests {
         ];
         let (_, d) = decide([0, 0, 0], 0, &quotas, 1);
         let mut h = HeaderMap::new();
-        put_limit_headers(&mut h, &quotas, &d, d.reported_tier());
+        put_limit_headers(
+            &mut h,
+            policy_value(&quotas),
+            &quotas,
+            &d,
+            d.reported_tier(),
+        );
         assert_eq!(
             h["ratelimit-policy"],
             "\"client\";q=200;w=2, \"endpoint\";q=2000;w=2, \"global\";q=15000;w=2"
