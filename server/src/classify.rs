@@ -159,7 +159,10 @@ impl ClientResolver for ApiKeyResolver {
         {
             if !key.is_empty() {
                 let tier = self.tiers.get(key).unwrap_or(&self.default_tier).clone();
-                return ClientIdentity::new(format!("key:{key}"), tier);
+                let mut id = String::with_capacity(key.len() + 4);
+                id.push_str("key:");
+                id.push_str(key);
+                return ClientIdentity::new(id, tier);
             }
         }
         match ip {

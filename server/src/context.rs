@@ -33,13 +33,13 @@ pub struct RequestContext {
     /// The request id (the caller's, or made here).
     pub request_id: Arc<str>,
     /// 32 lowercase hex digits.
-    pub trace_id: String,
+    pub trace_id: Arc<str>,
     /// Our span's id, 16 lowercase hex digits.
-    pub span_id: String,
+    pub span_id: Arc<str>,
     /// The caller's span id, when it sent a `traceparent`.
-    pub parent_span_id: Option<String>,
+    pub parent_span_id: Option<Arc<str>>,
     /// The `traceparent` to send on (ours, with our span id).
-    pub traceparent: String,
+    pub traceparent: Arc<str>,
 }
 
 impl RequestContext {
@@ -56,7 +56,7 @@ impl RequestContext {
     /// );
     /// let ctx = RequestContext::from_headers(&headers);
     /// assert_eq!(&*ctx.request_id, "req-1");
-    /// assert_eq!(ctx.trace_id, "4bf92f3577b34da6a3ce929d0e0e4736");
+    /// assert_eq!(&*ctx.trace_id, "4bf92f3577b34da6a3ce929d0e0e4736");
     /// assert_eq!(ctx.parent_span_id.as_deref(), Some("00f067aa0ba902b7"));
     /// assert!(ctx.traceparent.ends_with("-01"));
     /// ```
@@ -67,7 +67,7 @@ impl RequestContext {
             {
                 id.into()
             }
-            _ => uuid::Uuid::new_v4().simple().to_string().into(),
+            _ => hex(uuid::Uuid::new_v4().as_bytes()).into(),
         };
         let parent = headers
             .get(&TRACEPARENT)
@@ -75,10 +75,15 @@ impl RequestContext {
             .and_then(parse_traceparent);
         let span_id = hex(&uuid::Uuid::new_v4().as_bytes()[..8]);
         let (trace_id, parent_span_id, flags) = match parent {
-            Some((trace, span, flags)) => (trace, Some(span), flags),
-            None => (hex(uuid::Uuid::new_v4().as_bytes()), None, "01".to_owned()),
+            Some((trace, span, flags)) => (trace, Some(span.into()), flags),
+            None => (hex(uuid::Uuid::new_v4().as_bytes()), None, "01"),
         };
-        let traceparent = format!("00-{trace_id}-{span_id}-{flags}");
+        let mut traceparent = String::with_capacity(55);
+        for part in ["00-", &trace_id, "-", &span_id, "-", flags] {
+            traceparent.push_str(part);
+        }
+        let (trace_id, span_id, traceparent) =
+            (trace_id.into(), span_id.into(), traceparent.into());
         Self {
             request_id,
             trace_id,
@@ -101,7 +106,7 @@ fn hex(bytes: &[u8]) -> String {
 
 /// `00-<trace 32 hex>-<span 16 hex>-<flags 2 hex>`, all-zero ids invalid
 /// (W3C Trace Context level 1). Returns trace id, span id, flags.
-fn parse_traceparent(value: &str) -> Option<(String, String, String)> {
+fn parse_traceparent(value: &str) -> Option<(String, &str, &str)> {
     let mut parts = value.trim().split('-');
     let (version, trace, span, flags) =
         (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
@@ -118,7 +123,7 @@ fn parse_traceparent(value: &str) -> Option<(String, String, String)> {
     if trace.bytes().all(|b| b == b'0') || span.bytes().all(|b| b == b'0') {
         return None;
     }
-    Some((trace.to_owned(), span.to_owned(), flags.to_owned()))
+    Some((trace.to_owned(), span, flags))
 }
 
 /// The request context layer.
@@ -292,7 +297,7 @@ mod tests {
         assert_eq!(ctx.span_id.len(), 16);
         assert_eq!(ctx.parent_span_id, None);
         assert_eq!(
-            ctx.traceparent,
+            &*ctx.traceparent,
             format!("00-{}-{}-01", ctx.trace_id, ctx.span_id)
         );
     }

@@ -407,7 +407,7 @@ impl IdempotencyStore for RedisStore {
         key: &'a ScopedKey,
         token: u64,
         fingerprint: Fingerprint,
-        response: &'a StoredResponse,
+        response: StoredResponse,
         ttl: Duration,
     ) -> StoreFuture<'a, Result<Completion, StoreError>> {
         Box::pin(async move {

@@ -276,7 +276,8 @@ async fn three_instances_admit_the_gcra_count_within_two_percent() {
         let ideal = 200.0 + 100.0 * elapsed;
         let error = (admitted - ideal).abs() / ideal;
         eprintln!("admitted {admitted} over {elapsed:.3} s (ideal {ideal:.1}, error {:.2}%), denied {denied}", error * 100.0);
-        assert!(denied > 1000, "the load must exceed the limit to test it ({denied} denied)");
+        // Offered at least 1.5x the limit, so the limiter was the bound all along.
+        assert!(denied as f64 >= admitted * 0.5, "the load must exceed the limit to test it ({denied} denied)");
         assert!(error <= 0.02, "admitted {admitted}, ideal {ideal:.1}: {:.2}% off", error * 100.0);
     })
     .await;
@@ -433,7 +434,7 @@ async fn fencing_tokens_grow_per_key_and_stale_holders_cannot_overwrite() {
         };
         let ttl = Duration::from_secs(60);
         assert_eq!(
-            s.complete(&key, old, [1; 32], &response, ttl)
+            s.complete(&key, old, [1; 32], response.clone(), ttl)
                 .await
                 .unwrap(),
             Completion::Fenced
@@ -444,7 +445,7 @@ async fn fencing_tokens_grow_per_key_and_stale_holders_cannot_overwrite() {
             ClaimOutcome::InFlight { .. }
         ));
         assert_eq!(
-            s.complete(&key, new, [1; 32], &response, ttl)
+            s.complete(&key, new, [1; 32], response.clone(), ttl)
                 .await
                 .unwrap(),
             Completion::Stored

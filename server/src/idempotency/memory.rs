@@ -156,7 +156,7 @@ impl MemoryStore {
         key: &ScopedKey,
         token: u64,
         fingerprint: Fingerprint,
-        response: &StoredResponse,
+        response: StoredResponse,
         ttl: Duration,
         now: Instant,
     ) -> Completion {
@@ -179,7 +179,7 @@ impl MemoryStore {
             key.clone(),
             Record::Completed {
                 fingerprint,
-                response: response.clone(),
+                response,
                 expires: now + ttl,
             },
         );
@@ -233,22 +233,33 @@ impl Shard {
         self.bytes -= freed;
         let over = |s: &Self| s.map.len() >= max_entries || s.bytes + incoming > max_bytes;
         while over(self) {
-            let mut completed: Vec<(Instant, ScopedKey)> = self
+            // Find the expiry below which an eighth of the completed records
+            // fall, then drop those: no key is copied.
+            let mut expiries: Vec<Instant> = self
                 .map
-                .iter()
-                .filter_map(|(k, r)| match r {
-                    Record::Completed { expires, .. } => Some((*expires, k.clone())),
+                .values()
+                .filter_map(|r| match r {
+                    Record::Completed { expires, .. } => Some(*expires),
                     Record::InFlight { .. } => None,
                 })
                 .collect();
-            if completed.is_empty() {
+            if expiries.is_empty() {
                 return;
             }
-            let batch = (completed.len() / 8).max(1);
-            completed.select_nth_unstable_by_key(batch - 1, |(e, _)| *e);
-            for (_, key) in completed.into_iter().take(batch) {
-                self.remove(&key);
-            }
+            let batch = (expiries.len() / 8).max(1);
+            let (_, cut, _) = expiries.select_nth_unstable(batch - 1);
+            let cut = *cut;
+            let mut freed = 0;
+            self.map.retain(|_, r| match r {
+                Record::Completed {
+                    expires, response, ..
+                } if *expires <= cut => {
+                    freed += response.size();
+                    false
+                }
+                _ => true,
+            });
+            self.bytes -= freed;
         }
     }
 }
@@ -269,7 +280,7 @@ impl IdempotencyStore for MemoryStore {
         key: &'a ScopedKey,
         token: u64,
         fingerprint: Fingerprint,
-        response: &'a StoredResponse,
+        response: StoredResponse,
         ttl: Duration,
     ) -> StoreFuture<'a, Result<Completion, StoreError>> {
         let done = self.complete_at(key, token, fingerprint, response, ttl, Instant::now());
@@ -336,7 +347,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(
-            s.complete_at(&key("a"), t, [1; 32], &response(3), TTL, t0),
+            s.complete_at(&key("a"), t, [1; 32], response(3), TTL, t0),
             Completion::Stored
         );
         match s.claim_at(&key("a"), [2; 32], LEASE, t0).unwrap() {
@@ -372,7 +383,7 @@ mod tests {
         ));
         assert!(new > old);
         assert_eq!(
-            s.complete_at(&key("a"), old, [1; 32], &response(1), TTL, t0),
+            s.complete_at(&key("a"), old, [1; 32], response(1), TTL, t0),
             Completion::Fenced
         );
         s.release_now(&key("a"), old);
@@ -405,7 +416,7 @@ mod tests {
         // Complete them all; new keys now evict completed records.
         for (k, t) in &held {
             assert_eq!(
-                s.complete_at(k, *t, [0; 32], &response(1), TTL, t0),
+                s.complete_at(k, *t, [0; 32], response(1), TTL, t0),
                 Completion::Stored
             );
         }
@@ -413,7 +424,7 @@ mod tests {
             let k = key(&format!("k{i}"));
             let t = token(s.claim_at(&k, [0; 32], LEASE, t0));
             assert_eq!(
-                s.complete_at(&k, t, [0; 32], &response(1), TTL, t0),
+                s.complete_at(&k, t, [0; 32], response(1), TTL, t0),
                 Completion::Stored
             );
         }
@@ -426,7 +437,7 @@ mod tests {
         let t0 = Instant::now();
         let t = token(s.claim_at(&key("big"), [0; 32], LEASE, t0));
         assert_eq!(
-            s.complete_at(&key("big"), t, [0; 32], &response(5000), TTL, t0),
+            s.complete_at(&key("big"), t, [0; 32], response(5000), TTL, t0),
             Completion::NotStored
         );
         token(s.claim_at(&key("big"), [0; 32], LEASE, t0));
@@ -438,7 +449,7 @@ mod tests {
                     &k,
                     t,
                     [0; 32],
-                    &response(400),
+                    response(400),
                     TTL,
                     t0 + Duration::from_secs(i)
                 ),

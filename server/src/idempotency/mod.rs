@@ -462,7 +462,7 @@ where
         };
         let done = shared
             .store
-            .complete(&scoped, token, fingerprint, &stored, config.ttl)
+            .complete(&scoped, token, fingerprint, stored, config.ttl)
             .await;
         guard.disarm();
         match done {

@@ -134,7 +134,7 @@ pub trait IdempotencyStore: Send + Sync + 'static {
         key: &'a ScopedKey,
         token: u64,
         fingerprint: Fingerprint,
-        response: &'a StoredResponse,
+        response: StoredResponse,
         ttl: Duration,
     ) -> StoreFuture<'a, Result<Completion, StoreError>>;
 

@@ -114,43 +114,23 @@ pub fn decide(
     quotas: &[Quota; 3],
     cost: u32,
 ) -> (Option<[u64; 3]>, Decision) {
-    let results: Vec<_> = (0..3)
-        .map(|i| gcra_check(tats[i], now, quotas[i], cost))
-        .collect();
-    if results.iter().all(Result::is_ok) {
-        let mut new = [0; 3];
-        let mut states = [BucketState {
-            remaining: 0,
-            reset_nanos: 0,
-            retry_after_nanos: 0,
-        }; 3];
-        for (i, r) in results.into_iter().enumerate() {
-            let (tat, state) = r.unwrap_or_else(|_| unreachable!("checked above"));
-            new[i] = tat;
-            states[i] = state;
-        }
+    let results = [0, 1, 2].map(|i| gcra_check(tats[i], now, quotas[i], cost));
+    if let [Ok((c, cs)), Ok((e, es)), Ok((g, gs))] = results {
         return (
-            Some(new),
+            Some([c, e, g]),
             Decision {
-                states,
+                states: [cs, es, gs],
                 denied_by: None,
             },
         );
     }
-    let mut states = [BucketState {
-        remaining: 0,
-        reset_nanos: 0,
-        retry_after_nanos: 0,
-    }; 3];
-    for (i, r) in results.into_iter().enumerate() {
-        states[i] = match r {
-            Err(state) => state,
-            // Admitted by this tier but not charged: report it as it is.
-            Ok(_) => match gcra_check(tats[i], now, quotas[i], 0) {
-                Ok((_, state)) | Err(state) => state,
-            },
-        };
-    }
+    let states = [0, 1, 2].map(|i| match results[i] {
+        Err(state) => state,
+        // Admitted by this tier but not charged: report it as it is.
+        Ok(_) => match gcra_check(tats[i], now, quotas[i], 0) {
+            Ok((_, state)) | Err(state) => state,
+        },
+    });
     let worst = (0..3)
         .max_by_key(|i| states[*i].retry_after_nanos)
         .unwrap_or(0);
