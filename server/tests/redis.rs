@@ -478,3 +478,79 @@ async fn fencing_tokens_grow_per_key_and_stale_holders_cannot_overwrite() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn store_failure_policies_are_chosen_per_route() {
+    let Some(mut redis) = RedisServer::start() else {
+        return;
+    };
+    within(Duration::from_secs(30), async {
+        let runs = Arc::new(AtomicUsize::new(0));
+        let counted = runs.clone();
+        let router = Router::new()
+            .route(
+                "/v1/loose",
+                post(move || {
+                    let runs = counted.clone();
+                    async move {
+                        runs.fetch_add(1, Ordering::SeqCst);
+                        (StatusCode::CREATED, "ran")
+                    }
+                }),
+            )
+            .route("/v1/strict", get(|| async { "strict" }))
+            .route("/v1/ping", get(|| async { "pong" }));
+        let mut idempotency = threeam_server::IdempotencyConfig::default();
+        idempotency.routes.insert(
+            "/v1/loose".into(),
+            threeam_server::RouteRule {
+                on_store_error: threeam_server::OnStoreError::FailOpen,
+                ..Default::default()
+            },
+        );
+        let mut limits = RateLimitConfig::default();
+        limits.fail_closed_routes.insert("/v1/strict".into());
+        let shared = store(&redis);
+        let layer = ServerLayer::builder(Classifier::new(Routes::new([
+            "/v1/loose",
+            "/v1/strict",
+            "/v1/ping",
+        ])))
+        .rate_limits(limits)
+        .idempotency(idempotency)
+        .idempotency_store(shared.clone())
+        .limiter(shared)
+        .build()
+        .unwrap();
+        let http = Http::new(serve(ServiceBuilder::new().layer(layer).service(router)).await);
+        assert_eq!(
+            http.call("GET", "/v1/strict", &[], "").await.status,
+            StatusCode::OK
+        );
+
+        redis.kill();
+        // Fail-closed limiter route: 503 with Retry-After, not the fallback.
+        let strict = http.call("GET", "/v1/strict", &[], "").await;
+        assert_eq!(strict.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(strict.header("retry-after"), Some("1"));
+        // Other routes use the fallback.
+        assert_eq!(
+            http.call("GET", "/v1/ping", &[], "").await.status,
+            StatusCode::OK
+        );
+        // Fail-open idempotency route: runs without deduplication.
+        for _ in 0..2 {
+            let loose = http
+                .call("POST", "/v1/loose", &[("idempotency-key", "k")], "")
+                .await;
+            assert_eq!(loose.status, StatusCode::CREATED);
+            assert_eq!(loose.header("idempotent-replayed"), None);
+        }
+        assert_eq!(
+            runs.load(Ordering::SeqCst),
+            2,
+            "fail-open ran both, as configured"
+        );
+    })
+    .await;
+}
