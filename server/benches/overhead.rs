@@ -17,7 +17,9 @@
 //! redis-server on a random port and reports the rate limiter's round trip
 //! (p50/p99) against a bare `PING`, interleaved.
 //!
-//! Run: `cargo bench -p threeam-server [--features redis]`.
+//! Run: `cargo bench -p threeam-server [--features redis]`
+//! (`BENCH_REQUESTS`, `BENCH_ROUNDS`; `BENCH_ONLY="rate limit"` runs the
+//! bare router and one side, for a profiler).
 
 use std::convert::Infallible;
 use std::time::{Duration, Instant};
@@ -205,6 +207,10 @@ fn main() {
         let mut serial = 0;
         for (kind, name, target_ns) in [(Kind::Get, "GET", 1500.0), (Kind::KeyedPost, "keyed POST", 3000.0)] {
             let mut sides = sides();
+            // BENCH_ONLY=NAME keeps the bare router and that one side, for a profiler.
+            if let Ok(only) = std::env::var("BENCH_ONLY") {
+                sides.retain(|(name, _)| *name == "bare axum" || *name == only);
+            }
             for (_, side) in sides.iter_mut() {
                 phase(side, kind, n / 10, &mut serial).await;
             }

@@ -204,7 +204,7 @@ where
         Box::pin(
             async move {
                 let outcome = match future {
-                    Ok(future) => CatchUnwind(Box::pin(future)).await,
+                    Ok(future) => CatchUnwind(std::pin::pin!(future)).await,
                     Err(panic) => Err(panic),
                 };
                 let mut response = match outcome {
@@ -245,10 +245,11 @@ where
 
 type Panic = Box<dyn std::any::Any + Send>;
 
-/// Polls a future, turning a panic inside it into an `Err`.
-struct CatchUnwind<F>(Pin<Box<F>>);
+/// Polls a future pinned in place (no box of its own), turning a panic
+/// inside it into an `Err`.
+struct CatchUnwind<'a, F>(Pin<&'a mut F>);
 
-impl<F: Future> Future for CatchUnwind<F> {
+impl<F: Future> Future for CatchUnwind<'_, F> {
     type Output = Result<F::Output, Panic>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {

@@ -147,6 +147,10 @@ impl RateLimiter for MemoryLimiter {
         let decision = self.check_at(self.now_nanos(), check);
         Box::pin(std::future::ready(Ok(decision)))
     }
+
+    fn check_now(&self, check: &LimitCheck) -> Option<Decision> {
+        Some(self.check_at(self.now_nanos(), check))
+    }
 }
 
 #[cfg(test)]

@@ -147,6 +147,13 @@ pub fn decide(
 pub trait RateLimiter: Send + Sync + 'static {
     /// Checks and, when admitted, charges all three tiers as one step.
     fn check<'a>(&'a self, check: &'a LimitCheck) -> StoreFuture<'a, Result<Decision, StoreError>>;
+
+    /// The same, answered at once by a limiter that never waits (memory);
+    /// `None` (the default) means "call `check`". Spares the boxed future
+    /// on the hot path.
+    fn check_now(&self, _check: &LimitCheck) -> Option<Decision> {
+        None
+    }
 }
 
 /// Limits, overrides and costs; the defaults are the article's.
@@ -246,7 +253,7 @@ struct Shared {
     limiter: Arc<dyn RateLimiter>,
     /// `RateLimit-Policy` values by quota set: bounded by client tiers
     /// times endpoint overrides.
-    policies: std::sync::RwLock<HashMap<[Quota; 3], HeaderValue>>,
+    policies: std::sync::RwLock<HashMap<[Quota; 3], Arc<Policy>>>,
     fallback: MemoryLimiter,
     degraded: AtomicBool,
     config: RateLimitConfig,
@@ -254,7 +261,7 @@ struct Shared {
 }
 
 impl Shared {
-    fn policy(&self, quotas: &[Quota; 3]) -> HeaderValue {
+    fn policy(&self, quotas: &[Quota; 3]) -> Arc<Policy> {
         let cached = self
             .policies
             .read()
@@ -262,7 +269,7 @@ impl Shared {
             .get(quotas)
             .cloned();
         cached.unwrap_or_else(|| {
-            let value = policy_value(quotas);
+            let value = Arc::new(Policy::new(quotas));
             self.policies
                 .write()
                 .unwrap_or_else(|p| p.into_inner())
@@ -361,7 +368,11 @@ where
             let seen = shared.classifier.classify(&mut parts);
             let config = &shared.config;
             let check = config.check_for(&seen.client.id, &seen.client.tier, &seen.route);
-            let decision = match shared.limiter.check(&check).await {
+            let answer = match shared.limiter.check_now(&check) {
+                Some(d) => Ok(d),
+                None => shared.limiter.check(&check).await,
+            };
+            let decision = match answer {
                 Ok(d) => {
                     if shared.degraded.swap(false, Ordering::Relaxed) {
                         tracing::warn!("rate limit store is back; shared limits apply again");
@@ -417,21 +428,14 @@ where
                     header::RETRY_AFTER,
                     HeaderValue::from(crate::problem::retry_after_secs(wait)),
                 );
-                put_limit_headers(
-                    headers,
-                    shared.policy(&check.quotas),
-                    &check.quotas,
-                    &decision,
-                    reported,
-                );
+                put_limit_headers(headers, &shared.policy(&check.quotas), &decision, reported);
                 return Ok(r.map(Either::Right));
             }
             metrics::counter!("threeam.server.rate_limit.decisions", "tier" => Tier::ALL[reported].name(), "decision" => "allowed", "threeam.client.tier" => tier_label).increment(1);
             let mut response = inner.call(Request::from_parts(parts, body)).await?;
             put_limit_headers(
                 response.headers_mut(),
-                shared.policy(&check.quotas),
-                &check.quotas,
+                &shared.policy(&check.quotas),
                 &decision,
                 reported,
             );
@@ -459,15 +463,27 @@ fn policy_value(quotas: &[Quota; 3]) -> HeaderValue {
     HeaderValue::try_from(policy).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
+/// Appends `n` in decimal without the formatting machinery (this runs on
+/// every request).
+fn push_u64(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for d in &digits[i..] {
+        out.push(char::from(*d));
+    }
+}
+
 /// Writes `RateLimit-Policy` (all tiers), `RateLimit` and the `X-RateLimit-*`
 /// trio (the reported tier).
-fn put_limit_headers(
-    headers: &mut HeaderMap,
-    policy: HeaderValue,
-    quotas: &[Quota; 3],
-    decision: &Decision,
-    tier: usize,
-) {
+fn put_limit_headers(headers: &mut HeaderMap, policy: &Policy, decision: &Decision, tier: usize) {
     let state = decision.states[tier];
     // Denied: when the request could pass; admitted: when the bucket is full.
     let t = if decision.denied_by.is_some() {
@@ -475,19 +491,24 @@ fn put_limit_headers(
     } else {
         ceil_secs(state.reset_nanos)
     };
-    let current = format!(
-        "\"{}\";r={};t={}",
-        Tier::ALL[tier].name(),
-        state.remaining,
-        t
+    let mut current = String::with_capacity(40);
+    current.push('"');
+    current.push_str(Tier::ALL[tier].name());
+    current.push_str("\";r=");
+    push_u64(&mut current, state.remaining);
+    current.push_str(";t=");
+    push_u64(&mut current, t);
+    headers.reserve(5);
+    headers.insert(
+        HeaderName::from_static("ratelimit-policy"),
+        policy.policy.clone(),
     );
-    headers.insert(HeaderName::from_static("ratelimit-policy"), policy);
     if let Ok(v) = HeaderValue::try_from(current) {
         headers.insert(HeaderName::from_static("ratelimit"), v);
     }
     headers.insert(
         HeaderName::from_static("x-ratelimit-limit"),
-        HeaderValue::from(quotas[tier].burst()),
+        policy.limits[tier].clone(),
     );
     headers.insert(
         HeaderName::from_static("x-ratelimit-remaining"),
@@ -497,6 +518,22 @@ fn put_limit_headers(
         HeaderName::from_static("x-ratelimit-reset"),
         HeaderValue::from(t),
     );
+}
+
+/// The header values that depend on the quotas alone, made once per set.
+#[derive(Clone, Debug)]
+struct Policy {
+    policy: HeaderValue,
+    limits: [HeaderValue; 3],
+}
+
+impl Policy {
+    fn new(quotas: &[Quota; 3]) -> Self {
+        Self {
+            policy: policy_value(quotas),
+            limits: quotas.map(|q| HeaderValue::from(q.burst())),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -528,13 +565,7 @@ mod tests {
         ];
         let (_, d) = decide([0, 0, 0], 0, &quotas, 1);
         let mut h = HeaderMap::new();
-        put_limit_headers(
-            &mut h,
-            policy_value(&quotas),
-            &quotas,
-            &d,
-            d.reported_tier(),
-        );
+        put_limit_headers(&mut h, &Policy::new(&quotas), &d, d.reported_tier());
         assert_eq!(
             h["ratelimit-policy"],
             "\"client\";q=200;w=2, \"endpoint\";q=2000;w=2, \"global\";q=15000;w=2"
@@ -543,6 +574,15 @@ mod tests {
         assert_eq!(h["x-ratelimit-limit"], "200");
         assert_eq!(h["x-ratelimit-remaining"], "199");
         assert_eq!(h["x-ratelimit-reset"], "1");
+    }
+
+    #[test]
+    fn decimal_digits() {
+        for n in [0, 7, 10, 199, u64::MAX] {
+            let mut s = String::new();
+            push_u64(&mut s, n);
+            assert_eq!(s, n.to_string());
+        }
     }
 
     #[test]
