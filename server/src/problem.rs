@@ -42,6 +42,9 @@ pub enum ProblemKind {
     RequestBodyTooLarge,
     /// 429: a rate limit tier is exhausted.
     RateLimited,
+    /// 503: the shared rate limiter is down and the route does not run
+    /// without it.
+    RateLimiterUnavailable,
     /// 500: the handler panicked.
     InternalError,
 }
@@ -57,6 +60,7 @@ impl ProblemKind {
             Self::IdempotencyStoreUnavailable => "idempotency-store-unavailable",
             Self::RequestBodyTooLarge => "request-body-too-large",
             Self::RateLimited => "rate-limited",
+            Self::RateLimiterUnavailable => "rate-limiter-unavailable",
             Self::InternalError => "internal-error",
         }
     }
@@ -72,7 +76,9 @@ impl ProblemKind {
             Self::IdempotencyKeyMissing | Self::IdempotencyKeyInvalid => StatusCode::BAD_REQUEST,
             Self::IdempotencyKeyInFlight => StatusCode::CONFLICT,
             Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::IdempotencyStoreUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::IdempotencyStoreUnavailable | Self::RateLimiterUnavailable => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Self::RequestBodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Self::InternalError => StatusCode::INTERNAL_SERVER_ERROR,
@@ -88,6 +94,7 @@ impl ProblemKind {
             Self::IdempotencyStoreUnavailable => "Idempotency store unavailable",
             Self::RequestBodyTooLarge => "Request body too large",
             Self::RateLimited => "Rate limit exceeded",
+            Self::RateLimiterUnavailable => "Rate limiter unavailable",
             Self::InternalError => "Internal server error",
         }
     }

@@ -533,6 +533,8 @@ async fn store_failure_policies_are_chosen_per_route() {
         let strict = http.call("GET", "/v1/strict", &[], "").await;
         assert_eq!(strict.status, StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(strict.header("retry-after"), Some("1"));
+        assert_eq!(strict.json()["code"], "rate-limiter-unavailable");
+        assert_eq!(strict.json()["status"], 503);
         // Other routes use the fallback.
         assert_eq!(
             http.call("GET", "/v1/ping", &[], "").await.status,

@@ -383,11 +383,10 @@ where
                     if config.fail_closed_routes.contains(&*seen.route) {
                         metrics::counter!("threeam.server.rate_limit.decisions", "tier" => "store", "decision" => "unavailable").increment(1);
                         let p = Problem::new(
-                            ProblemKind::RateLimited,
+                            ProblemKind::RateLimiterUnavailable,
                             "the rate limiter is unavailable and this route does not run without it; retry after Retry-After seconds",
                         );
                         let mut r = p.into_response();
-                        *r.status_mut() = http::StatusCode::SERVICE_UNAVAILABLE;
                         r.headers_mut().insert(
                             header::RETRY_AFTER,
                             HeaderValue::from(crate::problem::retry_after_secs(
