@@ -261,7 +261,12 @@ where
     fn call(&mut self, request: Request<B>) -> Self::Future {
         // The clone that was polled ready serves this call.
         let clone = self.inner.clone();
-        let inner = std::mem::replace(&mut self.inner, clone);
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        if !self.shared.config.methods.contains(request.method()) {
+            // Reads pass straight through, without moving into a future first.
+            let future = inner.call(request.map(Either::Left));
+            return Box::pin(async move { Ok(future.await?.map(Either::Left)) });
+        }
         let shared = self.shared.clone();
         Box::pin(handle(shared, inner, request))
     }

@@ -362,84 +362,132 @@ where
     fn call(&mut self, request: Request<B>) -> Self::Future {
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
+        let (mut parts, body) = request.into_parts();
+        let seen = self.shared.classifier.classify(&mut parts);
+        let config = &self.shared.config;
+        let check = config.check_for(&seen.client.id, &seen.client.tier, &seen.route);
+        let request = Request::from_parts(parts, body);
+        // A limiter that answers at once (memory) decides here, so the
+        // request is handed on without first moving into a boxed future.
+        if let Some(decision) = self.shared.limiter.check_now(&check) {
+            return proceed(
+                &self.shared,
+                &mut inner,
+                decision,
+                &check,
+                seen.client.tier,
+                request,
+            );
+        }
         let shared = self.shared.clone();
         Box::pin(async move {
-            let (mut parts, body) = request.into_parts();
-            let seen = shared.classifier.classify(&mut parts);
-            let config = &shared.config;
-            let check = config.check_for(&seen.client.id, &seen.client.tier, &seen.route);
-            let answer = match shared.limiter.check_now(&check) {
-                Some(d) => Ok(d),
-                None => shared.limiter.check(&check).await,
-            };
-            let decision = match answer {
+            let decision = match shared.limiter.check(&check).await {
                 Ok(d) => {
                     if shared.degraded.swap(false, Ordering::Relaxed) {
                         tracing::warn!("rate limit store is back; shared limits apply again");
                     }
                     d
                 }
-                Err(e) => {
-                    if config.fail_closed_routes.contains(&*seen.route) {
-                        metrics::counter!("threeam.server.rate_limit.decisions", "tier" => "store", "decision" => "unavailable").increment(1);
-                        let p = Problem::new(
-                            ProblemKind::RateLimiterUnavailable,
-                            "the rate limiter is unavailable and this route does not run without it; retry after Retry-After seconds",
-                        );
-                        let mut r = p.into_response();
-                        r.headers_mut().insert(
-                            header::RETRY_AFTER,
-                            HeaderValue::from(crate::problem::retry_after_secs(
-                                config.store_retry_after,
-                            )),
-                        );
-                        return Ok(r.map(Either::Right));
-                    }
-                    if !shared.degraded.swap(true, Ordering::Relaxed) {
-                        tracing::error!(error = %e, instances = config.instances, "rate limit store failed; falling back to local limits of 1/instances of each quota");
-                    }
-                    metrics::counter!("threeam.server.rate_limit.fallback").increment(1);
-                    let local = LimitCheck {
-                        quotas: check.quotas.map(|q| q.divided(config.instances)),
-                        ..check.clone()
-                    };
-                    shared
-                        .fallback
-                        .check_at(shared.fallback.now_nanos(), &local)
-                }
+                Err(e) => match shared.on_store_error(&e, &check, &seen.route) {
+                    Ok(d) => d,
+                    Err(refusal) => return Ok((*refusal).map(Either::Right)),
+                },
             };
-            let tier_label = seen.client.tier.clone();
-            let reported = decision.reported_tier();
-            if let Some(tier) = decision.denied_by {
-                metrics::counter!("threeam.server.rate_limit.decisions", "tier" => tier.name(), "decision" => "denied", "threeam.client.tier" => tier_label).increment(1);
-                let wait = Duration::from_nanos(decision.retry_after_nanos());
-                let p = Problem::new(
-                    ProblemKind::RateLimited,
-                    format!(
-                        "the {} rate limit is exhausted; retry after Retry-After seconds, and spread requests out",
-                        tier.name()
-                    ),
-                )
-                .with_member("tier", tier.name());
-                let mut r = p.into_response();
-                let headers = r.headers_mut();
-                headers.insert(
-                    header::RETRY_AFTER,
-                    HeaderValue::from(crate::problem::retry_after_secs(wait)),
-                );
-                put_limit_headers(headers, &shared.policy(&check.quotas), &decision, reported);
-                return Ok(r.map(Either::Right));
-            }
-            metrics::counter!("threeam.server.rate_limit.decisions", "tier" => Tier::ALL[reported].name(), "decision" => "allowed", "threeam.client.tier" => tier_label).increment(1);
-            let mut response = inner.call(Request::from_parts(parts, body)).await?;
-            put_limit_headers(
-                response.headers_mut(),
-                &shared.policy(&check.quotas),
-                &decision,
-                reported,
-            );
-            Ok(response.map(Either::Left))
+            proceed(
+                &shared,
+                &mut inner,
+                decision,
+                &check,
+                seen.client.tier,
+                request,
+            )
+            .await
         })
+    }
+}
+
+type LimitFuture<RB, E> =
+    Pin<Box<dyn Future<Output = Result<Response<Either<RB, Full<Bytes>>>, E>> + Send>>;
+
+/// Answers a denied request, or hands an admitted one on and adds the
+/// limit fields to its response.
+fn proceed<S, B, RB>(
+    shared: &Shared,
+    inner: &mut S,
+    decision: Decision,
+    check: &LimitCheck,
+    client_tier: Arc<str>,
+    request: Request<B>,
+) -> LimitFuture<RB, S::Error>
+where
+    S: Service<Request<B>, Response = Response<RB>> + Send + 'static,
+    S::Future: Send,
+    B: 'static,
+{
+    let reported = decision.reported_tier();
+    let policy = shared.policy(&check.quotas);
+    if let Some(tier) = decision.denied_by {
+        metrics::counter!("threeam.server.rate_limit.decisions", "tier" => tier.name(), "decision" => "denied", "threeam.client.tier" => client_tier).increment(1);
+        let wait = Duration::from_nanos(decision.retry_after_nanos());
+        let p = Problem::new(
+            ProblemKind::RateLimited,
+            format!(
+                "the {} rate limit is exhausted; retry after Retry-After seconds, and spread requests out",
+                tier.name()
+            ),
+        )
+        .with_member("tier", tier.name());
+        let mut r = p.into_response();
+        let headers = r.headers_mut();
+        headers.insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(crate::problem::retry_after_secs(wait)),
+        );
+        put_limit_headers(headers, &policy, &decision, reported);
+        // Only the refusal is captured (the async block's output need not be Send).
+        return Box::pin(async move { Ok(r.map(Either::Right)) });
+    }
+    metrics::counter!("threeam.server.rate_limit.decisions", "tier" => Tier::ALL[reported].name(), "decision" => "allowed", "threeam.client.tier" => client_tier).increment(1);
+    let future = inner.call(request);
+    Box::pin(async move {
+        let mut response = future.await?;
+        put_limit_headers(response.headers_mut(), &policy, &decision, reported);
+        Ok(response.map(Either::Left))
+    })
+}
+
+impl Shared {
+    /// A failed shared limiter: a refusal for fail-closed routes, else the
+    /// local fallback's decision.
+    fn on_store_error(
+        &self,
+        error: &StoreError,
+        check: &LimitCheck,
+        route: &str,
+    ) -> Result<Decision, Box<Response<Full<Bytes>>>> {
+        let config = &self.config;
+        if config.fail_closed_routes.contains(route) {
+            metrics::counter!("threeam.server.rate_limit.decisions", "tier" => "store", "decision" => "unavailable").increment(1);
+            let p = Problem::new(
+                ProblemKind::RateLimiterUnavailable,
+                "the rate limiter is unavailable and this route does not run without it; retry after Retry-After seconds",
+            );
+            let mut r = p.into_response();
+            r.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(crate::problem::retry_after_secs(config.store_retry_after)),
+            );
+            return Err(Box::new(r));
+        }
+        if !self.degraded.swap(true, Ordering::Relaxed) {
+            tracing::error!(error = %error, instances = config.instances, "rate limit store failed; falling back to local limits of 1/instances of each quota");
+        }
+        metrics::counter!("threeam.server.rate_limit.fallback").increment(1);
+        let local = LimitCheck {
+            quotas: check.quotas.map(|q| q.divided(config.instances)),
+            ..check.clone()
+        };
+        Ok(self.fallback.check_at(self.fallback.now_nanos(), &local))
     }
 }
 
