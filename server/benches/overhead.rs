@@ -255,7 +255,7 @@ async fn redis_round_trip() {
         .local_addr()
         .unwrap()
         .port();
-    let Ok(mut child) = Command::new("redis-server")
+    let Ok(child) = Command::new("redis-server")
         .args([
             "--port",
             &port.to_string(),
@@ -272,6 +272,15 @@ async fn redis_round_trip() {
         println!("redis: redis-server not installed; skipped");
         return;
     };
+    // Killed however this function ends, a panic included.
+    struct KillOnDrop(std::process::Child);
+    impl Drop for KillOnDrop {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _child = KillOnDrop(child);
     for _ in 0..200 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
             break;
@@ -316,8 +325,6 @@ async fn redis_round_trip() {
         }
     }
     if limits.is_empty() {
-        let _ = child.kill();
-        let _ = child.wait();
         return;
     }
     let pct = |v: &mut Vec<f64>, p: f64| {
@@ -331,6 +338,4 @@ async fn redis_round_trip() {
         pct(&mut pings, 0.5),
         pct(&mut pings, 0.99)
     );
-    let _ = child.kill();
-    let _ = child.wait();
 }
