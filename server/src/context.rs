@@ -1,0 +1,305 @@
+//! The request context layer: a request id and W3C trace context on every
+//! request and every response, a tracing span around the rest of the
+//! stack, and panics turned into a 500 the on-call engineer can look up.
+//!
+//! `X-Request-Id` is taken from the request when it is sane (1 to 128
+//! visible ASCII characters) and made otherwise; `traceparent` continues
+//! the caller's trace with a new span id of our own, or starts a trace.
+//! Both go back on the response, error answers included, so a client's log
+//! line and ours share the same ids.
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use http::{HeaderName, HeaderValue, Request, Response};
+use http_body_util::{Either, Full};
+use tower_layer::Layer;
+use tower_service::Service;
+use tracing::Instrument;
+
+use crate::classify::Classifier;
+use crate::problem::{Problem, ProblemKind};
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+const TRACEPARENT: HeaderName = HeaderName::from_static("traceparent");
+
+/// What the context layer knows about a request, in its extensions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestContext {
+    /// The request id (the caller's, or made here).
+    pub request_id: Arc<str>,
+    /// 32 lowercase hex digits.
+    pub trace_id: Arc<str>,
+    /// Our span's id, 16 lowercase hex digits.
+    pub span_id: Arc<str>,
+    /// The caller's span id, when it sent a `traceparent`.
+    pub parent_span_id: Option<Arc<str>>,
+    /// The `traceparent` to send on (ours, with our span id).
+    pub traceparent: Arc<str>,
+}
+
+impl RequestContext {
+    /// The context for a request with these headers.
+    ///
+    /// ```
+    /// use threeam_server::RequestContext;
+    ///
+    /// let mut headers = http::HeaderMap::new();
+    /// headers.insert("x-request-id", "req-1".parse().unwrap());
+    /// headers.insert(
+    ///     "traceparent",
+    ///     "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".parse().unwrap(),
+    /// );
+    /// let ctx = RequestContext::from_headers(&headers);
+    /// assert_eq!(&*ctx.request_id, "req-1");
+    /// assert_eq!(&*ctx.trace_id, "4bf92f3577b34da6a3ce929d0e0e4736");
+    /// assert_eq!(ctx.parent_span_id.as_deref(), Some("00f067aa0ba902b7"));
+    /// assert!(ctx.traceparent.ends_with("-01"));
+    /// ```
+    pub fn from_headers(headers: &http::HeaderMap) -> Self {
+        let request_id: Arc<str> = match headers.get(&REQUEST_ID).and_then(|v| v.to_str().ok()) {
+            Some(id)
+                if (1..=128).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_graphic()) =>
+            {
+                id.into()
+            }
+            _ => hex(uuid::Uuid::new_v4().as_bytes()).into(),
+        };
+        let parent = headers
+            .get(&TRACEPARENT)
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_traceparent);
+        let span_id = hex(&uuid::Uuid::new_v4().as_bytes()[..8]);
+        let (trace_id, parent_span_id, flags) = match parent {
+            Some((trace, span, flags)) => (trace, Some(span.into()), flags),
+            None => (hex(uuid::Uuid::new_v4().as_bytes()), None, "01"),
+        };
+        let mut traceparent = String::with_capacity(55);
+        for part in ["00-", &trace_id, "-", &span_id, "-", flags] {
+            traceparent.push_str(part);
+        }
+        let (trace_id, span_id, traceparent) =
+            (trace_id.into(), span_id.into(), traceparent.into());
+        Self {
+            request_id,
+            trace_id,
+            span_id,
+            parent_span_id,
+            traceparent,
+        }
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)] as char);
+        out.push(DIGITS[usize::from(b & 0xf)] as char);
+    }
+    out
+}
+
+/// `00-<trace 32 hex>-<span 16 hex>-<flags 2 hex>`, all-zero ids invalid
+/// (W3C Trace Context level 1). Returns trace id, span id, flags.
+fn parse_traceparent(value: &str) -> Option<(String, &str, &str)> {
+    let mut parts = value.trim().split('-');
+    let (version, trace, span, flags) =
+        (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    let is_hex = |s: &str, n: usize| {
+        s.len() == n && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    };
+    // Version ff is forbidden; a newer version may add fields after ours.
+    if !is_hex(version, 2) || version == "ff" || (version == "00" && parts.next().is_some()) {
+        return None;
+    }
+    if !is_hex(trace, 32) || !is_hex(span, 16) || !is_hex(flags, 2) {
+        return None;
+    }
+    if trace.bytes().all(|b| b == b'0') || span.bytes().all(|b| b == b'0') {
+        return None;
+    }
+    Some((trace.to_owned(), span, flags))
+}
+
+/// The request context layer.
+///
+/// ```
+/// use threeam_server::{Classifier, ContextLayer};
+///
+/// let layer = ContextLayer::new(Classifier::default());
+/// # let _ = layer;
+/// ```
+#[derive(Clone, Debug)]
+pub struct ContextLayer {
+    classifier: Arc<Classifier>,
+}
+
+impl ContextLayer {
+    /// A layer that names routes and clients with `classifier` for its span.
+    pub fn new(classifier: Classifier) -> Self {
+        Self {
+            classifier: Arc::new(classifier),
+        }
+    }
+}
+
+impl<S> Layer<S> for ContextLayer {
+    type Service = RequestContextService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        RequestContextService {
+            inner,
+            classifier: self.classifier.clone(),
+        }
+    }
+}
+
+/// The service [`ContextLayer`] makes.
+#[derive(Clone, Debug)]
+pub struct RequestContextService<S> {
+    inner: S,
+    classifier: Arc<Classifier>,
+}
+
+impl<S, B, RB> Service<Request<B>> for RequestContextService<S>
+where
+    S: Service<Request<B>, Response = Response<RB>> + Clone + Send + 'static,
+    S::Future: Send,
+    B: Send + 'static,
+{
+    type Response = Response<Either<RB, Full<Bytes>>>;
+    type Error = S::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, S::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let (mut parts, body) = request.into_parts();
+        let ctx = RequestContext::from_headers(&parts.headers);
+        let seen = self.classifier.classify(&mut parts);
+        let span = tracing::info_span!(
+            "http.request",
+            http.request.method = %parts.method,
+            http.route = %seen.route,
+            client.tier = %seen.client.tier,
+            request_id = %ctx.request_id,
+            trace_id = %ctx.trace_id,
+            span_id = %ctx.span_id,
+        );
+        parts.extensions.insert(ctx.clone());
+        let request = Request::from_parts(parts, body);
+        // Calling may itself panic (a service that panics before returning
+        // its future); catch that too.
+        let future =
+            std::panic::catch_unwind(AssertUnwindSafe(|| span.in_scope(|| inner.call(request))));
+        Box::pin(
+            async move {
+                let outcome = match future {
+                    Ok(future) => CatchUnwind(std::pin::pin!(future)).await,
+                    Err(panic) => Err(panic),
+                };
+                let mut response = match outcome {
+                    Ok(result) => result?.map(Either::Left),
+                    Err(panic) => {
+                        let what = panic
+                            .downcast_ref::<&str>()
+                            .map(|s| s.to_string())
+                            .or_else(|| panic.downcast_ref::<String>().cloned())
+                            .unwrap_or_else(|| "a non-text panic".into());
+                        tracing::error!(panic = %what, "handler panicked; answered 500");
+                        metrics::counter!("threeam.server.panics").increment(1);
+                        Problem::new(
+                            ProblemKind::InternalError,
+                            format!(
+                                "the server failed while handling this request; quote request id {} when reporting it",
+                                ctx.request_id
+                            ),
+                        )
+                        .with_member("request_id", &*ctx.request_id)
+                        .into_response()
+                        .map(Either::Right)
+                    }
+                };
+                let headers = response.headers_mut();
+                if let Ok(v) = HeaderValue::from_str(&ctx.request_id) {
+                    headers.insert(REQUEST_ID, v);
+                }
+                if let Ok(v) = HeaderValue::from_str(&ctx.traceparent) {
+                    headers.insert(TRACEPARENT, v);
+                }
+                Ok(response)
+            }
+            .instrument(span),
+        )
+    }
+}
+
+type Panic = Box<dyn std::any::Any + Send>;
+
+/// Polls a future pinned in place (no box of its own), turning a panic
+/// inside it into an `Err`.
+struct CatchUnwind<'a, F>(Pin<&'a mut F>);
+
+impl<F: Future> Future for CatchUnwind<'_, F> {
+    type Output = Result<F::Output, Panic>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let inner = self.0.as_mut();
+        match std::panic::catch_unwind(AssertUnwindSafe(|| inner.poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(v)) => Poll::Ready(Ok(v)),
+            Err(panic) => Poll::Ready(Err(panic)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traceparent_parsing_follows_w3c() {
+        let ok = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        assert!(parse_traceparent(ok).is_some());
+        assert!(
+            parse_traceparent("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra")
+                .is_some()
+        );
+        for bad in [
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra",
+            "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+            "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
+            "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
+            "00-4bf92f3577b34da6a3ce929d0e0e473-00f067aa0ba902b7-01",
+            "garbage",
+        ] {
+            assert!(parse_traceparent(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn bad_request_ids_are_replaced() {
+        let mut h = http::HeaderMap::new();
+        h.insert("x-request-id", "has space".parse().unwrap());
+        let ctx = RequestContext::from_headers(&h);
+        assert_eq!(ctx.request_id.len(), 32);
+        assert_ne!(&*ctx.request_id, "has space");
+        assert_eq!(ctx.trace_id.len(), 32);
+        assert_eq!(ctx.span_id.len(), 16);
+        assert_eq!(ctx.parent_span_id, None);
+        assert_eq!(
+            &*ctx.traceparent,
+            format!("00-{}-{}-01", ctx.trace_id, ctx.span_id)
+        );
+    }
+}

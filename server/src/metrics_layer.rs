@@ -1,0 +1,232 @@
+//! The metrics layer: request duration as a histogram and active requests,
+//! under OpenTelemetry's stable HTTP server names, through the `metrics`
+//! facade (any exporter: Prometheus, OTLP, ...).
+//!
+//! Every label is bounded: the method is one of the standard nine or
+//! `_OTHER`, the route is a configured template or `unmatched`, the status a
+//! number, the client tier one of the resolver's few. Client ids appear
+//! only when allow-listed, as `threeam.client` (`other` for the rest), so a
+//! flood of new clients or random paths cannot grow the series count.
+//!
+//! The histogram's buckets are the exporter's to set; use
+//! [`OTEL_DURATION_BUCKETS`], OpenTelemetry's advice for this metric.
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Instant;
+
+use http::{Method, Request, Response};
+use metrics::{Gauge, Label};
+use tower_layer::Layer;
+use tower_service::Service;
+
+use crate::classify::Classifier;
+
+/// `http.server.request.duration`, in seconds.
+pub const REQUEST_DURATION: &str = "http.server.request.duration";
+/// `http.server.active_requests`.
+pub const ACTIVE_REQUESTS: &str = "http.server.active_requests";
+
+/// OpenTelemetry's advised buckets for `http.server.request.duration`
+/// (seconds); give them to the exporter, e.g. metrics-exporter-prometheus's
+/// `set_buckets_for_metric`.
+pub const OTEL_DURATION_BUCKETS: [f64; 14] = [
+    0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0,
+];
+
+/// Metrics settings.
+///
+/// ```
+/// use threeam_server::MetricsConfig;
+///
+/// let config = MetricsConfig::default().with_client_ids(["acme"]);
+/// assert!(config.client_ids.contains("acme"));
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct MetricsConfig {
+    /// Client ids that get their own `threeam.client` label value; empty
+    /// (the default) means no such label at all.
+    pub client_ids: HashSet<String>,
+}
+
+impl MetricsConfig {
+    /// Allow-lists these client ids.
+    pub fn with_client_ids<I, S>(mut self, ids: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.client_ids.extend(ids.into_iter().map(Into::into));
+        self
+    }
+}
+
+struct Shared {
+    config: MetricsConfig,
+    classifier: Classifier,
+}
+
+/// The metrics layer.
+///
+/// ```
+/// use threeam_server::{Classifier, MetricsConfig, MetricsLayer};
+///
+/// let layer = MetricsLayer::new(MetricsConfig::default(), Classifier::default());
+/// # let _ = layer;
+/// ```
+#[derive(Clone)]
+pub struct MetricsLayer {
+    shared: Arc<Shared>,
+}
+
+impl MetricsLayer {
+    /// A layer labelling routes and clients with `classifier`.
+    pub fn new(config: MetricsConfig, classifier: Classifier) -> Self {
+        metrics::describe_histogram!(
+            REQUEST_DURATION,
+            metrics::Unit::Seconds,
+            "Duration of HTTP server requests."
+        );
+        metrics::describe_gauge!(ACTIVE_REQUESTS, "Number of active HTTP server requests.");
+        Self {
+            shared: Arc::new(Shared { config, classifier }),
+        }
+    }
+}
+
+impl<S> Layer<S> for MetricsLayer {
+    type Service = Metrics<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        Metrics {
+            inner,
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+/// The service [`MetricsLayer`] makes.
+#[derive(Clone)]
+pub struct Metrics<S> {
+    inner: S,
+    shared: Arc<Shared>,
+}
+
+/// The method label: OpenTelemetry's known set, `_OTHER` for the rest.
+fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        Method::TRACE => "TRACE",
+        Method::CONNECT => "CONNECT",
+        _ => "_OTHER",
+    }
+}
+
+/// The status as a label without an allocation for the common ones.
+fn status_label(status: http::StatusCode) -> metrics::SharedString {
+    let text: &'static str = match status.as_u16() {
+        200 => "200",
+        201 => "201",
+        202 => "202",
+        204 => "204",
+        301 => "301",
+        302 => "302",
+        304 => "304",
+        400 => "400",
+        401 => "401",
+        403 => "403",
+        404 => "404",
+        409 => "409",
+        413 => "413",
+        422 => "422",
+        429 => "429",
+        500 => "500",
+        502 => "502",
+        503 => "503",
+        504 => "504",
+        _ => return status.as_str().to_owned().into(),
+    };
+    text.into()
+}
+
+/// Decrements the active-request gauge however the request ends, including
+/// when its future is dropped.
+struct Active(Gauge);
+
+impl Drop for Active {
+    fn drop(&mut self) {
+        self.0.decrement(1.0);
+    }
+}
+
+impl<S, B, RB> Service<Request<B>> for Metrics<S>
+where
+    S: Service<Request<B>, Response = Response<RB>> + Clone + Send + 'static,
+    S::Future: Send,
+    B: Send + 'static,
+{
+    type Response = Response<RB>;
+    type Error = S::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, S::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let (mut parts, body) = request.into_parts();
+        let seen = self.shared.classifier.classify(&mut parts);
+        let method = method_label(&parts.method);
+        let mut labels = Vec::with_capacity(6);
+        labels.extend([
+            Label::new("http.request.method", method),
+            Label::new("http.route", seen.route.clone()),
+        ]);
+        let active = metrics::gauge!(ACTIVE_REQUESTS, labels.clone());
+        active.increment(1.0);
+        let active = Active(active);
+        labels.push(Label::new("threeam.client.tier", seen.client.tier.clone()));
+        let client_ids = &self.shared.config.client_ids;
+        if !client_ids.is_empty() {
+            let value = if client_ids.contains(&*seen.client.id) {
+                metrics::SharedString::from(seen.client.id.clone())
+            } else {
+                metrics::SharedString::const_str("other")
+            };
+            labels.push(Label::new("threeam.client", value));
+        }
+        let started = Instant::now();
+        let future = inner.call(Request::from_parts(parts, body));
+        Box::pin(async move {
+            let result = future.await;
+            let elapsed = started.elapsed().as_secs_f64();
+            match &result {
+                Ok(response) => {
+                    let status = response.status();
+                    labels.push(Label::new(
+                        "http.response.status_code",
+                        status_label(status),
+                    ));
+                    if status.is_server_error() {
+                        labels.push(Label::new("error.type", status_label(status)));
+                    }
+                }
+                Err(_) => labels.push(Label::new("error.type", "_OTHER")),
+            }
+            metrics::histogram!(REQUEST_DURATION, labels).record(elapsed);
+            drop(active);
+            result
+        })
+    }
+}

@@ -1,0 +1,162 @@
+//! Shared test plumbing: a real axum server on 127.0.0.1 and a plain hyper
+//! client.
+#![allow(dead_code)]
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{HeaderMap, Request, Response, StatusCode};
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::{connect::HttpConnector, Client};
+use hyper_util::rt::TokioExecutor;
+use std::task::{Context, Poll};
+
+use axum::serve::IncomingStream;
+use threeam_server::PeerAddr;
+use tower_service::Service;
+
+/// Runs `f`, failing the test if it takes longer than `limit`.
+pub async fn within<T>(limit: Duration, f: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(limit, f)
+        .await
+        .expect("test exceeded its time limit")
+}
+
+/// Serves `service` on a random loopback port and returns its address.
+/// Each request carries the connection's real peer address as
+/// [`PeerAddr`], as a server loop would insert it.
+pub async fn serve<S, B>(service: S) -> SocketAddr
+where
+    S: Service<Request<axum::body::Body>, Response = Response<B>, Error = Infallible>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send,
+    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    // axum's server wants its own body type; any body converts.
+    let service =
+        tower::ServiceExt::map_response(service, |r: Response<B>| r.map(axum::body::Body::new));
+    tokio::spawn(async move {
+        axum::serve(listener, WithPeer(service)).await.unwrap();
+    });
+    addr
+}
+
+/// Makes one [`AddPeer`] per connection.
+#[derive(Clone)]
+struct WithPeer<S>(S);
+
+impl<'a, S: Clone> Service<IncomingStream<'a, tokio::net::TcpListener>> for WithPeer<S> {
+    type Response = AddPeer<S>;
+    type Error = Infallible;
+    type Future = std::future::Ready<Result<AddPeer<S>, Infallible>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, stream: IncomingStream<'a, tokio::net::TcpListener>) -> Self::Future {
+        std::future::ready(Ok(AddPeer {
+            inner: self.0.clone(),
+            peer: *stream.remote_addr(),
+        }))
+    }
+}
+
+#[derive(Clone)]
+struct AddPeer<S> {
+    inner: S,
+    peer: SocketAddr,
+}
+
+impl<S, B> Service<Request<B>> for AddPeer<S>
+where
+    S: Service<Request<B>>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: Request<B>) -> S::Future {
+        request.extensions_mut().insert(PeerAddr(self.peer));
+        self.inner.call(request)
+    }
+}
+
+/// What came back.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).map(|v| v.to_str().unwrap())
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap()
+    }
+}
+
+#[derive(Clone)]
+pub struct Http {
+    client: Client<HttpConnector, Full<Bytes>>,
+    base: String,
+}
+
+impl Http {
+    pub fn new(addr: SocketAddr) -> Self {
+        Self {
+            client: Client::builder(TokioExecutor::new()).build_http(),
+            base: format!("http://{addr}"),
+        }
+    }
+
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> Result<Reply, hyper_util::client::legacy::Error> {
+        let mut b = Request::builder()
+            .method(method)
+            .uri(format!("{}{path}", self.base));
+        for (n, v) in headers {
+            b = b.header(*n, *v);
+        }
+        let response = self
+            .client
+            .request(b.body(Full::new(Bytes::from(body.to_owned()))).unwrap())
+            .await?;
+        let (parts, body) = response.into_parts();
+        Ok(Reply {
+            status: parts.status,
+            headers: parts.headers,
+            body: body.collect().await.unwrap().to_bytes(),
+        })
+    }
+
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> Reply {
+        self.send(method, path, headers, body).await.unwrap()
+    }
+}
