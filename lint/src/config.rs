@@ -24,6 +24,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::finding::Severity;
+use crate::path_pattern::PathPattern;
 use crate::rules::{self, OptionKind, OptionSource, Rule};
 
 /// The file name looked for next to the spec and in its parent folders.
@@ -258,6 +259,18 @@ fn check_option(rule: &Rule, key: &str, value: &toml::Value) -> Result<(), Strin
             .as_array()
             .is_some_and(|a| !a.is_empty() && a.iter().all(toml::Value::is_str)),
         OptionKind::Integer => value.as_integer().is_some_and(|i| i >= 0),
+        OptionKind::PathPatterns => match value.as_array() {
+            Some(list) => {
+                for item in list {
+                    if let Some(p) = item.as_str() {
+                        PathPattern::new(p)
+                            .map_err(|e| format!("[rules.{}] `{key}`: {e}", rule.id))?;
+                    }
+                }
+                list.iter().all(toml::Value::is_str)
+            }
+            None => false,
+        },
         OptionKind::Regex => match value.as_str() {
             Some(re) => regex::Regex::new(re)
                 .map(|_| ())
@@ -277,6 +290,7 @@ fn check_option(rule: &Rule, key: &str, value: &toml::Value) -> Result<(), Strin
         let wanted = match spec.kind {
             OptionKind::String | OptionKind::Regex => "a string",
             OptionKind::Strings => "a non-empty list of strings",
+            OptionKind::PathPatterns => "a list of path patterns",
             OptionKind::Integer => "a non-negative integer",
         };
         Err(format!(

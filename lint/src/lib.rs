@@ -18,8 +18,10 @@ pub mod config;
 pub mod finding;
 mod ignore;
 pub mod model;
+pub mod path_pattern;
 pub mod render;
 pub mod rules;
+mod schema_fields;
 
 // The loader lives in threeam-spec; these keep `threeam_lint::workspace`
 // and friends working for code written against the lint crate.

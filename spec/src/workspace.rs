@@ -654,6 +654,18 @@ impl Workspace {
             }
             let canonical = match self.canonicalize(joined.clone()) {
                 Some(c) => c,
+                None if !fragment.is_empty() && !fragment.starts_with('/') => {
+                    // `paths/widgets#get.yaml`: the `#` ended the file name.
+                    report(
+                        self,
+                        format!("$ref `{target}` names a file `{file}` that does not exist: `#` starts a fragment, so `#{fragment}` is not part of the file name"),
+                        format!(
+                            "if the file is really named `{file}#{fragment}`, write the `#` as `%23`: `{file}%23{fragment}`; otherwise create {} or correct the path (it is relative to this file)",
+                            joined.display()
+                        ),
+                    );
+                    return None;
+                }
                 None => {
                     report(
                         self,
