@@ -9,7 +9,7 @@
 //!
 //! ```
 //! use threeam_lint::{lint_text, config::Config, finding::Severity};
-//! let findings = lint_text("spec.yaml", "openapi: 3.0.3\npaths: {}\n", &Config::default());
+//! let findings = lint_text("spec.yaml", "openapi: 3.0.3\ninfo: {title: t, version: 1.0.0}\npaths: {}\n", &Config::default());
 //! assert!(findings.iter().all(|f| f.severity < Severity::Error));
 //! ```
 
@@ -22,6 +22,8 @@ pub mod path_pattern;
 pub mod render;
 pub mod rules;
 mod schema_fields;
+mod structure;
+pub mod suggest;
 
 // The loader lives in threeam-spec; these keep `threeam_lint::workspace`
 // and friends working for code written against the lint crate.

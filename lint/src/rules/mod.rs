@@ -22,16 +22,20 @@ mod idempotency_replay_header;
 mod ignore_list_valid;
 mod no_media_type_version;
 mod no_session_state;
+mod no_unknown_keys;
 mod no_version_header;
 mod no_version_query;
 mod operation_id_identifier;
 mod operation_id_unique;
 mod parse_error;
+mod path_params_match;
 mod rate_limit_429_documented;
 mod rate_limit_headers;
 mod request_id_header;
+mod required_fields;
 mod retry_after_on_429;
 mod retry_after_on_503;
+mod schema_type_known;
 mod server_errors_documented;
 mod single_major_per_spec;
 mod unresolved_ref;
@@ -41,6 +45,10 @@ pub use version_in_path::version_segment;
 
 /// Every rule, grouped by principle.
 pub static ALL: &[&Rule] = &[
+    &path_params_match::RULE,
+    &required_fields::RULE,
+    &no_unknown_keys::RULE,
+    &schema_type_known::RULE,
     &server_errors_documented::RULE,
     &retry_after_on_503::RULE,
     &fallback_server::RULE,
@@ -81,6 +89,8 @@ pub fn find(id: &str) -> Option<&'static Rule> {
 /// The principle a rule serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Principle {
+    /// 0. The spec says what it means: it is valid where readers trip.
+    Meaning,
     /// 1. Design for partial failure.
     PartialFailure,
     /// 2. Idempotency is non-negotiable.
@@ -99,6 +109,7 @@ impl Principle {
     /// The principle's name as the docs print it.
     pub fn title(self) -> &'static str {
         match self {
+            Principle::Meaning => "0. The spec says what it means",
             Principle::PartialFailure => "1. Design for partial failure",
             Principle::Idempotency => "2. Idempotency is non-negotiable",
             Principle::Versioning => "3. Version in the URL, not a header",
