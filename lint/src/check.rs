@@ -69,9 +69,18 @@ pub fn check(ws: &Workspace, config: &Config) -> Vec<Finding> {
         },
     );
     let path_ignored = |path: &str| config.ignores_path(path);
-    place_model_problems(&spec, config, &mut placed);
+    // A root that is no OpenAPI 3 document (Swagger 2.0, a list, another
+    // version) gets its one parse error and nothing derived from guessing.
+    let readable = spec.root.is_some()
+        && !ws
+            .problems()
+            .iter()
+            .any(|p| p.kind == ProblemKind::Parse && p.doc == ws.root_doc());
+    if readable {
+        place_model_problems(&spec, config, &mut placed);
+    }
     let dedup_early = spec.ignores.is_empty() && !config.has_ignore_globs();
-    if spec.root.is_some() {
+    if readable {
         for rule in rules::ALL {
             if config.severity(rule).is_none() {
                 continue;
@@ -94,7 +103,10 @@ pub fn check(ws: &Workspace, config: &Config) -> Vec<Finding> {
         let Some(severity) = config.severity(rule) else {
             continue;
         };
-        if is_ignored(&spec, config, &hit) || !seen.insert((hit.rule, hit.at)) {
+        if is_ignored(&spec, config, &hit)
+            || is_dangling(ws, hit.at)
+            || !seen.insert((hit.rule, hit.at))
+        {
             continue;
         }
         let doc = ws.document(hit.at.doc);
@@ -148,6 +160,13 @@ fn place_model_problems(spec: &Spec, config: &Config, placed: &mut Vec<Finding>)
             offset,
         });
     }
+}
+
+/// True for a `$ref` that resolved to nothing: `unresolved-ref` said so,
+/// and anything a rule derives from the empty node it leaves (no headers,
+/// no body, no fields) would be a guess.
+fn is_dangling(ws: &Workspace, at: At) -> bool {
+    ws.is_ref(at) && ws.resolve(at) == at
 }
 
 /// A hit is ignored by a path glob, or by `x-threeam-ignore` on any node of

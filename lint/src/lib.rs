@@ -66,6 +66,75 @@ pub fn lint_file(
     })
 }
 
+/// Lint text that stands for the file at `path` (standard input with
+/// `--stdin-filename`): messages name `path`, and relative `$ref`s resolve
+/// from its folder, as [`workspace::Workspace::from_text_at`] explains.
+///
+/// ```
+/// use threeam_lint::{lint_text_at, config::Config};
+/// let result = lint_text_at("api/spec.yaml".as_ref(), "openapi: 3.0.3\n", &Default::default(), &Config::default());
+/// assert!(result.findings.iter().all(|f| f.file.ends_with("spec.yaml")));
+/// ```
+pub fn lint_text_at(path: &Path, text: &str, options: &LoadOptions, config: &Config) -> LintResult {
+    let workspace = Workspace::from_text_at(path, text, options);
+    let findings = check::check(&workspace, config);
+    LintResult {
+        workspace,
+        findings,
+    }
+}
+
+/// A spec that another spec of the same run reached through its `$ref`s:
+/// a fragment that happens to look like a root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reached {
+    /// The fragment's file, as findings name it.
+    pub file: String,
+    /// The spec that reaches it, as findings name it.
+    pub by: String,
+}
+
+/// Drop the results of files that another result's spec reaches through
+/// `$ref`s: they are fragments of that spec, linted with it, not roots of
+/// their own (a folder of a multi-file spec may hold a fragment with an
+/// `openapi` key). Returns what was dropped and by whom.
+pub fn drop_reached(results: &mut Vec<LintResult>) -> Vec<Reached> {
+    use std::collections::HashMap;
+    // Every non-root file of every result, with the spec it belongs to.
+    let mut reached: HashMap<&Path, &str> = HashMap::new();
+    for r in results.iter() {
+        let docs = r.workspace.documents();
+        let root = r.workspace.root_doc() as usize;
+        for (i, d) in docs.iter().enumerate() {
+            if i != root {
+                reached
+                    .entry(d.source.path())
+                    .or_insert(docs[root].source.name());
+            }
+        }
+    }
+    let verdicts: Vec<Option<Reached>> = results
+        .iter()
+        .map(|r| {
+            let root = r.workspace.document(r.workspace.root_doc());
+            reached.get(root.source.path()).map(|by| Reached {
+                file: root.source.name().to_owned(),
+                by: (*by).to_owned(),
+            })
+        })
+        .collect();
+    let mut dropped = Vec::new();
+    let mut verdicts = verdicts.into_iter();
+    results.retain(|_| match verdicts.next().flatten() {
+        Some(r) => {
+            dropped.push(r);
+            false
+        }
+        None => true,
+    });
+    dropped
+}
+
 /// Lint spec text held in memory (no `$ref`s to other files are followed).
 pub fn lint_text(name: &str, text: &str, config: &Config) -> Vec<Finding> {
     let workspace = Workspace::from_text(name, text);

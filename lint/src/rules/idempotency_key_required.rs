@@ -28,7 +28,10 @@ fn check(cx: &mut Ctx) {
     let methods = keyed_methods(cx);
     let header = key_header(cx);
     for op in spec.operations() {
-        if is_keyed(&methods, op) && key_parameter(cx, op).is_none() {
+        if is_keyed(&methods, op)
+            && key_parameter(cx, op).is_none()
+            && !has_dangling_parameter(cx, op)
+        {
             cx.report(
                 op.node,
                 op_scope(op),
@@ -61,6 +64,17 @@ fn check(cx: &mut Ctx) {
             "set `required: true`: an optional key is forgotten exactly on the call that gets retried".into(),
         );
     }
+}
+
+/// True when a parameter of the operation or its path item is a `$ref`
+/// that resolved to nothing: it may be the key, so its absence is unknown
+/// (`unresolved-ref` reports the ref itself).
+fn has_dangling_parameter(cx: &Ctx, op: &crate::model::Operation) -> bool {
+    let ws = cx.spec.ws;
+    [op.node, op.path_item].into_iter().any(|owner| {
+        ws.get_resolved(owner, "parameters")
+            .is_some_and(|list| ws.items(list).any(|p| ws.is_ref(p) && ws.resolve(p) == p))
+    })
 }
 
 /// The key's name for messages: the configured spelling when the spec's

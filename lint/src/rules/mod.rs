@@ -25,6 +25,7 @@ mod no_session_state;
 mod no_unknown_keys;
 mod no_version_header;
 mod no_version_query;
+mod openapi_version_newer;
 mod operation_id_identifier;
 mod operation_id_unique;
 mod parse_error;
@@ -49,6 +50,7 @@ pub static ALL: &[&Rule] = &[
     &required_fields::RULE,
     &no_unknown_keys::RULE,
     &schema_type_known::RULE,
+    &openapi_version_newer::RULE,
     &server_errors_documented::RULE,
     &retry_after_on_503::RULE,
     &fallback_server::RULE,
