@@ -258,6 +258,8 @@ fn lint(args: LintArgs) -> ExitCode {
     let mut results: Vec<LintResult> = Vec::new();
     // Each spec fails at its own config's `fail-on` unless the flag says otherwise.
     let mut thresholds: Vec<Option<Severity>> = Vec::new();
+    // The config each result was linted with (for entries that match nothing).
+    let mut used: Vec<Config> = Vec::new();
     for file in &files {
         let from_stdin = file.as_os_str() == "-";
         // The spec on stdin finds its config from the name it stands for.
@@ -290,6 +292,7 @@ fn lint(args: LintArgs) -> ExitCode {
         match linted {
             Ok(r) => {
                 results.push(r);
+                used.push(config.clone());
                 thresholds.push(match args.fail_on {
                     Some(FailOn::Never) => None,
                     Some(FailOn::Error) => Some(Severity::Error),
@@ -318,14 +321,22 @@ fn lint(args: LintArgs) -> ExitCode {
         .collect();
     let dropped = threeam_lint::drop_reached(&mut results);
     if !dropped.is_empty() {
-        let mut kept = names.iter().map(|n| !dropped.iter().any(|d| &d.file == n));
-        thresholds.retain(|_| kept.next().unwrap_or(true));
+        let kept: Vec<bool> = names
+            .iter()
+            .map(|n| !dropped.iter().any(|d| &d.file == n))
+            .collect();
+        let mut keep = kept.iter().copied();
+        thresholds.retain(|_| keep.next().unwrap_or(true));
+        let mut keep = kept.iter().copied();
+        used.retain(|_| keep.next().unwrap_or(true));
         if args.verbose {
             for d in &dropped {
                 eprintln!("skipped {}: a fragment of {}, linted with it", d.file, d.by);
             }
         }
     }
+
+    warn_unused_entries(&results, &used);
 
     let format = match args.format {
         FormatArg::Human => Format::Human,
@@ -458,6 +469,45 @@ fn generate(args: GenerateArgs) -> ExitCode {
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// Say which `ignore` and `[[overrides]]` entries of each config file
+/// matched no path or file of the specs linted with it: they silence
+/// nothing, like a misspelt `x-threeam-ignore` id.
+fn warn_unused_entries(results: &[LintResult], used: &[Config]) {
+    let mut seen: Vec<&Path> = Vec::new();
+    for config in used {
+        let Some(source) = config.source.as_deref() else {
+            continue;
+        };
+        if seen.contains(&source) {
+            continue;
+        }
+        seen.push(source);
+        let mine: Vec<&LintResult> = results
+            .iter()
+            .zip(used)
+            .filter(|(_, c)| c.source.as_deref() == Some(source))
+            .map(|(r, _)| r)
+            .collect();
+        let paths: Vec<&str> = mine
+            .iter()
+            .flat_map(|r| threeam_lint::path_templates(r))
+            .collect();
+        let files: Vec<&Path> = mine
+            .iter()
+            .map(|r| r.workspace.document(r.workspace.root_doc()).source.path())
+            .collect();
+        for e in config.unused_entries(&paths, &files) {
+            eprintln!(
+                "warning: {}:{}:{}: {}",
+                source.display(),
+                e.line,
+                e.column,
+                e.message
+            );
         }
     }
 }

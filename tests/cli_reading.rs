@@ -214,3 +214,28 @@ fn openapi_32_is_read_as_31_and_says_so() {
         .iter()
         .all(|f| f["rule"] != "parse-error"));
 }
+
+#[test]
+fn config_entries_that_match_nothing_are_warned_about_with_their_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "api/spec.yaml",
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /v1/widgets/{widgetId}: {}\n",
+    );
+    write(
+        d,
+        "api/threeam.toml",
+        "ignore = [\"/v1/widgets/{widgetId}\", \"/v1/widgets/{id}\"]\n",
+    );
+    let (_, _, err) = run(threeam(d).args(["lint", "api/spec.yaml", "--format", "json"]));
+    let warnings: Vec<&str> = err.lines().filter(|l| l.starts_with("warning:")).collect();
+    assert_eq!(warnings.len(), 1, "{err}");
+    assert!(
+        warnings[0]
+            .contains("threeam.toml:1:37: ignore path pattern `/v1/widgets/{id}` matches no path"),
+        "{}",
+        warnings[0]
+    );
+}

@@ -33,10 +33,10 @@ pub fn check(ws: &Workspace, config: &Config) -> Vec<Finding> {
             ProblemKind::Parse => &rules::find("parse-error").expect("registered"),
             ProblemKind::Ref => &rules::find("unresolved-ref").expect("registered"),
         };
-        let Some(severity) = config.severity(rule) else {
+        let doc = ws.document(problem.doc);
+        let Some(severity) = config.severity_at(rule, None, Some(doc.source.path())) else {
             continue;
         };
-        let doc = ws.document(problem.doc);
         let (line, column) = doc.source.line_col(problem.offset);
         let pointer = match problem.node {
             Some(node) if doc.parsed => doc.tree.pointer(node),
@@ -79,10 +79,10 @@ pub fn check(ws: &Workspace, config: &Config) -> Vec<Finding> {
     if readable {
         place_model_problems(&spec, config, &mut placed);
     }
-    let dedup_early = spec.ignores.is_empty() && !config.has_ignore_globs();
+    let dedup_early = spec.ignores.is_empty() && !config.has_path_rules();
     if readable {
         for rule in rules::ALL {
-            if config.severity(rule).is_none() {
+            if !config.may_run(rule) {
                 continue;
             }
             let mut cx = Ctx::new(
@@ -100,7 +100,8 @@ pub fn check(ws: &Workspace, config: &Config) -> Vec<Finding> {
     let mut seen: HashSet<(&'static str, At)> = HashSet::new();
     for hit in hits {
         let rule = rules::find(hit.rule).expect("hits come from registered rules");
-        let Some(severity) = config.severity(rule) else {
+        let file = ws.document(hit.at.doc).source.path();
+        let Some(severity) = config.severity_at(rule, hit.scope.path.as_deref(), Some(file)) else {
             continue;
         };
         if is_ignored(&spec, config, &hit)
@@ -134,9 +135,6 @@ pub fn check(ws: &Workspace, config: &Config) -> Vec<Finding> {
 /// findings. Other model problems are left to future rules.
 fn place_model_problems(spec: &Spec, config: &Config, placed: &mut Vec<Finding>) {
     let rule = rules::find("parse-error").expect("registered");
-    let Some(severity) = config.severity(rule) else {
-        return;
-    };
     for problem in spec.model.problems() {
         if !matches!(
             problem.kind,
@@ -145,6 +143,9 @@ fn place_model_problems(spec: &Spec, config: &Config, placed: &mut Vec<Finding>)
             continue;
         }
         let doc = spec.ws.document(problem.at.doc);
+        let Some(severity) = config.severity_at(rule, None, Some(doc.source.path())) else {
+            continue;
+        };
         let offset = doc.tree.report_offset(problem.at.node);
         let (line, column) = doc.source.line_col(offset);
         placed.push(Finding {

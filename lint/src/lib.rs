@@ -135,6 +135,26 @@ pub fn drop_reached(results: &mut Vec<LintResult>) -> Vec<Reached> {
     dropped
 }
 
+/// The path templates (keys under `paths`) of a linted spec, for matching
+/// configured path patterns.
+///
+/// ```
+/// let r = threeam_lint::lint_text_at("s.yaml".as_ref(), "openapi: 3.0.3\npaths: {/v1/a: {}, x-b: {}}\n", &Default::default(), &Default::default());
+/// assert_eq!(threeam_lint::path_templates(&r), ["/v1/a"]);
+/// ```
+pub fn path_templates(result: &LintResult) -> Vec<&str> {
+    let ws = &result.workspace;
+    ws.root()
+        .and_then(|root| ws.get_resolved(root, "paths"))
+        .map(|paths| {
+            ws.entries(paths)
+                .map(|(k, _)| k)
+                .filter(|k| !k.starts_with("x-"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Lint spec text held in memory (no `$ref`s to other files are followed).
 pub fn lint_text(name: &str, text: &str, config: &Config) -> Vec<Finding> {
     let workspace = Workspace::from_text(name, text);

@@ -53,6 +53,11 @@ impl PathPattern {
                 "path pattern `{source}` must start with `/`, like the keys under `paths` (e.g. /v1/widgets/{{widgetId}} or /internal/**)"
             )));
         }
+        if source.contains("[{]") || source.contains("[}]") {
+            return Err(PatternError(format!(
+                "path pattern `{source}`: braces are literal in path patterns; write the path as the spec does (`/v1/widgets/{{widgetId}}`), without `[{{]`/`[}}]` escapes"
+            )));
+        }
         let mut segments = Vec::new();
         for seg in source[1..].split('/') {
             if seg == "**" {
@@ -161,5 +166,7 @@ mod tests {
         assert!(e.contains("must start with `/`"), "{e}");
         let e = PathPattern::new("/v1/a**").unwrap_err().to_string();
         assert!(e.contains("whole segment"), "{e}");
+        let e = PathPattern::new("/v1/[{]id[}]").unwrap_err().to_string();
+        assert!(e.contains("braces are literal"), "{e}");
     }
 }
