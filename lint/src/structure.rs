@@ -372,6 +372,19 @@ impl Obj {
 pub(crate) struct Structure {
     /// The objects.
     pub(crate) objects: Vec<(At, Obj)>,
+    /// For each object, the path template it is written under (an index
+    /// into `templates`), if it was reached through `paths` before any
+    /// other way: inline parts of an operation belong to its path, shared
+    /// components (walked first) to none.
+    paths: Vec<Option<u32>>,
+    templates: Vec<String>,
+}
+
+impl Structure {
+    /// The path template object `i` is written under, if any.
+    pub(crate) fn path_of(&self, i: usize) -> Option<&str> {
+        self.paths[i].map(|t| self.templates[t as usize].as_str())
+    }
 }
 
 impl Structure {
@@ -389,13 +402,22 @@ impl Structure {
                 .collect(),
             stack: Vec::new(),
             out: Vec::new(),
+            paths: Vec::new(),
+            templates: Vec::new(),
+            current: None,
         };
         walk.push(root, Obj::Root);
-        while let Some((at, obj)) = walk.stack.pop() {
+        while let Some((at, obj, path)) = walk.stack.pop() {
             walk.out.push((at, obj));
+            walk.paths.push(path);
+            walk.current = path;
             walk.children(at, obj);
         }
-        Structure { objects: walk.out }
+        Structure {
+            objects: walk.out,
+            paths: walk.paths,
+            templates: walk.templates,
+        }
     }
 }
 
@@ -404,8 +426,12 @@ struct Walk<'w> {
     /// A bit per node of each document (a hash set costs more than the
     /// rest of the walk on big specs).
     seen: Vec<Vec<u64>>,
-    stack: Vec<(At, Obj)>,
+    stack: Vec<(At, Obj, Option<u32>)>,
     out: Vec<(At, Obj)>,
+    paths: Vec<Option<u32>>,
+    templates: Vec<String>,
+    /// The path template of the object whose children are being queued.
+    current: Option<u32>,
 }
 
 impl Walk<'_> {
@@ -428,7 +454,7 @@ impl Walk<'_> {
             return;
         }
         *slot |= bit;
-        self.stack.push((at, obj));
+        self.stack.push((at, obj, self.current));
     }
 
     /// Queue every member of a map (extensions aside) as `obj`.
@@ -458,7 +484,18 @@ impl Walk<'_> {
     /// would scan each one twenty times).
     fn children(&mut self, at: At, obj: Obj) {
         let ws = self.ws;
-        if matches!(obj, Obj::Paths | Obj::Callback) {
+        if obj == Obj::Paths {
+            // Each path item, and everything inline in it, under its template.
+            for (key, value) in ws.entries(at) {
+                if !key.starts_with("x-") {
+                    self.current = Some(self.templates.len() as u32);
+                    self.templates.push(key.to_owned());
+                    self.push(value, Obj::PathItem);
+                }
+            }
+            return;
+        }
+        if obj == Obj::Callback {
             return self.members(at, Obj::PathItem);
         }
         if obj == Obj::Responses {

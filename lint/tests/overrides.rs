@@ -155,3 +155,45 @@ fn config_mistakes_in_overrides_name_their_place() {
         assert!(err.line > 0, "{text}");
     }
 }
+
+#[test]
+fn structural_findings_inside_a_path_follow_that_path_s_settings() {
+    let spec = "openapi: 3.0.3
+info: {title: t, version: 1.0.0}
+paths:
+  /legacy/a:
+    get:
+      operationId: a
+      summery: typo in an ignored path
+      responses: {'200': {description: ok, content: {application/json: {schema: {type: strng}}}}}
+  /v1/b:
+    get:
+      operationId: b
+      summery: typo in a checked path
+      responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/S'}}}}}
+components:
+  schemas:
+    S: {type: objet}
+";
+    let config = Config::from_toml("ignore = [\"/legacy/**\"]\n", "threeam.toml".as_ref()).unwrap();
+    let found: Vec<(String, String)> = threeam_lint::lint_text("s.yaml", spec, &config)
+        .into_iter()
+        .filter(|f| f.rule == "no-unknown-keys" || f.rule == "schema-type-known")
+        .map(|f| (f.rule, f.pointer))
+        .collect();
+    // The shared schema belongs to no path and is reported; the legacy
+    // path's inline typos are ignored with it.
+    assert_eq!(
+        found,
+        [
+            (
+                "no-unknown-keys".to_owned(),
+                "#/paths/~1v1~1b/get/summery".to_owned()
+            ),
+            (
+                "schema-type-known".to_owned(),
+                "#/components/schemas/S/type".to_owned()
+            ),
+        ]
+    );
+}

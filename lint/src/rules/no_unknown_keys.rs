@@ -26,9 +26,11 @@ fn check(cx: &mut Ctx) {
     let spec = cx.spec;
     let ws = spec.ws;
     let version = spec.version();
-    for &(at, obj) in &spec.structure().objects {
+    let structure = spec.structure();
+    for (i, &(at, obj)) in structure.objects.iter().enumerate() {
+        let path = structure.path_of(i);
         let scope = || Scope {
-            path: None,
+            path: path.map(str::to_owned),
             nodes: vec![at],
         };
         if obj == Obj::Paths {

@@ -57,7 +57,8 @@ fn check(cx: &mut Ctx) {
     let spec = cx.spec;
     let structure = spec.structure();
     let version = spec.version();
-    for &(at, obj) in &structure.objects {
+    for (i, &(at, obj)) in structure.objects.iter().enumerate() {
+        let path = structure.path_of(i).map(str::to_owned);
         for (field, help) in required(obj, version) {
             if spec.ws.get(at, field).is_some() {
                 continue;
@@ -75,7 +76,7 @@ fn check(cx: &mut Ctx) {
             cx.report(
                 at,
                 Scope {
-                    path: None,
+                    path: path.clone(),
                     nodes: vec![at],
                 },
                 format!(

@@ -90,7 +90,8 @@ fn check(cx: &mut Ctx) {
     let spec = cx.spec;
     let ws = spec.ws;
     let version = spec.version();
-    for &(at, obj) in &spec.structure().objects {
+    let structure = spec.structure();
+    for (i, &(at, obj)) in structure.objects.iter().enumerate() {
         if obj != Obj::Schema {
             continue;
         }
@@ -98,7 +99,7 @@ fn check(cx: &mut Ctx) {
             continue;
         };
         let scope = Scope {
-            path: None,
+            path: structure.path_of(i).map(str::to_owned),
             nodes: vec![at],
         };
         let report = |cx: &mut Ctx, node: At, message: String, help: String| {
