@@ -33,7 +33,7 @@ use std::path::Path;
 
 use config::Config;
 use finding::Finding;
-use workspace::{LoadError, LoadOptions, Workspace};
+use workspace::{Document, LoadError, LoadOptions, Workspace};
 
 /// One spec file's results: the loaded files (for snippets) and findings.
 #[derive(Debug)]
@@ -100,16 +100,14 @@ pub struct Reached {
 /// `openapi` key). Returns what was dropped and by whom.
 pub fn drop_reached(results: &mut Vec<LintResult>) -> Vec<Reached> {
     use std::collections::HashMap;
-    // Every non-root file of every result, with the spec it belongs to.
-    let mut reached: HashMap<&Path, &str> = HashMap::new();
+    // Every non-root file of every result, with the root that reaches it.
+    let mut reached: HashMap<&Path, &Document> = HashMap::new();
     for r in results.iter() {
         let docs = r.workspace.documents();
         let root = r.workspace.root_doc() as usize;
         for (i, d) in docs.iter().enumerate() {
             if i != root {
-                reached
-                    .entry(d.source.path())
-                    .or_insert(docs[root].source.name());
+                reached.entry(d.source.path()).or_insert(&docs[root]);
             }
         }
     }
@@ -117,9 +115,15 @@ pub fn drop_reached(results: &mut Vec<LintResult>) -> Vec<Reached> {
         .iter()
         .map(|r| {
             let root = r.workspace.document(r.workspace.root_doc());
-            reached.get(root.source.path()).map(|by| Reached {
+            let by = reached.get(root.source.path())?;
+            // Two specs that reach each other are both kept: neither is
+            // plainly the other's fragment.
+            if reached.contains_key(by.source.path()) {
+                return None;
+            }
+            Some(Reached {
                 file: root.source.name().to_owned(),
-                by: (*by).to_owned(),
+                by: by.source.name().to_owned(),
             })
         })
         .collect();

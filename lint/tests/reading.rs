@@ -42,3 +42,55 @@ paths:
         ]
     );
 }
+
+fn lint_all(dir: &std::path::Path, names: &[&str]) -> Vec<threeam_lint::LintResult> {
+    names
+        .iter()
+        .map(|n| {
+            threeam_lint::lint_file(&dir.join(n), &Default::default(), &Config::default()).unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn a_spec_reached_by_another_is_its_fragment_unless_they_reach_each_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let spec = |refs: &str| {
+        format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents: {{schemas: {{{refs}}}}}\n")
+    };
+    std::fs::write(
+        d.join("root.yaml"),
+        spec("A: {$ref: 'part.yaml#/components/schemas/P'}"),
+    )
+    .unwrap();
+    std::fs::write(d.join("part.yaml"), spec("P: {type: object}")).unwrap();
+    std::fs::write(
+        d.join("y.yaml"),
+        spec("Y: {$ref: 'x.yaml#/components/schemas/X2'}, X2: {type: object}"),
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("x.yaml"),
+        spec("X: {$ref: 'y.yaml#/components/schemas/Y'}, X2: {type: object}"),
+    )
+    .unwrap();
+    let mut results = lint_all(d, &["part.yaml", "root.yaml", "x.yaml", "y.yaml"]);
+    let dropped = threeam_lint::drop_reached(&mut results);
+    assert_eq!(dropped.len(), 1, "{dropped:?}");
+    assert!(dropped[0].file.ends_with("part.yaml") && dropped[0].by.ends_with("root.yaml"));
+    let kept: Vec<String> = results
+        .iter()
+        .map(|r| {
+            r.workspace
+                .document(0)
+                .source
+                .name()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(kept, ["root.yaml", "x.yaml", "y.yaml"]);
+}
