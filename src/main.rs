@@ -94,7 +94,8 @@ struct GenerateArgs {
 
 #[derive(clap::Args)]
 struct LintArgs {
-    /// Spec files (YAML or JSON), or folders to search for specs.
+    /// Spec files (YAML or JSON), folders to search for specs, or `-` for
+    /// a spec on stdin.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
     /// Output format: human (snippets, then a table of counts), compact (one
@@ -137,6 +138,13 @@ struct LintArgs {
     /// When to use colour in human output (NO_COLOR is always honoured).
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
+    /// List every file a folder search skipped, with the reason (on stderr).
+    #[arg(long, short)]
+    verbose: bool,
+    /// With `-` among the paths: the file name the spec read from stdin
+    /// stands for, for messages, the config search and relative $refs.
+    #[arg(long, value_name = "NAME")]
+    stdin_filename: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -270,14 +278,30 @@ fn lint(args: LintArgs) -> ExitCode {
 
     let mut io_failed = false;
     let mut files = Vec::new();
+    let mut stdin_count = 0;
     for path in &args.paths {
-        if path.is_dir() {
-            match threeam_lint::discover::spec_files(path, 32) {
-                Ok(found) if found.is_empty() => {
-                    eprintln!("error: no OpenAPI spec (a YAML/JSON file with `openapi:` at the top) under {}", path.display());
-                    io_failed = true;
+        if path.as_os_str() == "-" {
+            stdin_count += 1;
+            files.push(path.clone());
+        } else if path.is_dir() {
+            match threeam_lint::discover::discover(path, 32) {
+                Ok(found) => {
+                    if args.verbose {
+                        for s in &found.skipped {
+                            eprintln!("skipped {}: {}", s.path.display(), s.reason);
+                        }
+                    }
+                    if found.specs.is_empty() {
+                        let hint = if args.verbose {
+                            ""
+                        } else {
+                            "; --verbose lists each file and why it was skipped"
+                        };
+                        eprintln!("error: no OpenAPI spec found in {} (a YAML or JSON file whose top level has `openapi:`){hint}", path.display());
+                        return ExitCode::from(2);
+                    }
+                    files.extend(found.specs);
                 }
-                Ok(found) => files.extend(found),
                 Err(e) => {
                     eprintln!("error: cannot search {}: {e}", path.display());
                     io_failed = true;
@@ -287,15 +311,32 @@ fn lint(args: LintArgs) -> ExitCode {
             files.push(path.clone());
         }
     }
+    if stdin_count > 1 {
+        eprintln!("error: `-` (the spec on stdin) can be given once");
+        return ExitCode::from(2);
+    }
+    if args.stdin_filename.is_some() && stdin_count == 0 {
+        eprintln!("error: --stdin-filename names the spec read from stdin; pass `-` as a path too");
+        return ExitCode::from(2);
+    }
 
     let mut configs: HashMap<PathBuf, Config> = HashMap::new();
     let mut results: Vec<LintResult> = Vec::new();
     // Each spec fails at its own config's `fail-on` unless the flag says otherwise.
     let mut thresholds: Vec<Option<Severity>> = Vec::new();
+    // The config each result was linted with (for entries that match nothing).
+    let mut used: Vec<Config> = Vec::new();
     for file in &files {
+        let from_stdin = file.as_os_str() == "-";
+        // The spec on stdin finds its config from the name it stands for.
+        let config_anchor = match (&args.stdin_filename, from_stdin) {
+            (Some(name), true) => name.clone(),
+            (None, true) => PathBuf::from("stdin"),
+            _ => file.clone(),
+        };
         let config = match &explicit {
             Some(c) => c.clone(),
-            None => match config_for(file, &mut configs) {
+            None => match config_for(&config_anchor, &mut configs) {
                 Ok(c) => c,
                 Err(e) => {
                     eprintln!("error: {e}");
@@ -303,9 +344,21 @@ fn lint(args: LintArgs) -> ExitCode {
                 }
             },
         };
-        match threeam_lint::lint_file(file, &options, &config).map_err(with_flag_advice) {
+        let linted = if from_stdin {
+            read_stdin(options.max_file_size).map(|text| {
+                let name = args
+                    .stdin_filename
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from("<stdin>"));
+                threeam_lint::lint_text_at(&name, &text, &options, &config)
+            })
+        } else {
+            threeam_lint::lint_file(file, &options, &config).map_err(with_flag_advice)
+        };
+        match linted {
             Ok(r) => {
                 results.push(r);
+                used.push(config.clone());
                 thresholds.push(match args.fail_on {
                     Some(FailOn::Never) => None,
                     Some(FailOn::Error) => Some(Severity::Error),
@@ -320,6 +373,36 @@ fn lint(args: LintArgs) -> ExitCode {
             }
         }
     }
+    // A fragment with an `openapi` key that another spec reaches is part
+    // of that spec, not a spec of its own.
+    let names: Vec<String> = results
+        .iter()
+        .map(|r| {
+            r.workspace
+                .document(r.workspace.root_doc())
+                .source
+                .name()
+                .to_owned()
+        })
+        .collect();
+    let dropped = threeam_lint::drop_reached(&mut results);
+    if !dropped.is_empty() {
+        let kept: Vec<bool> = names
+            .iter()
+            .map(|n| !dropped.iter().any(|d| &d.file == n))
+            .collect();
+        let mut keep = kept.iter().copied();
+        thresholds.retain(|_| keep.next().unwrap_or(true));
+        let mut keep = kept.iter().copied();
+        used.retain(|_| keep.next().unwrap_or(true));
+        if args.verbose {
+            for d in &dropped {
+                eprintln!("skipped {}: a fragment of {}, linted with it", d.file, d.by);
+            }
+        }
+    }
+
+    warn_unused_entries(&results, &used);
 
     let format = match args.format {
         FormatArg::Human => Format::Human,
@@ -528,6 +611,73 @@ fn folder_of(file: &Path) -> &Path {
     file.parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."))
+}
+
+/// Say which `ignore` and `[[overrides]]` entries of each config file
+/// matched no path or file of the specs linted with it: they silence
+/// nothing, like a misspelt `x-threeam-ignore` id.
+fn warn_unused_entries(results: &[LintResult], used: &[Config]) {
+    let mut seen: Vec<&Path> = Vec::new();
+    for config in used {
+        let Some(source) = config.source.as_deref() else {
+            continue;
+        };
+        if seen.contains(&source) {
+            continue;
+        }
+        seen.push(source);
+        let mine: Vec<&LintResult> = results
+            .iter()
+            .zip(used)
+            .filter(|(_, c)| c.source.as_deref() == Some(source))
+            .map(|(r, _)| r)
+            .collect();
+        let paths: Vec<&str> = mine
+            .iter()
+            .flat_map(|r| threeam_lint::path_templates(r))
+            .collect();
+        let files: Vec<&Path> = mine
+            .iter()
+            .map(|r| r.workspace.document(r.workspace.root_doc()).source.path())
+            .collect();
+        for e in config.unused_entries(&paths, &files) {
+            eprintln!(
+                "warning: {}:{}:{}: {}",
+                source.display(),
+                e.line,
+                e.column,
+                e.message
+            );
+        }
+    }
+}
+
+/// The spec on stdin, within the size limit, as UTF-8 text.
+fn read_stdin(limit: u64) -> Result<String, LoadError> {
+    use std::io::Read;
+    let fail = |message: String| LoadError {
+        path: PathBuf::from("<stdin>"),
+        kind: LoadErrorKind::Io,
+        message,
+    };
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| fail(format!("cannot read stdin: {e}")))?;
+    if bytes.len() as u64 > limit {
+        return Err(fail(format!(
+            "the spec on stdin is larger than the {} MiB limit; pass --max-file-size (in MiB) to raise it",
+            limit / (1024 * 1024)
+        )));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        fail(format!(
+            "the spec on stdin is not UTF-8 (first bad byte at offset {}); OpenAPI documents are UTF-8 text",
+            e.utf8_error().valid_up_to()
+        ))
+    })
 }
 
 /// The nearest threeam.toml above a spec, read once per folder.

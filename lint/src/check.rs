@@ -33,10 +33,10 @@ pub fn check(ws: &Workspace, config: &Config) -> Vec<Finding> {
             ProblemKind::Parse => &rules::find("parse-error").expect("registered"),
             ProblemKind::Ref => &rules::find("unresolved-ref").expect("registered"),
         };
-        let Some(severity) = config.severity(rule) else {
+        let doc = ws.document(problem.doc);
+        let Some(severity) = config.severity_at(rule, None, Some(doc.source.path())) else {
             continue;
         };
-        let doc = ws.document(problem.doc);
         let (line, column) = doc.source.line_col(problem.offset);
         let pointer = match problem.node {
             Some(node) if doc.parsed => doc.tree.pointer(node),
@@ -69,11 +69,20 @@ pub fn check(ws: &Workspace, config: &Config) -> Vec<Finding> {
         },
     );
     let path_ignored = |path: &str| config.ignores_path(path);
-    place_model_problems(&spec, config, &mut placed);
-    let dedup_early = spec.ignores.is_empty() && !config.has_ignore_globs();
-    if spec.root.is_some() {
+    // A root that is no OpenAPI 3 document (Swagger 2.0, a list, another
+    // version) gets its one parse error and nothing derived from guessing.
+    let readable = spec.root.is_some()
+        && !ws
+            .problems()
+            .iter()
+            .any(|p| p.kind == ProblemKind::Parse && p.doc == ws.root_doc());
+    if readable {
+        place_model_problems(&spec, config, &mut placed);
+    }
+    let dedup_early = spec.ignores.is_empty() && !config.has_path_rules();
+    if readable {
         for rule in rules::ALL {
-            if config.severity(rule).is_none() {
+            if !config.may_run(rule) {
                 continue;
             }
             let mut cx = Ctx::new(
@@ -91,10 +100,14 @@ pub fn check(ws: &Workspace, config: &Config) -> Vec<Finding> {
     let mut seen: HashSet<(&'static str, At)> = HashSet::new();
     for hit in hits {
         let rule = rules::find(hit.rule).expect("hits come from registered rules");
-        let Some(severity) = config.severity(rule) else {
+        let file = ws.document(hit.at.doc).source.path();
+        let Some(severity) = config.severity_at(rule, hit.scope.path.as_deref(), Some(file)) else {
             continue;
         };
-        if is_ignored(&spec, config, &hit) || !seen.insert((hit.rule, hit.at)) {
+        if is_ignored(&spec, config, &hit)
+            || is_dangling(ws, hit.at)
+            || !seen.insert((hit.rule, hit.at))
+        {
             continue;
         }
         let doc = ws.document(hit.at.doc);
@@ -122,9 +135,6 @@ pub fn check(ws: &Workspace, config: &Config) -> Vec<Finding> {
 /// findings. Other model problems are left to future rules.
 fn place_model_problems(spec: &Spec, config: &Config, placed: &mut Vec<Finding>) {
     let rule = rules::find("parse-error").expect("registered");
-    let Some(severity) = config.severity(rule) else {
-        return;
-    };
     for problem in spec.model.problems() {
         if !matches!(
             problem.kind,
@@ -133,6 +143,9 @@ fn place_model_problems(spec: &Spec, config: &Config, placed: &mut Vec<Finding>)
             continue;
         }
         let doc = spec.ws.document(problem.at.doc);
+        let Some(severity) = config.severity_at(rule, None, Some(doc.source.path())) else {
+            continue;
+        };
         let offset = doc.tree.report_offset(problem.at.node);
         let (line, column) = doc.source.line_col(offset);
         placed.push(Finding {
@@ -148,6 +161,13 @@ fn place_model_problems(spec: &Spec, config: &Config, placed: &mut Vec<Finding>)
             offset,
         });
     }
+}
+
+/// True for a `$ref` that resolved to nothing: `unresolved-ref` said so,
+/// and anything a rule derives from the empty node it leaves (no headers,
+/// no body, no fields) would be a guess.
+fn is_dangling(ws: &Workspace, at: At) -> bool {
+    ws.is_ref(at) && ws.resolve(at) == at
 }
 
 /// A hit is ignored by a path glob, or by `x-threeam-ignore` on any node of

@@ -14,7 +14,10 @@ pub use threeam_spec::model::{
     ResponseEntry, SchemeKind, SpecText, Status,
 };
 
+use std::cell::OnceCell;
+
 use crate::ignore::IgnoreLists;
+use crate::structure::{Structure, Version};
 use crate::workspace::{At, Workspace};
 
 /// The spec as rules see it.
@@ -37,6 +40,8 @@ pub struct Spec<'w> {
     pub model: Model<'w>,
     /// The mappings that carry `x-threeam-ignore`.
     pub(crate) ignores: IgnoreLists,
+    /// Every OpenAPI object with its kind, walked on first use.
+    structure: OnceCell<Structure>,
 }
 
 impl<'w> Spec<'w> {
@@ -53,7 +58,20 @@ impl<'w> Spec<'w> {
             root: model.root(),
             model,
             ignores: IgnoreLists::find(ws),
+            structure: OnceCell::new(),
         }
+    }
+
+    /// The OpenAPI version the structural rules check against.
+    pub(crate) fn version(&self) -> Version {
+        Version::of(self.model.openapi_version().map(|v| v.as_untrusted_str()))
+    }
+
+    /// Every OpenAPI object reachable from the root, with its kind (walked
+    /// once, shared by the structural rules).
+    pub(crate) fn structure(&self) -> &Structure {
+        self.structure
+            .get_or_init(|| Structure::walk(self.ws, self.root))
     }
 
     /// Every operation, in document order.

@@ -205,6 +205,54 @@ impl Workspace {
         Ok(ws)
     }
 
+    /// Build a workspace from text that stands for the file at `path`
+    /// (standard input with `--stdin-filename`, an editor's unsaved buffer):
+    /// names and relative `$ref`s are read as if the text were that file,
+    /// which need not exist. Without an existing folder around `path`, file
+    /// `$ref`s are not followed (as for [`Workspace::from_text`]).
+    ///
+    /// ```
+    /// # let dir = std::env::temp_dir().join("threeam-doc-text-at");
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// std::fs::write(dir.join("parts.yaml"), "Pet: {type: object}\n").unwrap();
+    /// let text = "openapi: 3.0.3\npaths: {}\ncomponents: {schemas: {Pet: {$ref: 'parts.yaml#/Pet'}}}\n";
+    /// let ws = threeam_spec::workspace::Workspace::from_text_at(&dir.join("unsaved.yaml"), text, &Default::default());
+    /// assert!(ws.problems().is_empty(), "{:?}", ws.problems());
+    /// assert_eq!(ws.documents().len(), 2);
+    /// ```
+    pub fn from_text_at(path: &Path, text: &str, options: &LoadOptions) -> Workspace {
+        let cwd = std::env::current_dir().ok();
+        let absolute = match &cwd {
+            Some(cwd) if path.is_relative() => cwd.join(path),
+            _ => path.to_owned(),
+        };
+        let dir = absolute
+            .parent()
+            .and_then(|d| std::fs::canonicalize(d).ok());
+        let canonical = match (&dir, absolute.file_name()) {
+            (Some(d), Some(file)) => d.join(file),
+            _ => absolute.clone(),
+        };
+        let mut ws = Workspace {
+            docs: Vec::new(),
+            by_path: HashMap::new(),
+            root_dir: dir,
+            refs: FxHashMap::default(),
+            problems: Vec::new(),
+            canonical: HashMap::new(),
+            display_base: options
+                .display_base
+                .clone()
+                .or(cwd)
+                .and_then(|b| std::fs::canonicalize(b).ok()),
+        };
+        let name = ws.display_name(&canonical);
+        ws.add_document(canonical, name, Ok(Arc::new(text.to_owned())), options);
+        ws.check_root();
+        ws.load_references(options);
+        ws
+    }
+
     /// Build a workspace from text in memory (tests, editors, stdin).
     ///
     /// ```
@@ -469,11 +517,12 @@ impl Workspace {
             return;
         }
         match tree.get(root, "openapi").and_then(|n| tree.scalar_text(n)) {
-            Some(v) if v.starts_with("3.") => {}
+            // 3.2 is read as 3.1 (the linter says so in an info finding).
+            Some(v) if ["3.0", "3.1", "3.2"].iter().any(|m| version_is(v, m)) => {}
             Some(v) => {
                 let offset = tree.entry(root, "openapi").map_or(0, |e| e.key_offset);
                 self.problems.push(problem(
-                    format!("OpenAPI version {v} is not supported; threeam reads 3.0.x and 3.1.x"),
+                    format!("OpenAPI version {v} is not supported; threeam reads 3.0.x and 3.1.x (and 3.2.x as 3.1)"),
                     "set `openapi:` to a 3.0.x or 3.1.x version the document actually follows",
                     offset,
                 ));
@@ -654,6 +703,18 @@ impl Workspace {
             }
             let canonical = match self.canonicalize(joined.clone()) {
                 Some(c) => c,
+                None if !fragment.is_empty() && !fragment.starts_with('/') => {
+                    // `paths/widgets#get.yaml`: the `#` ended the file name.
+                    report(
+                        self,
+                        format!("$ref `{target}` names a file `{file}` that does not exist: `#` starts a fragment, so `#{fragment}` is not part of the file name"),
+                        format!(
+                            "if the file is really named `{file}#{fragment}`, write the `#` as `%23`: `{file}%23{fragment}`; otherwise create {} or correct the path (it is relative to this file)",
+                            joined.display()
+                        ),
+                    );
+                    return None;
+                }
                 None => {
                     report(
                         self,
@@ -810,6 +871,14 @@ fn is_literal_data(tree: &Tree, map: NodeId, key: &str) -> bool {
         let parent = tree.node(map).parent;
         parent != map && tree.segment_of(parent).as_deref() == Some("examples")
     }
+}
+
+/// True when `version` is `minor` or `minor.patch` (`3.1` matches `3.1.0`
+/// and `3.1`, not `3.10`).
+fn version_is(version: &str, minor: &str) -> bool {
+    version
+        .strip_prefix(minor)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
 }
 
 fn split_ref(target: &str) -> (&str, &str) {

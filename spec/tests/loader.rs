@@ -114,3 +114,39 @@ fn a_ref_outside_the_folder_is_refused_before_its_existence_is_checked() {
     let inside: At = ws.get_resolved(schemas, "Inside").unwrap();
     assert_eq!(inside.doc, 1);
 }
+
+#[test]
+fn a_hash_in_a_file_name_is_explained_and_percent_23_reaches_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "paths/widgets#get.yaml",
+        "summary: get a widget\n",
+    );
+    let spec = write(
+        dir.path(),
+        "spec.yaml",
+        "openapi: 3.0.3\npaths:\n  /v1/a: {$ref: 'paths/widgets#get.yaml'}\n  /v1/b: {$ref: 'paths/widgets%23get.yaml'}\n",
+    );
+    let ws = Workspace::load(&spec, &LoadOptions::default()).unwrap();
+    let problems: Vec<(&str, &str)> = ws
+        .problems()
+        .iter()
+        .map(|p| (p.message.as_str(), p.help.as_str()))
+        .collect();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(
+        problems[0].0,
+        "$ref `paths/widgets#get.yaml` names a file `paths/widgets` that does not exist: `#` starts a fragment, so `#get.yaml` is not part of the file name"
+    );
+    assert!(
+        problems[0]
+            .1
+            .starts_with("if the file is really named `paths/widgets#get.yaml`, write the `#` as `%23`: `paths/widgets%23get.yaml`"),
+        "{}",
+        problems[0].1
+    );
+    let paths = ws.get_resolved(ws.root().unwrap(), "paths").unwrap();
+    let b = ws.get_resolved(paths, "/v1/b").unwrap();
+    assert_eq!(b.doc, 1, "the %23 form loads the file");
+}

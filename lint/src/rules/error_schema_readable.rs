@@ -1,12 +1,11 @@
 //! `error-schema-readable`: error bodies are readable by people and programs.
 
-use std::collections::HashSet;
-
 use rustc_hash::FxHashMap;
 
 use super::{response_maps, response_scope, Ctx, Docs, Principle, Rule};
 use crate::finding::Severity;
 use crate::model::{Media, Spec};
+use crate::schema_fields::field_sets;
 use crate::workspace::At;
 
 /// The rule.
@@ -41,63 +40,39 @@ pub static RULE: Rule = Rule {
 const HUMAN: [&str; 3] = ["detail", "message", "title"];
 const MACHINE: [&str; 2] = ["type", "code"];
 
-/// Property names of an object schema, through `allOf` and `$ref`s.
-fn property_names(
-    spec: &Spec,
-    schema: At,
-    out: &mut HashSet<String>,
-    seen: &mut HashSet<At>,
-    depth: u32,
-) {
-    let schema = spec.ws.resolve(schema);
-    if depth > 16 || !seen.insert(schema) {
-        return;
-    }
-    if let Some(props) = spec.ws.get_resolved(schema, "properties") {
-        out.extend(spec.ws.entries(props).map(|(k, _)| k.to_owned()));
-    }
-    for combinator in ["allOf", "oneOf", "anyOf"] {
-        if let Some(list) = spec.ws.get_resolved(schema, combinator) {
-            for part in spec.ws.items(list) {
-                property_names(spec, part, out, seen, depth + 1);
-            }
-        }
-    }
+/// What an error body lacks, if anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lacks {
+    Nothing,
+    Human,
+    Machine,
+    Both,
 }
 
-/// True when the schema, or its `error` member, has both kinds of field.
-fn readable(spec: &Spec, schema: At) -> bool {
-    let mut names = HashSet::new();
-    property_names(spec, schema, &mut names, &mut HashSet::new(), 0);
-    let has = |names: &HashSet<String>| {
-        HUMAN.iter().any(|h| names.contains(*h)) && MACHINE.iter().any(|m| names.contains(*m))
-    };
-    if has(&names) {
-        return true;
-    }
-    // `{"error": {"code": ..., "message": ...}}` (Stripe, Google) counts too.
-    let schema = spec.ws.resolve(schema);
-    for wrapper in ["error", "errors"] {
-        let inner = spec
-            .ws
-            .get_resolved(schema, "properties")
-            .and_then(|p| spec.ws.get_resolved(p, wrapper))
-            .map(|s| spec.ws.get_resolved(s, "items").unwrap_or(s));
-        if let Some(inner) = inner {
-            let mut names = HashSet::new();
-            property_names(spec, inner, &mut names, &mut HashSet::new(), 0);
-            if has(&names) {
-                return true;
-            }
+/// Judge the schema: its own fields, or those of its `error` member, must
+/// hold both halves; otherwise say which half the best of them misses.
+fn judge(spec: &Spec, schema: At) -> Lacks {
+    let mut best = Lacks::Both;
+    for names in field_sets(spec, schema) {
+        let human = HUMAN.iter().any(|h| names.contains(*h));
+        let machine = MACHINE.iter().any(|m| names.contains(*m));
+        let lacks = match (human, machine) {
+            (true, true) => return Lacks::Nothing,
+            (true, false) => Lacks::Machine,
+            (false, true) => Lacks::Human,
+            (false, false) => Lacks::Both,
+        };
+        if best == Lacks::Both {
+            best = lacks;
         }
     }
-    false
+    best
 }
 
 fn check(cx: &mut Ctx) {
     let spec = cx.spec;
     // A schema shared by many error responses is judged once.
-    let mut judged: FxHashMap<At, bool> = FxHashMap::default();
+    let mut judged: FxHashMap<At, Lacks> = FxHashMap::default();
     for (map, op) in response_maps(cx, |_| true) {
         for entry in spec.model.response_map(map) {
             if !entry.status.is_error() {
@@ -144,18 +119,33 @@ fn check(cx: &mut Ctx) {
                     }
                     continue;
                 };
-                if !cx.is_new(schema)
-                    || *judged
-                        .entry(schema)
-                        .or_insert_with(|| readable(spec, schema))
-                {
+                if !cx.is_new(schema) {
                     continue;
                 }
+                let (what, help) = match *judged.entry(schema).or_insert_with(|| judge(spec, schema)) {
+                    Lacks::Nothing => continue,
+                    Lacks::Human => (
+                        "has a machine code but no human message (detail/message/title)",
+                        "add a `detail` (or `message`) property that tells the on-call engineer what went wrong; RFC 9457 problem details (type, title, status, detail) has both",
+                    ),
+                    Lacks::Machine => (
+                        "has a human message but no machine code (type/code)",
+                        "add a `type` (or `code`) property that clients can branch on without parsing prose; RFC 9457 problem details (type, title, status, detail) has both",
+                    ),
+                    Lacks::Both => (
+                        "has neither a human message (detail/message/title) nor a machine code (type/code)",
+                        "use RFC 9457 problem details (type, title, status, detail), or add both a `message` and a `code` property",
+                    ),
+                };
                 cx.report(
                     schema,
                     response_scope(op, entry, r),
-                    format!("the {} error body of {} lacks a human message (detail/message/title) or a machine code (type/code)", entry.status, spec.describe(op)),
-                    "use RFC 9457 problem details (type, title, status, detail), or add both a `message` and a `code` property".into(),
+                    format!(
+                        "the {} error body of {} {what}",
+                        entry.status,
+                        spec.describe(op)
+                    ),
+                    help.into(),
                 );
             }
         }

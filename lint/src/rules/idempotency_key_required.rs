@@ -1,10 +1,9 @@
 //! `idempotency-key-required`: writes carry a required Idempotency-Key.
 
 use super::{
-    is_keyed, key_header, key_parameter, keyed_methods, op_scope, Ctx, Docs, Principle, Rule,
-    IDEMPOTENCY_OPTIONS,
+    is_keyed, key_header, key_parameter, key_parameter_users, keyed_methods, name_operations,
+    op_scope, Ctx, Docs, Principle, Rule, IDEMPOTENCY_OPTIONS,
 };
-use rustc_hash::FxHashSet;
 
 use crate::finding::Severity;
 
@@ -40,34 +39,54 @@ fn check(cx: &mut Ctx) {
     let spec = cx.spec;
     let methods = keyed_methods(cx);
     let header = key_header(cx);
-    // A shared key parameter is judged once, for the first operation that
-    // uses it and is not waived.
-    let mut judged = FxHashSet::default();
     for op in spec.operations() {
-        if !is_keyed(&methods, op) {
-            continue;
-        }
-        match key_parameter(cx, op) {
-            None => cx.report(
+        if is_keyed(&methods, op)
+            && key_parameter(cx, op).is_none()
+            && !has_dangling_parameter(cx, op)
+        {
+            cx.report(
                 op.node,
                 op_scope(op),
                 format!("{} declares no {header} header, so a retry can repeat the side effect", spec.describe(op)),
                 format!("add a required `{header}` header parameter (define it once in components/parameters and $ref it)"),
-            ),
-            Some(p) => {
-                if !p.required && !cx.op_waived(op) && judged.insert(p.node) {
-                    let mut scope = op_scope(op);
-                    scope.nodes.push(p.node);
-                    cx.report(
-                        p.node,
-                        scope,
-                        format!("the {} header of {} is optional", shown_name(&header, p), spec.describe(op)),
-                        "set `required: true`: an optional key is forgotten exactly on the call that gets retried".into(),
-                    );
-                }
-            }
+            );
         }
     }
+    // A shared key parameter is judged once, at the parameter, and the
+    // finding says how many operations it leaves unprotected.
+    for (p, users) in key_parameter_users(cx) {
+        if p.required {
+            continue;
+        }
+        let name = shown_name(&header, p);
+        let message = match users.as_slice() {
+            [op] => format!("the {name} header of {} is optional", spec.describe(op)),
+            _ => format!(
+                "the {name} header is optional, and {} operations use it: {}",
+                users.len(),
+                name_operations(spec, &users)
+            ),
+        };
+        let mut scope = op_scope(users[0]);
+        scope.nodes.push(p.node);
+        cx.report(
+            p.node,
+            scope,
+            message,
+            "set `required: true`: an optional key is forgotten exactly on the call that gets retried".into(),
+        );
+    }
+}
+
+/// True when a parameter of the operation or its path item is a `$ref`
+/// that resolved to nothing: it may be the key, so its absence is unknown
+/// (`unresolved-ref` reports the ref itself).
+fn has_dangling_parameter(cx: &Ctx, op: &crate::model::Operation) -> bool {
+    let ws = cx.spec.ws;
+    [op.node, op.path_item].into_iter().any(|owner| {
+        ws.get_resolved(owner, "parameters")
+            .is_some_and(|list| ws.items(list).any(|p| ws.is_ref(p) && ws.resolve(p) == p))
+    })
 }
 
 /// The key's name for messages: the configured spelling when the spec's

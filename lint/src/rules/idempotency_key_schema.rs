@@ -1,9 +1,7 @@
 //! `idempotency-key-schema`: the key is a bounded string.
 
-use rustc_hash::FxHashSet;
-
 use super::{
-    is_keyed, key_parameter, keyed_methods, op_scope, Ctx, Docs, OptionKind, OptionSpec, Principle,
+    key_parameter_users, name_operations, op_scope, Ctx, Docs, OptionKind, OptionSpec, Principle,
     Rule,
 };
 use crate::finding::Severity;
@@ -41,28 +39,24 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &mut Ctx) {
     let spec = cx.spec;
-    let methods = keyed_methods(cx);
     let limit = cx.integer(RULE.id, "max-length", 255);
     // A shared key parameter is judged once (see `idempotency-key-required`).
-    let mut judged = FxHashSet::default();
-    for op in spec.operations() {
-        if !is_keyed(&methods, op) {
-            continue;
-        }
-        let Some(p) = key_parameter(cx, op) else {
-            continue;
-        };
-        if cx.op_waived(op) || !judged.insert(p.node) {
-            continue;
-        }
+    for (p, users) in key_parameter_users(cx) {
         let name = p.name.as_untrusted_str();
-        let mut scope = op_scope(op);
+        let used_by = match users.len() {
+            1 => String::new(),
+            n => format!(
+                " ({n} operations use it: {})",
+                name_operations(spec, &users)
+            ),
+        };
+        let mut scope = op_scope(users[0]);
         scope.nodes.push(p.node);
         let Some(schema) = spec.ws.get_resolved(p.node, "schema") else {
             cx.report(
                 p.node,
                 scope,
-                format!("the {name} header has no schema"),
+                format!("the {name} header has no schema{used_by}"),
                 format!("add `schema: {{type: string, maxLength: {limit}}}`"),
             );
             continue;
@@ -83,7 +77,7 @@ fn check(cx: &mut Ctx) {
         cx.report(
             schema,
             scope,
-            format!("the {name} header schema is not a bounded string: {problem}"),
+            format!("the {name} header schema is not a bounded string: {problem}{used_by}"),
             format!(
                 "use `type: string` with `maxLength` at most {limit} (a UUID is 36 characters)"
             ),

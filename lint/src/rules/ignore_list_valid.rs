@@ -68,32 +68,9 @@ fn check(cx: &mut Ctx) {
     }
 }
 
-/// The rule id nearest to `id` by edit distance, if it is a likely typo
-/// (at most a third of the id's length away).
+/// The rule id nearest to `id`, if it is a likely typo.
 fn closest(id: &str) -> Option<&'static str> {
-    ALL.iter()
-        .map(|rule| (distance(id, rule.id), rule.id))
-        .filter(|&(d, _)| d * 3 <= id.chars().count())
-        .min()
-        .map(|(_, near)| near)
-}
-
-/// Levenshtein distance over chars, in one row of memory.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1)
-                .min(row[j] + 1)
-                .min(diagonal + usize::from(ca != cb));
-            diagonal = above;
-        }
-    }
-    row[b.len()]
+    crate::suggest::closest(id, ALL.iter().map(|rule| rule.id))
 }
 
 #[cfg(test)]
@@ -102,8 +79,6 @@ mod tests {
 
     #[test]
     fn typos_find_their_rule_and_strangers_do_not() {
-        assert_eq!(distance("kitten", "sitting"), 3);
-        assert_eq!(distance("", "abc"), 3);
         assert_eq!(
             closest("idempotency-key-requried"),
             Some("idempotency-key-required")

@@ -9,6 +9,7 @@ use threeam_spec::model::{ParamListId, ResponseId, ResponseMapId};
 
 use crate::finding::{Hit, Scope, Severity};
 use crate::model::{Operation, Parameter, Response, ResponseEntry, Spec, Status};
+use crate::path_pattern::PathPattern;
 use crate::workspace::At;
 
 mod deprecation_headers;
@@ -21,22 +22,35 @@ mod idempotency_replay_header;
 mod ignore_list_valid;
 mod no_media_type_version;
 mod no_session_state;
+mod no_unknown_keys;
 mod no_version_header;
 mod no_version_query;
+mod openapi_version_newer;
+mod operation_id_identifier;
 mod operation_id_unique;
 mod parse_error;
+mod path_params_match;
 mod rate_limit_429_documented;
 mod rate_limit_headers;
 mod request_id_header;
+mod required_fields;
 mod retry_after_on_429;
 mod retry_after_on_503;
+mod schema_type_known;
 mod server_errors_documented;
 mod single_major_per_spec;
 mod unresolved_ref;
 mod version_in_path;
 
+pub use version_in_path::version_segment;
+
 /// Every rule, grouped by principle.
 pub static ALL: &[&Rule] = &[
+    &path_params_match::RULE,
+    &required_fields::RULE,
+    &no_unknown_keys::RULE,
+    &schema_type_known::RULE,
+    &openapi_version_newer::RULE,
     &server_errors_documented::RULE,
     &retry_after_on_503::RULE,
     &fallback_server::RULE,
@@ -54,6 +68,7 @@ pub static ALL: &[&Rule] = &[
     &retry_after_on_429::RULE,
     &rate_limit_headers::RULE,
     &operation_id_unique::RULE,
+    &operation_id_identifier::RULE,
     &error_schema_readable::RULE,
     &request_id_header::RULE,
     &no_session_state::RULE,
@@ -77,6 +92,8 @@ pub fn find(id: &str) -> Option<&'static Rule> {
 /// The principle a rule serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Principle {
+    /// 0. The spec says what it means: it is valid where readers trip.
+    Meaning,
     /// 1. Design for partial failure.
     PartialFailure,
     /// 2. Idempotency is non-negotiable.
@@ -95,6 +112,7 @@ impl Principle {
     /// The principle's name as the docs print it.
     pub fn title(self) -> &'static str {
         match self {
+            Principle::Meaning => "0. The spec says what it means",
             Principle::PartialFailure => "1. Design for partial failure",
             Principle::Idempotency => "2. Idempotency is non-negotiable",
             Principle::Versioning => "3. Version in the URL, not a header",
@@ -116,6 +134,8 @@ pub enum OptionKind {
     Integer,
     /// A regular expression (checked when the config is read).
     Regex,
+    /// A list (maybe empty) of path patterns (see [`crate::path_pattern`]).
+    PathPatterns,
 }
 
 /// One option a rule accepts in `threeam.toml`.
@@ -307,6 +327,15 @@ impl<'a> Ctx<'a> {
             .to_owned()
     }
 
+    /// A list of path patterns (see [`crate::path_pattern`]); patterns
+    /// that do not compile were refused when the config was read.
+    pub fn path_patterns(&self, rule: &str, name: &str, default: &[&str]) -> Vec<PathPattern> {
+        self.strings(rule, name, default)
+            .iter()
+            .filter_map(|p| PathPattern::new(p).ok())
+            .collect()
+    }
+
     /// An integer option.
     pub fn integer(&self, rule: &str, name: &str, default: i64) -> i64 {
         self.options
@@ -404,9 +433,25 @@ pub fn require_response_header(
     message: impl Fn(&Operation, &ResponseEntry) -> String,
     help: &str,
 ) {
+    require_response_header_or(cx, names, applies_op, applies, |_, _| false, message, help);
+}
+
+/// [`require_response_header`] where a response may also satisfy the rule
+/// another way (`satisfied(status, response)`, e.g. a request id in the
+/// error body); the answer is asked once per response and status class.
+pub fn require_response_header_or(
+    cx: &mut Ctx,
+    names: &[String],
+    applies_op: impl Fn(&Operation) -> bool,
+    applies: impl Fn(Status) -> bool,
+    satisfied: impl Fn(Status, &Response) -> bool,
+    message: impl Fn(&Operation, &ResponseEntry) -> String,
+    help: &str,
+) {
     let spec = cx.spec;
-    // Whether a response has the header depends on the response alone.
-    let mut has: FxHashMap<ResponseId, bool> = FxHashMap::default();
+    // Whether a response has the header depends on the response alone (and
+    // on whether it answers an error, for `satisfied`).
+    let mut has: FxHashMap<(ResponseId, bool), bool> = FxHashMap::default();
     for (map, op) in response_maps(cx, applies_op) {
         for entry in spec.model.response_map(map) {
             if !applies(entry.status) {
@@ -418,8 +463,8 @@ pub fn require_response_header(
                 continue;
             }
             if *has
-                .entry(entry.response)
-                .or_insert_with(|| spec.has_header(r, names))
+                .entry((entry.response, entry.status.is_error()))
+                .or_insert_with(|| spec.has_header(r, names) || satisfied(entry.status, r))
             {
                 continue;
             }
@@ -431,6 +476,57 @@ pub fn require_response_header(
             );
         }
     }
+}
+
+/// How many operations a message names before it says "+N".
+const NAMED_OPERATIONS: usize = 3;
+
+/// Operations for a message about a node they share: the first few, then
+/// `+N` for the rest, so a finding reported once still says how far it
+/// reaches.
+///
+/// ```
+/// use threeam_lint::{model::Spec, rules::name_operations, workspace::Workspace};
+/// let ws = Workspace::from_text("s.yaml", "openapi: 3.0.3\npaths:\n  /v1/a:\n    get: {operationId: a}\n    put: {operationId: b}\n    post: {}\n    delete: {operationId: d}\n");
+/// let spec = Spec::new(&ws);
+/// let ops: Vec<_> = spec.operations().iter().collect();
+/// assert_eq!(name_operations(&spec, &ops), "a (GET /v1/a), b (PUT /v1/a), POST /v1/a +1");
+/// ```
+pub fn name_operations(spec: &Spec, ops: &[&Operation]) -> String {
+    let named: Vec<String> = ops
+        .iter()
+        .take(NAMED_OPERATIONS)
+        .map(|op| spec.describe(op))
+        .collect();
+    let mut text = named.join(", ");
+    if ops.len() > NAMED_OPERATIONS {
+        text.push_str(&format!(" +{}", ops.len() - NAMED_OPERATIONS));
+    }
+    text
+}
+
+/// Every operation whose method needs a key and that is not waived, grouped
+/// by the key parameter it uses (in document order of first use). Rules
+/// about the key report once per parameter and name its users.
+pub fn key_parameter_users<'s>(cx: &Ctx<'s>) -> Vec<(&'s Parameter<'s>, Vec<&'s Operation<'s>>)> {
+    let spec = cx.spec;
+    let methods = keyed_methods(cx);
+    let mut index: FxHashMap<At, usize> = FxHashMap::default();
+    let mut out: Vec<(&Parameter, Vec<&Operation>)> = Vec::new();
+    for op in spec.operations() {
+        if !is_keyed(&methods, op) || cx.op_waived(op) {
+            continue;
+        }
+        let Some(p) = key_parameter(cx, op) else {
+            continue;
+        };
+        let i = *index.entry(p.node).or_insert_with(|| {
+            out.push((p, Vec::new()));
+            out.len() - 1
+        });
+        out[i].1.push(op);
+    }
+    out
 }
 
 /// The scope of an operation: its node and its path item.

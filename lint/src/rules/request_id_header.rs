@@ -1,7 +1,8 @@
 //! `request-id-header`: responses carry an id to find them in the logs.
 
-use super::{require_response_header, Ctx, Docs, OptionKind, OptionSpec, Principle, Rule};
+use super::{require_response_header_or, Ctx, Docs, OptionKind, OptionSpec, Principle, Rule};
 use crate::finding::Severity;
+use crate::schema_fields::{field_sets, fold};
 
 /// The rule.
 pub static RULE: Rule = Rule {
@@ -10,7 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "Responses declare X-Request-Id (or an equivalent correlation header).",
     docs: Docs {
-        what: "Every response declares a request id header: `X-Request-Id`, `Request-Id` or `X-Correlation-Id` (the list is an option).",
+        what: "Every response declares a request id header: `X-Request-Id`, `Request-Id` or `X-Correlation-Id` (the `headers` option). An error response (4xx, 5xx, `default`) may carry the id in its JSON body instead: a property `requestId`, `request_id`, `traceId` or `correlationId` (the `body-fields` option; case, `_` and `-` are ignored), at the top level or under an `error` member.",
         why: "The request id is the thread that ties a client's error message to the server's logs and traces. A client that cannot quote it turns a five-minute lookup into an hour of grepping timestamps.",
         example: r#"
 '200':
@@ -23,14 +24,25 @@ pub static RULE: Rule = Rule {
     X-Request-Id: {$ref: '#/components/headers/RequestId'}
 "#,
     },
-    options: &[OptionSpec {
-        name: "headers",
-        kind: OptionKind::Strings,
-        default: r#"["X-Request-Id", "Request-Id", "X-Correlation-Id"]"#,
-        help: "header names that count as a request id",
-    }],
+    options: &[
+        OptionSpec {
+            name: "headers",
+            kind: OptionKind::Strings,
+            default: r#"["X-Request-Id", "Request-Id", "X-Correlation-Id"]"#,
+            help: "header names that count as a request id",
+        },
+        OptionSpec {
+            name: "body-fields",
+            kind: OptionKind::Strings,
+            default: r#"["requestId", "request_id", "traceId", "correlationId"]"#,
+            help: "error-body properties that count as a request id (case, `_` and `-` ignored)",
+        },
+    ],
     check,
 };
+
+/// The default `body-fields`.
+const BODY_FIELDS: &[&str] = &["requestId", "request_id", "traceId", "correlationId"];
 
 fn check(cx: &mut Ctx) {
     let spec = cx.spec;
@@ -39,15 +51,33 @@ fn check(cx: &mut Ctx) {
         "headers",
         &["X-Request-Id", "Request-Id", "X-Correlation-Id"],
     );
+    let fields: Vec<String> = cx
+        .strings(RULE.id, "body-fields", BODY_FIELDS)
+        .iter()
+        .map(|f| fold(f))
+        .collect();
+    // An error body that carries the id is as good as the header: the
+    // client quotes it from the body it already decodes.
+    let in_body = |status: crate::model::Status, r: &crate::model::Response| {
+        status.is_error()
+            && spec.model.response_content(r).iter().any(|m| {
+                m.schema.is_some_and(|schema| {
+                    field_sets(spec, schema)
+                        .iter()
+                        .any(|set| set.iter().any(|name| fields.contains(&fold(name))))
+                })
+            })
+    };
     let help = format!(
         "declare `{}` so a failing call can be found in the server's logs",
         names[0]
     );
-    require_response_header(
+    require_response_header_or(
         cx,
         &names,
         |_| true,
         |_| true,
+        in_body,
         |op, r| {
             format!(
                 "{} response of {} declares no request id header",

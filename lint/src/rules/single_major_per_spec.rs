@@ -1,6 +1,6 @@
 //! `single-major-per-spec`: one current major; older ones are deprecated.
 
-use super::version_in_path::{first_segment, pattern, server_last_segment};
+use super::version_in_path::pattern;
 use super::{op_scope, Ctx, Docs, Principle, Rule};
 use crate::finding::{Scope, Severity};
 
@@ -34,6 +34,23 @@ paths:
     options: &[],
     check,
 };
+
+/// The last path segment of a server URL (`https://h/api/v2` -> `v2`).
+/// Only the first path segment and the server URL's last one name the
+/// current major here: `/scim/v2/...` is a protocol's version inside a v1
+/// API, which `version-in-path` accepts but which is no second major.
+fn server_last_segment(url: &str) -> &str {
+    let path = match url.find("://") {
+        Some(i) => url[i + 3..].find('/').map_or("", |j| &url[i + 3 + j..]),
+        None => url,
+    };
+    path.trim_end_matches('/').rsplit('/').next().unwrap_or("")
+}
+
+/// The first segment of a path template (`/v1/users` -> `v1`).
+fn first_segment(path: &str) -> &str {
+    path.trim_start_matches('/').split('/').next().unwrap_or("")
+}
 
 /// The major number in a version segment (`v2` -> 2), if any.
 fn segment_major(segment: &str) -> Option<u64> {
