@@ -29,6 +29,7 @@ pub fn json() -> Value {
                             OptionKind::Strings => "strings",
                             OptionKind::Integer => "integer",
                             OptionKind::Regex => "regex",
+                            OptionKind::PathPatterns => "path-patterns",
                         },
                         "default": o.default,
                         "help": o.help,
