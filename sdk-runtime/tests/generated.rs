@@ -19,6 +19,8 @@ const NO_SERVERS: &[&str] = &[];
 threeam_runtime::api_client! {
     /// A client as `threeam generate` writes it.
     pub struct Client;
+    /// Builds a [`Client`].
+    builder = ClientBuilder;
     servers = NO_SERVERS;
 }
 
@@ -175,7 +177,7 @@ async fn call_options_set_the_key_of_a_keyed_call_only() {
 
 #[test]
 fn a_spec_without_servers_builds_for_localhost() {
-    let client = Client::new().unwrap();
+    let client = Client::default_servers().unwrap();
     let bases: Vec<String> = client
         .runtime()
         .endpoint_status()
