@@ -38,7 +38,10 @@ pub(crate) enum Call {
     /// `http` `basic`: user name and password.
     Basic,
     /// `apiKey`: one key, under `name` in the header, query or cookie.
-    ApiKey { location: &'static str, name: String },
+    ApiKey {
+        location: &'static str,
+        name: String,
+    },
     /// `openIdConnect`: a token the application obtained.
     OpenIdConnect,
     /// `oauth2` with a client-credentials flow: client id and secret.
@@ -54,10 +57,7 @@ pub(crate) enum Call {
 impl Call {
     /// Takes one token or key (so the environment can supply it).
     fn bearer_like(&self) -> bool {
-        matches!(
-            self,
-            Call::Bearer | Call::OpenIdConnect | Call::AccessToken
-        )
+        matches!(self, Call::Bearer | Call::OpenIdConnect | Call::AccessToken)
     }
 
     /// The method's arguments, as the README example writes them.
@@ -112,7 +112,10 @@ impl Scheme {
 
     /// What it sends, for a Markdown table cell.
     pub(crate) fn describe_md(&self) -> String {
-        self.call.describe().replace('|', "\\|").replace(['\n', '\r'], " ")
+        self.call
+            .describe()
+            .replace('|', "\\|")
+            .replace(['\n', '\r'], " ")
     }
 }
 
@@ -172,7 +175,10 @@ pub(crate) fn collect(ws: &Workspace, root: At, model: &Model<'_>, servers: &[St
                     )),
                 }
             }
-            SchemeKind::ApiKey { name: key, location } => {
+            SchemeKind::ApiKey {
+                name: key,
+                location,
+            } => {
                 let location = match location {
                     Some(Location::Header) => Some("Header"),
                     Some(Location::Query) => Some("Query"),
@@ -184,7 +190,9 @@ pub(crate) fn collect(ws: &Workspace, root: At, model: &Model<'_>, servers: &[St
                         location,
                         name: key.as_untrusted_str().to_owned(),
                     }),
-                    _ => Err("apiKey without a valid `in` (header, query, cookie) and `name`".into()),
+                    _ => {
+                        Err("apiKey without a valid `in` (header, query, cookie) and `name`".into())
+                    }
                 }
             }
             SchemeKind::OpenIdConnect => Ok(Call::OpenIdConnect),
@@ -294,7 +302,11 @@ impl Auth {
                 .collect();
             let _ = writeln!(out, "    schemes = &[{}];", hints.join(", "));
         }
-        let _ = writeln!(out, "    env_api_key = [{}];", self.env_api_key().join(", "));
+        let _ = writeln!(
+            out,
+            "    env_api_key = [{}];",
+            self.env_api_key().join(", ")
+        );
         let _ = writeln!(out, "    env_token = [{}];", self.env_token().join(", "));
     }
 
