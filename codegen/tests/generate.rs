@@ -360,7 +360,7 @@ fn x_idempotency_key_makes_a_keyed_method_without_a_key_parameter() {
     );
     // ...under the spec's header name, set once on the client...
     assert!(
-        code.contains(".idempotency_header(\"X-Idempotency-Key\")"),
+        code.contains("idempotency_header = \"X-Idempotency-Key\";"),
         "{code}"
     );
     // ...and the caller never passes it by hand.
