@@ -249,7 +249,7 @@ async fn settings_from_the_environment_reach_the_wire() {
             .into_iter()
             .map(|e| e.base_url)
             .collect();
-        assert_eq!(bases, [url.clone()], "the base URL replaces both servers");
+        assert_eq!(bases, [url.as_str()], "the base URL replaces both servers");
         // The default requirement: the API key only.
         let req = rt::request(&client, Method::GET, "listPets", "/v1/pets", false);
         rt::call(&client, req, rt::json_err::<Value>, rt::json::<Value>)
