@@ -373,10 +373,21 @@ impl Auth {
         out.push_str("}\n\n");
     }
 
-    /// The README's builder chain: one line per scheme.
+    /// The README's builder chain: the schemes most calls need (the first
+    /// alternative of the top-level `security`), else the first scheme;
+    /// the README's table lists them all.
     pub(crate) fn readme_chain(&self) -> String {
+        let first_alt = self.default.as_ref().and_then(|d| d.first());
+        let mut shown: Vec<&Scheme> = self
+            .schemes
+            .iter()
+            .filter(|s| first_alt.is_some_and(|alt| alt.contains(&s.name)))
+            .collect();
+        if shown.is_empty() {
+            shown.extend(self.schemes.first());
+        }
         let mut out = String::new();
-        for s in &self.schemes {
+        for s in shown {
             let _ = writeln!(
                 out,
                 "    .{}({}) // {}",
