@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use threeam_lint::workspace::{At, Workspace};
 
+use crate::auth::Auth;
 use crate::names::{doc_lines, lit, unraw};
 use crate::ops::Ops;
 use crate::types::{DefKind, TypeDef, DE, SER};
@@ -18,6 +19,8 @@ pub(crate) struct Model<'a> {
     pub(crate) spec_name: String,
     /// The idempotency header, when the spec's is not `Idempotency-Key`.
     pub(crate) key_header: Option<String>,
+    /// The security schemes and the default requirement.
+    pub(crate) auth: &'a Auth,
 }
 
 impl Model<'_> {
@@ -90,6 +93,9 @@ impl Model<'_> {
                 out.push_str(&line);
             }
             out.push_str(LINT_ALLOWS_INNER);
+            // Users reach the runtime (its builder, errors, `env`) through
+            // this crate: no second dependency to keep in step.
+            out.push_str("\npub use threeam_runtime;\n");
         }
         out.push('\n');
         // serde, serde_json and uuid come through the runtime, so a client
@@ -131,27 +137,35 @@ impl Model<'_> {
         }
         out.push_str("];\n\n");
         let no_server = if servers.is_empty() {
-            " The spec lists no server, so the primary is `http://localhost`: set yours with `threeam_runtime::Client::builder`."
+            " The spec lists no server, so [`Client::default_servers`] uses `http://localhost`: pass yours to [`Client::new`]."
         } else {
             ""
         };
-        // The struct and its constructors are the same for every spec:
+        // The structs and constructors are the same for every spec:
         // `api_client!` writes them (see threeam_runtime::generated).
         out.push_str("threeam_runtime::api_client! {\n");
         doc_lines(
             out,
             "    ",
             &format!(
-                "The {title} client. Cheap to clone; share one across tasks.\n\nBuild it with [`Client::new`] (the spec's servers, runtime defaults) or [`Client::from_runtime`] (your own base URLs, auth, timeouts, retry and breaker settings).{no_server}"
+                "The {title} client. Cheap to clone; share one across tasks.\n\nBuild it with [`Client::new`] (one base URL), [`Client::default_servers`] (the spec's servers, the second as fallback), [`Client::from_env`] (`<PREFIX>_BASE_URL`, `<PREFIX>_API_KEY`, `<PREFIX>_TOKEN`; see [`Client::env_prefix`]) or [`Client::builder`] (base URLs, the spec's security schemes, and any runtime setting through `configure`).{no_server}"
             ),
         );
-        out.push_str("    pub struct Client;\n    servers = SERVERS;\n");
+        out.push_str("    pub struct Client;\n");
+        doc_lines(
+            out,
+            "    ",
+            "Builds a [`Client`]: base URLs, credentials (one method per security scheme of the spec), and runtime settings through `configure`.",
+        );
+        out.push_str("    builder = ClientBuilder;\n    servers = SERVERS;\n");
         // A spec keyed by another header name (`X-Idempotency-Key`) gets a
         // runtime preset that sends the key under that name.
         if let Some(header) = &self.key_header {
             let _ = writeln!(out, "    idempotency_header = {};", lit(header));
         }
+        self.auth.render_macro_args(out);
         out.push_str("}\n\n");
+        self.auth.render_methods(out);
         if !self.ops.ops.is_empty() {
             out.push_str("impl Client {\n");
             self.ops.render_methods(out, self.defs);

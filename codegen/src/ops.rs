@@ -141,6 +141,9 @@ pub(crate) struct Op {
     pub(crate) params_struct: Option<String>,
     pub(crate) body: Option<Body>,
     pub(crate) keyed: bool,
+    /// The operation's own `security` (alternatives of scheme names);
+    /// `None`: it has none, so the spec's top-level one applies.
+    pub(crate) security: Option<Vec<Vec<String>>>,
     pub(crate) success: Success,
     pub(crate) error: ErrBody,
 }
@@ -158,6 +161,9 @@ const CLIENT_METHODS: &[&str] = &[
     "from_runtime",
     "runtime",
     "with_options",
+    "default_servers",
+    "from_env",
+    "env_prefix",
     "clone",
     "fmt",
 ];
@@ -202,6 +208,9 @@ fn build_op(
     // under whichever name the spec uses, is the runtime's to fill.
     let key = model.idempotency_key(operation).map(|k| k.node);
     let keyed = key.is_some();
+    let security = ws
+        .get_resolved(op, "security")
+        .map(|list| crate::auth::requirement(ws, list));
     let mut arg_names = Names::with_reserved(&["self", "body", "params", "req"]);
     let mut path_params = Vec::new();
     let mut params = Vec::new();
@@ -332,6 +341,7 @@ fn build_op(
         params_struct,
         body,
         keyed,
+        security,
         success,
         error,
     }
@@ -756,6 +766,15 @@ impl Ops {
             lit(&op.path),
             op.keyed
         );
+        if let Some(req) = &op.security {
+            // `&[]` (the spec's `security: []`) sends no credentials.
+            let _ = writeln!(
+                out,
+                "{ind}    const SECURITY: threeam_runtime::Security = {};",
+                crate::auth::requirement_lit(req)
+            );
+            let _ = writeln!(out, "{ind}    let req = req.security(SECURITY);");
+        }
         for p in &op.path_params {
             let _ = writeln!(
                 out,

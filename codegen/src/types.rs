@@ -161,6 +161,7 @@ pub(crate) const RESERVED_TYPES: &[&str] = &[
     "Deserializer",
     "Serializer",
     "Client",
+    "ClientBuilder",
     "Error",
     "CallOptions",
     "Method",

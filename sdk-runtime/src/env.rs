@@ -66,6 +66,16 @@ impl fmt::Display for EnvError {
 
 impl std::error::Error for EnvError {}
 
+/// So a generated `Client::from_env()` has one error type: the message
+/// keeps the variable's name and what to do.
+impl From<EnvError> for crate::BuildError {
+    fn from(e: EnvError) -> Self {
+        crate::BuildError {
+            message: e.to_string(),
+        }
+    }
+}
+
 impl EnvConfig {
     /// Reads `<prefix>_BASE_URL`, `<prefix>_API_KEY` and `<prefix>_TOKEN`
     /// from the process environment.

@@ -19,7 +19,44 @@ const NO_SERVERS: &[&str] = &[];
 threeam_runtime::api_client! {
     /// A client as `threeam generate` writes it.
     pub struct Client;
+    /// Builds a [`Client`].
+    builder = ClientBuilder;
     servers = NO_SERVERS;
+}
+
+const TWO_SERVERS: &[&str] = &["http://127.0.0.1:1", "http://127.0.0.1:2"];
+
+mod secured {
+    threeam_runtime::api_client! {
+        /// A client for a spec with an API key and a bearer scheme.
+        pub struct Secured;
+        /// Builds a [`Secured`].
+        builder = SecuredBuilder;
+        servers = super::TWO_SERVERS;
+        security = &[&["apiKey"]];
+        schemes = &[("apiKey", "api_key"), ("bearerAuth", "bearer_auth")];
+        env_api_key = [api_key];
+        env_token = [bearer_auth];
+    }
+
+    impl SecuredBuilder {
+        /// `X-Api-Key` (scheme `apiKey`).
+        pub fn api_key(self, key: &str) -> Self {
+            self.configure(|b| {
+                b.api_key(
+                    "apiKey",
+                    threeam_runtime::ApiKeyIn::Header,
+                    "X-Api-Key",
+                    key,
+                )
+            })
+        }
+
+        /// `Authorization: Bearer` (scheme `bearerAuth`).
+        pub fn bearer_auth(self, token: &str) -> Self {
+            self.configure(|b| b.http_bearer("bearerAuth", token))
+        }
+    }
 }
 
 #[derive(Debug, PartialEq, threeam_runtime::serde::Deserialize)]
@@ -175,7 +212,7 @@ async fn call_options_set_the_key_of_a_keyed_call_only() {
 
 #[test]
 fn a_spec_without_servers_builds_for_localhost() {
-    let client = Client::new().unwrap();
+    let client = Client::default_servers().unwrap();
     let bases: Vec<String> = client
         .runtime()
         .endpoint_status()
@@ -183,4 +220,73 @@ fn a_spec_without_servers_builds_for_localhost() {
         .map(|e| e.base_url)
         .collect();
     assert_eq!(bases, ["http://localhost"]);
+}
+
+#[tokio::test]
+async fn settings_from_the_environment_reach_the_wire() {
+    use secured::Secured;
+    use threeam_runtime::env::EnvConfig;
+
+    within(Duration::from_secs(10), async {
+        let (url, server) = serve(vec![("200 OK", "{}"), ("200 OK", "{}")]);
+        let vars = [
+            ("PETS_BASE_URL", url.clone()),
+            ("PETS_API_KEY", "key_env".to_owned()),
+            ("PETS_TOKEN", "tok_env".to_owned()),
+        ];
+        let env = EnvConfig::from_lookup("PETS", |name| {
+            vars.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.clone())
+        })
+        .unwrap();
+        let builder = Secured::builder().with_env(&env);
+        assert!(!format!("{builder:?}").contains("key_env"));
+        let client = builder.build().unwrap();
+        let bases: Vec<String> = client
+            .runtime()
+            .endpoint_status()
+            .into_iter()
+            .map(|e| e.base_url)
+            .collect();
+        assert_eq!(bases, [url.as_str()], "the base URL replaces both servers");
+        // The default requirement: the API key only.
+        let req = rt::request(&client, Method::GET, "listPets", "/v1/pets", false);
+        rt::call(&client, req, rt::json_err::<Value>, rt::json::<Value>)
+            .await
+            .unwrap();
+        // An operation that asks for the bearer scheme.
+        let req =
+            rt::request(&client, Method::GET, "me", "/v1/me", false).security(&[&["bearerAuth"]]);
+        rt::call(&client, req, rt::json_err::<Value>, rt::json::<Value>)
+            .await
+            .unwrap();
+        let heads = server.join().unwrap();
+        assert!(heads[0].contains("\r\nx-api-key: key_env\r\n"), "{heads:?}");
+        assert!(!heads[0].contains("authorization"), "{heads:?}");
+        assert!(
+            heads[1].contains("\r\nauthorization: bearer tok_env\r\n"),
+            "{heads:?}"
+        );
+        assert!(!heads[1].contains("x-api-key"), "{heads:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_missing_scheme_names_the_generated_method_and_sends_nothing() {
+    let client = secured::Secured::new("http://127.0.0.1:9").unwrap();
+    assert_eq!(client.runtime().endpoint_status().len(), 1);
+    let req = rt::request(&client, Method::GET, "listPets", "/v1/pets", false);
+    let err = rt::call(&client, req, rt::json_err::<Value>, rt::json::<Value>)
+        .await
+        .unwrap_err();
+    let message = err.to_string();
+    assert!(message.contains("security scheme \"apiKey\""), "{message}");
+    assert!(
+        message.contains("call .api_key(...) on the client builder"),
+        "{message}"
+    );
+    assert_eq!(err.runtime().attempts(), 0);
+    assert_eq!(secured::Secured::env_prefix(), "THREEAM_RUNTIME");
 }

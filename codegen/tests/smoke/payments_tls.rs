@@ -60,7 +60,7 @@ async fn https_once() -> (u16, tokio::task::JoinHandle<String>) {
 #[test]
 fn the_spec_servers_are_https_and_the_client_builds() {
     assert!(gen_payments::SERVERS.iter().all(|s| s.starts_with("https://")));
-    let client = Client::new();
+    let client = Client::default_servers();
     assert!(client.is_ok(), "{:?}", client.err().map(|e| e.to_string()));
 }
 

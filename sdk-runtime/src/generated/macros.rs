@@ -3,24 +3,65 @@
 //! so a spec type called `Result`, `Option` or `String` cannot change what
 //! they mean.
 
-/// The generated `Client`: a runtime plus per-handle [`CallOptions`], with
-/// `builder()`, `new()`, `from_runtime()`, `runtime()` and
-/// `with_options()`, and the [`Api`] impl that operation methods call
-/// through. `servers` is the spec's server list (primary, then fallback).
+/// The generated `Client` and its `ClientBuilder`: a runtime plus
+/// per-handle [`CallOptions`], the constructors, and the [`Api`] impl that
+/// operation methods call through.
+///
+/// - `servers`: the spec's server list (primary, then fallback);
+/// - `idempotency_header`: the spec's key header, when not `Idempotency-Key`;
+/// - `security`: the spec's top-level requirement, the default of
+///   operations that declare none (see [`Security`]);
+/// - `schemes`: `(scheme, builder method)` pairs, so the error of a call
+///   missing credentials names the method that supplies them;
+/// - `env_api_key` / `env_token`: the builder methods (each taking one
+///   `&str`) that `<PREFIX>_API_KEY` and `<PREFIX>_TOKEN` are given to, in
+///   that order (a scheme in both lists ends with the token).
+///
+/// Constructors: `Client::new(base_url)` (that base URL alone: the spec's
+/// fallback is dropped, so a client pointed at staging never fails over to
+/// production), `Client::default_servers()` (the spec's servers),
+/// `Client::from_env()` (`<PREFIX>_BASE_URL`, `_API_KEY`, `_TOKEN`, the
+/// prefix made from the crate name by [`env_prefix`]), `Client::builder()`
+/// and `Client::from_runtime(..)`. Spec-specific credential methods are
+/// added to the builder in a separate `impl` block; each calls
+/// `configure` with the runtime builder method of its scheme.
 ///
 /// [`CallOptions`]: crate::generated::CallOptions
 /// [`Api`]: crate::generated::Api
+/// [`Security`]: crate::auth::Security
+/// [`env_prefix`]: crate::env::env_prefix
 ///
 /// ```
 /// pub const SERVERS: &[&str] = &["http://127.0.0.1:1", "http://127.0.0.1:2"];
 /// threeam_runtime::api_client! {
 ///     /// The Pets API client.
 ///     pub struct Client;
+///     /// Builds a [`Client`].
+///     builder = ClientBuilder;
 ///     servers = SERVERS;
+///     security = &[&["bearerAuth"]];
+///     schemes = &[("bearerAuth", "bearer_auth")];
+///     env_api_key = [];
+///     env_token = [bearer_auth];
 /// }
 ///
-/// let client = Client::new().unwrap();
+/// impl ClientBuilder {
+///     /// `Authorization: Bearer <token>` (scheme `bearerAuth`).
+///     pub fn bearer_auth(self, token: &str) -> Self {
+///         self.configure(|b| b.http_bearer("bearerAuth", token))
+///     }
+/// }
+///
+/// let client = Client::default_servers().unwrap();
 /// assert_eq!(client.runtime().endpoint_status().len(), 2);
+/// let local = Client::new("http://127.0.0.1:8080").unwrap();
+/// assert_eq!(local.runtime().endpoint_status().len(), 1);
+/// let staging = Client::builder()
+///     .base_url("http://127.0.0.1:9")
+///     .bearer_auth("sk_test_1")
+///     .build()
+///     .unwrap();
+/// assert_eq!(staging.runtime().endpoint_status()[0].base_url, "http://127.0.0.1:9");
 /// let quick = client.with_options(
 ///     threeam_runtime::generated::CallOptions::new().timeout(std::time::Duration::from_secs(1)),
 /// );
@@ -28,7 +69,16 @@
 /// ```
 #[macro_export]
 macro_rules! api_client {
-    ($(#[$meta:meta])* $vis:vis struct $name:ident; servers = $servers:expr; $(idempotency_header = $key_header:expr;)?) => {
+    (
+        $(#[$meta:meta])* $vis:vis struct $name:ident;
+        $(#[$bmeta:meta])* builder = $builder:ident;
+        servers = $servers:expr;
+        $(idempotency_header = $key_header:expr;)?
+        $(security = $security:expr;)?
+        $(schemes = $hints:expr;)?
+        $(env_api_key = [$($api_key:ident),* $(,)?];)?
+        $(env_token = [$($token:ident),* $(,)?];)?
+    ) => {
         $(#[$meta])*
         #[derive(Debug, Clone)]
         $vis struct $name {
@@ -36,20 +86,67 @@ macro_rules! api_client {
             options: $crate::generated::CallOptions,
         }
 
+        $(#[$bmeta])*
+        #[must_use]
+        $vis struct $builder {
+            inner: $crate::ClientBuilder,
+        }
+
+        impl ::core::fmt::Debug for $builder {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                // The runtime builder holds credentials: show nothing of it.
+                f.debug_struct(::core::stringify!($builder)).finish_non_exhaustive()
+            }
+        }
+
         impl $name {
-            /// A runtime builder preset with the spec's servers (the first
-            /// is the primary, the second the fallback). Add auth, timeouts
-            /// and policies, build it, and pass it to `from_runtime`.
-            pub fn builder() -> $crate::ClientBuilder {
-                let builder = $crate::generated::builder_for($servers);
-                $(let builder = builder.idempotency_header($key_header);)?
-                builder
+            /// A builder preset with the spec's servers (the first is the
+            /// primary, the second the fallback), its security requirement
+            /// and idempotency header. Add credentials with the methods
+            /// named after the spec's security schemes.
+            pub fn builder() -> $builder {
+                let inner = $crate::generated::builder_for($servers);
+                $(let inner = inner.idempotency_header($key_header);)?
+                $(let inner = inner.default_security($security);)?
+                $(
+                    let mut inner = inner;
+                    for (scheme, method) in $hints.iter() {
+                        inner = inner.scheme_hint(scheme, method);
+                    }
+                )?
+                $builder { inner }
             }
 
-            /// A client for the spec's servers with the runtime's default
-            /// policies.
-            pub fn new() -> ::core::result::Result<Self, $crate::BuildError> {
-                ::core::result::Result::Ok(Self::from_runtime(Self::builder().build()?))
+            /// A client for `base_url` alone (the spec's fallback server is
+            /// dropped: a client pointed at staging or localhost never fails
+            /// over to production) with the runtime's default policies and
+            /// no credentials; use [`builder`](Self::builder) to add them.
+            pub fn new(
+                base_url: impl ::core::convert::Into<::std::string::String>,
+            ) -> ::core::result::Result<Self, $crate::BuildError> {
+                Self::builder().base_url(base_url).without_fallback().build()
+            }
+
+            /// A client for the spec's own servers (primary and fallback)
+            /// with the runtime's default policies and no credentials.
+            pub fn default_servers() -> ::core::result::Result<Self, $crate::BuildError> {
+                Self::builder().build()
+            }
+
+            /// A client configured from the environment (see
+            /// [`env_prefix`](Self::env_prefix)): `<PREFIX>_BASE_URL`
+            /// replaces the spec's servers (and drops the fallback),
+            /// `<PREFIX>_API_KEY` and `<PREFIX>_TOKEN` go to the spec's
+            /// schemes. A variable that is set but unusable is an error
+            /// naming it.
+            pub fn from_env() -> ::core::result::Result<Self, $crate::BuildError> {
+                Self::builder().env()?.build()
+            }
+
+            /// The prefix of the environment variables `from_env` reads:
+            /// the crate name in upper case, `-` as `_`.
+            pub fn env_prefix() -> ::std::string::String {
+                $crate::env::env_prefix(::core::env!("CARGO_PKG_NAME"))
             }
 
             /// A client on a runtime you configured (base URLs, auth,
@@ -74,6 +171,69 @@ macro_rules! api_client {
                     runtime: ::core::clone::Clone::clone(&self.runtime),
                     options,
                 }
+            }
+        }
+
+        impl $builder {
+            /// Replaces the primary server (the spec's first).
+            pub fn base_url(self, url: impl ::core::convert::Into<::std::string::String>) -> Self {
+                self.configure(|b| b.base_url(url))
+            }
+
+            /// Sets the fallback server, tried when the primary fails.
+            pub fn fallback(self, url: impl ::core::convert::Into<::std::string::String>) -> Self {
+                self.configure(|b| b.fallback(url))
+            }
+
+            /// No fallback: every attempt goes to the primary.
+            pub fn without_fallback(self) -> Self {
+                self.configure(|b| b.without_fallback())
+            }
+
+            /// Any other runtime setting (timeouts, retry, breaker, proxy,
+            /// TLS roots): `f` gets the runtime builder and returns it.
+            pub fn configure(
+                self,
+                f: impl ::core::ops::FnOnce($crate::ClientBuilder) -> $crate::ClientBuilder,
+            ) -> Self {
+                Self { inner: f(self.inner) }
+            }
+
+            /// Applies settings read from the environment: a base URL
+            /// replaces the servers (no fallback), an API key and a token go
+            /// to the spec's schemes.
+            pub fn with_env(mut self, env: &$crate::env::EnvConfig) -> Self {
+                if let ::core::option::Option::Some(url) = &env.base_url {
+                    self = self.base_url(::core::clone::Clone::clone(url)).without_fallback();
+                }
+                if let ::core::option::Option::Some(key) = &env.api_key {
+                    // Used only when the spec has a scheme for it.
+                    let _ = key;
+                    $($(self = self.$api_key(key);)*)?
+                }
+                if let ::core::option::Option::Some(token) = &env.token {
+                    let _ = token;
+                    $($(self = self.$token(token);)*)?
+                }
+                self
+            }
+
+            /// Reads `<PREFIX>_BASE_URL`, `<PREFIX>_API_KEY` and
+            /// `<PREFIX>_TOKEN` from the process environment and applies
+            /// them (see [`with_env`](Self::with_env)).
+            pub fn env(self) -> ::core::result::Result<Self, $crate::env::EnvError> {
+                let env = $crate::env::EnvConfig::from_env(&$name::env_prefix())?;
+                ::core::result::Result::Ok(self.with_env(&env))
+            }
+
+            /// The runtime builder with everything set so far.
+            pub fn into_runtime_builder(self) -> $crate::ClientBuilder {
+                self.inner
+            }
+
+            /// Checks the settings and builds the client.
+            pub fn build(self) -> ::core::result::Result<$name, $crate::BuildError> {
+                ::core::result::Result::Ok($name::from_runtime(self.inner.build()?))
             }
         }
 
