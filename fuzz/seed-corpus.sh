@@ -37,3 +37,12 @@ copy_seeds() {
 # JSON is YAML too (flow style), so the YAML target gets both.
 copy_seeds lint_yaml -name '*.yaml' -o -name '*.yml' -o -name '*.json'
 copy_seeds lint_json -name '*.json'
+
+# Minified specs put everything on one line, which snippet drawing must
+# survive; the seeds above have short lines, so make two long-lined ones
+# here rather than commit 70 KB files.
+pad="$(head -c 70000 /dev/zero | tr '\0' a)"
+printf '{"x-pad":"%s","openapi":"3.0.3","paths":{"/a":{"post":{"responses":{"200":{"description":"ok"}}}}}}' \
+  "$pad" | tee "$here/corpus/lint_json/long-line" >"$here/corpus/lint_yaml/long-line-json"
+printf 'openapi: 3.0.3\nx-pad: "%s"\npaths:\n  /a:\n    get: {}\n' "$pad" >"$here/corpus/lint_yaml/long-line"
+echo "seed-corpus: added long-line seeds to both targets"

@@ -72,6 +72,14 @@ pub(super) fn render(results: &[LintResult], out: &mut dyn Write, color: bool) -
         for f in &result.findings {
             let doc = result.workspace.document(f.doc);
             let text = doc.source.text().clone();
+            if !drawable(text.as_bytes(), f.offset as usize) {
+                writeln!(
+                    out,
+                    "{}:{}:{}: {} [{}] {} (help: {})\n",
+                    f.file, f.line, f.column, f.severity, f.rule, f.message, f.help
+                )?;
+                continue;
+            }
             let len = doc.source.token_len(f.offset);
             let shown = Shown {
                 finding: f,
@@ -87,4 +95,54 @@ pub(super) fn render(results: &[LintResult], out: &mut dyn Write, color: bool) -
         }
     }
     Ok(())
+}
+
+/// The longest line drawn in a snippet. miette prints every snippet line
+/// whole (a minified spec would repeat megabytes per finding) and panics
+/// past column 65,535, so a finding near a longer line is shown in the
+/// compact form instead.
+const MAX_DRAWN_LINE: usize = 1_000;
+
+/// True when the line at `offset` and the two context lines on each side
+/// are short enough to draw. Scans at most a few `MAX_DRAWN_LINE`s of text,
+/// whatever the file's size.
+fn drawable(text: &[u8], offset: usize) -> bool {
+    let offset = offset.min(text.len());
+    let is_break = |b: u8| b == b'\n' || b == b'\r';
+    // Backwards: the finding's line and two lines before it.
+    let (mut i, mut breaks, mut run) = (offset, 0, 0);
+    while i > 0 && breaks < 3 {
+        i -= 1;
+        if is_break(text[i]) {
+            // A CRLF is one break.
+            if text[i] == b'\n' && i > 0 && text[i - 1] == b'\r' {
+                i -= 1;
+            }
+            breaks += 1;
+            run = 0;
+        } else {
+            run += 1;
+            if run > MAX_DRAWN_LINE {
+                return false;
+            }
+        }
+    }
+    // Forwards: the rest of the finding's line and two lines after it.
+    let (mut i, mut breaks, mut run) = (offset, 0, 0);
+    while i < text.len() && breaks < 3 {
+        if is_break(text[i]) {
+            if text[i] == b'\r' && text.get(i + 1) == Some(&b'\n') {
+                i += 1;
+            }
+            breaks += 1;
+            run = 0;
+        } else {
+            run += 1;
+            if run > MAX_DRAWN_LINE {
+                return false;
+            }
+        }
+        i += 1;
+    }
+    true
 }
