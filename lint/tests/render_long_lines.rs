@@ -1,6 +1,7 @@
 //! Human output on specs with very long lines (every minified JSON spec):
 //! it never panics and its size follows the number of findings, not the
-//! length of the lines. Found by the `lint_json` fuzz target (fuzz/).
+//! length of the lines, and a long line is never drawn whole. Found by the
+//! fuzz targets (fuzz/) once they were seeded with a minified spec.
 
 use threeam_lint::check::check;
 use threeam_lint::config::Config;
@@ -22,7 +23,7 @@ fn human(name: &str, text: &str) -> (Vec<threeam_lint::finding::Finding>, String
 }
 
 #[test]
-fn a_finding_past_column_65535_renders_in_compact_form() {
+fn a_finding_past_column_65535_renders_without_panic_or_flood() {
     let pad = "a".repeat(70_000);
     let text = format!(
         r#"{{"x-pad": "{pad}", "openapi": "3.0.3", "paths": {{"/a": {{"post": {{"responses": {{"200": {{"description": "ok"}}}}}}}}}}}}"#
@@ -34,11 +35,15 @@ fn a_finding_past_column_65535_renders_in_compact_form() {
         .expect("the path has no version");
     assert_eq!(far.line, 1);
     assert!(far.column > 65_535, "column {}", far.column);
-    let line = format!(
-        "min.json:1:{}: {} [version-in-path] {}",
-        far.column, far.severity, far.message
+    // Shown with its position and rule (as a bounded snippet or in the
+    // compact form), never by panicking.
+    let at = format!("min.json:1:{}", far.column);
+    assert!(out.contains(&at), "no {at:?} in:\n{out}");
+    assert!(out.contains("version-in-path"), "no rule in:\n{out}");
+    assert!(
+        !out.contains(&pad[..2_000]),
+        "the long line was drawn whole"
     );
-    assert!(out.contains(&line), "no compact line {line:?} in:\n{out}");
     // Each finding costs a few hundred bytes, whatever the line length.
     assert!(
         out.len() < 1_000 * findings.len(),
@@ -58,7 +63,8 @@ fn a_long_line_beside_a_finding_is_not_drawn() {
         .find(|f| f.rule == "version-in-path")
         .expect("the path has no version");
     assert_eq!((f.line, f.column), (4, 3));
-    assert!(out.contains(&format!("long.yaml:4:3: {} [version-in-path]", f.severity)));
+    assert!(out.contains("long.yaml:4:3"), "no position in:\n{out}");
+    assert!(out.contains("version-in-path"), "no rule in:\n{out}");
     assert!(!out.contains(&pad[..2_000]), "the long line was drawn");
 }
 
@@ -69,8 +75,4 @@ fn short_lines_still_get_a_snippet() {
     assert!(findings.iter().any(|f| f.rule == "version-in-path"));
     // The snippet draws the source line, which the compact form never does.
     assert!(out.contains("  /a:"), "no snippet in:\n{out}");
-    assert!(
-        !out.contains("short.yaml:3:3: "),
-        "compact fallback used:\n{out}"
-    );
 }
