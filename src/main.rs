@@ -14,6 +14,8 @@ use threeam_lint::render::{self, Format, Summary};
 use threeam_lint::workspace::{LoadError, LoadErrorKind, LoadOptions};
 use threeam_lint::{rules, LintResult};
 
+mod diff_cmd;
+
 /// APIs that pass the 3 a.m. test: when it breaks at 3 a.m., the on-call
 /// engineer can see what is wrong and fix it fast.
 #[derive(Parser)]
@@ -51,6 +53,15 @@ enum Command {
         after_help = "Examples:\n  threeam generate specs/payments.yaml --out clients/payments\n  threeam generate vendor/stripe.yaml --out clients/stripe --name stripe-client --allow-lint-errors"
     )]
     Generate(GenerateArgs),
+    /// Compare two versions of a spec: breaking changes, the version gate,
+    /// reliability regressions, and the changelog.
+    ///
+    /// Exit code: 0 when no change reaches --fail-on, 1 when one does, 2 on
+    /// a usage, config, git or spec error.
+    #[command(
+        after_help = "Examples:\n  threeam diff origin/main:api/openapi.yaml api/openapi.yaml\n  threeam diff old.yaml new.yaml --format markdown > CHANGES.md\n  threeam diff v1.yaml v2.yaml --now 2026-01-01 --fail-on warn"
+    )]
+    Diff(diff_cmd::DiffArgs),
 }
 
 #[derive(clap::Args)]
@@ -138,14 +149,17 @@ fn main() -> ExitCode {
         Command::Lint(args) => lint(args),
         Command::Rules => {
             print_rules();
+            diff_cmd::print_checks();
             ExitCode::SUCCESS
         }
         Command::Generate(args) => generate(args),
+        Command::Diff(args) => diff_cmd::run(args),
         Command::Explain { rule } => match rules::find(&rule) {
             Some(r) => {
                 print!("{}", r.explain());
                 ExitCode::SUCCESS
             }
+            None if diff_cmd::explain(&rule) => ExitCode::SUCCESS,
             None => {
                 eprintln!("error: no rule `{rule}`; `threeam rules` lists every rule id");
                 ExitCode::from(2)

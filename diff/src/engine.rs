@@ -167,6 +167,10 @@ impl<'a, 'w> Cx<'a, 'w> {
                         format!("new major version v{m} with {count} operation(s)"),
                         format!("keep the older majors live, `deprecated: true` with Deprecation and Sunset headers, for at least {} days", self.options.min_deprecation_days),
                     );
+                    // Not an operation's change, but the changelog files it under its major.
+                    if let Some(last) = self.out.last_mut().filter(|c| c.check == "version-added") {
+                        last.version = Some(format!("v{m}"));
+                    }
                 }
             }
             if !matched[i] {

@@ -39,3 +39,22 @@ pub mod version;
 
 pub use change::{Change, OperationRef, Place, Severity};
 pub use engine::{diff, Options};
+pub use threeam_spec::model::SpecDate;
+
+use threeam_spec::model::{Model, ModelOptions};
+use threeam_spec::workspace::Workspace;
+
+/// [`diff`] for two loaded specs, read with the default model options.
+///
+/// ```
+/// use threeam_spec::workspace::Workspace;
+/// let a = Workspace::from_text("a.yaml", "openapi: 3.0.3\npaths: {}\n");
+/// assert!(threeam_diff::diff_specs(&a, &a, &Default::default()).is_empty());
+/// ```
+pub fn diff_specs(base: &Workspace, revision: &Workspace, options: &Options) -> Vec<Change> {
+    let models = (
+        Model::new(base, &ModelOptions::default()),
+        Model::new(revision, &ModelOptions::default()),
+    );
+    diff(&models.0, &models.1, options)
+}

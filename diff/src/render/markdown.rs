@@ -21,6 +21,8 @@ pub(super) fn render(report: Report, out: &mut dyn Write) -> io::Result<()> {
             versions.push(v);
         }
     }
+    // Newest major first; spec-wide and unversioned changes last.
+    versions.sort_by_key(|v| std::cmp::Reverse(v.map(|v| (v.len(), v))));
     for v in versions {
         let title = match v {
             Some(v) => format!("### {v}"),
@@ -41,7 +43,7 @@ pub(super) fn render(report: Report, out: &mut dyn Write) -> io::Result<()> {
         for op in ops {
             match op {
                 Some((method, path)) => writeln!(out, "#### {method} {}\n", quote(path))?,
-                None => writeln!(out, "#### Spec\n")?,
+                None => writeln!(out, "#### General\n")?,
             }
             for c in in_group.iter().filter(|c| {
                 c.operation
