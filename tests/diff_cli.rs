@@ -151,7 +151,7 @@ fn stdin_is_one_side() {
         .write_stdin(text));
     assert_eq!(code, 0);
     assert!(
-        out.starts_with("stdin:14:11: info [parameter-added]"),
+        out.starts_with("stdin:14:12: info [parameter-added]"),
         "{out}"
     );
 }

@@ -2,6 +2,7 @@
 //! both specs.
 
 use serde::{Deserialize, Serialize};
+use threeam_spec::tree::Kind;
 use threeam_spec::workspace::{At, DocId, Workspace};
 
 /// How serious a change is. Ordered: `Info < Warn < Error`.
@@ -88,13 +89,22 @@ impl Place {
     /// value (where the reader's eye goes).
     pub fn of(ws: &Workspace, at: At) -> Place {
         let doc = ws.document(at.doc);
-        let offset = doc.tree.report_offset(at.node);
+        let tree = &doc.tree;
+        let parent = tree.node(at.node).parent;
+        let in_sequence = parent != at.node && matches!(tree.node(parent).kind, Kind::Seq { .. });
+        // A mapping that is a list item (a server, a parameter) points at
+        // its first key: the item's own start is reported differently by
+        // the YAML scanner in debug and release builds.
+        let offset = match tree.entries(at.node).first() {
+            Some(first) if in_sequence => first.key_offset,
+            _ => tree.report_offset(at.node),
+        };
         let (line, column) = doc.source.line_col(offset);
         Place {
             file: doc.source.name().to_owned(),
             line,
             column,
-            pointer: doc.tree.pointer(at.node),
+            pointer: tree.pointer(at.node),
             doc: at.doc,
             offset,
         }

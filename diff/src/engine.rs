@@ -128,17 +128,38 @@ impl<'a, 'w> Cx<'a, 'w> {
 
     fn run(&mut self) {
         let (base, rev) = (self.base, self.rev);
-        let mut rev_by_key: FxHashMap<(Method, String), usize> = FxHashMap::default();
+        // Exact paths pair first; then paths equal up to parameter names
+        // (`{id}` renamed `{payment_id}`), each REVISION operation once: a
+        // spec may hold `/a/{FileName}` and `/a/{AttachmentID}` side by side.
+        let mut exact: FxHashMap<(Method, &str), usize> = FxHashMap::default();
+        let mut renamed: FxHashMap<(Method, String), Vec<usize>> = FxHashMap::default();
         for (i, op) in rev.operations().iter().enumerate() {
-            rev_by_key.entry(op_key(op)).or_insert(i);
+            exact
+                .entry((op.method, op.path.as_untrusted_str()))
+                .or_insert(i);
+            renamed.entry(op_key(op)).or_default().push(i);
         }
         let mut matched = vec![false; rev.operations().len()];
-        for bop in base.operations() {
-            match rev_by_key.get(&op_key(bop)) {
-                Some(&i) => {
+        let mut pairs: Vec<Option<usize>> = base
+            .operations()
+            .iter()
+            .map(|bop| {
+                let i = *exact.get(&(bop.method, bop.path.as_untrusted_str()))?;
+                (!std::mem::replace(&mut matched[i], true)).then_some(i)
+            })
+            .collect();
+        for (bop, pair) in base.operations().iter().zip(&mut pairs) {
+            if pair.is_none() {
+                let candidates = renamed.get(&op_key(bop)).map_or(&[][..], Vec::as_slice);
+                if let Some(&i) = candidates.iter().find(|&&i| !matched[i]) {
                     matched[i] = true;
-                    self.operation(bop, &rev.operations()[i]);
+                    *pair = Some(i);
                 }
+            }
+        }
+        for (bop, pair) in base.operations().iter().zip(pairs) {
+            match pair {
+                Some(i) => self.operation(bop, &rev.operations()[i]),
                 None => self.removed(bop),
             }
         }
