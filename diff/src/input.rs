@@ -49,7 +49,7 @@ impl Side {
         if !Path::new(arg).exists() {
             if let Some((rev, path)) = arg.split_once(':') {
                 // `C:\spec.yaml` is a Windows path, not revision `C`.
-                if rev.len() > 1 && !rev.is_empty() && !path.is_empty() {
+                if rev.len() > 1 && !path.is_empty() {
                     return Side::Git {
                         rev: rev.to_owned(),
                         path: path.to_owned(),
