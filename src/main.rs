@@ -15,6 +15,8 @@ use threeam_lint::render::{self, Format, Summary};
 use threeam_lint::workspace::{LoadError, LoadErrorKind, LoadOptions};
 use threeam_lint::{rules, LintResult};
 
+mod diff_cmd;
+
 /// APIs that pass the 3 a.m. test: when it breaks at 3 a.m., the on-call
 /// engineer can see what is wrong and fix it fast.
 #[derive(Parser)]
@@ -59,6 +61,15 @@ enum Command {
         after_help = "Examples:\n  threeam generate specs/payments.yaml --out clients/payments\n  threeam generate vendor/stripe.yaml --out clients/stripe --name stripe-client --allow-lint-errors"
     )]
     Generate(GenerateArgs),
+    /// Compare two versions of a spec: breaking changes, the version gate,
+    /// reliability regressions, and the changelog.
+    ///
+    /// Exit code: 0 when no change reaches --fail-on, 1 when one does, 2 on
+    /// a usage, config, git or spec error.
+    #[command(
+        after_help = "Examples:\n  threeam diff origin/main:api/openapi.yaml api/openapi.yaml\n  threeam diff old.yaml new.yaml --format markdown > CHANGES.md\n  threeam diff v1.yaml v2.yaml --now 2026-01-01 --fail-on warn"
+    )]
+    Diff(diff_cmd::DiffArgs),
 }
 
 #[derive(clap::Args)]
@@ -201,7 +212,10 @@ fn main() -> ExitCode {
         Command::Lint(args) => lint(args),
         Command::Rules { format } => {
             match format {
-                RulesFormat::Text => print_rules(),
+                RulesFormat::Text => {
+                    print_rules();
+                    diff_cmd::print_checks();
+                }
                 RulesFormat::Json => {
                     let text =
                         serde_json::to_string_pretty(&render::catalog::json()).unwrap_or_default();
@@ -211,11 +225,13 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Generate(args) => generate(args),
+        Command::Diff(args) => diff_cmd::run(args),
         Command::Explain { rule } => match threeam_lint::config::find_rule(&rule) {
             Ok(r) => {
                 print!("{}", r.explain());
                 ExitCode::SUCCESS
             }
+            Err(_) if diff_cmd::explain(&rule) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: {e}");
                 ExitCode::from(2)

@@ -197,7 +197,15 @@ fn violation_specs() -> usize {
 
 #[test]
 fn a_folder_lints_every_spec_in_it() {
-    let (code, out, _) = stdout(threeam().args(["lint", "specs", "--format", "compact"]));
+    // specs/diff holds diff pairs (each a spec), so the folder is specs/violations.
+    let (code, out, _) = stdout(threeam().args([
+        "lint",
+        "specs/violations",
+        "specs/payments.yaml",
+        "specs/minimal.yaml",
+        "--format",
+        "compact",
+    ]));
     assert_eq!(code, 1);
     // One finding per violation spec, at its rule's default severity.
     let count = |s| {

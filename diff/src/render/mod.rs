@@ -1,0 +1,126 @@
+//! Output formats. Each turns a [`Report`] into text; none knows how a
+//! change was found.
+
+mod compact;
+mod github;
+mod human;
+mod markdown;
+pub mod sarif;
+
+use std::io::{self, Write};
+
+use threeam_spec::workspace::Workspace;
+
+use crate::change::{Change, Severity};
+
+/// The formats of `threeam diff --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Diagnostics with the revision's snippet and the base position.
+    Human,
+    /// One line per change.
+    Compact,
+    /// A JSON array of changes (stable field names).
+    Json,
+    /// SARIF 2.1.0.
+    Sarif,
+    /// GitHub Actions workflow commands.
+    Github,
+    /// A changelog grouped by version and operation, for PR comments and
+    /// release notes.
+    Markdown,
+}
+
+/// A diff's changes and the two loaded specs (for snippets).
+#[derive(Debug, Clone, Copy)]
+pub struct Report<'a> {
+    /// The changes, in report order.
+    pub changes: &'a [Change],
+    /// BASE.
+    pub base: &'a Workspace,
+    /// REVISION.
+    pub revision: &'a Workspace,
+}
+
+/// Write `report` in `format`; `color` only affects [`Format::Human`].
+///
+/// ```
+/// use threeam_diff::{diff, Options, render::{render, Format, Report}};
+/// use threeam_spec::{model::{Model, ModelOptions}, workspace::Workspace};
+/// let base = Workspace::from_text("a.yaml", "openapi: 3.0.3\npaths:\n  /v1/a: {get: {}}\n");
+/// let rev = Workspace::from_text("b.yaml", "openapi: 3.0.3\npaths:\n  /v1/a: {get: {}}\n  /v1/b: {get: {}}\n");
+/// let changes = diff(&Model::new(&base, &ModelOptions::default()), &Model::new(&rev, &ModelOptions::default()), &Options::default());
+/// let mut out = Vec::new();
+/// render(Format::Compact, Report { changes: &changes, base: &base, revision: &rev }, &mut out, false).unwrap();
+/// assert!(String::from_utf8(out).unwrap().starts_with("b.yaml:4:11: info [operation-added]"));
+/// ```
+pub fn render(format: Format, report: Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
+    match format {
+        Format::Human => human::render(report, out, color),
+        Format::Compact => compact::render(report, out),
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, report.changes)?;
+            writeln!(out)
+        }
+        Format::Sarif => {
+            serde_json::to_writer_pretty(&mut *out, &sarif::log(report.changes))?;
+            writeln!(out)
+        }
+        Format::Github => github::render(report, out),
+        Format::Markdown => markdown::render(report, out),
+    }
+}
+
+/// Counts for the summary line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Changes at `error`.
+    pub errors: usize,
+    /// Changes at `warn`.
+    pub warnings: usize,
+    /// Changes at `info`.
+    pub infos: usize,
+}
+
+impl Summary {
+    /// Count the changes.
+    pub fn of(changes: &[Change]) -> Summary {
+        let mut s = Summary::default();
+        for c in changes {
+            match c.severity {
+                Severity::Error => s.errors += 1,
+                Severity::Warn => s.warnings += 1,
+                Severity::Info => s.infos += 1,
+            }
+        }
+        s
+    }
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let plural = |n: usize, word: &str| {
+            if n == 1 {
+                format!("{n} {word}")
+            } else {
+                format!("{n} {word}s")
+            }
+        };
+        write!(
+            f,
+            "diff: {} (breaking or regressions), {}, {} (additive)",
+            plural(self.errors, "error"),
+            plural(self.warnings, "warning"),
+            plural(self.infos, "info")
+        )
+    }
+}
+
+/// `file:line:col` of the place a change is best seen at: the revision's,
+/// else the base's.
+fn location(c: &Change) -> String {
+    match c.revision.as_ref().or(c.base.as_ref()) {
+        Some(p) => format!("{}:{}:{}", p.file, p.line, p.column),
+        None => "-".to_owned(),
+    }
+}
