@@ -199,11 +199,11 @@ fn min_severity_hides_findings_but_not_the_exit_code() {
     assert_eq!(code, 1);
     let findings: Value = serde_json::from_slice(&out).unwrap();
     let findings = findings.as_array().unwrap();
-    assert_eq!(findings.len(), 12, "13 less the one info");
+    assert_eq!(findings.len(), 15, "16 less the one info");
     assert!(findings.iter().all(|f| f["severity"] != "info"));
     assert!(
         err.contains(
-            "1 spec linted: 8 errors, 4 warnings, 1 info (1 below --min-severity not shown)"
+            "1 spec linted: 11 errors, 4 warnings, 1 info (1 below --min-severity not shown)"
         ),
         "{err}"
     );
@@ -378,14 +378,14 @@ fn a_baseline_gates_only_new_findings_and_survives_moved_lines() {
         .arg(&spec));
     assert_eq!(code, 0, "recording succeeds: {err}");
     assert!(
-        err.contains("wrote 13 findings to threeam-baseline.json"),
+        err.contains("wrote 16 findings to threeam-baseline.json"),
         "{err}"
     );
     let text = std::fs::read_to_string(dir.path().join("threeam-baseline.json")).unwrap();
     let recorded: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(recorded["version"], 1);
     let entries = recorded["findings"].as_array().unwrap();
-    assert_eq!(entries.len(), 13);
+    assert_eq!(entries.len(), 16);
     assert!(
         entries.iter().all(|e| e["file"] == "api/spec.yaml"),
         "{text}"
@@ -421,7 +421,7 @@ fn a_baseline_gates_only_new_findings_and_survives_moved_lines() {
     let (code, out, _) = lint(dir.path());
     assert_eq!(code, 0, "{out}");
     assert!(
-        out.ends_with("0 errors, 0 warnings, 0 infos; baseline: 13 known left out, 0 now fixed\n"),
+        out.ends_with("0 errors, 0 warnings, 0 infos; baseline: 16 known left out, 0 now fixed\n"),
         "{out}"
     );
 
@@ -474,7 +474,7 @@ fn a_baseline_gates_only_new_findings_and_survives_moved_lines() {
     assert_eq!(code, 0, "{err}");
     assert!(String::from_utf8(out)
         .unwrap()
-        .contains("13 known left out"));
+        .contains("16 known left out"));
 }
 
 #[test]

@@ -16,12 +16,13 @@ use threeam_lint::workspace::Workspace;
 use threeam_lint::LintResult;
 
 /// Every output format of `threeam lint --format`.
-const FORMATS: [Format; 5] = [
+const FORMATS: [Format; 6] = [
     Format::Human,
     Format::Compact,
     Format::Json,
     Format::Sarif,
     Format::Github,
+    Format::Summary,
 ];
 
 /// Never called: its match has no wildcard, so a new output format stops
@@ -29,7 +30,12 @@ const FORMATS: [Format; 5] = [
 #[allow(dead_code)]
 fn every_format_is_listed(format: Format) {
     match format {
-        Format::Human | Format::Compact | Format::Json | Format::Sarif | Format::Github => {}
+        Format::Human
+        | Format::Compact
+        | Format::Json
+        | Format::Sarif
+        | Format::Github
+        | Format::Summary => {}
     }
 }
 
@@ -76,6 +82,16 @@ pub fn lint_and_render(name: &str, data: &[u8]) {
             Ok(out) => out,
             Err(e) => panic!("{format:?} (color {color}) wrote bytes that are not UTF-8: {e}"),
         };
+        // Spec text is untrusted: no control character but the line break
+        // reaches a terminal or a log, so no finding can forge another line.
+        if let Some(c) = out
+            .chars()
+            .find(|&c| c != '\n' && (c.is_control() || c == '\u{7f}'))
+        {
+            if !(color && c == '\u{1b}') {
+                panic!("{format:?} (color {color}) wrote the control character {c:?}");
+            }
+        }
         if matches!(format, Format::Json | Format::Sarif) {
             if let Err(e) = serde_json::from_str::<serde_json::Value>(&out) {
                 panic!("{format:?} output is not JSON: {e}\n{out}");

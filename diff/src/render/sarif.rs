@@ -16,7 +16,6 @@ fn level(severity: Severity) -> &'static str {
 fn descriptor(check: &Check) -> Value {
     json!({
         "id": check.id,
-        "name": check.id,
         "shortDescription": { "text": check.summary },
         "fullDescription": { "text": format!("{} {}", check.docs.what.trim(), check.docs.why.trim()) },
         "help": { "text": check.explain(), "markdown": check.explain() },

@@ -102,7 +102,7 @@ pub fn render(
 /// let mut out = Vec::new();
 /// render_with(Format::Human, &[LintResult { workspace, findings }], &mut out, &options).unwrap();
 /// let text = String::from_utf8(out).unwrap();
-/// assert!(text.contains("... and 7 more"));
+/// assert!(text.contains("... and 10 more"));
 /// assert!(text.contains("version-in-path"));
 /// assert!(!text.contains("fallback-server"), "info is below --min-severity");
 /// ```

@@ -20,7 +20,6 @@ pub fn level(severity: Severity) -> &'static str {
 fn rule_descriptor(rule: &Rule) -> Value {
     json!({
         "id": rule.id,
-        "name": rule.id,
         "shortDescription": { "text": rule.summary },
         "fullDescription": { "text": format!("{} {}", rule.docs.what, rule.docs.why) },
         "help": {
