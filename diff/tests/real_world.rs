@@ -94,6 +94,10 @@ fn to_json(tree: &Tree, node: NodeId, depth: u32) -> Value {
 }
 
 #[test]
+// Unoptimised, the YAML loader needs minutes for the corpus's large YAML
+// files; CI runs these with `cargo test -p threeam-diff --release --test
+// real_world -- --include-ignored`.
+#[cfg_attr(debug_assertions, ignore = "slow unoptimised: run with --release")]
 fn every_spec_against_itself_and_its_json_reserialisation_reports_nothing() {
     let Some(dir) = corpus() else { return };
     let tmp = tempfile::tempdir().unwrap();
@@ -131,6 +135,10 @@ fn every_spec_against_itself_and_its_json_reserialisation_reports_nothing() {
 }
 
 #[test]
+// Unoptimised, the YAML loader needs minutes for the corpus's large YAML
+// files; CI runs these with `cargo test -p threeam-diff --release --test
+// real_world -- --include-ignored`.
+#[cfg_attr(debug_assertions, ignore = "slow unoptimised: run with --release")]
 fn stripe_with_one_required_parameter_added() {
     let Some(dir) = corpus() else { return };
     let path = dir.join("stripe-spec3-2023-09-12.yaml");
