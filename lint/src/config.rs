@@ -146,6 +146,11 @@ struct RawConfig {
     rules: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
     #[serde(default)]
     overrides: Vec<Spanned<RawOverride>>,
+    /// `[diff]` belongs to `threeam diff` (threeam-diff reads and checks
+    /// it); lint accepts the table so one threeam.toml serves both.
+    #[serde(default)]
+    #[allow(dead_code)]
+    diff: Option<toml::Value>,
 }
 
 #[derive(Deserialize)]

@@ -197,3 +197,13 @@ components:
         ]
     );
 }
+
+#[test]
+fn a_diff_table_is_left_to_threeam_diff() {
+    let text = "fail-on = \"warn\"\n[diff]\nmin-deprecation-days = 400\n[diff.checks]\noperation-removed = \"warn\"\n";
+    let config = Config::from_toml(text, "threeam.toml".as_ref()).unwrap();
+    assert_eq!(config.fail_on, Some(Severity::Warn));
+    // A misspelt top-level table is still refused.
+    let err = Config::from_toml("[dif]\n", "threeam.toml".as_ref()).unwrap_err();
+    assert!(err.to_string().contains("dif"), "{err}");
+}
