@@ -182,14 +182,22 @@ pub fn run(args: DiffArgs) -> ExitCode {
         revision: &rev.workspace,
     };
     let mut stdout = std::io::stdout().lock();
+    // A reader that stopped early (`threeam diff ... | head`) is not an
+    // error: stop writing and let the changes decide the exit code.
+    let mut reader_gone = false;
     if let Err(e) = render::render(format, report, &mut stdout, color) {
-        return usage(format!("cannot write the report: {e}"));
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            return usage(format!("cannot write the report: {e}"));
+        }
+        reader_gone = true;
     }
-    let summary = Summary::of(&changes).to_string();
-    let _ = match format {
-        Format::Human | Format::Compact => writeln!(stdout, "{summary}"),
-        _ => writeln!(std::io::stderr(), "{summary}"),
-    };
+    if !reader_gone {
+        let summary = Summary::of(&changes).to_string();
+        let _ = match format {
+            Format::Human | Format::Compact => writeln!(stdout, "{summary}"),
+            _ => writeln!(std::io::stderr(), "{summary}"),
+        };
+    }
     let _ = stdout.flush();
     let threshold = match args.fail_on {
         Some(DiffFailOn::Never) => None,

@@ -472,13 +472,19 @@ fn lint(args: LintArgs) -> ExitCode {
         min_severity: args.min_severity.into(),
     };
     let mut stdout = std::io::stdout().lock();
+    // A reader that stopped early (`threeam lint ... | head`) is not an
+    // error: stop writing and let the findings decide the exit code.
+    let mut reader_gone = false;
     if let Err(e) = render::render_with(format, &results, &mut stdout, &options) {
-        eprintln!("error: cannot write the report: {e}");
-        return ExitCode::from(2);
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write the report: {e}");
+            return ExitCode::from(2);
+        }
+        reader_gone = true;
     }
     // After an error that linted nothing, a "0 specs linted" line would
     // read like a clean run.
-    if !(io_failed && results.is_empty()) {
+    if !reader_gone && !(io_failed && results.is_empty()) {
         let summary = Summary::of(&results);
         let mut line = summary.to_string();
         let hidden = results

@@ -515,3 +515,36 @@ fn hostile_text_in_the_human_format() {
     assert_eq!(code, 1);
     insta::assert_snapshot!(String::from_utf8(out).unwrap());
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    use std::io::Read;
+    use std::process::{Command as Process, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    // Far more compact output than a pipe holds, so writing must fail once
+    // the reader has gone.
+    let spec = write(dir.path(), "long.json", &minified(400));
+    let mut child = Process::new(env!("CARGO_BIN_EXE_threeam"))
+        .current_dir(dir.path())
+        .args(["lint", "--format", "compact"])
+        .arg(&spec)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read a little and hang up, as `threeam lint ... | head -1` does.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 256];
+    assert!(stdout.read(&mut first).unwrap() > 0);
+    drop(stdout);
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1), "the findings decide: {err}");
+    assert!(!err.contains("cannot write"), "{err}");
+}
