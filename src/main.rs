@@ -484,7 +484,8 @@ fn lint(args: LintArgs) -> ExitCode {
     }
     // After an error that linted nothing, a "0 specs linted" line would
     // read like a clean run.
-    if !reader_gone && !(io_failed && results.is_empty()) {
+    let nothing_linted = io_failed && results.is_empty();
+    if !reader_gone && !nothing_linted {
         let summary = Summary::of(&results);
         let mut line = summary.to_string();
         let hidden = results
