@@ -91,6 +91,9 @@ pub use retry_after::RetryAfter;
 
 /// Re-exported so generated code depends on this crate alone.
 pub use bytes;
+/// Re-exported so users of generated streams (pages, server-sent events)
+/// reach `Stream` and `StreamExt` without another dependency.
+pub use futures_util;
 /// Re-exported so generated code depends on this crate alone.
 pub use http;
 /// Re-exported (with the `derive` feature) so generated clients use serde
