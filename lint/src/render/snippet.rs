@@ -7,7 +7,7 @@
 //! panic on columns past 65,535. A window keeps the work and the output of
 //! one finding bounded, whatever the file looks like.
 
-use memchr::{memchr, memrchr};
+use memchr::{memchr2, memrchr2};
 
 use super::escape::push_str_escaped;
 
@@ -78,7 +78,7 @@ impl<'a> Window<'a> {
         if let (Some(s), Some(rel)) = (start, rel) {
             let mut end = s;
             while n_before < CONTEXT {
-                let Some(prev_end) = end.checked_sub(1) else {
+                let Some(prev_end) = break_before(bytes, end) else {
                     break;
                 };
                 let Some(prev) = line_start(bytes, prev_end) else {
@@ -105,15 +105,14 @@ impl<'a> Window<'a> {
             let mut from = hi;
             for _ in 0..CONTEXT {
                 let limit = (from + SCAN).min(bytes.len());
-                let Some(nl) = memchr(b'\n', &bytes[from..limit]).map(|i| from + i) else {
+                let Some((_, next)) = next_break(bytes, from, limit) else {
                     break;
                 };
-                let next = nl + 1;
                 if next >= bytes.len() {
                     break;
                 }
                 let limit = (next + rel + WIDTH + 1).min(bytes.len());
-                let next_end = memchr(b'\n', &bytes[next..limit]).map_or(limit, |i| next + i);
+                let next_end = next_break(bytes, next, limit).map_or(limit, |(end, _)| end);
                 pieces[len] = context_piece(source, next, next_end, rel);
                 len += 1;
                 from = next_end;
@@ -181,10 +180,30 @@ impl<'a> Window<'a> {
     }
 }
 
+// Lines end where `threeam_spec::source::line_breaks` says (LF, CRLF as one
+// break, bare CR), so the window's lines are the lines the finding's line
+// number counts.
+
+/// The first line break in `bytes[from..limit]`: where it starts and where
+/// the next line starts.
+fn next_break(bytes: &[u8], from: usize, limit: usize) -> Option<(usize, usize)> {
+    let at = from + memchr2(b'\n', b'\r', &bytes[from..limit])?;
+    let crlf = bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n');
+    Some((at, at + 1 + usize::from(crlf)))
+}
+
+/// Where the line break that ends just before `line_start` begins (the
+/// end of the previous line), if there is one.
+fn break_before(bytes: &[u8], line_start: usize) -> Option<usize> {
+    let last = line_start.checked_sub(1)?;
+    let crlf = bytes[last] == b'\n' && last > 0 && bytes[last - 1] == b'\r';
+    Some(last - usize::from(crlf))
+}
+
 /// Start of the line holding byte `at`, if it is within `SCAN` bytes.
 fn line_start(bytes: &[u8], at: usize) -> Option<usize> {
     let from = at.saturating_sub(SCAN);
-    match memrchr(b'\n', &bytes[from..at]) {
+    match memrchr2(b'\n', b'\r', &bytes[from..at]) {
         Some(i) => Some(from + i + 1),
         None if from == 0 => Some(0),
         None => None,
@@ -196,8 +215,8 @@ fn line_start(bytes: &[u8], at: usize) -> Option<usize> {
 fn piece_end(source: &str, lo: usize) -> (usize, bool) {
     let bytes = source.as_bytes();
     let limit = (lo + WIDTH).min(bytes.len());
-    match memchr(b'\n', &bytes[lo..limit]) {
-        Some(i) => (trim_cr(bytes, lo, lo + i), false),
+    match next_break(bytes, lo, limit) {
+        Some((end, _)) => (end, false),
         None if limit == bytes.len() => (limit, false),
         None => (floor(source, limit), true),
     }
@@ -206,7 +225,6 @@ fn piece_end(source: &str, lo: usize) -> (usize, bool) {
 /// A context line `[start, end)`, shown from `rel` bytes in, like the
 /// finding's line.
 fn context_piece(source: &str, start: usize, end: usize, rel: usize) -> Piece {
-    let end = trim_cr(source.as_bytes(), start, end);
     let lo = floor(source, (start + rel).min(end));
     let hi = floor(source, (lo + WIDTH).min(end));
     Piece {
@@ -214,14 +232,6 @@ fn context_piece(source: &str, start: usize, end: usize, rel: usize) -> Piece {
         end: hi,
         cut_left: lo > start,
         cut_right: hi < end,
-    }
-}
-
-fn trim_cr(bytes: &[u8], start: usize, end: usize) -> usize {
-    if end > start && bytes[end - 1] == b'\r' {
-        end - 1
-    } else {
-        end
     }
 }
 
@@ -294,6 +304,27 @@ mod tests {
         let w = Window::new(src, 9, 2);
         assert_eq!(w.lines(), ["a\\u{1b}[2J: 1", "b"]);
         assert_eq!(&w.lines()[1][w.span()], "b");
+    }
+
+    #[test]
+    fn every_kind_of_line_break_ends_a_line() {
+        for (src, line) in [
+            ("a: 1\rb: 2\rc: 3\rd: 4\re: 5\r", 3),
+            ("a: 1\r\nb: 2\r\nc: 3\r\nd: 4\r\ne: 5\r\n", 3),
+            ("a: 1\nb: 2\r\nc: 3\rd: 4\r\ne: 5", 3),
+        ] {
+            let offset = src.find("c: 3").unwrap();
+            let w = Window::new(src, offset, line);
+            assert_eq!(w.lines(), ["a: 1", "b: 2", "c: 3", "d: 4", "e: 5"], "{src:?}");
+            assert_eq!((w.first_line, w.at), (1, 2));
+            assert_eq!(&w.lines()[2][w.span()], "c: 3");
+        }
+        // The line numbers agree with the loader's definition of a line.
+        let src = "a: 1\rb: 2\r\nc: 3\nd: 4";
+        let breaks = threeam_spec::source::line_breaks(src).count();
+        let w = Window::new(src, src.find("d: 4").unwrap(), breaks as u32 + 1);
+        assert_eq!(w.lines(), ["b: 2", "c: 3", "d: 4"]);
+        assert_eq!(w.first_line, 2);
     }
 
     #[test]
