@@ -315,7 +315,11 @@ mod tests {
         ] {
             let offset = src.find("c: 3").unwrap();
             let w = Window::new(src, offset, line);
-            assert_eq!(w.lines(), ["a: 1", "b: 2", "c: 3", "d: 4", "e: 5"], "{src:?}");
+            assert_eq!(
+                w.lines(),
+                ["a: 1", "b: 2", "c: 3", "d: 4", "e: 5"],
+                "{src:?}"
+            );
             assert_eq!((w.first_line, w.at), (1, 2));
             assert_eq!(&w.lines()[2][w.span()], "c: 3");
         }
