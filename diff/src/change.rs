@@ -5,56 +5,8 @@ use serde::{Deserialize, Serialize};
 use threeam_spec::tree::Kind;
 use threeam_spec::workspace::{At, DocId, Workspace};
 
-/// How serious a change is. Ordered: `Info < Warn < Error`.
-///
-/// ```
-/// use threeam_diff::Severity;
-/// assert!(Severity::Error > Severity::Warn);
-/// assert_eq!("warn".parse::<Severity>().unwrap(), Severity::Warn);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// The changelog: additive, safe for every client.
-    Info,
-    /// Risky for some clients; fails a build with `--fail-on warn`.
-    Warn,
-    /// Breaks clients or a promise; fails a build by default.
-    Error,
-}
-
-impl Severity {
-    /// The word every output format uses.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warn => "warn",
-            Severity::Error => "error",
-        }
-    }
-}
-
-impl std::fmt::Display for Severity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for Severity {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "info" => Ok(Severity::Info),
-            "warn" | "warning" => Ok(Severity::Warn),
-            "error" => Ok(Severity::Error),
-            other => Err(format!(
-                "unknown severity `{}`; use info, warn or error",
-                other.escape_debug()
-            )),
-        }
-    }
-}
+/// How serious it is: the scale lint and diff share.
+pub use threeam_spec::Severity;
 
 /// The operation a change belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,55 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::workspace::{At, DocId};
 
-/// How serious a finding is. Ordered: `Info < Warn < Error`.
-///
-/// ```
-/// use threeam_lint::finding::Severity;
-/// assert!(Severity::Error > Severity::Warn);
-/// assert_eq!("warn".parse::<Severity>().unwrap(), Severity::Warn);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Worth knowing; never fails a build by default.
-    Info,
-    /// Should be fixed; fails a build with `--fail-on warn`.
-    Warn,
-    /// Must be fixed; fails a build by default.
-    Error,
-}
-
-impl Severity {
-    /// The word used in every output format.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warn => "warn",
-            Severity::Error => "error",
-        }
-    }
-}
-
-impl std::fmt::Display for Severity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for Severity {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "info" => Ok(Severity::Info),
-            "warn" | "warning" => Ok(Severity::Warn),
-            "error" => Ok(Severity::Error),
-            other => Err(format!(
-                "unknown severity `{other}`; use info, warn or error"
-            )),
-        }
-    }
-}
+/// How serious it is: the scale lint and diff share.
+pub use threeam_spec::Severity;
 
 /// The nodes whose `x-threeam-ignore` may silence a hit, and the path
 /// template that `ignore` globs match.

@@ -18,6 +18,9 @@ pub mod discover;
 pub mod model;
 pub mod parse;
 pub mod pointer;
+pub mod severity;
 pub mod source;
 pub mod tree;
 pub mod workspace;
+
+pub use severity::Severity;
