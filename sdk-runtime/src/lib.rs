@@ -68,6 +68,8 @@ mod response;
 pub mod retry;
 pub mod retry_after;
 mod rng;
+pub mod sse;
+mod streamed;
 pub mod telemetry;
 mod transport;
 
@@ -88,6 +90,7 @@ pub use request::Request;
 pub use response::{Degraded, DegradedReason, DegradedSource, Response, Served};
 pub use retry::{Decision, Failure, RetryContext, RetryPolicy};
 pub use retry_after::RetryAfter;
+pub use streamed::{ByteStream, Streamed};
 
 /// Re-exported so generated code depends on this crate alone.
 pub use bytes;
