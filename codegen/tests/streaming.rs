@@ -1,0 +1,81 @@
+//! Streamed methods: the generated code for a spec with server-sent events
+//! (typed and raw) and a binary download, snapshotted; and the generated
+//! crate, compiled (clippy -D warnings) and run against the streaming test
+//! server (`tests/smoke/streaming.rs`).
+
+mod common;
+
+use std::path::PathBuf;
+
+use threeam_codegen::Generator;
+
+fn spec(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+#[test]
+fn streaming_client() {
+    let code = Generator::new(spec("tests/specs/streaming.yaml"))
+        .allow_lint_errors(true)
+        .module_source()
+        .unwrap();
+    // The facts the snapshot shows, asserted so a change is noticed even
+    // when snapshots are accepted wholesale.
+    assert!(code.contains("pub async fn create_chat_stream(&self, body: &ChatRequest) -> Result<Reply<threeam_runtime::sse::EventStream<Delta>>, Error<Problem>>"), "{code}");
+    assert!(code.contains("let req = rt::stream_flag(req);"), "{code}");
+    assert!(
+        code.contains("rt::call_stream(self, req, rt::json_err, rt::raw_events)"),
+        "{code}"
+    );
+    assert!(
+        code.contains("-> Result<Reply<threeam_runtime::ByteStream>, Error<serde_json::Value>>"),
+        "{code}"
+    );
+    assert_eq!(
+        code.matches("rt::stream_flag").count(),
+        1,
+        "only where the body has `stream`"
+    );
+    insta::assert_snapshot!("streaming", code);
+}
+
+#[test]
+fn generated_streams_run_against_the_stream_server() {
+    let dir = common::temp_dir("streaming");
+    let names = common::generate_workspace(&dir, &[spec("tests/specs/streaming.yaml")]);
+    let krate = dir.join(&names[0]);
+    std::fs::create_dir_all(krate.join("tests")).unwrap();
+    std::fs::copy(
+        spec("tests/smoke/streaming.rs"),
+        krate.join("tests/smoke.rs"),
+    )
+    .unwrap();
+    let mut toml = std::fs::read_to_string(krate.join("Cargo.toml")).unwrap();
+    toml.push_str(&format!(
+        "\n[dev-dependencies]\ntokio = {{ version = \"1\", features = [\"rt\", \"macros\", \"time\"] }}\nthreeam-test-server = {{ path = {:?} }}\n",
+        common::workspace_root().join("test-server").to_string_lossy()
+    ));
+    std::fs::write(krate.join("Cargo.toml"), toml).unwrap();
+
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(&cargo)
+            .current_dir(&dir)
+            .env("CARGO_TARGET_DIR", common::shared_target_dir())
+            .env_remove("RUSTFLAGS")
+            .args(args)
+            .output()
+            .expect("cargo runs");
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(
+            out.status.success(),
+            "cargo {args:?} failed:\n{stdout}\n{stderr}"
+        );
+        stdout
+    };
+    run(&["clippy", "--quiet", "-p", &names[0], "--", "-D", "warnings"]);
+    let stdout = run(&["test", "--quiet", "-p", &names[0], "--test", "smoke"]);
+    assert!(stdout.contains("test result: ok. 3 passed"), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
