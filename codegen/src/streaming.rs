@@ -5,7 +5,8 @@
 //! - `text/event-stream`: the method returns a stream of typed events
 //!   (`EventStream<T>`), `T` being the event's data schema: OpenAPI 3.2's
 //!   `itemSchema` (its `data` property's `contentSchema`), else the
-//!   media type's `x-threeam-event-schema`, else its `schema` (how 3.0 and
+//!   component schema the media type's `x-threeam-event-schema` names,
+//!   else its `schema` (how 3.0 and
 //!   3.1 specs such as OpenAI's describe the data); without one, or when it
 //!   is a plain string, the events come raw (`sse::Event`: name, data, id);
 //! - a binary media type (the buffered method reads `Vec<u8>`): the method
@@ -25,8 +26,9 @@ use crate::names::lit;
 use crate::types::{Ty, TypeDef, TypeSpace};
 
 /// The extension a 3.0 or 3.1 spec can put on a `text/event-stream` media
-/// object to name the schema of each event's data, when its `schema`
-/// describes something else.
+/// object to name the schema of each event's data (a component schema's
+/// name, or its `#/components/schemas/...` pointer as a string), when its
+/// `schema` describes something else.
 pub(crate) const EVENT_SCHEMA: &str = "x-threeam-event-schema";
 
 /// The streamed method of one operation.
@@ -86,8 +88,18 @@ fn event_schema(ws: &Workspace, media: At) -> Option<At> {
             .and_then(|p| ws.get_resolved(p, "data"))
             .and_then(|d| ws.get(d, "contentSchema"));
     }
-    ws.get(media, EVENT_SCHEMA)
-        .or_else(|| ws.get(media, "schema"))
+    hinted_schema(ws, media).or_else(|| ws.get(media, "schema"))
+}
+
+/// The component schema the media object's [`EVENT_SCHEMA`] names, by name
+/// (`Tick`) or local pointer (`#/components/schemas/Tick`). A string, not
+/// a `$ref`: extension values are data, whose refs the loader leaves alone.
+fn hinted_schema(ws: &Workspace, media: At) -> Option<At> {
+    let hint = ws.get(media, EVENT_SCHEMA).and_then(|h| ws.str(h))?;
+    let name = hint.strip_prefix("#/components/schemas/").unwrap_or(hint);
+    let schemas = ws.get_resolved(ws.root()?, "components")?;
+    ws.get_resolved(schemas, "schemas")
+        .and_then(|all| ws.get(all, name))
 }
 
 /// Whether a request body's JSON schema has a boolean `stream` property,

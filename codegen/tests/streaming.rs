@@ -79,3 +79,44 @@ fn generated_streams_run_against_the_stream_server() {
     assert!(stdout.contains("test result: ok. 3 passed"), "{stdout}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The generated code for a one-operation spec whose 200 answers
+/// `text/event-stream` with the given media object (YAML, indented to sit
+/// under the media type).
+fn events_method(openapi: &str, media: &str) -> String {
+    let text = format!(
+        "openapi: {openapi}\ninfo:\n  title: t\n  version: '1'\npaths:\n  /events:\n    get:\n      operationId: watch\n      responses:\n        '200':\n          description: events\n          content:\n            text/event-stream:\n{media}components:\n  schemas:\n    Tick:\n      type: object\n      required: [n]\n      properties:\n        n:\n          type: integer\n          format: int32\n"
+    );
+    let dir = common::temp_dir(&format!("events-{}", openapi.replace('.', "")));
+    let path = dir.join("spec.yaml");
+    std::fs::write(&path, text).unwrap();
+    let code = Generator::new(&path)
+        .allow_lint_errors(true)
+        .module_source()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let start = code
+        .find("pub async fn watch_stream")
+        .expect("a stream method");
+    code[start..].lines().next().unwrap().to_owned()
+}
+
+#[test]
+fn the_event_type_comes_from_item_schema_then_the_hint_then_schema() {
+    // OpenAPI 3.2: the item is the whole event; `data` names its content.
+    let item = "              itemSchema:\n                type: object\n                properties:\n                  data:\n                    type: string\n                    contentMediaType: application/json\n                    contentSchema:\n                      $ref: '#/components/schemas/Tick'\n";
+    assert!(events_method("3.2.0", item).contains("EventStream<Tick>"));
+    // 3.2 without a content schema: raw events.
+    let untyped = "              itemSchema:\n                type: object\n                properties:\n                  data:\n                    type: string\n";
+    assert!(events_method("3.2.0", untyped).contains("EventStream<threeam_runtime::sse::Event>"));
+    // 3.1: the extension wins over a `schema` that describes the text.
+    let hinted = "              schema:\n                type: string\n              x-threeam-event-schema: '#/components/schemas/Tick'\n";
+    let line = events_method("3.1.0", hinted);
+    assert!(line.contains("EventStream<Tick>"), "{line}");
+    let by_name = "              schema:\n                type: string\n              x-threeam-event-schema: Tick\n";
+    assert!(events_method("3.1.0", by_name).contains("EventStream<Tick>"));
+    let plain = "              schema:\n                $ref: '#/components/schemas/Tick'\n";
+    assert!(events_method("3.1.0", plain).contains("EventStream<Tick>"));
+    let text = "              schema:\n                type: string\n";
+    assert!(events_method("3.1.0", text).contains("EventStream<threeam_runtime::sse::Event>"));
+}
