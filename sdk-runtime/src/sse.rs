@@ -300,6 +300,8 @@ pub struct Events {
     delivered: u64,
     bytes: u64,
     done: bool,
+    /// The error that ends the stream, given after the events before it.
+    failed: Option<Error>,
 }
 
 impl Events {
@@ -318,6 +320,7 @@ impl Events {
             delivered: 0,
             bytes: 0,
             done: false,
+            failed: None,
         }
     }
 
@@ -343,24 +346,24 @@ impl Stream for Events {
                 return Poll::Ready(Some(Ok(event)));
             }
             if this.done {
-                return Poll::Ready(None);
+                return Poll::Ready(this.failed.take().map(Err));
             }
             match ready!(this.body.poll_next_unpin(cx)) {
                 Some(Ok(chunk)) => {
                     this.bytes += chunk.len() as u64;
-                    if let Err(limit) = this.parser.feed(&chunk, &mut this.scratch) {
+                    let fed = this.parser.feed(&chunk, &mut this.scratch);
+                    // Events completed before a line over the limit are
+                    // still delivered, then the error.
+                    this.ready.extend(this.scratch.drain(..));
+                    if let Err(limit) = fed {
                         this.done = true;
-                        this.ready.clear();
-                        this.scratch.clear();
-                        let error = this.error(ErrorKind::BodyBroken {
+                        this.failed = Some(this.error(ErrorKind::BodyBroken {
                             reading: "event stream",
                             bytes: this.bytes,
-                            events: Some(this.delivered),
+                            events: Some(this.delivered + this.ready.len() as u64),
                             detail: limit.to_string(),
-                        });
-                        return Poll::Ready(Some(Err(error)));
+                        }));
                     }
-                    this.ready.extend(this.scratch.drain(..));
                 }
                 Some(Err(error)) => {
                     this.done = true;

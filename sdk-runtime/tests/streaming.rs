@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use threeam_runtime::futures_util::{StreamExt, TryStreamExt};
-use threeam_runtime::sse::{Event, EventStream, Events};
+use threeam_runtime::sse::{Event, EventStream, Events, Limits};
 use threeam_runtime::{Backoff, Client, ErrorKind, Request, StopReason};
 use threeam_test_server::sse::{StreamFault, StreamServer};
 
@@ -242,6 +242,51 @@ async fn a_download_larger_than_the_buffered_limit_streams_whole() {
             "{error}"
         );
         assert_eq!(server.count("/v1/download"), 3);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_event_over_its_limit_ends_the_stream_after_the_ones_before_it() {
+    within(Duration::from_secs(20), async {
+        let server = StreamServer::start().await.unwrap();
+        let req = Request::get("watch", "/v1/events").query("n", 12);
+        let body = client(&server)
+            .execute_stream(req)
+            .await
+            .unwrap()
+            .into_body();
+        // Events 0-9 carry 34 bytes of data, 10 and 11 carry 36.
+        let limits = Limits {
+            max_line: 1024,
+            max_event: 35,
+        };
+        let mut events = Events::with_limits(body, limits);
+        let mut delivered = 0;
+        let error = loop {
+            match events.next().await {
+                Some(Ok(event)) => {
+                    assert_eq!(event.id, Some(delivered.to_string()));
+                    delivered += 1;
+                }
+                Some(Err(e)) => break e,
+                None => panic!("an event over the limit must not end the stream quietly"),
+            }
+            assert!(delivered <= 12, "bounded");
+        };
+        assert_eq!(delivered, 10);
+        assert!(
+            matches!(
+                error.kind(),
+                ErrorKind::BodyBroken {
+                    events: Some(10),
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
+        assert!(error.to_string().contains("max_event"), "{error}");
+        assert!(events.next().await.is_none());
     })
     .await;
 }
