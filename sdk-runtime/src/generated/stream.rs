@@ -30,7 +30,7 @@ pub type Open<T> = fn(ByteStream) -> T;
 ///     let req = rt::request(client, Method::POST, "chat", "/v1/chat", false)
 ///         .header("accept", "text/event-stream");
 ///     let reply: Reply<EventStream<Chunk>> =
-///         rt::call_stream(client, req, rt::json_err, rt::events).await?;
+///         rt::call_stream(client, req, rt::json_err::<serde_json::Value>, rt::events).await?;
 ///     let mut chunks = reply.into_inner();
 ///     while let Some(chunk) = chunks.next().await {
 ///         print!("{}", chunk?.text);
