@@ -24,6 +24,7 @@ mod error;
 mod names;
 mod ops;
 mod output;
+mod streaming;
 mod types;
 
 use std::path::{Path, PathBuf};

@@ -146,6 +146,8 @@ pub(crate) struct Op {
     pub(crate) security: Option<Vec<Vec<String>>>,
     pub(crate) success: Success,
     pub(crate) error: ErrBody,
+    /// A second, streamed method (server-sent events or a download).
+    pub(crate) streaming: Option<crate::streaming::StreamOp>,
 }
 
 /// All operations and the enums they need.
@@ -294,6 +296,7 @@ fn build_op(
     let mut successes: Vec<Outcome> = Vec::new();
     let mut errors: Vec<Outcome> = Vec::new();
     let mut default: Option<Outcome> = None;
+    let mut success_nodes: Vec<At> = Vec::new();
     for entry in model.responses(operation) {
         let resp = model.response(entry.response).node;
         let kind = match entry.status {
@@ -307,6 +310,9 @@ fn build_op(
             _ => format!("{type_base}_error"),
         };
         let read = response_read(ts, resp, &hint);
+        if kind == 1 {
+            success_nodes.push(resp);
+        }
         let outcome = Outcome {
             status: entry.status,
             read,
@@ -326,6 +332,13 @@ fn build_op(
     }
     let success = success_type(ts, enums, &type_base, &operation_id, successes);
     let error = error_type(ts, enums, &type_base, &operation_id, errors);
+    let binary = matches!(success, Success::One(Read::Bytes));
+    let request_body = ws.get_resolved(op, "requestBody");
+    let streaming = crate::streaming::detect(ts, &success_nodes, request_body, binary, &type_base)
+        .map(|kind| crate::streaming::StreamOp {
+            method_name: method_names.claim(&format!("{}_stream", names::unraw(&method_name))),
+            kind,
+        });
 
     let deprecated = operation.deprecated.then(|| deprecation_note(operation));
     Op {
@@ -344,6 +357,7 @@ fn build_op(
         security,
         success,
         error,
+        streaming,
     }
 }
 
@@ -660,6 +674,13 @@ impl Ops {
             if let ErrBody::One(t) = &op.error {
                 received.push(t.clone());
             }
+            if let Some(crate::streaming::StreamOp {
+                kind: crate::streaming::Kind::Events { item: Some(t), .. },
+                ..
+            }) = &op.streaming
+            {
+                received.push(t.clone());
+            }
         }
         for e in &self.enums {
             received.extend(e.variants.iter().map(|(_, o)| o.read.ty()));
@@ -689,6 +710,21 @@ impl Ops {
     }
 
     fn render_method(&self, out: &mut String, op: &Op, defs: &[TypeDef]) {
+        self.render_variant(out, op, defs, None);
+        if let Some(stream) = &op.streaming {
+            self.render_variant(out, op, defs, Some(stream));
+        }
+    }
+
+    /// One method of an operation: the buffered one, or (`stream`) its
+    /// streamed variant.
+    fn render_variant(
+        &self,
+        out: &mut String,
+        op: &Op,
+        defs: &[TypeDef],
+        stream: Option<&crate::streaming::StreamOp>,
+    ) {
         let ind = "    ";
         let mut doc = String::new();
         if let Some(s) = &op.summary {
@@ -712,6 +748,9 @@ impl Ops {
             doc.push_str(". An Idempotency-Key is sent and reused on retries; set your own with `CallOptions::idempotency_key`");
         }
         doc.push('.');
+        if let Some(s) = stream {
+            doc.push_str(s.doc());
+        }
         let mut args_doc = String::new();
         for p in &op.path_params {
             if let Some(d) = &p.doc {
@@ -731,7 +770,8 @@ impl Ops {
         if let Some(note) = &op.deprecated {
             let _ = writeln!(out, "{ind}#[deprecated(note = {})]", lit(note));
         }
-        let _ = write!(out, "{ind}pub async fn {}(&self", op.method_name);
+        let name = stream.map_or(&op.method_name, |s| &s.method_name);
+        let _ = write!(out, "{ind}pub async fn {name}(&self");
         for p in &op.path_params {
             let _ = write!(out, ", {}: {}", p.rust, arg_type(&p.ty, defs));
         }
@@ -755,7 +795,7 @@ impl Ops {
         let _ = writeln!(
             out,
             ") -> Result<Reply<{}>, Error<{}>> {{",
-            self.success_ty(op, defs),
+            stream.map_or_else(|| self.success_ty(op, defs), |s| s.value_ty(defs)),
             self.error_ty(op, defs)
         );
         let _ = writeln!(
@@ -839,7 +879,12 @@ impl Ops {
             Success::One(Read::Text) => "rt::text".to_owned(),
             Success::Many(i) => format!("{}::read", self.enums[*i].name),
         };
-        let _ = writeln!(out, "{ind}    rt::call(self, req, {decode}, {read}).await");
+        match stream {
+            Some(s) => s.render_tail(out, ind, &decode),
+            None => {
+                let _ = writeln!(out, "{ind}    rt::call(self, req, {decode}, {read}).await");
+            }
+        }
         let _ = writeln!(out, "{ind}}}\n");
     }
 

@@ -82,6 +82,20 @@ pub enum ErrorKind {
         /// The decoder's description.
         detail: String,
     },
+    /// A streamed body ([`Client::execute_stream`](crate::Client::execute_stream))
+    /// ended early, after its head arrived: the connection broke, no data
+    /// came within the idle timeout, or an event outgrew its limit. Never
+    /// retried: part of the body was already delivered.
+    BodyBroken {
+        /// What was being read: `"body"` or `"event stream"`.
+        reading: &'static str,
+        /// Bytes delivered before the break.
+        bytes: u64,
+        /// Events delivered before the break (event streams only).
+        events: Option<u64>,
+        /// Why it ended.
+        detail: String,
+    },
 }
 
 /// Why no further attempt was made.
@@ -128,6 +142,9 @@ pub enum StopReason {
     IdempotencyKeyReused,
     /// No endpoint could take the request (breakers open or rate limited).
     NoEndpointAvailable,
+    /// A streamed body broke off after part of it was delivered: resending
+    /// could deliver that part twice.
+    BodyStarted,
 }
 
 /// A breaker that opened during this call, reported in the message.
@@ -177,6 +194,19 @@ impl Error {
         Self {
             inner: Box::new(inner),
         }
+    }
+
+    /// Says how many events an event stream had delivered when its body
+    /// broke (the byte stream under it cannot know).
+    pub(crate) fn with_events(mut self, delivered: u64) -> Self {
+        if let ErrorKind::BodyBroken {
+            reading, events, ..
+        } = &mut self.inner.kind
+        {
+            *reading = "event stream";
+            *events = Some(delivered);
+        }
+        self
     }
 
     #[cfg(test)]
@@ -318,8 +348,17 @@ impl Error {
             ErrorKind::InvalidRequest { .. }
             | ErrorKind::Credentials { .. }
             | ErrorKind::Decode { .. }
-            | ErrorKind::ResponseTooLarge { .. } => false,
+            | ErrorKind::ResponseTooLarge { .. }
+            | ErrorKind::BodyBroken { .. } => false,
         }
+    }
+}
+
+fn plural64(n: u64) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
     }
 }
 
@@ -453,6 +492,19 @@ impl fmt::Display for ErrorKind {
                 f,
                 "{status} but the body is not the expected shape: {detail}"
             ),
+            Self::BodyBroken {
+                reading,
+                bytes,
+                events,
+                detail,
+            } => {
+                write!(f, "the {reading} broke off after ")?;
+                match events {
+                    Some(n) => write!(f, "{n} event{} ({bytes} bytes)", plural64(*n))?,
+                    None => write!(f, "{bytes} bytes")?,
+                }
+                write!(f, ": {detail}")
+            }
         }
     }
 }
@@ -511,6 +563,18 @@ impl fmt::Debug for ErrorKind {
             Self::Decode { status, detail } => f
                 .debug_struct("Decode")
                 .field("status", status)
+                .field("detail", detail)
+                .finish(),
+            Self::BodyBroken {
+                reading,
+                bytes,
+                events,
+                detail,
+            } => f
+                .debug_struct("BodyBroken")
+                .field("reading", reading)
+                .field("bytes", bytes)
+                .field("events", events)
                 .field("detail", detail)
                 .finish(),
         }
@@ -659,6 +723,7 @@ impl Error {
                 }
                 _ => String::new(),
             },
+            StopReason::BodyStarted => "not retried: part of the body was already delivered, and resending would deliver it again; call again to start over".into(),
         }
     }
 }

@@ -31,6 +31,7 @@ use crate::request::Request;
 use crate::response::{Response, Served};
 use crate::retry::{Decision, Failure, RetryContext, RetryPolicy};
 use crate::retry_after::RetryAfter;
+use crate::streamed::Streamed;
 use crate::telemetry::{self, names};
 use crate::transport::{Exchange, TransportError};
 
@@ -40,6 +41,8 @@ struct Answer {
     headers: HeaderMap,
     body: Bytes,
     request_id: Option<String>,
+    /// A streamed call's unread body (see [`Client::execute_stream`]).
+    live: Option<hyper::body::Incoming>,
 }
 
 /// Which headers the per-response policies read are present (see
@@ -107,6 +110,10 @@ struct Call {
     oauth: Option<Arc<OAuth2>>,
     /// Whether the token was already fetched again after a 401.
     reauthorized: bool,
+    /// Whether a success's body is left unread for the caller to stream.
+    stream: bool,
+    /// The unread body of a streamed success, once it arrived.
+    live: Option<hyper::body::Incoming>,
 }
 
 impl Client {
@@ -147,6 +154,53 @@ impl Client {
         async move {
             let mut call = prepared?;
             self.call(&mut call, started).await
+        }
+    }
+
+    /// Runs one logical call like [`execute`](Self::execute), but hands a
+    /// success's body over unread, as a stream of chunks: for server-sent
+    /// events and large downloads.
+    ///
+    /// Retries, failover, the breaker and the rate limiter work as for
+    /// `execute` until the head of a 2xx response has arrived; from then on
+    /// nothing is retried (the caller may already hold part of the body),
+    /// and a body that breaks off ends the stream with an error of kind
+    /// [`ErrorKind::BodyBroken`]. Timeouts: the per-attempt timeout bounds
+    /// the wait for the head and then each wait for the next chunk (an
+    /// idle timeout); the call's deadline ends when the head arrives, so a
+    /// long stream is never cut while data flows. `max_response_bytes`
+    /// bounds buffered reads only (error bodies here); the stream has no
+    /// total limit: the reader decides how much to take.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: threeam_runtime::Client) -> Result<(), threeam_runtime::Error> {
+    /// use threeam_runtime::futures_util::StreamExt;
+    /// use threeam_runtime::Request;
+    ///
+    /// let streamed = client.execute_stream(Request::get("download", "/v1/files/f1")).await?;
+    /// let (response, mut body) = streamed.into_parts();
+    /// println!("{} from {}", response.status(), response.url());
+    /// let mut total = 0;
+    /// while let Some(chunk) = body.next().await {
+    ///     total += chunk?.len();
+    /// }
+    /// # let _ = total;
+    /// # Ok(()) }
+    /// ```
+    pub fn execute_stream(
+        &self,
+        request: Request,
+    ) -> impl std::future::Future<Output = Result<Streamed, Error>> + Send + '_ {
+        let started = Instant::now();
+        let prepared = self.prepare(request, started).map(|mut call| {
+            call.stream = true;
+            Box::new(call)
+        });
+        async move {
+            let mut call = prepared?;
+            let response = self.call(&mut call, started).await?;
+            let live = call.live.take();
+            Ok(Streamed::new(response, live, call.timeout))
         }
     }
 
@@ -309,6 +363,8 @@ impl Client {
             auth_query,
             oauth,
             reauthorized: false,
+            stream: false,
+            live: None,
             preferred: 0,
             failed_over: false,
             last_endpoint: 0,
@@ -440,9 +496,13 @@ impl Client {
         if let Some(credentials) = &endpoint.proxy_authorization {
             headers.insert(http::header::PROXY_AUTHORIZATION, credentials.clone());
         }
-        let exchange = shared
-            .transport
-            .send(call.method.clone(), uri, headers, call.body.clone());
+        let exchange = shared.transport.send(
+            call.method.clone(),
+            uri,
+            headers,
+            call.body.clone(),
+            call.stream,
+        );
         // Boxed: hyper's response and body futures are most of an
         // attempt's state. Kept inline they would make every caller's
         // future larger, and futures are moved (copied) as they are built,
@@ -473,6 +533,7 @@ impl Client {
                 status,
                 headers,
                 body,
+                live,
             })) => {
                 let (request_id, found) = self.scan(&headers);
                 hints = found;
@@ -482,6 +543,7 @@ impl Client {
                         headers,
                         body,
                         request_id,
+                        live,
                     })
                 } else {
                     let failure = self.status_failure(call, status, &headers, &body);
@@ -680,9 +742,11 @@ impl Client {
     /// it for degraded answers if the request asked for that.
     fn answer(&self, call: &mut Call, index: usize, answer: Answer) -> Response {
         let endpoint = &self.shared.endpoints[index];
+        call.live = answer.live;
         if call.method == Method::GET
             && call.degrade.as_ref().is_some_and(Degrade::wants_cache)
             && answer.status.is_success()
+            && call.live.is_none()
         {
             self.shared.cache.put(
                 call.target.as_str(),

@@ -24,6 +24,11 @@
 //! 8. failures are an [`Error`] whose message says what, why, how many
 //!    attempts, the request id and what happens next.
 //!
+//! [`Client::execute_stream`] does the same up to the response head, then
+//! hands the body over as a [`ByteStream`] (never retried once it started;
+//! an idle timeout between chunks); [`sse`] reads server-sent events from
+//! it.
+//!
 //! Generated clients are thin: their shared part (typed `Error<E>`,
 //! `Reply<T>`, `CallOptions`, parameter and body encoders, and the macros
 //! for enums, unions and the `Client`) is the [`generated`] module here.
@@ -68,6 +73,8 @@ mod response;
 pub mod retry;
 pub mod retry_after;
 mod rng;
+pub mod sse;
+mod streamed;
 pub mod telemetry;
 mod transport;
 
@@ -88,6 +95,7 @@ pub use request::Request;
 pub use response::{Degraded, DegradedReason, DegradedSource, Response, Served};
 pub use retry::{Decision, Failure, RetryContext, RetryPolicy};
 pub use retry_after::RetryAfter;
+pub use streamed::{ByteStream, Streamed};
 
 /// Re-exported so generated code depends on this crate alone.
 pub use bytes;

@@ -39,11 +39,13 @@ pub(crate) struct Transport {
     connector: Connector,
 }
 
-/// One complete exchange: the body is read to its end.
+/// One exchange: the body is read to its end, or (a streamed success)
+/// left unread in `live` for the caller to pull chunk by chunk.
 pub(crate) struct Exchange {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
+    pub(crate) live: Option<hyper::body::Incoming>,
 }
 
 /// Why an exchange failed, sorted by what the retry policy needs to know.
@@ -148,13 +150,17 @@ impl Transport {
         self.connector.authorization(dst)
     }
 
-    /// Sends one request and reads the whole response.
+    /// Sends one request and reads the whole response; with `stream`, a
+    /// 2xx response's body is left unread (`Exchange::live`) and only the
+    /// head is awaited. Error statuses are read whole either way: their
+    /// bodies are small and the retry policy and error types read them.
     pub(crate) async fn send(
         &self,
         method: Method,
         uri: Uri,
         headers: HeaderMap,
         body: Option<Bytes>,
+        stream: bool,
     ) -> Result<Exchange, TransportError> {
         let mut request = http::Request::new(Full::new(body.unwrap_or_default()));
         *request.method_mut() = method;
@@ -171,6 +177,14 @@ impl Transport {
             }
         })?;
         let (parts, body) = response.into_parts();
+        if stream && parts.status.is_success() {
+            return Ok(Exchange {
+                status: parts.status,
+                headers: parts.headers,
+                body: Bytes::new(),
+                live: Some(body),
+            });
+        }
         // A server that sends without end must not take the client's memory.
         let body = match Limited::new(body, self.max_body).collect().await {
             Ok(collected) => collected.to_bytes(),
@@ -190,6 +204,7 @@ impl Transport {
             status: parts.status,
             headers: parts.headers,
             body,
+            live: None,
         })
     }
 }
@@ -217,7 +232,7 @@ pub(crate) fn tls_config(
 
 /// An error and its causes, innermost last. The top-level messages of
 /// hyper-util ("client error (Connect)") say little on their own.
-fn causes(error: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn causes(error: &(dyn std::error::Error + 'static)) -> String {
     let mut detail = String::new();
     let mut next = Some(error);
     while let Some(cause) = next {

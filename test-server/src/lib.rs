@@ -24,6 +24,8 @@
 //! Routes (any `/v{n}` prefix): `/ping` (any method), `POST /payments`,
 //! `GET /payments`, `GET /payments/{id}`, `GET /rates`, and `/echo` (any
 //! method; answers with what it received, credentials excepted).
+//! Streamed answers (server-sent events, downloads) come from a second
+//! server, [`sse::StreamServer`].
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -38,6 +40,8 @@
 //! ```
 
 #![warn(missing_docs)]
+
+pub mod sse;
 
 use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;

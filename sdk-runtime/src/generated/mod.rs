@@ -13,6 +13,8 @@
 //!   [`Style`], [`header`], [`cookie`], [`form`], [`part`], [`file`](file())) and
 //!   the body readers ([`json`], [`json_err`], [`text`], [`bytes`](bytes()),
 //!   [`unit`](unit()));
+//! - streamed operations: [`call_stream`] with [`events`], [`raw_events`]
+//!   or [`download`], and [`stream_flag`];
 //! - the macros that write the repetitive impls: [`api_client!`]
 //!   (the `Client` struct and constructors), [`string_enum!`],
 //!   [`union_serialize!`], [`untagged_union!`] and [`tagged_union!`]
@@ -45,6 +47,7 @@ mod error;
 mod macros;
 mod params;
 mod reply;
+mod stream;
 
 pub use call::{builder_for, call, request, Api, CallOptions, Decode, Read};
 pub use error::Error;
@@ -52,3 +55,4 @@ pub use params::{
     bytes, cookie, file, form, header, json, json_err, part, path, query, text, unit, Style,
 };
 pub use reply::Reply;
+pub use stream::{call_stream, download, events, raw_events, stream_flag, Open};
