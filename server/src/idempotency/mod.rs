@@ -358,7 +358,7 @@ where
             return Ok(problem(p));
         }
     };
-    let fingerprint = fingerprint(&parts, &body);
+    let fingerprint = request_fingerprint(&parts, &body);
     let scoped = ScopedKey {
         client: seen.client.id.clone(),
         key,
@@ -546,8 +546,17 @@ where
 
 /// SHA-256 over method, path, query, content type and body, each
 /// length-prefixed so no two different requests can run together into the
-/// same bytes.
-fn fingerprint(parts: &http::request::Parts, body: &[u8]) -> Fingerprint {
+/// same bytes: what the layer compares to tell a retry from a reused key.
+/// Public so benchmarks can report the hashing cost on its own.
+///
+/// ```
+/// use threeam_server::request_fingerprint;
+///
+/// let (parts, _) = http::Request::post("/v1/payments").body(()).unwrap().into_parts();
+/// assert_eq!(request_fingerprint(&parts, b"{}"), request_fingerprint(&parts, b"{}"));
+/// assert_ne!(request_fingerprint(&parts, b"{}"), request_fingerprint(&parts, b"{ }"));
+/// ```
+pub fn request_fingerprint(parts: &http::request::Parts, body: &[u8]) -> Fingerprint {
     let mut h = Sha256::new();
     let content_type = parts
         .headers
@@ -623,18 +632,18 @@ mod tests {
 
     #[test]
     fn fingerprint_covers_method_path_query_type_and_body() {
-        let base = fingerprint(&parts("POST", "/a?x=1", Some("application/json")), b"{}");
+        let base = request_fingerprint(&parts("POST", "/a?x=1", Some("application/json")), b"{}");
         assert_eq!(
             base,
-            fingerprint(&parts("POST", "/a?x=1", Some("application/json")), b"{}")
+            request_fingerprint(&parts("POST", "/a?x=1", Some("application/json")), b"{}")
         );
         for other in [
-            fingerprint(&parts("PUT", "/a?x=1", Some("application/json")), b"{}"),
-            fingerprint(&parts("POST", "/b?x=1", Some("application/json")), b"{}"),
-            fingerprint(&parts("POST", "/a?x=2", Some("application/json")), b"{}"),
-            fingerprint(&parts("POST", "/a?x=1", Some("text/plain")), b"{}"),
-            fingerprint(&parts("POST", "/a?x=1", None), b"{}"),
-            fingerprint(&parts("POST", "/a?x=1", Some("application/json")), b"{ }"),
+            request_fingerprint(&parts("PUT", "/a?x=1", Some("application/json")), b"{}"),
+            request_fingerprint(&parts("POST", "/b?x=1", Some("application/json")), b"{}"),
+            request_fingerprint(&parts("POST", "/a?x=2", Some("application/json")), b"{}"),
+            request_fingerprint(&parts("POST", "/a?x=1", Some("text/plain")), b"{}"),
+            request_fingerprint(&parts("POST", "/a?x=1", None), b"{}"),
+            request_fingerprint(&parts("POST", "/a?x=1", Some("application/json")), b"{ }"),
         ] {
             assert_ne!(base, other);
         }
