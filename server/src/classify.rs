@@ -393,6 +393,29 @@ impl Classifier {
         parts.extensions.insert(seen.clone());
         seen
     }
+
+    /// [`Classifier::classify`] on a whole request: when an earlier layer
+    /// has classified it, the answer is read back without taking the
+    /// request apart (moving it costs more than the lookup).
+    pub(crate) fn classify_request<B>(&self, request: &mut http::Request<B>) -> Classified {
+        if let Some(seen) = request.extensions().get::<Classified>() {
+            return seen.clone();
+        }
+        let (mut parts, ()) = http::Request::new(()).into_parts();
+        swap_parts(&mut parts, request);
+        let seen = self.classify(&mut parts);
+        swap_parts(&mut parts, request);
+        seen
+    }
+}
+
+/// Exchanges everything but the body between `parts` and `request`.
+fn swap_parts<B>(parts: &mut Parts, request: &mut http::Request<B>) {
+    std::mem::swap(&mut parts.method, request.method_mut());
+    std::mem::swap(&mut parts.uri, request.uri_mut());
+    std::mem::swap(&mut parts.version, request.version_mut());
+    std::mem::swap(&mut parts.headers, request.headers_mut());
+    std::mem::swap(&mut parts.extensions, request.extensions_mut());
 }
 
 #[cfg(test)]
@@ -443,6 +466,27 @@ mod tests {
         assert_eq!(&*routes.template("/v1/payments/p1"), "/v1/payments/{id}");
         assert_eq!(&*routes.template("/v2/payments"), UNMATCHED_ROUTE);
         assert_eq!(&*routes.template("/"), UNMATCHED_ROUTE);
+    }
+
+    #[test]
+    fn a_request_is_classified_once_and_kept_whole() {
+        let c = Classifier::new(Routes::new(["/v1/payments/{id}"]));
+        let mut request = http::Request::post("/v1/payments/p1?x=1")
+            .header("x-api-key", "acme")
+            .body("body")
+            .unwrap();
+        let seen = c.classify_request(&mut request);
+        assert_eq!(&*seen.route, "/v1/payments/{id}");
+        assert_eq!(&*seen.client.id, "key:acme");
+        // The request is intact and carries the answer for later layers.
+        assert_eq!(request.method(), http::Method::POST);
+        assert_eq!(request.uri(), "/v1/payments/p1?x=1");
+        assert_eq!(request.headers()["x-api-key"], "acme");
+        assert_eq!(*request.body(), "body");
+        assert_eq!(request.extensions().get::<Classified>(), Some(&seen));
+        // A second classifier with other routes reads the first answer back.
+        let other = Classifier::new(Routes::default());
+        assert_eq!(other.classify_request(&mut request), seen);
     }
 
     #[test]

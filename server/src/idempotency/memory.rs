@@ -163,8 +163,10 @@ impl MemoryStore {
         let mut shard = lock(self.shard(key));
         // Absent (lease ran out and was swept, nobody claimed since): no
         // newer result exists, so storing this one only prevents a rerun.
-        if shard.map.contains_key(key) && !shard.holds(key, token) {
-            return Completion::Fenced;
+        match shard.map.get(key) {
+            Some(Record::InFlight { token: t, .. }) if *t == token => {}
+            Some(_) => return Completion::Fenced,
+            None => {}
         }
         let size = response.size();
         if shard.bytes + size > self.bytes_per_shard {
@@ -175,14 +177,18 @@ impl MemoryStore {
             return Completion::NotStored;
         }
         shard.bytes += size;
-        shard.map.insert(
-            key.clone(),
-            Record::Completed {
-                fingerprint,
-                response,
-                expires: now + ttl,
-            },
-        );
+        let record = Record::Completed {
+            fingerprint,
+            response,
+            expires: now + ttl,
+        };
+        // Our in-flight record is replaced in place: no copy of the key.
+        match shard.map.get_mut(key) {
+            Some(slot) => *slot = record,
+            None => {
+                shard.map.insert(key.clone(), record);
+            }
+        }
         Completion::Stored
     }
 

@@ -272,8 +272,12 @@ where
     }
 }
 
-fn outcome(name: &'static str) {
-    metrics::counter!("threeam.server.idempotency.outcomes", "outcome" => name).increment(1);
+/// Counts an outcome; a literal name makes the metric key a static, built
+/// at compile time rather than on every request.
+macro_rules! outcome {
+    ($name:literal) => {
+        metrics::counter!("threeam.server.idempotency.outcomes", "outcome" => $name).increment(1)
+    };
 }
 
 fn problem<RB>(p: Problem) -> Response<ResponseBody<RB>> {
@@ -319,7 +323,7 @@ where
             return Ok(inner.call(request).await?.map(Either::Left));
         }
         (None, _, KeyMode::Required) => {
-            outcome("missing_key");
+            outcome!("missing_key");
             return Ok(problem(Problem::new(
                 ProblemKind::IdempotencyKeyMissing,
                 format!(
@@ -329,7 +333,7 @@ where
             )));
         }
         (Some(_), Some(_), _) => {
-            outcome("invalid_key");
+            outcome!("invalid_key");
             return Ok(problem(Problem::new(
                 ProblemKind::IdempotencyKeyInvalid,
                 "the request has more than one Idempotency-Key header; send exactly one",
@@ -338,7 +342,7 @@ where
         (Some(value), None, _) => match crate::key::parse_idempotency_key(value) {
             Ok(key) => key,
             Err(e) => {
-                outcome("invalid_key");
+                outcome!("invalid_key");
                 return Ok(problem(Problem::new(
                     ProblemKind::IdempotencyKeyInvalid,
                     e.0,
@@ -350,11 +354,11 @@ where
     let body = match read_body(&parts, body, config.max_body_bytes).await {
         Ok(bytes) => bytes,
         Err(p) => {
-            outcome(if p.kind() == ProblemKind::RequestBodyTooLarge {
-                "body_too_large"
+            if p.kind() == ProblemKind::RequestBodyTooLarge {
+                outcome!("body_too_large");
             } else {
-                "body_unreadable"
-            });
+                outcome!("body_unreadable");
+            }
             return Ok(problem(p));
         }
     };
@@ -375,7 +379,7 @@ where
             ..
         }) if theirs != fingerprint => return Ok(reused(&scoped)),
         Ok(ClaimOutcome::InFlight { .. }) => {
-            outcome("in_flight");
+            outcome!("in_flight");
             let p = Problem::new(
                 ProblemKind::IdempotencyKeyInFlight,
                 format!(
@@ -386,16 +390,16 @@ where
             return Ok(with_retry_after(problem(p), config.in_flight_retry_after));
         }
         Ok(ClaimOutcome::Completed { response, .. }) => {
-            outcome("replayed");
+            outcome!("replayed");
             return Ok(replay(response));
         }
         Err(e) if rule.on_store_error == OnStoreError::FailOpen => {
-            outcome("store_error_fail_open");
+            outcome!("store_error_fail_open");
             tracing::warn!(error = %e, route = %seen.route, "idempotency store failed; running the write without deduplication (route fails open)");
             None
         }
         Err(e) => {
-            outcome("store_unavailable");
+            outcome!("store_unavailable");
             tracing::error!(error = %e, route = %seen.route, "idempotency store failed; refusing the write with 503 before the handler runs");
             let p = Problem::new(
                 ProblemKind::IdempotencyStoreUnavailable,
@@ -424,7 +428,7 @@ where
         .await?;
     let (rparts, rbody) = response.into_parts();
     if rparts.status.is_server_error() && !config.store_server_errors {
-        outcome("released_server_error");
+        outcome!("released_server_error");
         guard.release().await;
         return Ok(Response::from_parts(rparts, Either::Left(rbody)));
     }
@@ -432,7 +436,7 @@ where
     let bytes = match collected {
         Ok(collected) => collected.to_bytes(),
         Err(e) => {
-            outcome("released_body_error");
+            outcome!("released_body_error");
             guard.release().await;
             tracing::error!(error = %e, "the handler's response body failed; claim released");
             return Ok(problem(Problem::new(
@@ -442,7 +446,7 @@ where
         }
     };
     if bytes.len() > config.max_stored_response_bytes {
-        outcome("released_too_large");
+        outcome!("released_too_large");
         tracing::warn!(
             bytes = bytes.len(),
             limit = config.max_stored_response_bytes,
@@ -471,14 +475,14 @@ where
             .await;
         guard.disarm();
         match done {
-            Ok(Completion::Stored) => outcome("executed"),
+            Ok(Completion::Stored) => outcome!("executed"),
             Ok(Completion::Fenced) => {
-                outcome("fenced");
+                outcome!("fenced");
                 tracing::warn!(token, "the claim's lease ran out before the handler finished and another request took the key; this result was not stored");
             }
-            Ok(Completion::NotStored) => outcome("released_too_large"),
+            Ok(Completion::NotStored) => outcome!("released_too_large"),
             Err(e) => {
-                outcome("complete_failed");
+                outcome!("complete_failed");
                 tracing::error!(error = %e, "could not store the response; repeats get 409 until the lease runs out, then run again");
             }
         }
@@ -490,7 +494,7 @@ where
 }
 
 fn reused<RB>(scoped: &ScopedKey) -> Response<ResponseBody<RB>> {
-    outcome("key_reused");
+    outcome!("key_reused");
     problem(Problem::new(
         ProblemKind::IdempotencyKeyReused,
         format!(
@@ -602,7 +606,7 @@ impl ReleaseGuard {
 impl Drop for ReleaseGuard {
     fn drop(&mut self) {
         let Some(key) = self.key.take() else { return };
-        outcome("released_cancelled");
+        outcome!("released_cancelled");
         let store = self.store.clone();
         let token = self.token;
         match tokio::runtime::Handle::try_current() {

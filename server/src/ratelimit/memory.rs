@@ -66,13 +66,9 @@ impl Buckets {
     }
 }
 
-/// Stores `tat` for `key`, making room in a full shard: full buckets
+/// Adds `key` with `tat`, making room in a full shard: full buckets
 /// first, then the eighth of buckets nearest to full.
-fn store(map: &mut HashMap<Arc<str>, u64>, per_shard: usize, key: &Arc<str>, tat: u64, now: u64) {
-    if let Some(slot) = map.get_mut(&**key) {
-        *slot = tat;
-        return;
-    }
+fn add(map: &mut HashMap<Arc<str>, u64>, per_shard: usize, key: &Arc<str>, tat: u64, now: u64) {
     if map.len() >= per_shard {
         map.retain(|_, t| *t > now);
         if map.len() >= per_shard {
@@ -121,21 +117,30 @@ impl MemoryLimiter {
         let mut clients = lock(self.clients.shard(&check.client));
         let mut endpoints = lock(self.endpoints.shard(&check.endpoint));
         let mut global = lock(&self.global);
+        // One lookup per map: the slot found is the one written.
+        let client = clients.get_mut(&*check.client);
+        let endpoint = endpoints.get_mut(&*check.endpoint);
         let tats = [
-            clients.get(&*check.client).copied().unwrap_or(0),
-            endpoints.get(&*check.endpoint).copied().unwrap_or(0),
+            client.as_deref().copied().unwrap_or(0),
+            endpoint.as_deref().copied().unwrap_or(0),
             *global,
         ];
         let (new, decision) = decide(tats, now, &check.quotas, check.cost);
         if let Some([c, e, g]) = new {
-            store(&mut clients, self.clients.per_shard, &check.client, c, now);
-            store(
-                &mut endpoints,
-                self.endpoints.per_shard,
-                &check.endpoint,
-                e,
-                now,
-            );
+            match client {
+                Some(slot) => *slot = c,
+                None => add(&mut clients, self.clients.per_shard, &check.client, c, now),
+            }
+            match endpoint {
+                Some(slot) => *slot = e,
+                None => add(
+                    &mut endpoints,
+                    self.endpoints.per_shard,
+                    &check.endpoint,
+                    e,
+                    now,
+                ),
+            }
             *global = g;
         }
         decision
