@@ -159,10 +159,14 @@ impl ClientResolver for ApiKeyResolver {
         {
             if !key.is_empty() {
                 let tier = self.tiers.get(key).unwrap_or(&self.default_tier).clone();
-                let mut id = String::with_capacity(key.len() + 4);
-                id.push_str("key:");
-                id.push_str(key);
-                return ClientIdentity::new(id, tier);
+                // Built on the stack and copied once into the `Arc`.
+                let mut id = crate::numbers::Buf::<132>::new();
+                id.push(b"key:");
+                id.push(key.as_bytes());
+                if id.as_bytes().len() == key.len() + 4 {
+                    return ClientIdentity::new(id.as_str(), tier);
+                }
+                return ClientIdentity::new(format!("key:{key}"), tier);
             }
         }
         match ip {

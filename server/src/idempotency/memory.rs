@@ -7,9 +7,8 @@
 //! first. In-flight records are never evicted: dropping one would let a
 //! duplicate run the handler a second time.
 
-use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -35,6 +34,7 @@ pub struct MemoryStore {
     entries_per_shard: usize,
     bytes_per_shard: usize,
     next_token: AtomicU64,
+    spread: rapidhash::fast::RandomState,
 }
 
 #[derive(Debug, Default)]
@@ -73,6 +73,7 @@ impl MemoryStore {
             entries_per_shard: max_entries.div_ceil(SHARDS).max(1),
             bytes_per_shard: max_bytes.div_ceil(SHARDS).max(1),
             next_token: AtomicU64::new(1),
+            spread: Default::default(),
         }
     }
 
@@ -88,9 +89,9 @@ impl MemoryStore {
     }
 
     fn shard(&self, key: &ScopedKey) -> &Mutex<Shard> {
-        let mut h = DefaultHasher::new();
-        key.hash(&mut h);
-        &self.shards[(h.finish() as usize) % SHARDS]
+        // Only spreads keys over locks (each shard's map hashes with
+        // SipHash), so a fast seeded hash does.
+        &self.shards[(self.spread.hash_one(key) as usize) % SHARDS]
     }
 
     /// [`IdempotencyStore::claim`] at a given time (tests drive the clock).
@@ -300,6 +301,10 @@ impl IdempotencyStore for MemoryStore {
     ) -> StoreFuture<'a, Result<(), StoreError>> {
         self.release_now(key, token);
         Box::pin(std::future::ready(Ok(())))
+    }
+
+    fn as_memory(&self) -> Option<&MemoryStore> {
+        Some(self)
     }
 }
 

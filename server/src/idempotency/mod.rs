@@ -38,7 +38,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::{header, HeaderName, HeaderValue, Method, Request, Response};
@@ -368,7 +368,11 @@ where
         key,
     };
 
-    let token = match shared.store.claim(&scoped, fingerprint, config.lease).await {
+    let claimed = match shared.store.as_memory() {
+        Some(memory) => memory.claim_at(&scoped, fingerprint, config.lease, Instant::now()),
+        None => shared.store.claim(&scoped, fingerprint, config.lease).await,
+    };
+    let token = match claimed {
         Ok(ClaimOutcome::Claimed { token }) => Some(token),
         Ok(ClaimOutcome::InFlight {
             fingerprint: theirs,
@@ -413,15 +417,16 @@ where
         return Ok(inner.call(request).await?.map(Either::Left));
     };
 
-    let mut guard = ReleaseGuard {
-        store: shared.store.clone(),
-        key: Some(scoped.clone()),
-        token,
-    };
     parts.extensions.insert(IdempotencyClaim {
         key: scoped.key.clone(),
         token,
     });
+    let mut guard = ReleaseGuard {
+        store: shared.store.clone(),
+        key: scoped,
+        token,
+        armed: true,
+    };
     // An error from the inner service drops the guard: the claim is released.
     let response = inner
         .call(Request::from_parts(parts, Either::Right(Full::new(body))))
@@ -456,23 +461,32 @@ where
     } else {
         let stored = StoredResponse {
             status: rparts.status,
-            headers: config
-                .stored_headers
+            // A response has few headers: one pass over them beats a
+            // lookup per allow-listed name.
+            headers: rparts
+                .headers
                 .iter()
-                .flat_map(|name| {
-                    rparts
-                        .headers
-                        .get_all(name)
-                        .iter()
-                        .map(move |v| (name.clone(), v.clone()))
-                })
+                .filter(|(name, _)| config.stored_headers.contains(name))
+                .map(|(name, value)| (name.clone(), value.clone()))
                 .collect(),
             body: bytes.clone(),
         };
-        let done = shared
-            .store
-            .complete(&scoped, token, fingerprint, stored, config.ttl)
-            .await;
+        let done = match shared.store.as_memory() {
+            Some(memory) => Ok(memory.complete_at(
+                &guard.key,
+                token,
+                fingerprint,
+                stored,
+                config.ttl,
+                Instant::now(),
+            )),
+            None => {
+                shared
+                    .store
+                    .complete(&guard.key, token, fingerprint, stored, config.ttl)
+                    .await
+            }
+        };
         guard.disarm();
         match done {
             Ok(Completion::Stored) => outcome!("executed"),
@@ -585,29 +599,33 @@ pub fn request_fingerprint(parts: &http::request::Parts, body: &[u8]) -> Fingerp
 /// until the lease runs out.
 struct ReleaseGuard {
     store: Arc<dyn IdempotencyStore>,
-    key: Option<ScopedKey>,
+    key: ScopedKey,
     token: u64,
+    armed: bool,
 }
 
 impl ReleaseGuard {
     async fn release(&mut self) {
-        if let Some(key) = self.key.take() {
-            if let Err(e) = self.store.release(&key, self.token).await {
+        if std::mem::take(&mut self.armed) {
+            if let Err(e) = self.store.release(&self.key, self.token).await {
                 tracing::warn!(error = %e, "could not release an idempotency claim; it frees itself when its lease runs out");
             }
         }
     }
 
     fn disarm(&mut self) {
-        self.key = None;
+        self.armed = false;
     }
 }
 
 impl Drop for ReleaseGuard {
     fn drop(&mut self) {
-        let Some(key) = self.key.take() else { return };
+        if !self.armed {
+            return;
+        }
         outcome!("released_cancelled");
         let store = self.store.clone();
+        let key = self.key.clone();
         let token = self.token;
         match tokio::runtime::Handle::try_current() {
             Ok(runtime) => {

@@ -9,9 +9,8 @@
 //! whose TAT is in the past is full and carries no information, so those go
 //! first when a shard needs room.
 
-use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::hash::BuildHasher;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
@@ -43,6 +42,7 @@ pub struct MemoryLimiter {
 struct Buckets {
     shards: Vec<Mutex<HashMap<Arc<str>, u64>>>,
     per_shard: usize,
+    spread: rapidhash::fast::RandomState,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -56,13 +56,14 @@ impl Buckets {
         Self {
             shards: (0..SHARDS).map(|_| Mutex::default()).collect(),
             per_shard: max.div_ceil(SHARDS).max(1),
+            spread: Default::default(),
         }
     }
 
     fn shard(&self, key: &str) -> &Mutex<HashMap<Arc<str>, u64>> {
-        let mut h = DefaultHasher::new();
-        key.hash(&mut h);
-        &self.shards[(h.finish() as usize) % SHARDS]
+        // Only spreads keys over locks (each shard's map hashes with
+        // SipHash), so a fast seeded hash does.
+        &self.shards[(self.spread.hash_one(key) as usize) % SHARDS]
     }
 }
 
