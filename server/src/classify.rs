@@ -26,10 +26,39 @@ pub const UNMATCHED_ROUTE: &str = "unmatched";
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RouteTemplate(pub Arc<str>);
 
-/// The peer address of the connection, inserted by the server loop (axum:
-/// see the README for copying `ConnectInfo` into it).
+/// The peer address of the connection, put in the request extensions by
+/// the server loop. Under axum with the `axum` feature there is nothing to
+/// do beyond serving with
+/// `into_make_service_with_connect_info::<SocketAddr>()`: axum's
+/// `ConnectInfo<SocketAddr>` is read when no `PeerAddr` is there.
+///
+/// ```
+/// use threeam_server::{PeerAddr, TrustedProxies};
+///
+/// let mut request = http::Request::get("/").body(()).unwrap();
+/// request.extensions_mut().insert(PeerAddr("192.0.2.7:5000".parse().unwrap()));
+/// let (parts, _) = request.into_parts();
+/// assert_eq!(PeerAddr::of(&parts.extensions), Some("192.0.2.7:5000".parse().unwrap()));
+/// let ip = TrustedProxies::default().client_ip(&parts).unwrap();
+/// assert_eq!(ip.to_string(), "192.0.2.7");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PeerAddr(pub SocketAddr);
+
+impl PeerAddr {
+    /// The connection's peer: a [`PeerAddr`] in `extensions`, else (with
+    /// the `axum` feature) axum's `ConnectInfo<SocketAddr>`.
+    pub fn of(extensions: &http::Extensions) -> Option<SocketAddr> {
+        if let Some(peer) = extensions.get::<PeerAddr>() {
+            return Some(peer.0);
+        }
+        #[cfg(feature = "axum")]
+        if let Some(info) = extensions.get::<axum::extract::ConnectInfo<SocketAddr>>() {
+            return Some(info.0);
+        }
+        None
+    }
+}
 
 /// Who is calling: an id (the key for per-client limits and idempotency
 /// scope) and a tier (a small fixed set: limits and metrics use it).
@@ -298,7 +327,7 @@ impl TrustedProxies {
     /// The client address: the peer, or, when the peer is a trusted proxy,
     /// the right-most `X-Forwarded-For` entry that is not one.
     pub fn client_ip(&self, parts: &Parts) -> Option<IpAddr> {
-        let peer = parts.extensions.get::<PeerAddr>()?.0.ip();
+        let peer = PeerAddr::of(&parts.extensions)?.ip();
         if !self.trusts(peer) {
             return Some(peer);
         }
@@ -470,6 +499,25 @@ mod tests {
         assert_eq!(&*routes.template("/v1/payments/p1"), "/v1/payments/{id}");
         assert_eq!(&*routes.template("/v2/payments"), UNMATCHED_ROUTE);
         assert_eq!(&*routes.template("/"), UNMATCHED_ROUTE);
+    }
+
+    #[cfg(feature = "axum")]
+    #[test]
+    fn axum_connect_info_names_the_peer_and_peer_addr_wins() {
+        let (mut parts, _) = http::Request::get("/").body(()).unwrap().into_parts();
+        assert_eq!(PeerAddr::of(&parts.extensions), None);
+        let axum_peer: SocketAddr = "198.51.100.1:4000".parse().unwrap();
+        parts
+            .extensions
+            .insert(axum::extract::ConnectInfo(axum_peer));
+        assert_eq!(PeerAddr::of(&parts.extensions), Some(axum_peer));
+        assert_eq!(
+            TrustedProxies::default().client_ip(&parts),
+            Some(axum_peer.ip())
+        );
+        let ours: SocketAddr = "192.0.2.9:1".parse().unwrap();
+        parts.extensions.insert(PeerAddr(ours));
+        assert_eq!(PeerAddr::of(&parts.extensions), Some(ours));
     }
 
     #[test]
