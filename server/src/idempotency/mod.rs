@@ -40,7 +40,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use http::{header, HeaderName, HeaderValue, Method, Request, Response};
 use http_body::Body;
 use http_body_util::{BodyExt, Either, Full, LengthLimitError, Limited};
@@ -437,9 +437,9 @@ where
         guard.release().await;
         return Ok(Response::from_parts(rparts, Either::Left(rbody)));
     }
-    let collected = rbody.collect().await.map_err(|e| e.into().to_string());
+    let collected = body_bytes(rbody).await.map_err(|e| e.into().to_string());
     let bytes = match collected {
-        Ok(collected) => collected.to_bytes(),
+        Ok(bytes) => bytes,
         Err(e) => {
             outcome!("released_body_error");
             guard.release().await;
@@ -552,14 +552,43 @@ where
     if declared.is_some_and(|n| n > limit as u64) {
         return Err(too_large());
     }
-    match Limited::new(body, limit).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
+    match body_bytes(Limited::new(body, limit)).await {
+        Ok(bytes) => Ok(bytes),
         Err(e) if e.is::<LengthLimitError>() => Err(too_large()),
         Err(e) => Err(Problem::new(
             ProblemKind::InternalError,
             format!("the request body could not be read ({e}); send it again"),
         )),
     }
+}
+
+/// The whole body as one `Bytes`, trailers dropped. A body of one data
+/// frame (most small JSON bodies) is passed on as it came, without the
+/// frame list and copy of `collect`.
+async fn body_bytes<B: Body<Data = Bytes>>(body: B) -> Result<Bytes, B::Error> {
+    let mut body = std::pin::pin!(body);
+    let mut first: Option<Bytes> = None;
+    let mut joined: Option<BytesMut> = None;
+    while let Some(frame) = body.frame().await {
+        let Ok(data) = frame?.into_data() else {
+            continue;
+        };
+        match (&first, &mut joined) {
+            (None, _) => first = Some(data),
+            (Some(_), Some(all)) => all.extend_from_slice(&data),
+            (Some(one), None) => {
+                let mut all = BytesMut::with_capacity(one.len() + data.len());
+                all.extend_from_slice(one);
+                all.extend_from_slice(&data);
+                joined = Some(all);
+            }
+        }
+    }
+    Ok(match (joined, first) {
+        (Some(all), _) => all.freeze(),
+        (None, Some(one)) => one,
+        (None, None) => Bytes::new(),
+    })
 }
 
 /// SHA-256 over method, path, query, content type and body, each
@@ -650,6 +679,51 @@ mod tests {
             b = b.header("content-type", ct);
         }
         b.body(()).unwrap().into_parts().0
+    }
+
+    /// A body that yields the given frames, one a poll.
+    struct Frames(std::collections::VecDeque<http_body::Frame<Bytes>>);
+
+    impl Body for Frames {
+        type Data = Bytes;
+        type Error = std::convert::Infallible;
+
+        fn poll_frame(
+            mut self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+        ) -> Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+            Poll::Ready(self.0.pop_front().map(Ok))
+        }
+    }
+
+    fn frames(parts: &[&'static str]) -> Frames {
+        Frames(
+            parts
+                .iter()
+                .map(|p| http_body::Frame::data(Bytes::from_static(p.as_bytes())))
+                .collect(),
+        )
+    }
+
+    #[tokio::test]
+    async fn bodies_of_one_or_many_frames_are_read_whole() {
+        assert_eq!(body_bytes(frames(&[])).await.unwrap(), "");
+        let one = Bytes::from_static(b"{\"a\":1}");
+        let read = body_bytes(Frames([http_body::Frame::data(one.clone())].into()))
+            .await
+            .unwrap();
+        assert_eq!(read, one);
+        assert_eq!(read.as_ptr(), one.as_ptr(), "a single frame is not copied");
+        assert_eq!(
+            body_bytes(frames(&["ab", "", "cd", "e"])).await.unwrap(),
+            "abcde"
+        );
+        // Trailers carry no body bytes.
+        let mut with_trailers = frames(&["x"]);
+        with_trailers
+            .0
+            .push_back(http_body::Frame::trailers(http::HeaderMap::new()));
+        assert_eq!(body_bytes(with_trailers).await.unwrap(), "x");
     }
 
     #[test]
