@@ -14,21 +14,17 @@
 //! several copies share idempotency records and rate limits.
 
 use std::collections::HashMap;
-use std::convert::Infallible;
 use std::io::Write as _;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
 
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::serve::IncomingStream;
 use axum::{Extension, Router};
 use serde_json::{json, Value};
-use threeam_server::{Classifier, IdempotencyClaim, PeerAddr, RequestContext, Routes, ServerLayer};
-use tower_service::Service;
+use threeam_server::{Classifier, IdempotencyClaim, RequestContext, Routes, ServerLayer};
 
 const USAGE: &str = "usage: payments --listen ADDR [--redis URL]
   --listen ADDR   address to bind, e.g. 127.0.0.1:0 for a free port
@@ -279,7 +275,13 @@ async fn main() {
     // The first line of stdout is the address, for scripts and tests.
     println!("{addr}");
     let _ = std::io::stdout().flush();
-    if let Err(e) = axum::serve(listener, WithPeer(service)).await {
+    // Each request gets its connection's address as axum's `ConnectInfo`,
+    // which the client resolver and trusted proxies read (feature `axum`).
+    let service =
+        axum::ServiceExt::<http::Request<axum::body::Body>>::into_make_service_with_connect_info::<
+            SocketAddr,
+        >(service);
+    if let Err(e) = axum::serve(listener, service).await {
         eprintln!("payments: server stopped: {e}");
         std::process::exit(1);
     }
@@ -309,47 +311,4 @@ fn with_redis(
 ) -> threeam_server::ServerLayerBuilder {
     eprintln!("payments: --redis needs the redis feature: cargo run -p threeam-server --features redis --example payments -- ...");
     std::process::exit(2);
-}
-
-/// Gives each connection's requests its peer address, so the client
-/// resolver and trusted proxies see who is calling.
-#[derive(Clone)]
-struct WithPeer<S>(S);
-
-impl<'a, S: Clone> Service<IncomingStream<'a, tokio::net::TcpListener>> for WithPeer<S> {
-    type Response = AddPeer<S>;
-    type Error = Infallible;
-    type Future = std::future::Ready<Result<AddPeer<S>, Infallible>>;
-
-    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, stream: IncomingStream<'a, tokio::net::TcpListener>) -> Self::Future {
-        std::future::ready(Ok(AddPeer {
-            inner: self.0.clone(),
-            peer: *stream.remote_addr(),
-        }))
-    }
-}
-
-#[derive(Clone)]
-struct AddPeer<S> {
-    inner: S,
-    peer: SocketAddr,
-}
-
-impl<S: Service<http::Request<B>>, B> Service<http::Request<B>> for AddPeer<S> {
-    type Response = S::Response;
-    type Error = S::Error;
-    type Future = S::Future;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, mut request: http::Request<B>) -> S::Future {
-        request.extensions_mut().insert(PeerAddr(self.peer));
-        self.inner.call(request)
-    }
 }

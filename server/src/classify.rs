@@ -26,10 +26,39 @@ pub const UNMATCHED_ROUTE: &str = "unmatched";
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RouteTemplate(pub Arc<str>);
 
-/// The peer address of the connection, inserted by the server loop (axum:
-/// see the README for copying `ConnectInfo` into it).
+/// The peer address of the connection, put in the request extensions by
+/// the server loop. Under axum with the `axum` feature there is nothing to
+/// do beyond serving with
+/// `into_make_service_with_connect_info::<SocketAddr>()`: axum's
+/// `ConnectInfo<SocketAddr>` is read when no `PeerAddr` is there.
+///
+/// ```
+/// use threeam_server::{PeerAddr, TrustedProxies};
+///
+/// let mut request = http::Request::get("/").body(()).unwrap();
+/// request.extensions_mut().insert(PeerAddr("192.0.2.7:5000".parse().unwrap()));
+/// let (parts, _) = request.into_parts();
+/// assert_eq!(PeerAddr::of(&parts.extensions), Some("192.0.2.7:5000".parse().unwrap()));
+/// let ip = TrustedProxies::default().client_ip(&parts).unwrap();
+/// assert_eq!(ip.to_string(), "192.0.2.7");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PeerAddr(pub SocketAddr);
+
+impl PeerAddr {
+    /// The connection's peer: a [`PeerAddr`] in `extensions`, else (with
+    /// the `axum` feature) axum's `ConnectInfo<SocketAddr>`.
+    pub fn of(extensions: &http::Extensions) -> Option<SocketAddr> {
+        if let Some(peer) = extensions.get::<PeerAddr>() {
+            return Some(peer.0);
+        }
+        #[cfg(feature = "axum")]
+        if let Some(info) = extensions.get::<axum::extract::ConnectInfo<SocketAddr>>() {
+            return Some(info.0);
+        }
+        None
+    }
+}
 
 /// Who is calling: an id (the key for per-client limits and idempotency
 /// scope) and a tier (a small fixed set: limits and metrics use it).
@@ -159,10 +188,14 @@ impl ClientResolver for ApiKeyResolver {
         {
             if !key.is_empty() {
                 let tier = self.tiers.get(key).unwrap_or(&self.default_tier).clone();
-                let mut id = String::with_capacity(key.len() + 4);
-                id.push_str("key:");
-                id.push_str(key);
-                return ClientIdentity::new(id, tier);
+                // Built on the stack and copied once into the `Arc`.
+                let mut id = crate::numbers::Buf::<132>::new();
+                id.push(b"key:");
+                id.push(key.as_bytes());
+                if id.as_bytes().len() == key.len() + 4 {
+                    return ClientIdentity::new(id.as_str(), tier);
+                }
+                return ClientIdentity::new(format!("key:{key}"), tier);
             }
         }
         match ip {
@@ -294,7 +327,7 @@ impl TrustedProxies {
     /// The client address: the peer, or, when the peer is a trusted proxy,
     /// the right-most `X-Forwarded-For` entry that is not one.
     pub fn client_ip(&self, parts: &Parts) -> Option<IpAddr> {
-        let peer = parts.extensions.get::<PeerAddr>()?.0.ip();
+        let peer = PeerAddr::of(&parts.extensions)?.ip();
         if !self.trusts(peer) {
             return Some(peer);
         }
@@ -393,6 +426,29 @@ impl Classifier {
         parts.extensions.insert(seen.clone());
         seen
     }
+
+    /// [`Classifier::classify`] on a whole request: when an earlier layer
+    /// has classified it, the answer is read back without taking the
+    /// request apart (moving it costs more than the lookup).
+    pub(crate) fn classify_request<B>(&self, request: &mut http::Request<B>) -> Classified {
+        if let Some(seen) = request.extensions().get::<Classified>() {
+            return seen.clone();
+        }
+        let (mut parts, ()) = http::Request::new(()).into_parts();
+        swap_parts(&mut parts, request);
+        let seen = self.classify(&mut parts);
+        swap_parts(&mut parts, request);
+        seen
+    }
+}
+
+/// Exchanges everything but the body between `parts` and `request`.
+fn swap_parts<B>(parts: &mut Parts, request: &mut http::Request<B>) {
+    std::mem::swap(&mut parts.method, request.method_mut());
+    std::mem::swap(&mut parts.uri, request.uri_mut());
+    std::mem::swap(&mut parts.version, request.version_mut());
+    std::mem::swap(&mut parts.headers, request.headers_mut());
+    std::mem::swap(&mut parts.extensions, request.extensions_mut());
 }
 
 #[cfg(test)]
@@ -443,6 +499,46 @@ mod tests {
         assert_eq!(&*routes.template("/v1/payments/p1"), "/v1/payments/{id}");
         assert_eq!(&*routes.template("/v2/payments"), UNMATCHED_ROUTE);
         assert_eq!(&*routes.template("/"), UNMATCHED_ROUTE);
+    }
+
+    #[cfg(feature = "axum")]
+    #[test]
+    fn axum_connect_info_names_the_peer_and_peer_addr_wins() {
+        let (mut parts, _) = http::Request::get("/").body(()).unwrap().into_parts();
+        assert_eq!(PeerAddr::of(&parts.extensions), None);
+        let axum_peer: SocketAddr = "198.51.100.1:4000".parse().unwrap();
+        parts
+            .extensions
+            .insert(axum::extract::ConnectInfo(axum_peer));
+        assert_eq!(PeerAddr::of(&parts.extensions), Some(axum_peer));
+        assert_eq!(
+            TrustedProxies::default().client_ip(&parts),
+            Some(axum_peer.ip())
+        );
+        let ours: SocketAddr = "192.0.2.9:1".parse().unwrap();
+        parts.extensions.insert(PeerAddr(ours));
+        assert_eq!(PeerAddr::of(&parts.extensions), Some(ours));
+    }
+
+    #[test]
+    fn a_request_is_classified_once_and_kept_whole() {
+        let c = Classifier::new(Routes::new(["/v1/payments/{id}"]));
+        let mut request = http::Request::post("/v1/payments/p1?x=1")
+            .header("x-api-key", "acme")
+            .body("body")
+            .unwrap();
+        let seen = c.classify_request(&mut request);
+        assert_eq!(&*seen.route, "/v1/payments/{id}");
+        assert_eq!(&*seen.client.id, "key:acme");
+        // The request is intact and carries the answer for later layers.
+        assert_eq!(request.method(), http::Method::POST);
+        assert_eq!(request.uri(), "/v1/payments/p1?x=1");
+        assert_eq!(request.headers()["x-api-key"], "acme");
+        assert_eq!(*request.body(), "body");
+        assert_eq!(request.extensions().get::<Classified>(), Some(&seen));
+        // A second classifier with other routes reads the first answer back.
+        let other = Classifier::new(Routes::default());
+        assert_eq!(other.classify_request(&mut request), seen);
     }
 
     #[test]

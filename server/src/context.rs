@@ -22,6 +22,7 @@ use tower_service::Service;
 use tracing::Instrument;
 
 use crate::classify::Classifier;
+use crate::numbers::Buf;
 use crate::problem::{Problem, ProblemKind};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -61,52 +62,67 @@ impl RequestContext {
     /// assert!(ctx.traceparent.ends_with("-01"));
     /// ```
     pub fn from_headers(headers: &http::HeaderMap) -> Self {
-        let request_id: Arc<str> = match headers.get(&REQUEST_ID).and_then(|v| v.to_str().ok()) {
-            Some(id)
-                if (1..=128).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_graphic()) =>
-            {
-                id.into()
+        Self::with_values(headers).0
+    }
+
+    /// The context and the `X-Request-Id` and `traceparent` response
+    /// values, each text made once (a caller's sane request id is reused
+    /// as it came).
+    fn with_values(headers: &http::HeaderMap) -> (Self, HeaderValue, HeaderValue) {
+        let given = headers.get(&REQUEST_ID).filter(|v| {
+            (1..=128).contains(&v.len()) && v.as_bytes().iter().all(|b| b.is_ascii_graphic())
+        });
+        let (request_id, id_value) = match given.and_then(|v| Some((v.to_str().ok()?, v))) {
+            Some((id, value)) => (Arc::from(id), value.clone()),
+            None => {
+                let mut id = Buf::<32>::new();
+                id.push_hex(uuid::Uuid::new_v4().as_bytes());
+                (Arc::from(id.as_str()), header_value(id.as_bytes()))
             }
-            _ => hex(uuid::Uuid::new_v4().as_bytes()).into(),
         };
         let parent = headers
             .get(&TRACEPARENT)
             .and_then(|v| v.to_str().ok())
             .and_then(parse_traceparent);
-        let span_id = hex(&uuid::Uuid::new_v4().as_bytes()[..8]);
-        let (trace_id, parent_span_id, flags) = match parent {
-            Some((trace, span, flags)) => (trace, Some(span.into()), flags),
-            None => (hex(uuid::Uuid::new_v4().as_bytes()), None, "01"),
+        let mut span_id = Buf::<16>::new();
+        span_id.push_hex(&uuid::Uuid::new_v4().as_bytes()[..8]);
+        let mut traceparent = Buf::<55>::new();
+        traceparent.push(b"00-");
+        let (trace_id, parent_span_id, flags): (Arc<str>, _, _) = match parent {
+            Some((trace, span, flags)) => {
+                traceparent.push(trace.as_bytes());
+                (trace.into(), Some(span.into()), flags)
+            }
+            None => {
+                let start = traceparent.as_bytes().len();
+                traceparent.push_hex(uuid::Uuid::new_v4().as_bytes());
+                (traceparent.as_str()[start..].into(), None, "01")
+            }
         };
-        let mut traceparent = String::with_capacity(55);
-        for part in ["00-", &trace_id, "-", &span_id, "-", flags] {
-            traceparent.push_str(part);
-        }
-        let (trace_id, span_id, traceparent) =
-            (trace_id.into(), span_id.into(), traceparent.into());
-        Self {
+        traceparent.push(b"-");
+        traceparent.push(span_id.as_bytes());
+        traceparent.push(b"-");
+        traceparent.push(flags.as_bytes());
+        let traceparent_value = header_value(traceparent.as_bytes());
+        let ctx = Self {
             request_id,
             trace_id,
-            span_id,
+            span_id: span_id.as_str().into(),
             parent_span_id,
-            traceparent,
-        }
+            traceparent: traceparent.as_str().into(),
+        };
+        (ctx, id_value, traceparent_value)
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(DIGITS[usize::from(b >> 4)] as char);
-        out.push(DIGITS[usize::from(b & 0xf)] as char);
-    }
-    out
+/// A value made of hex digits and dashes, always valid.
+fn header_value(bytes: &[u8]) -> HeaderValue {
+    HeaderValue::from_bytes(bytes).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// `00-<trace 32 hex>-<span 16 hex>-<flags 2 hex>`, all-zero ids invalid
 /// (W3C Trace Context level 1). Returns trace id, span id, flags.
-fn parse_traceparent(value: &str) -> Option<(String, &str, &str)> {
+fn parse_traceparent(value: &str) -> Option<(&str, &str, &str)> {
     let mut parts = value.trim().split('-');
     let (version, trace, span, flags) =
         (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
@@ -123,7 +139,7 @@ fn parse_traceparent(value: &str) -> Option<(String, &str, &str)> {
     if trace.bytes().all(|b| b == b'0') || span.bytes().all(|b| b == b'0') {
         return None;
     }
-    Some((trace.to_owned(), span, flags))
+    Some((trace, span, flags))
 }
 
 /// The request context layer.
@@ -184,7 +200,7 @@ where
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let (mut parts, body) = request.into_parts();
-        let ctx = RequestContext::from_headers(&parts.headers);
+        let (ctx, id_value, traceparent_value) = RequestContext::with_values(&parts.headers);
         let seen = self.classifier.classify(&mut parts);
         let span = tracing::info_span!(
             "http.request",
@@ -195,7 +211,8 @@ where
             trace_id = %ctx.trace_id,
             span_id = %ctx.span_id,
         );
-        parts.extensions.insert(ctx.clone());
+        let request_id = ctx.request_id.clone();
+        parts.extensions.insert(ctx);
         let request = Request::from_parts(parts, body);
         // Calling may itself panic (a service that panics before returning
         // its future); catch that too.
@@ -221,21 +238,17 @@ where
                             ProblemKind::InternalError,
                             format!(
                                 "the server failed while handling this request; quote request id {} when reporting it",
-                                ctx.request_id
+                                request_id
                             ),
                         )
-                        .with_member("request_id", &*ctx.request_id)
+                        .with_member("request_id", &*request_id)
                         .into_response()
                         .map(Either::Right)
                     }
                 };
                 let headers = response.headers_mut();
-                if let Ok(v) = HeaderValue::from_str(&ctx.request_id) {
-                    headers.insert(REQUEST_ID, v);
-                }
-                if let Ok(v) = HeaderValue::from_str(&ctx.traceparent) {
-                    headers.insert(TRACEPARENT, v);
-                }
+                headers.insert(REQUEST_ID, id_value);
+                headers.insert(TRACEPARENT, traceparent_value);
                 Ok(response)
             }
             .instrument(span),

@@ -21,7 +21,9 @@ mod classify;
 mod context;
 mod idempotency;
 mod key;
+mod metric_keys;
 mod metrics_layer;
+mod numbers;
 mod preset;
 mod problem;
 mod ratelimit;
@@ -34,9 +36,9 @@ pub use classify::{
 };
 pub use context::{ContextLayer, RequestContext, RequestContextService};
 pub use idempotency::{
-    ClaimOutcome, Completion, Fingerprint, Idempotency, IdempotencyClaim, IdempotencyConfig,
-    IdempotencyLayer, IdempotencyRequestBody, IdempotencyStore, KeyMode, MemoryStore, OnStoreError,
-    RouteRule, ScopedKey, StoreError, StoreFuture, StoredResponse,
+    request_fingerprint, ClaimOutcome, Completion, Fingerprint, Idempotency, IdempotencyClaim,
+    IdempotencyConfig, IdempotencyLayer, IdempotencyRequestBody, IdempotencyStore, KeyMode,
+    MemoryStore, OnStoreError, RouteRule, ScopedKey, StoreError, StoreFuture, StoredResponse,
 };
 pub use key::{parse_idempotency_key, KeyError, MAX_KEY_LEN};
 pub use metrics_layer::{

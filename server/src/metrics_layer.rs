@@ -19,11 +19,12 @@ use std::task::{Context, Poll};
 use std::time::Instant;
 
 use http::{Method, Request, Response};
-use metrics::{Gauge, Label};
+use metrics::{Gauge, Key, Label, SharedString};
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::classify::Classifier;
+use crate::classify::{Classified, Classifier};
+use crate::metric_keys::{self, metadata, KeyCache};
 
 /// `http.server.request.duration`, in seconds.
 pub const REQUEST_DURATION: &str = "http.server.request.duration";
@@ -67,6 +68,88 @@ impl MetricsConfig {
 struct Shared {
     config: MetricsConfig,
     classifier: Classifier,
+    series: KeyCache<SeriesId, Series>,
+}
+
+/// A request's labels before it is answered.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct SeriesId {
+    method: &'static str,
+    route: Arc<str>,
+    tier: Arc<str>,
+    /// `Some` when client ids are allow-listed: the id, or `None` for
+    /// `other`.
+    client: Option<Option<Arc<str>>>,
+}
+
+/// The keys of one label set: active requests, and durations by outcome.
+struct Series {
+    active: Key,
+    /// Method, route, tier and client, in that order.
+    labels: Vec<Label>,
+    /// By status code; `None` is an error from the inner service.
+    durations: KeyCache<Option<u16>, Key>,
+}
+
+impl Series {
+    fn new(id: &SeriesId) -> Self {
+        let mut labels = vec![
+            Label::new("http.request.method", id.method),
+            Label::new("http.route", SharedString::from(id.route.clone())),
+        ];
+        let active = Key::from_parts(ACTIVE_REQUESTS, labels.clone());
+        labels.push(Label::new(
+            "threeam.client.tier",
+            SharedString::from(id.tier.clone()),
+        ));
+        if let Some(client) = &id.client {
+            let value = match client {
+                Some(client) => SharedString::from(client.clone()),
+                None => SharedString::const_str("other"),
+            };
+            labels.push(Label::new("threeam.client", value));
+        }
+        Self {
+            active,
+            labels,
+            durations: KeyCache::default(),
+        }
+    }
+
+    fn duration_key(&self, status: Option<u16>) -> Key {
+        let mut labels = self.labels.clone();
+        match status.and_then(|s| http::StatusCode::from_u16(s).ok()) {
+            Some(status) => {
+                labels.push(Label::new(
+                    "http.response.status_code",
+                    status_label(status),
+                ));
+                if status.is_server_error() {
+                    labels.push(Label::new("error.type", status_label(status)));
+                }
+            }
+            None => labels.push(Label::new("error.type", "_OTHER")),
+        }
+        Key::from_parts(REQUEST_DURATION, labels)
+    }
+}
+
+impl Shared {
+    fn series(&self, method: &'static str, seen: Classified) -> Arc<Series> {
+        let client_ids = &self.config.client_ids;
+        let client = (!client_ids.is_empty()).then(|| {
+            client_ids
+                .contains(&*seen.client.id)
+                .then_some(seen.client.id)
+        });
+        let id = SeriesId {
+            method,
+            route: seen.route,
+            tier: seen.client.tier,
+            client,
+        };
+        self.series.get(id, Series::new)
+    }
 }
 
 /// The metrics layer.
@@ -92,7 +175,11 @@ impl MetricsLayer {
         );
         metrics::describe_gauge!(ACTIVE_REQUESTS, "Number of active HTTP server requests.");
         Self {
-            shared: Arc::new(Shared { config, classifier }),
+            shared: Arc::new(Shared {
+                config,
+                classifier,
+                series: KeyCache::default(),
+            }),
         }
     }
 }
@@ -185,46 +272,25 @@ where
     fn call(&mut self, request: Request<B>) -> Self::Future {
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
-        let (mut parts, body) = request.into_parts();
-        let seen = self.shared.classifier.classify(&mut parts);
-        let method = method_label(&parts.method);
-        let mut labels = Vec::with_capacity(6);
-        labels.extend([
-            Label::new("http.request.method", method),
-            Label::new("http.route", seen.route.clone()),
-        ]);
-        let active = metrics::gauge!(ACTIVE_REQUESTS, labels.clone());
+        let mut request = request;
+        let seen = self.shared.classifier.classify_request(&mut request);
+        let series = self.shared.series(method_label(request.method()), seen);
+        let active = metric_keys::gauge(&series.active, metadata!());
         active.increment(1.0);
         let active = Active(active);
-        labels.push(Label::new("threeam.client.tier", seen.client.tier.clone()));
-        let client_ids = &self.shared.config.client_ids;
-        if !client_ids.is_empty() {
-            let value = if client_ids.contains(&*seen.client.id) {
-                metrics::SharedString::from(seen.client.id.clone())
-            } else {
-                metrics::SharedString::const_str("other")
-            };
-            labels.push(Label::new("threeam.client", value));
-        }
         let started = Instant::now();
-        let future = inner.call(Request::from_parts(parts, body));
+        let future = inner.call(request);
         Box::pin(async move {
             let result = future.await;
             let elapsed = started.elapsed().as_secs_f64();
-            match &result {
-                Ok(response) => {
-                    let status = response.status();
-                    labels.push(Label::new(
-                        "http.response.status_code",
-                        status_label(status),
-                    ));
-                    if status.is_server_error() {
-                        labels.push(Label::new("error.type", status_label(status)));
-                    }
-                }
-                Err(_) => labels.push(Label::new("error.type", "_OTHER")),
-            }
-            metrics::histogram!(REQUEST_DURATION, labels).record(elapsed);
+            let status = match &result {
+                Ok(response) => Some(response.status().as_u16()),
+                Err(_) => None,
+            };
+            let key = series
+                .durations
+                .get(status, |status| series.duration_key(*status));
+            metric_keys::histogram(&key, metadata!()).record(elapsed);
             drop(active);
             result
         })

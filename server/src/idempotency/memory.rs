@@ -7,9 +7,9 @@
 //! first. In-flight records are never evicted: dropping one would let a
 //! duplicate run the handler a second time.
 
-use std::collections::hash_map::DefaultHasher;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -35,6 +35,7 @@ pub struct MemoryStore {
     entries_per_shard: usize,
     bytes_per_shard: usize,
     next_token: AtomicU64,
+    spread: rapidhash::fast::RandomState,
 }
 
 #[derive(Debug, Default)]
@@ -73,6 +74,7 @@ impl MemoryStore {
             entries_per_shard: max_entries.div_ceil(SHARDS).max(1),
             bytes_per_shard: max_bytes.div_ceil(SHARDS).max(1),
             next_token: AtomicU64::new(1),
+            spread: Default::default(),
         }
     }
 
@@ -88,9 +90,9 @@ impl MemoryStore {
     }
 
     fn shard(&self, key: &ScopedKey) -> &Mutex<Shard> {
-        let mut h = DefaultHasher::new();
-        key.hash(&mut h);
-        &self.shards[(h.finish() as usize) % SHARDS]
+        // Only spreads keys over locks (each shard's map hashes with
+        // SipHash), so a fast seeded hash does.
+        &self.shards[(self.spread.hash_one(key) as usize) % SHARDS]
     }
 
     /// [`IdempotencyStore::claim`] at a given time (tests drive the clock).
@@ -101,42 +103,66 @@ impl MemoryStore {
         lease: Duration,
         now: Instant,
     ) -> Result<ClaimOutcome, StoreError> {
-        let mut shard = lock(self.shard(key));
-        let live = match shard.map.get(key) {
-            Some(Record::InFlight {
-                fingerprint,
-                lease_until,
-                ..
-            }) if *lease_until > now => Some(ClaimOutcome::InFlight {
-                fingerprint: *fingerprint,
-                lease_left: *lease_until - now,
-            }),
-            Some(Record::Completed {
-                fingerprint,
-                response,
-                expires,
-            }) if *expires > now => Some(ClaimOutcome::Completed {
-                fingerprint: *fingerprint,
-                response: response.clone(),
-            }),
-            Some(_) => {
-                // Expired, or a holder whose lease ran out: free to claim.
-                shard.remove(key);
-                None
+        let mut guard = lock(self.shard(key));
+        let full = guard.map.len() >= self.entries_per_shard;
+        let Shard { map, bytes } = &mut *guard;
+        // One hash for the common cases: a live record answers, an expired
+        // one is taken over in place, a new key is added when there is room.
+        match map.entry(key.clone()) {
+            Entry::Occupied(mut entry) => {
+                match entry.get() {
+                    Record::InFlight {
+                        fingerprint,
+                        lease_until,
+                        ..
+                    } if *lease_until > now => {
+                        return Ok(ClaimOutcome::InFlight {
+                            fingerprint: *fingerprint,
+                            lease_left: *lease_until - now,
+                        })
+                    }
+                    Record::Completed {
+                        fingerprint,
+                        response,
+                        expires,
+                    } if *expires > now => {
+                        return Ok(ClaimOutcome::Completed {
+                            fingerprint: *fingerprint,
+                            response: response.clone(),
+                        })
+                    }
+                    // Expired, or a holder whose lease ran out: free to claim.
+                    _ => {}
+                }
+                let token = self.next_token.fetch_add(1, Ordering::Relaxed);
+                let old = entry.insert(Record::InFlight {
+                    fingerprint,
+                    token,
+                    lease_until: now + lease,
+                });
+                if let Record::Completed { response, .. } = old {
+                    *bytes -= response.size();
+                }
+                return Ok(ClaimOutcome::Claimed { token });
             }
-            None => None,
-        };
-        if let Some(outcome) = live {
-            return Ok(outcome);
+            Entry::Vacant(entry) if !full => {
+                let token = self.next_token.fetch_add(1, Ordering::Relaxed);
+                entry.insert(Record::InFlight {
+                    fingerprint,
+                    token,
+                    lease_until: now + lease,
+                });
+                return Ok(ClaimOutcome::Claimed { token });
+            }
+            Entry::Vacant(_) => {}
         }
+        let shard = &mut *guard;
+        shard.make_room(now, self.entries_per_shard, usize::MAX, 0);
         if shard.map.len() >= self.entries_per_shard {
-            shard.make_room(now, self.entries_per_shard, usize::MAX, 0);
-            if shard.map.len() >= self.entries_per_shard {
-                return Err(StoreError::Full(format!(
-                    "{} requests with idempotency keys are in flight in one shard; raise max_entries or lower the lease",
-                    shard.map.len()
-                )));
-            }
+            return Err(StoreError::Full(format!(
+                "{} requests with idempotency keys are in flight in one shard; raise max_entries or lower the lease",
+                shard.map.len()
+            )));
         }
         let token = self.next_token.fetch_add(1, Ordering::Relaxed);
         shard.map.insert(
@@ -161,12 +187,38 @@ impl MemoryStore {
         now: Instant,
     ) -> Completion {
         let mut shard = lock(self.shard(key));
+        let size = response.size();
+        if shard.bytes + size <= self.bytes_per_shard {
+            // Room without evicting: one lookup finds and fills the slot.
+            let record = match shard.map.get_mut(key) {
+                Some(slot @ Record::InFlight { .. }) if slot.token() == Some(token) => slot,
+                Some(_) => return Completion::Fenced,
+                None => {
+                    shard.bytes += size;
+                    let record = Record::Completed {
+                        fingerprint,
+                        response,
+                        expires: now + ttl,
+                    };
+                    shard.map.insert(key.clone(), record);
+                    return Completion::Stored;
+                }
+            };
+            *record = Record::Completed {
+                fingerprint,
+                response,
+                expires: now + ttl,
+            };
+            shard.bytes += size;
+            return Completion::Stored;
+        }
         // Absent (lease ran out and was swept, nobody claimed since): no
         // newer result exists, so storing this one only prevents a rerun.
-        if shard.map.contains_key(key) && !shard.holds(key, token) {
-            return Completion::Fenced;
+        match shard.map.get(key) {
+            Some(Record::InFlight { token: t, .. }) if *t == token => {}
+            Some(_) => return Completion::Fenced,
+            None => {}
         }
-        let size = response.size();
         if shard.bytes + size > self.bytes_per_shard {
             shard.make_room(now, usize::MAX, self.bytes_per_shard, size);
         }
@@ -175,14 +227,18 @@ impl MemoryStore {
             return Completion::NotStored;
         }
         shard.bytes += size;
-        shard.map.insert(
-            key.clone(),
-            Record::Completed {
-                fingerprint,
-                response,
-                expires: now + ttl,
-            },
-        );
+        let record = Record::Completed {
+            fingerprint,
+            response,
+            expires: now + ttl,
+        };
+        // Our in-flight record is replaced in place: no copy of the key.
+        match shard.map.get_mut(key) {
+            Some(slot) => *slot = record,
+            None => {
+                shard.map.insert(key.clone(), record);
+            }
+        }
         Completion::Stored
     }
 
@@ -199,6 +255,15 @@ fn lock(m: &Mutex<Shard>) -> std::sync::MutexGuard<'_, Shard> {
     // A panic while holding a shard leaves consistent data (every update is
     // a single insert or remove), so a poisoned lock is still usable.
     m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Record {
+    fn token(&self) -> Option<u64> {
+        match self {
+            Self::InFlight { token, .. } => Some(*token),
+            Self::Completed { .. } => None,
+        }
+    }
 }
 
 impl Shard {
@@ -294,6 +359,10 @@ impl IdempotencyStore for MemoryStore {
     ) -> StoreFuture<'a, Result<(), StoreError>> {
         self.release_now(key, token);
         Box::pin(std::future::ready(Ok(())))
+    }
+
+    fn as_memory(&self) -> Option<&MemoryStore> {
+        Some(self)
     }
 }
 

@@ -38,9 +38,9 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use http::{header, HeaderName, HeaderValue, Method, Request, Response};
 use http_body::Body;
 use http_body_util::{BodyExt, Either, Full, LengthLimitError, Limited};
@@ -272,8 +272,12 @@ where
     }
 }
 
-fn outcome(name: &'static str) {
-    metrics::counter!("threeam.server.idempotency.outcomes", "outcome" => name).increment(1);
+/// Counts an outcome; a literal name makes the metric key a static, built
+/// at compile time rather than on every request.
+macro_rules! outcome {
+    ($name:literal) => {
+        metrics::counter!("threeam.server.idempotency.outcomes", "outcome" => $name).increment(1)
+    };
 }
 
 fn problem<RB>(p: Problem) -> Response<ResponseBody<RB>> {
@@ -319,7 +323,7 @@ where
             return Ok(inner.call(request).await?.map(Either::Left));
         }
         (None, _, KeyMode::Required) => {
-            outcome("missing_key");
+            outcome!("missing_key");
             return Ok(problem(Problem::new(
                 ProblemKind::IdempotencyKeyMissing,
                 format!(
@@ -329,7 +333,7 @@ where
             )));
         }
         (Some(_), Some(_), _) => {
-            outcome("invalid_key");
+            outcome!("invalid_key");
             return Ok(problem(Problem::new(
                 ProblemKind::IdempotencyKeyInvalid,
                 "the request has more than one Idempotency-Key header; send exactly one",
@@ -338,7 +342,7 @@ where
         (Some(value), None, _) => match crate::key::parse_idempotency_key(value) {
             Ok(key) => key,
             Err(e) => {
-                outcome("invalid_key");
+                outcome!("invalid_key");
                 return Ok(problem(Problem::new(
                     ProblemKind::IdempotencyKeyInvalid,
                     e.0,
@@ -350,21 +354,25 @@ where
     let body = match read_body(&parts, body, config.max_body_bytes).await {
         Ok(bytes) => bytes,
         Err(p) => {
-            outcome(if p.kind() == ProblemKind::RequestBodyTooLarge {
-                "body_too_large"
+            if p.kind() == ProblemKind::RequestBodyTooLarge {
+                outcome!("body_too_large");
             } else {
-                "body_unreadable"
-            });
+                outcome!("body_unreadable");
+            }
             return Ok(problem(p));
         }
     };
-    let fingerprint = fingerprint(&parts, &body);
+    let fingerprint = request_fingerprint(&parts, &body);
     let scoped = ScopedKey {
         client: seen.client.id.clone(),
         key,
     };
 
-    let token = match shared.store.claim(&scoped, fingerprint, config.lease).await {
+    let claimed = match shared.store.as_memory() {
+        Some(memory) => memory.claim_at(&scoped, fingerprint, config.lease, Instant::now()),
+        None => shared.store.claim(&scoped, fingerprint, config.lease).await,
+    };
+    let token = match claimed {
         Ok(ClaimOutcome::Claimed { token }) => Some(token),
         Ok(ClaimOutcome::InFlight {
             fingerprint: theirs,
@@ -375,7 +383,7 @@ where
             ..
         }) if theirs != fingerprint => return Ok(reused(&scoped)),
         Ok(ClaimOutcome::InFlight { .. }) => {
-            outcome("in_flight");
+            outcome!("in_flight");
             let p = Problem::new(
                 ProblemKind::IdempotencyKeyInFlight,
                 format!(
@@ -386,16 +394,16 @@ where
             return Ok(with_retry_after(problem(p), config.in_flight_retry_after));
         }
         Ok(ClaimOutcome::Completed { response, .. }) => {
-            outcome("replayed");
+            outcome!("replayed");
             return Ok(replay(response));
         }
         Err(e) if rule.on_store_error == OnStoreError::FailOpen => {
-            outcome("store_error_fail_open");
+            outcome!("store_error_fail_open");
             tracing::warn!(error = %e, route = %seen.route, "idempotency store failed; running the write without deduplication (route fails open)");
             None
         }
         Err(e) => {
-            outcome("store_unavailable");
+            outcome!("store_unavailable");
             tracing::error!(error = %e, route = %seen.route, "idempotency store failed; refusing the write with 503 before the handler runs");
             let p = Problem::new(
                 ProblemKind::IdempotencyStoreUnavailable,
@@ -409,30 +417,31 @@ where
         return Ok(inner.call(request).await?.map(Either::Left));
     };
 
-    let mut guard = ReleaseGuard {
-        store: shared.store.clone(),
-        key: Some(scoped.clone()),
-        token,
-    };
     parts.extensions.insert(IdempotencyClaim {
         key: scoped.key.clone(),
         token,
     });
+    let mut guard = ReleaseGuard {
+        store: shared.store.clone(),
+        key: scoped,
+        token,
+        armed: true,
+    };
     // An error from the inner service drops the guard: the claim is released.
     let response = inner
         .call(Request::from_parts(parts, Either::Right(Full::new(body))))
         .await?;
     let (rparts, rbody) = response.into_parts();
     if rparts.status.is_server_error() && !config.store_server_errors {
-        outcome("released_server_error");
+        outcome!("released_server_error");
         guard.release().await;
         return Ok(Response::from_parts(rparts, Either::Left(rbody)));
     }
-    let collected = rbody.collect().await.map_err(|e| e.into().to_string());
+    let collected = body_bytes(rbody).await.map_err(|e| e.into().to_string());
     let bytes = match collected {
-        Ok(collected) => collected.to_bytes(),
+        Ok(bytes) => bytes,
         Err(e) => {
-            outcome("released_body_error");
+            outcome!("released_body_error");
             guard.release().await;
             tracing::error!(error = %e, "the handler's response body failed; claim released");
             return Ok(problem(Problem::new(
@@ -442,7 +451,7 @@ where
         }
     };
     if bytes.len() > config.max_stored_response_bytes {
-        outcome("released_too_large");
+        outcome!("released_too_large");
         tracing::warn!(
             bytes = bytes.len(),
             limit = config.max_stored_response_bytes,
@@ -452,33 +461,42 @@ where
     } else {
         let stored = StoredResponse {
             status: rparts.status,
-            headers: config
-                .stored_headers
+            // A response has few headers: one pass over them beats a
+            // lookup per allow-listed name.
+            headers: rparts
+                .headers
                 .iter()
-                .flat_map(|name| {
-                    rparts
-                        .headers
-                        .get_all(name)
-                        .iter()
-                        .map(move |v| (name.clone(), v.clone()))
-                })
+                .filter(|(name, _)| config.stored_headers.contains(name))
+                .map(|(name, value)| (name.clone(), value.clone()))
                 .collect(),
             body: bytes.clone(),
         };
-        let done = shared
-            .store
-            .complete(&scoped, token, fingerprint, stored, config.ttl)
-            .await;
+        let done = match shared.store.as_memory() {
+            Some(memory) => Ok(memory.complete_at(
+                &guard.key,
+                token,
+                fingerprint,
+                stored,
+                config.ttl,
+                Instant::now(),
+            )),
+            None => {
+                shared
+                    .store
+                    .complete(&guard.key, token, fingerprint, stored, config.ttl)
+                    .await
+            }
+        };
         guard.disarm();
         match done {
-            Ok(Completion::Stored) => outcome("executed"),
+            Ok(Completion::Stored) => outcome!("executed"),
             Ok(Completion::Fenced) => {
-                outcome("fenced");
+                outcome!("fenced");
                 tracing::warn!(token, "the claim's lease ran out before the handler finished and another request took the key; this result was not stored");
             }
-            Ok(Completion::NotStored) => outcome("released_too_large"),
+            Ok(Completion::NotStored) => outcome!("released_too_large"),
             Err(e) => {
-                outcome("complete_failed");
+                outcome!("complete_failed");
                 tracing::error!(error = %e, "could not store the response; repeats get 409 until the lease runs out, then run again");
             }
         }
@@ -490,7 +508,7 @@ where
 }
 
 fn reused<RB>(scoped: &ScopedKey) -> Response<ResponseBody<RB>> {
-    outcome("key_reused");
+    outcome!("key_reused");
     problem(Problem::new(
         ProblemKind::IdempotencyKeyReused,
         format!(
@@ -534,8 +552,8 @@ where
     if declared.is_some_and(|n| n > limit as u64) {
         return Err(too_large());
     }
-    match Limited::new(body, limit).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
+    match body_bytes(Limited::new(body, limit)).await {
+        Ok(bytes) => Ok(bytes),
         Err(e) if e.is::<LengthLimitError>() => Err(too_large()),
         Err(e) => Err(Problem::new(
             ProblemKind::InternalError,
@@ -544,10 +562,48 @@ where
     }
 }
 
+/// The whole body as one `Bytes`, trailers dropped. A body of one data
+/// frame (most small JSON bodies) is passed on as it came, without the
+/// frame list and copy of `collect`.
+async fn body_bytes<B: Body<Data = Bytes>>(body: B) -> Result<Bytes, B::Error> {
+    let mut body = std::pin::pin!(body);
+    let mut first: Option<Bytes> = None;
+    let mut joined: Option<BytesMut> = None;
+    while let Some(frame) = body.frame().await {
+        let Ok(data) = frame?.into_data() else {
+            continue;
+        };
+        match (&first, &mut joined) {
+            (None, _) => first = Some(data),
+            (Some(_), Some(all)) => all.extend_from_slice(&data),
+            (Some(one), None) => {
+                let mut all = BytesMut::with_capacity(one.len() + data.len());
+                all.extend_from_slice(one);
+                all.extend_from_slice(&data);
+                joined = Some(all);
+            }
+        }
+    }
+    Ok(match (joined, first) {
+        (Some(all), _) => all.freeze(),
+        (None, Some(one)) => one,
+        (None, None) => Bytes::new(),
+    })
+}
+
 /// SHA-256 over method, path, query, content type and body, each
 /// length-prefixed so no two different requests can run together into the
-/// same bytes.
-fn fingerprint(parts: &http::request::Parts, body: &[u8]) -> Fingerprint {
+/// same bytes: what the layer compares to tell a retry from a reused key.
+/// Public so benchmarks can report the hashing cost on its own.
+///
+/// ```
+/// use threeam_server::request_fingerprint;
+///
+/// let (parts, _) = http::Request::post("/v1/payments").body(()).unwrap().into_parts();
+/// assert_eq!(request_fingerprint(&parts, b"{}"), request_fingerprint(&parts, b"{}"));
+/// assert_ne!(request_fingerprint(&parts, b"{}"), request_fingerprint(&parts, b"{ }"));
+/// ```
+pub fn request_fingerprint(parts: &http::request::Parts, body: &[u8]) -> Fingerprint {
     let mut h = Sha256::new();
     let content_type = parts
         .headers
@@ -572,29 +628,33 @@ fn fingerprint(parts: &http::request::Parts, body: &[u8]) -> Fingerprint {
 /// until the lease runs out.
 struct ReleaseGuard {
     store: Arc<dyn IdempotencyStore>,
-    key: Option<ScopedKey>,
+    key: ScopedKey,
     token: u64,
+    armed: bool,
 }
 
 impl ReleaseGuard {
     async fn release(&mut self) {
-        if let Some(key) = self.key.take() {
-            if let Err(e) = self.store.release(&key, self.token).await {
+        if std::mem::take(&mut self.armed) {
+            if let Err(e) = self.store.release(&self.key, self.token).await {
                 tracing::warn!(error = %e, "could not release an idempotency claim; it frees itself when its lease runs out");
             }
         }
     }
 
     fn disarm(&mut self) {
-        self.key = None;
+        self.armed = false;
     }
 }
 
 impl Drop for ReleaseGuard {
     fn drop(&mut self) {
-        let Some(key) = self.key.take() else { return };
-        outcome("released_cancelled");
+        if !self.armed {
+            return;
+        }
+        outcome!("released_cancelled");
         let store = self.store.clone();
+        let key = self.key.clone();
         let token = self.token;
         match tokio::runtime::Handle::try_current() {
             Ok(runtime) => {
@@ -621,20 +681,65 @@ mod tests {
         b.body(()).unwrap().into_parts().0
     }
 
+    /// A body that yields the given frames, one a poll.
+    struct Frames(std::collections::VecDeque<http_body::Frame<Bytes>>);
+
+    impl Body for Frames {
+        type Data = Bytes;
+        type Error = std::convert::Infallible;
+
+        fn poll_frame(
+            mut self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+        ) -> Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+            Poll::Ready(self.0.pop_front().map(Ok))
+        }
+    }
+
+    fn frames(parts: &[&'static str]) -> Frames {
+        Frames(
+            parts
+                .iter()
+                .map(|p| http_body::Frame::data(Bytes::from_static(p.as_bytes())))
+                .collect(),
+        )
+    }
+
+    #[tokio::test]
+    async fn bodies_of_one_or_many_frames_are_read_whole() {
+        assert_eq!(body_bytes(frames(&[])).await.unwrap(), "");
+        let one = Bytes::from_static(b"{\"a\":1}");
+        let read = body_bytes(Frames([http_body::Frame::data(one.clone())].into()))
+            .await
+            .unwrap();
+        assert_eq!(read, one);
+        assert_eq!(read.as_ptr(), one.as_ptr(), "a single frame is not copied");
+        assert_eq!(
+            body_bytes(frames(&["ab", "", "cd", "e"])).await.unwrap(),
+            "abcde"
+        );
+        // Trailers carry no body bytes.
+        let mut with_trailers = frames(&["x"]);
+        with_trailers
+            .0
+            .push_back(http_body::Frame::trailers(http::HeaderMap::new()));
+        assert_eq!(body_bytes(with_trailers).await.unwrap(), "x");
+    }
+
     #[test]
     fn fingerprint_covers_method_path_query_type_and_body() {
-        let base = fingerprint(&parts("POST", "/a?x=1", Some("application/json")), b"{}");
+        let base = request_fingerprint(&parts("POST", "/a?x=1", Some("application/json")), b"{}");
         assert_eq!(
             base,
-            fingerprint(&parts("POST", "/a?x=1", Some("application/json")), b"{}")
+            request_fingerprint(&parts("POST", "/a?x=1", Some("application/json")), b"{}")
         );
         for other in [
-            fingerprint(&parts("PUT", "/a?x=1", Some("application/json")), b"{}"),
-            fingerprint(&parts("POST", "/b?x=1", Some("application/json")), b"{}"),
-            fingerprint(&parts("POST", "/a?x=2", Some("application/json")), b"{}"),
-            fingerprint(&parts("POST", "/a?x=1", Some("text/plain")), b"{}"),
-            fingerprint(&parts("POST", "/a?x=1", None), b"{}"),
-            fingerprint(&parts("POST", "/a?x=1", Some("application/json")), b"{ }"),
+            request_fingerprint(&parts("PUT", "/a?x=1", Some("application/json")), b"{}"),
+            request_fingerprint(&parts("POST", "/b?x=1", Some("application/json")), b"{}"),
+            request_fingerprint(&parts("POST", "/a?x=2", Some("application/json")), b"{}"),
+            request_fingerprint(&parts("POST", "/a?x=1", Some("text/plain")), b"{}"),
+            request_fingerprint(&parts("POST", "/a?x=1", None), b"{}"),
+            request_fingerprint(&parts("POST", "/a?x=1", Some("application/json")), b"{ }"),
         ] {
             assert_ne!(base, other);
         }

@@ -144,4 +144,11 @@ pub trait IdempotencyStore: Send + Sync + 'static {
         key: &'a ScopedKey,
         token: u64,
     ) -> StoreFuture<'a, Result<(), StoreError>>;
+
+    /// This store as the in-memory one, whose answers never wait: the
+    /// layer then calls it directly and spares a boxed future per step.
+    /// `None` (the default) for every other store.
+    fn as_memory(&self) -> Option<&crate::MemoryStore> {
+        None
+    }
 }

@@ -9,9 +9,8 @@
 //! whose TAT is in the past is full and carries no information, so those go
 //! first when a shard needs room.
 
-use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::hash::BuildHasher;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
@@ -43,6 +42,7 @@ pub struct MemoryLimiter {
 struct Buckets {
     shards: Vec<Mutex<HashMap<Arc<str>, u64>>>,
     per_shard: usize,
+    spread: rapidhash::fast::RandomState,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -56,23 +56,20 @@ impl Buckets {
         Self {
             shards: (0..SHARDS).map(|_| Mutex::default()).collect(),
             per_shard: max.div_ceil(SHARDS).max(1),
+            spread: Default::default(),
         }
     }
 
     fn shard(&self, key: &str) -> &Mutex<HashMap<Arc<str>, u64>> {
-        let mut h = DefaultHasher::new();
-        key.hash(&mut h);
-        &self.shards[(h.finish() as usize) % SHARDS]
+        // Only spreads keys over locks (each shard's map hashes with
+        // SipHash), so a fast seeded hash does.
+        &self.shards[(self.spread.hash_one(key) as usize) % SHARDS]
     }
 }
 
-/// Stores `tat` for `key`, making room in a full shard: full buckets
+/// Adds `key` with `tat`, making room in a full shard: full buckets
 /// first, then the eighth of buckets nearest to full.
-fn store(map: &mut HashMap<Arc<str>, u64>, per_shard: usize, key: &Arc<str>, tat: u64, now: u64) {
-    if let Some(slot) = map.get_mut(&**key) {
-        *slot = tat;
-        return;
-    }
+fn add(map: &mut HashMap<Arc<str>, u64>, per_shard: usize, key: &Arc<str>, tat: u64, now: u64) {
     if map.len() >= per_shard {
         map.retain(|_, t| *t > now);
         if map.len() >= per_shard {
@@ -121,21 +118,30 @@ impl MemoryLimiter {
         let mut clients = lock(self.clients.shard(&check.client));
         let mut endpoints = lock(self.endpoints.shard(&check.endpoint));
         let mut global = lock(&self.global);
+        // One lookup per map: the slot found is the one written.
+        let client = clients.get_mut(&*check.client);
+        let endpoint = endpoints.get_mut(&*check.endpoint);
         let tats = [
-            clients.get(&*check.client).copied().unwrap_or(0),
-            endpoints.get(&*check.endpoint).copied().unwrap_or(0),
+            client.as_deref().copied().unwrap_or(0),
+            endpoint.as_deref().copied().unwrap_or(0),
             *global,
         ];
         let (new, decision) = decide(tats, now, &check.quotas, check.cost);
         if let Some([c, e, g]) = new {
-            store(&mut clients, self.clients.per_shard, &check.client, c, now);
-            store(
-                &mut endpoints,
-                self.endpoints.per_shard,
-                &check.endpoint,
-                e,
-                now,
-            );
+            match client {
+                Some(slot) => *slot = c,
+                None => add(&mut clients, self.clients.per_shard, &check.client, c, now),
+            }
+            match endpoint {
+                Some(slot) => *slot = e,
+                None => add(
+                    &mut endpoints,
+                    self.endpoints.per_shard,
+                    &check.endpoint,
+                    e,
+                    now,
+                ),
+            }
             *global = g;
         }
         decision

@@ -20,7 +20,6 @@ pub use gcra::{ceil_secs, gcra_check, BucketState, Quota, NANOS};
 pub use memory::MemoryLimiter;
 
 use std::collections::{HashMap, HashSet};
-use std::fmt::Write as _;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -36,7 +35,10 @@ use tower_service::Service;
 
 use crate::classify::Classifier;
 use crate::idempotency::{StoreError, StoreFuture};
+use crate::metric_keys::{self, metadata, KeyCache};
+use crate::numbers::{decimal_value, Buf};
 use crate::problem::{Problem, ProblemKind};
+use metrics::{Key, Label, SharedString};
 
 /// One of the three tiers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -251,17 +253,44 @@ impl RateLimitConfig {
 
 struct Shared {
     limiter: Arc<dyn RateLimiter>,
+    /// The policy of the configured client, endpoint and global quotas,
+    /// which most requests meet: found without a lock or a hash.
+    default_policy: ([Quota; 3], Arc<Policy>),
     /// `RateLimit-Policy` values by quota set: bounded by client tiers
     /// times endpoint overrides.
     policies: std::sync::RwLock<HashMap<[Quota; 3], Arc<Policy>>>,
     fallback: MemoryLimiter,
+    /// `threeam.server.rate_limit.decisions` keys by tier, denial and
+    /// client tier.
+    decisions: KeyCache<(Tier, bool, Arc<str>), Key>,
     degraded: AtomicBool,
     config: RateLimitConfig,
     classifier: Classifier,
 }
 
 impl Shared {
+    /// The decision counter for this tier, outcome and client tier.
+    fn decision(&self, tier: Tier, denied: bool, client_tier: Arc<str>) -> metrics::Counter {
+        let key = self
+            .decisions
+            .get((tier, denied, client_tier), |(tier, denied, client)| {
+                let decision = if *denied { "denied" } else { "allowed" };
+                Key::from_parts(
+                    "threeam.server.rate_limit.decisions",
+                    vec![
+                        Label::new("tier", tier.name()),
+                        Label::new("decision", decision),
+                        Label::new("threeam.client.tier", SharedString::from(client.clone())),
+                    ],
+                )
+            });
+        metric_keys::counter(&key, metadata!())
+    }
+
     fn policy(&self, quotas: &[Quota; 3]) -> Arc<Policy> {
+        if *quotas == self.default_policy.0 {
+            return self.default_policy.1.clone();
+        }
         let cached = self
             .policies
             .read()
@@ -314,11 +343,14 @@ impl RateLimitLayer {
         classifier: Classifier,
     ) -> Result<Self, String> {
         config.validate()?;
+        let defaults = [config.client, config.endpoint, config.global];
         Ok(Self {
             shared: Arc::new(Shared {
                 limiter,
+                default_policy: (defaults, Arc::new(Policy::new(&defaults))),
                 policies: Default::default(),
                 fallback: MemoryLimiter::new(config.max_clients),
+                decisions: KeyCache::default(),
                 degraded: AtomicBool::new(false),
                 config,
                 classifier,
@@ -362,11 +394,10 @@ where
     fn call(&mut self, request: Request<B>) -> Self::Future {
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
-        let (mut parts, body) = request.into_parts();
-        let seen = self.shared.classifier.classify(&mut parts);
+        let mut request = request;
+        let seen = self.shared.classifier.classify_request(&mut request);
         let config = &self.shared.config;
         let check = config.check_for(&seen.client.id, &seen.client.tier, &seen.route);
-        let request = Request::from_parts(parts, body);
         // A limiter that answers at once (memory) decides here, so the
         // request is handed on without first moving into a boxed future.
         if let Some(decision) = self.shared.limiter.check_now(&check) {
@@ -427,7 +458,7 @@ where
     let reported = decision.reported_tier();
     let policy = shared.policy(&check.quotas);
     if let Some(tier) = decision.denied_by {
-        metrics::counter!("threeam.server.rate_limit.decisions", "tier" => tier.name(), "decision" => "denied", "threeam.client.tier" => client_tier).increment(1);
+        shared.decision(tier, true, client_tier).increment(1);
         let wait = Duration::from_nanos(decision.retry_after_nanos());
         let p = Problem::new(
             ProblemKind::RateLimited,
@@ -441,13 +472,15 @@ where
         let headers = r.headers_mut();
         headers.insert(
             header::RETRY_AFTER,
-            HeaderValue::from(crate::problem::retry_after_secs(wait)),
+            decimal_value(crate::problem::retry_after_secs(wait)),
         );
         put_limit_headers(headers, &policy, &decision, reported);
         // Only the refusal is captured (the async block's output need not be Send).
         return Box::pin(async move { Ok(r.map(Either::Right)) });
     }
-    metrics::counter!("threeam.server.rate_limit.decisions", "tier" => Tier::ALL[reported].name(), "decision" => "allowed", "threeam.client.tier" => client_tier).increment(1);
+    shared
+        .decision(Tier::ALL[reported], false, client_tier)
+        .increment(1);
     let future = inner.call(request);
     Box::pin(async move {
         let mut response = future.await?;
@@ -494,38 +527,12 @@ impl Shared {
 /// The `RateLimit-Policy` value for a set of quotas: the same for every
 /// request that meets the same quotas, so it is made once per set.
 fn policy_value(quotas: &[Quota; 3]) -> HeaderValue {
-    let mut policy = String::with_capacity(96);
-    for (i, t) in Tier::ALL.iter().enumerate() {
-        if i > 0 {
-            policy.push_str(", ");
-        }
-        let _ = write!(
-            policy,
-            "\"{}\";q={};w={}",
-            t.name(),
-            quotas[i].burst(),
-            quotas[i].window_secs()
-        );
-    }
-    HeaderValue::try_from(policy).unwrap_or_else(|_| HeaderValue::from_static(""))
-}
-
-/// Appends `n` in decimal without the formatting machinery (this runs on
-/// every request).
-fn push_u64(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for d in &digits[i..] {
-        out.push(char::from(*d));
-    }
+    let policy: Vec<String> = Tier::ALL
+        .iter()
+        .zip(quotas)
+        .map(|(t, q)| format!("\"{}\";q={};w={}", t.name(), q.burst(), q.window_secs()))
+        .collect();
+    HeaderValue::try_from(policy.join(", ")).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// Writes `RateLimit-Policy` (all tiers), `RateLimit` and the `X-RateLimit-*`
@@ -538,34 +545,30 @@ fn put_limit_headers(headers: &mut HeaderMap, policy: &Policy, decision: &Decisi
     } else {
         ceil_secs(state.reset_nanos)
     };
-    let mut current = String::with_capacity(40);
-    current.push('"');
-    current.push_str(Tier::ALL[tier].name());
-    current.push_str("\";r=");
-    push_u64(&mut current, state.remaining);
-    current.push_str(";t=");
-    push_u64(&mut current, t);
+    // Longest: "endpoint";r=<20 digits>;t=<20 digits>.
+    let mut current = Buf::<64>::new();
+    current.push(b"\"");
+    current.push(Tier::ALL[tier].name().as_bytes());
+    current.push(b"\";r=");
+    current.push_u64(state.remaining);
+    current.push(b";t=");
+    current.push_u64(t);
     headers.reserve(5);
-    headers.insert(
-        HeaderName::from_static("ratelimit-policy"),
-        policy.policy.clone(),
-    );
-    if let Ok(v) = HeaderValue::try_from(current) {
-        headers.insert(HeaderName::from_static("ratelimit"), v);
+    headers.insert(RATELIMIT_POLICY, policy.policy.clone());
+    if let Ok(v) = HeaderValue::from_bytes(current.as_bytes()) {
+        headers.insert(RATELIMIT, v);
     }
-    headers.insert(
-        HeaderName::from_static("x-ratelimit-limit"),
-        policy.limits[tier].clone(),
-    );
-    headers.insert(
-        HeaderName::from_static("x-ratelimit-remaining"),
-        HeaderValue::from(state.remaining),
-    );
-    headers.insert(
-        HeaderName::from_static("x-ratelimit-reset"),
-        HeaderValue::from(t),
-    );
+    headers.insert(X_RATELIMIT_LIMIT, policy.limits[tier].clone());
+    headers.insert(X_RATELIMIT_REMAINING, decimal_value(state.remaining));
+    headers.insert(X_RATELIMIT_RESET, decimal_value(t));
 }
+
+// Made at compile time: `from_static` at run time checks every byte.
+const RATELIMIT_POLICY: HeaderName = HeaderName::from_static("ratelimit-policy");
+const RATELIMIT: HeaderName = HeaderName::from_static("ratelimit");
+const X_RATELIMIT_LIMIT: HeaderName = HeaderName::from_static("x-ratelimit-limit");
+const X_RATELIMIT_REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
+const X_RATELIMIT_RESET: HeaderName = HeaderName::from_static("x-ratelimit-reset");
 
 /// The header values that depend on the quotas alone, made once per set.
 #[derive(Clone, Debug)]
@@ -621,15 +624,6 @@ mod tests {
         assert_eq!(h["x-ratelimit-limit"], "200");
         assert_eq!(h["x-ratelimit-remaining"], "199");
         assert_eq!(h["x-ratelimit-reset"], "1");
-    }
-
-    #[test]
-    fn decimal_digits() {
-        for n in [0, 7, 10, 199, u64::MAX] {
-            let mut s = String::new();
-            push_u64(&mut s, n);
-            assert_eq!(s, n.to_string());
-        }
     }
 
     #[test]

@@ -11,10 +11,6 @@ use http::{HeaderMap, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::{connect::HttpConnector, Client};
 use hyper_util::rt::TokioExecutor;
-use std::task::{Context, Poll};
-
-use axum::serve::IncomingStream;
-use threeam_server::PeerAddr;
 use tower_service::Service;
 
 /// Runs `f`, failing the test if it takes longer than `limit`.
@@ -25,8 +21,8 @@ pub async fn within<T>(limit: Duration, f: impl std::future::Future<Output = T>)
 }
 
 /// Serves `service` on a random loopback port and returns its address.
-/// Each request carries the connection's real peer address as
-/// [`PeerAddr`], as a server loop would insert it.
+/// Each request carries the connection's real peer address as axum's
+/// `ConnectInfo`, which threeam-server reads (feature `axum`).
 pub async fn serve<S, B>(service: S) -> SocketAddr
 where
     S: Service<Request<axum::body::Body>, Response = Response<B>, Error = Infallible>
@@ -42,55 +38,13 @@ where
     // axum's server wants its own body type; any body converts.
     let service =
         tower::ServiceExt::map_response(service, |r: Response<B>| r.map(axum::body::Body::new));
+    let make = axum::ServiceExt::<Request<axum::body::Body>>::into_make_service_with_connect_info::<
+        SocketAddr,
+    >(service);
     tokio::spawn(async move {
-        axum::serve(listener, WithPeer(service)).await.unwrap();
+        axum::serve(listener, make).await.unwrap();
     });
     addr
-}
-
-/// Makes one [`AddPeer`] per connection.
-#[derive(Clone)]
-struct WithPeer<S>(S);
-
-impl<'a, S: Clone> Service<IncomingStream<'a, tokio::net::TcpListener>> for WithPeer<S> {
-    type Response = AddPeer<S>;
-    type Error = Infallible;
-    type Future = std::future::Ready<Result<AddPeer<S>, Infallible>>;
-
-    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, stream: IncomingStream<'a, tokio::net::TcpListener>) -> Self::Future {
-        std::future::ready(Ok(AddPeer {
-            inner: self.0.clone(),
-            peer: *stream.remote_addr(),
-        }))
-    }
-}
-
-#[derive(Clone)]
-struct AddPeer<S> {
-    inner: S,
-    peer: SocketAddr,
-}
-
-impl<S, B> Service<Request<B>> for AddPeer<S>
-where
-    S: Service<Request<B>>,
-{
-    type Response = S::Response;
-    type Error = S::Error;
-    type Future = S::Future;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, mut request: Request<B>) -> S::Future {
-        request.extensions_mut().insert(PeerAddr(self.peer));
-        self.inner.call(request)
-    }
 }
 
 /// What came back.
