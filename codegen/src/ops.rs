@@ -146,6 +146,9 @@ pub(crate) struct Op {
     pub(crate) security: Option<Vec<Vec<String>>>,
     pub(crate) success: Success,
     pub(crate) error: ErrBody,
+    /// `{Op}Error`, an alias of `error`'s type, when that type is not
+    /// already named after this operation (a shared enum, a schema).
+    pub(crate) error_alias: Option<String>,
 }
 
 /// All operations and the enums they need.
@@ -325,7 +328,17 @@ fn build_op(
         errors.push(d);
     }
     let success = success_type(ts, enums, &type_base, &operation_id, successes);
+    let enums_before = enums.len();
     let error = error_type(ts, enums, &type_base, &operation_id, errors);
+    // Callers name the error after the operation whatever its shape: an
+    // enum or inline schema made for this operation already is; anything
+    // else gets an alias.
+    let own_name = format!("{type_base}Error");
+    let error_alias = match &error {
+        ErrBody::Many(i) if *i >= enums_before => None,
+        ErrBody::One(Ty::Named(id)) if ts.defs[*id].name == own_name => None,
+        _ => Some(ts.names.claim(&own_name)),
+    };
 
     let deprecated = operation.deprecated.then(|| deprecation_note(operation));
     Op {
@@ -344,6 +357,7 @@ fn build_op(
         security,
         success,
         error,
+        error_alias,
     }
 }
 
@@ -675,6 +689,14 @@ impl Ops {
     }
 
     fn error_ty(&self, op: &Op, defs: &[TypeDef]) -> String {
+        if let Some(alias) = &op.error_alias {
+            return alias.clone();
+        }
+        self.error_target(op, defs)
+    }
+
+    /// The type an operation's error alias stands for.
+    fn error_target(&self, op: &Op, defs: &[TypeDef]) -> String {
         match &op.error {
             ErrBody::One(t) => t.render(defs),
             ErrBody::Many(i) => self.enums[*i].name.clone(),
@@ -910,8 +932,32 @@ impl Ops {
         }
     }
 
-    /// Status enums for operations with several success or error types.
+    /// `pub type {Op}Error = ...;` for operations whose error type is
+    /// shared or a schema, so every error type is named after its operation.
+    fn render_error_aliases(&self, out: &mut String, defs: &[TypeDef]) {
+        for op in &self.ops {
+            let Some(alias) = &op.error_alias else {
+                continue;
+            };
+            let target = self.error_target(op, defs);
+            let _ = writeln!(
+                out,
+                "/// The documented error body of [`Client::{}`] (`{}`).",
+                op.method_name,
+                target.replace('`', "")
+            );
+            let _ = writeln!(out, "pub type {alias} = {target};\n");
+        }
+    }
+
+    /// Status enums for operations with several success or error types,
+    /// then the operations' error aliases.
     pub(crate) fn render_enums(&self, out: &mut String, defs: &[TypeDef]) {
+        self.render_status_enums(out, defs);
+        self.render_error_aliases(out, defs);
+    }
+
+    fn render_status_enums(&self, out: &mut String, defs: &[TypeDef]) {
         for e in &self.enums {
             doc_lines(out, "", &e.doc);
             out.push_str("#[derive(Debug, Clone, PartialEq)]\n");

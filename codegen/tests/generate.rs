@@ -225,8 +225,14 @@ fn payments_client_shape() {
     assert!(code.contains("tagged_union!(PaymentMethod, \"type\""));
     // Deprecated v1 operations carry the sunset date.
     assert!(code.contains("#[deprecated(note = \"deprecated by the API; it stops answering at its sunset date: 2027-11-01\")]"));
-    // Typed errors.
-    assert!(code.contains("Result<Reply<Payment>, Error<Problem>>"));
+    // Typed errors, named after their operation: an alias where the shape
+    // is a schema or shared with an earlier operation.
+    assert!(code.contains("Result<Reply<Payment>, Error<GetPaymentError>>"));
+    assert!(code.contains("pub type GetPaymentError = Problem;\n"));
+    assert!(code.contains("Result<Reply<RefundList>, Error<ListRefundsError>>"));
+    assert!(code.contains("pub type ListRefundsError = ListPaymentsError;\n"));
+    assert!(code.contains("pub enum ListPaymentsError {"));
+    assert!(!code.contains("pub type ListPaymentsError"));
     // The shared part comes from the runtime, not pasted in.
     assert!(code.contains("pub use threeam_runtime::generated::{CallOptions, Error, Reply};"));
     assert!(!code.contains("macro_rules!") && !code.contains("pub struct Reply"));
