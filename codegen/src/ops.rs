@@ -981,7 +981,7 @@ impl Ops {
                 for (v, o) in ordered(&e.variants) {
                     let _ = writeln!(
                         out,
-                        "            {} => serde_json::from_slice(body).ok().map(Self::{v}),",
+                        "            {} => rt::json_err(status, body).map(Self::{v}),",
                         pattern(o.status)
                     );
                 }
