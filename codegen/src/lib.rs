@@ -21,6 +21,7 @@
 mod auth;
 mod emit;
 mod error;
+mod headers;
 mod names;
 mod ops;
 mod output;

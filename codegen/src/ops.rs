@@ -149,6 +149,8 @@ pub(crate) struct Op {
     /// `{Op}Error`, an alias of `error`'s type, when that type is not
     /// already named after this operation (a shared enum, a schema).
     pub(crate) error_alias: Option<String>,
+    /// The documented success headers, typed (see `headers.rs`).
+    pub(crate) headers: Option<crate::headers::Headers>,
 }
 
 /// All operations and the enums they need.
@@ -181,6 +183,7 @@ pub(crate) fn collect(ts: &mut TypeSpace<'_>, model: &Model<'_>) -> Ops {
         let built = build_op(ts, model, &mut method_names, &mut out.enums, op);
         out.ops.push(built);
     }
+    crate::headers::share(out.ops.iter_mut().filter_map(|o| o.headers.as_mut()));
     out
 }
 
@@ -297,6 +300,8 @@ fn build_op(
     let mut successes: Vec<Outcome> = Vec::new();
     let mut errors: Vec<Outcome> = Vec::new();
     let mut default: Option<Outcome> = None;
+    let mut success_nodes: Vec<At> = Vec::new();
+    let mut default_node: Option<At> = None;
     for entry in model.responses(operation) {
         let resp = model.response(entry.response).node;
         let kind = match entry.status {
@@ -315,10 +320,16 @@ fn build_op(
             read,
         };
         match kind {
-            0 => default = Some(outcome),
-            1 => successes.push(outcome),
+            0 => (default, default_node) = (Some(outcome), Some(resp)),
+            1 => {
+                successes.push(outcome);
+                success_nodes.push(resp);
+            }
             _ => errors.push(outcome),
         }
+    }
+    if success_nodes.is_empty() {
+        success_nodes.extend(default_node);
     }
     if successes.is_empty() {
         if let Some(d) = &default {
@@ -339,6 +350,7 @@ fn build_op(
         ErrBody::One(Ty::Named(id)) if ts.defs[*id].name == own_name => None,
         _ => Some(ts.names.claim(&own_name)),
     };
+    let headers = crate::headers::collect(ts, &success_nodes, &type_base);
 
     let deprecated = operation.deprecated.then(|| deprecation_note(operation));
     Op {
@@ -358,6 +370,7 @@ fn build_op(
         success,
         error,
         error_alias,
+        headers,
     }
 }
 
@@ -674,6 +687,9 @@ impl Ops {
             if let ErrBody::One(t) = &op.error {
                 received.push(t.clone());
             }
+            if let Some(h) = &op.headers {
+                received.extend(h.fields.iter().map(|f| f.ty.clone()));
+            }
         }
         for e in &self.enums {
             received.extend(e.variants.iter().map(|(_, o)| o.read.ty()));
@@ -682,9 +698,13 @@ impl Ops {
     }
 
     fn success_ty(&self, op: &Op, defs: &[TypeDef]) -> String {
-        match &op.success {
+        let value = match &op.success {
             Success::One(r) => r.ty().render(defs),
             Success::Many(i) => self.enums[*i].name.clone(),
+        };
+        match &op.headers {
+            Some(h) => format!("{value}, {}", h.name),
+            None => value,
         }
     }
 
@@ -861,7 +881,15 @@ impl Ops {
             Success::One(Read::Text) => "rt::text".to_owned(),
             Success::Many(i) => format!("{}::read", self.enums[*i].name),
         };
-        let _ = writeln!(out, "{ind}    rt::call(self, req, {decode}, {read}).await");
+        // Typed headers are parsed from the reply's raw ones.
+        let typed = match op.headers {
+            Some(_) => ".map(Reply::with_typed_headers)",
+            None => "",
+        };
+        let _ = writeln!(
+            out,
+            "{ind}    rt::call(self, req, {decode}, {read}).await{typed}"
+        );
         let _ = writeln!(out, "{ind}}}\n");
     }
 
@@ -947,6 +975,15 @@ impl Ops {
                 target.replace('`', "")
             );
             let _ = writeln!(out, "pub type {alias} = {target};\n");
+        }
+    }
+
+    /// The typed response headers of operations that document some.
+    pub(crate) fn render_headers(&self, out: &mut String, defs: &[TypeDef]) {
+        for op in &self.ops {
+            if let Some(h) = &op.headers {
+                h.render(out, &op.method_name, defs);
+            }
         }
     }
 

@@ -82,3 +82,89 @@ fn every_error_type_is_named_after_its_operation_without_collisions() {
         "{code}"
     );
 }
+
+const HEADERS: &str = r#"openapi: 3.1.0
+info: {title: T, version: '1'}
+paths:
+  /v1/things:
+    get:
+      operationId: listThings
+      responses:
+        '200':
+          description: ok
+          headers:
+            X-RateLimit-Remaining: {$ref: '#/components/headers/Remaining'}
+            Content-Type: {schema: {type: string}}
+            X-Mode: {$ref: '#/components/headers/Mode'}
+            X-Tags: {schema: {type: array, items: {type: string}}}
+            X-Ratio: {schema: {type: [number, 'null']}}
+            'Bad Name': {schema: {type: string}}
+        '206':
+          description: partial
+          headers:
+            x-ratelimit-remaining: {schema: {type: string}}
+            ETag: {description: The version., schema: {type: string}}
+    post:
+      operationId: makeThing
+      responses:
+        '201': {description: no headers}
+        '400':
+          description: bad
+          headers:
+            X-Error-Code: {schema: {type: string}}
+    put:
+      operationId: putThing
+      responses:
+        '200':
+          description: ok
+          headers:
+            X-RateLimit-Remaining: {$ref: '#/components/headers/Remaining'}
+            Content-Type: {schema: {type: string}}
+            X-Mode: {$ref: '#/components/headers/Mode'}
+            X-Tags: {schema: {type: array, items: {type: string}}}
+            X-Ratio: {schema: {type: [number, 'null']}}
+            ETag: {description: The version., schema: {type: string}}
+components:
+  headers:
+    Remaining:
+      description: Calls left.
+      schema: {type: integer, format: int64}
+    Mode:
+      schema: {type: string, enum: [fast, slow]}
+"#;
+
+#[test]
+fn documented_success_headers_become_a_typed_struct() {
+    let code = generate("headers", HEADERS);
+    let start = code.find("pub struct ListThingsHeaders {").expect(&code);
+    let body = &code[start..start + code[start..].find("\n}\n").unwrap()];
+    let fields: Vec<&str> = body.lines().filter(|l| l.starts_with("    pub ")).collect();
+    // First declaration of a name wins across responses (case-insensitive);
+    // Content-Type and a name no HTTP header can have are left out; a
+    // non-scalar schema is kept as its text.
+    assert_eq!(
+        fields,
+        [
+            "    pub x_rate_limit_remaining: Option<i64>,",
+            "    pub x_mode: Option<ListThingsXModeHeader>,",
+            "    pub x_tags: Option<String>,",
+            "    pub x_ratio: Option<f64>,",
+            "    pub e_tag: Option<String>,",
+        ],
+        "{code}"
+    );
+    assert!(code.contains("    /// The version.\n    ///\n    /// Header `ETag`.\n"));
+    assert!(code.contains("            x_rate_limit_remaining: rt::header_value(headers, \"X-RateLimit-Remaining\"),\n"));
+    assert!(code.contains("-> Result<Reply<(), ListThingsHeaders>, Error<ListThingsError>>"));
+    assert!(code.contains(".await.map(Reply::with_typed_headers)\n"));
+    // Error responses' headers are not the reply's; none documented: `()`.
+    assert!(
+        code.contains("pub async fn make_thing(&self) -> Result<Reply<()>, Error<MakeThingError>>")
+    );
+    assert!(!code.contains("MakeThingHeaders"));
+    // The same headers on another operation: an alias, not a second struct.
+    assert!(
+        code.contains("pub type PutThingHeaders = ListThingsHeaders;\n"),
+        "{code}"
+    );
+}

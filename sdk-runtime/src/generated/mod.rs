@@ -51,4 +51,4 @@ pub use error::Error;
 pub use params::{
     bytes, cookie, file, form, header, json, json_err, part, path, query, text, unit, Style,
 };
-pub use reply::Reply;
+pub use reply::{header_value, FromHeaders, Reply};

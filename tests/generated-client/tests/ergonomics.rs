@@ -8,7 +8,10 @@ use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use threeam_e2e::payments::{Client, ListPaymentsParams};
+use threeam_e2e::payments::{
+    CardPaymentMethod, CardPaymentMethodType, Client, CreatePaymentHeaders, ListPaymentsParams,
+    PaymentCreate, PaymentMethod,
+};
 use threeam_runtime::ErrorKind;
 
 const PAYMENT: &str = r#"{"id":"8e03978e-40d5-43e8-bc93-6894a57f9324","status":"succeeded","amount":1250,"currency":"EUR","amount_refunded":0,"capture_method":"automatic","payment_method":{"type":"crypto","wallet":"w1"},"customer_id":null,"order_id":null,"metadata":{},"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}"#;
@@ -103,4 +106,71 @@ async fn a_bad_nested_field_is_reported_by_its_json_path() {
     assert_eq!(err.status(), Some(200));
     assert_eq!(err.request_id(), Some("req_7"));
     assert!(err.to_string().contains("data[1].amount"), "{err}");
+}
+
+fn new_payment() -> PaymentCreate {
+    PaymentCreate {
+        amount: 1250,
+        currency: "EUR".into(),
+        capture_method: None,
+        payment_method: PaymentMethod::CardPaymentMethod(CardPaymentMethod {
+            r#type: CardPaymentMethodType::Card,
+            token: "tok_1f3a9c".into(),
+            brand: None,
+            last4: None,
+            exp_month: None,
+            exp_year: None,
+        }),
+        customer_id: None,
+        order_id: None,
+        description: None,
+        metadata: None,
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn documented_response_headers_are_typed_and_a_bad_one_is_none() {
+    let (base, _) = serve(vec![
+        Answer {
+            status: "201 Created",
+            headers: vec![
+                "location: /v2/payments/8e03978e-40d5-43e8-bc93-6894a57f9324".into(),
+                "x-ratelimit-remaining: 41".into(),
+                "idempotent-replayed: true".into(),
+                "x-undocumented: 1".into(),
+            ],
+            body: PAYMENT.into(),
+        },
+        Answer {
+            status: "200 OK",
+            // Not the integer the spec documents: the call still succeeds.
+            headers: vec!["x-ratelimit-remaining: lots".into()],
+            body: format!(r#"{{"data":[{PAYMENT}],"has_more":false}}"#),
+        },
+    ]);
+    let client = client(&base);
+
+    let created = client.create_payment(&new_payment()).await.unwrap();
+    let headers: &CreatePaymentHeaders = created.headers();
+    assert_eq!(
+        headers,
+        &CreatePaymentHeaders {
+            x_request_id: Some("req_7".into()),
+            x_rate_limit_remaining: Some(41),
+            idempotent_replayed: Some(true),
+            location: Some("/v2/payments/8e03978e-40d5-43e8-bc93-6894a57f9324".into()),
+        }
+    );
+    // Everything else is in the raw map.
+    assert_eq!(created.header_map()["x-undocumented"], "1");
+    assert_eq!(created.amount, 1250);
+
+    let page = client
+        .list_payments(&ListPaymentsParams::default())
+        .await
+        .expect("a bad informational header does not fail the call");
+    assert_eq!(page.data.len(), 1);
+    assert_eq!(page.headers().x_rate_limit_remaining, None);
+    assert_eq!(page.headers().x_request_id.as_deref(), Some("req_7"));
+    assert_eq!(page.header_map()["x-ratelimit-remaining"], "lots");
 }
