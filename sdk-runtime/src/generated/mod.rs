@@ -46,7 +46,7 @@ mod macros;
 mod params;
 mod reply;
 
-pub use call::{builder_for, call, request, Api, CallOptions, Decode, Read};
+pub use call::{builder_for, call, request, Api, CallOptions, Decode, HeaderError, Read};
 pub use error::Error;
 pub use params::{
     bytes, cookie, file, form, header, json, json_err, part, path, query, text, unit, Style,

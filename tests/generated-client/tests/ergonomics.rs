@@ -9,8 +9,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use threeam_e2e::payments::{
-    CardPaymentMethod, CardPaymentMethodType, Client, CreatePaymentHeaders, ListPaymentsParams,
-    PaymentCreate, PaymentMethod,
+    CallOptions, CardPaymentMethod, CardPaymentMethodType, Client, CreatePaymentHeaders,
+    ListPaymentsParams, PaymentCreate, PaymentMethod,
 };
 use threeam_runtime::ErrorKind;
 
@@ -173,4 +173,83 @@ async fn documented_response_headers_are_typed_and_a_bad_one_is_none() {
     assert_eq!(page.headers().x_rate_limit_remaining, None);
     assert_eq!(page.headers().x_request_id.as_deref(), Some("req_7"));
     assert_eq!(page.header_map()["x-ratelimit-remaining"], "lots");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn per_call_headers_go_on_the_wire_and_the_runtime_keeps_its_own() {
+    let answer = || Answer {
+        status: "201 Created",
+        headers: vec![],
+        body: PAYMENT.into(),
+    };
+    let (base, log) = serve(vec![answer(), answer()]);
+    let runtime = threeam_runtime::Client::builder(&base)
+        .max_attempts(1)
+        .default_header("x-tenant", "default-tenant")
+        .build()
+        .unwrap();
+    let client = Client::from_runtime(runtime);
+
+    let options = CallOptions::new()
+        .header("X-Tenant", "acme")
+        .unwrap()
+        .header("User-Agent", "billing-job/3")
+        .unwrap();
+    client
+        .with_options(options.clone())
+        .create_payment(&new_payment())
+        .await
+        .unwrap();
+    // The same handle with a key of the caller's: the key is sent as given.
+    client
+        .with_options(options.idempotency_key("order-7-pay"))
+        .create_payment(&new_payment())
+        .await
+        .unwrap();
+
+    let log = log.lock().unwrap();
+    let first = &log[0];
+    assert!(first.starts_with("post /v2/payments http/1.1"), "{first}");
+    // The handle's header wins over the client's default of the same name.
+    assert!(first.contains("\r\nx-tenant: acme\r\n"), "{first}");
+    assert_eq!(first.matches("x-tenant:").count(), 1, "{first}");
+    assert!(
+        first.contains("\r\nuser-agent: billing-job/3\r\n"),
+        "{first}"
+    );
+    // The runtime still makes its key (a UUID) and the JSON content type.
+    let key = first
+        .lines()
+        .find_map(|l| l.strip_prefix("idempotency-key: "))
+        .expect("a key");
+    assert_eq!(key.trim().len(), 36, "{first}");
+    assert!(
+        first.contains("\r\ncontent-type: application/json\r\n"),
+        "{first}"
+    );
+    assert!(
+        log[1].contains("\r\nidempotency-key: order-7-pay\r\n"),
+        "{}",
+        log[1]
+    );
+    assert!(log[1].contains("\r\nx-tenant: acme\r\n"), "{}", log[1]);
+
+    // What the runtime owns is refused before anything is sent, with the fix.
+    for (name, fix) in [
+        ("Idempotency-Key", "CallOptions::idempotency_key"),
+        ("authorization", "client builder"),
+        ("Content-Type", "body argument"),
+        ("Content-Length", "frames the body"),
+    ] {
+        let err = CallOptions::new().header(name, "x").unwrap_err();
+        assert_eq!(err.name(), name);
+        assert!(err.to_string().contains(fix), "{err}");
+    }
+    let err = CallOptions::new()
+        .header("x-secret", "s3cr\u{e9}t")
+        .unwrap_err();
+    assert!(
+        !err.to_string().contains("s3cr"),
+        "never echo a value: {err}"
+    );
 }
