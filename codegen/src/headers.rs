@@ -142,44 +142,38 @@ fn scalar_or_text(ty: Ty) -> Ty {
 }
 
 impl Headers {
-    /// The struct and its `FromHeaders` impl.
+    /// The struct (through the runtime's `response_headers!`), or an alias
+    /// of an identical earlier one.
     pub(crate) fn render(&self, out: &mut String, method: &str, defs: &[TypeDef]) {
         if let Some(first) = &self.same_as {
             let _ = writeln!(
                 out,
-                "/// The documented response headers of [`Client::{method}`]: the same as [`{first}`].\npub type {} = {first};\n",
+                "/// The documented response headers of [`Client::{method}`]: the same as [`{first}`].\npub type {} = {first};",
                 self.name
             );
             return;
         }
+        // A blank line after a run of aliases.
+        if !out.ends_with("\n\n") {
+            out.push('\n');
+        }
         let _ = writeln!(
             out,
-            "/// The documented response headers of [`Client::{method}`] (and of the\n/// operations whose headers alias this type), from `reply.headers()`.\n///\n/// A header that is absent or does not parse as documented is `None` (the\n/// runtime logs a warning): headers never fail a call. The raw headers are\n/// `reply.header_map()`."
+            "threeam_runtime::response_headers! {{\n    /// The documented response headers of [`Client::{method}`] (and of the\n    /// operations whose headers alias this type), from `reply.headers()`: `None`\n    /// when absent or not as documented (never a failed call; the raw ones are\n    /// `reply.header_map()`).\n    pub struct {} {{",
+            self.name
         );
-        out.push_str("#[derive(Debug, Clone, PartialEq, Default)]\n");
-        let _ = writeln!(out, "pub struct {} {{", self.name);
         for f in &self.fields {
-            let mut doc = f.doc.clone().unwrap_or_default();
-            if !doc.is_empty() {
-                doc.push_str("\n\n");
+            if let Some(d) = &f.doc {
+                doc_lines(out, "        ", d);
             }
-            let _ = write!(doc, "Header `{}`.", f.wire.replace('`', ""));
-            doc_lines(out, "    ", &doc);
-            let _ = writeln!(out, "    pub {}: Option<{}>,", f.rust, f.ty.render(defs));
-        }
-        out.push_str("}\n\n");
-        let _ = writeln!(out, "impl rt::FromHeaders for {} {{", self.name);
-        out.push_str(
-            "    fn from_headers(headers: &threeam_runtime::http::HeaderMap) -> Self {\n        Self {\n",
-        );
-        for f in &self.fields {
             let _ = writeln!(
                 out,
-                "            {}: rt::header_value(headers, {}),",
+                "        {} => {}: {},",
+                lit(&f.wire),
                 f.rust,
-                lit(&f.wire)
+                f.ty.render(defs)
             );
         }
-        out.push_str("        }\n    }\n}\n\n");
+        out.push_str("    }\n}\n\n");
     }
 }

@@ -19,6 +19,7 @@
 //! ```
 
 mod auth;
+mod builders;
 mod emit;
 mod error;
 mod headers;

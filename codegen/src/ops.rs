@@ -157,6 +157,8 @@ pub(crate) struct Op {
 pub(crate) struct Ops {
     pub(crate) ops: Vec<Op>,
     pub(crate) enums: Vec<StatusEnum>,
+    /// Builders for body types with many optional fields.
+    pub(crate) builders: Vec<crate::builders::Builder>,
 }
 
 /// Names the `Client` type already uses.
@@ -177,6 +179,7 @@ pub(crate) fn collect(ts: &mut TypeSpace<'_>, model: &Model<'_>) -> Ops {
     let mut out = Ops {
         ops: Vec::new(),
         enums: Vec::new(),
+        builders: Vec::new(),
     };
     let mut method_names = Names::with_reserved(CLIENT_METHODS);
     for op in model.operations() {
@@ -184,6 +187,8 @@ pub(crate) fn collect(ts: &mut TypeSpace<'_>, model: &Model<'_>) -> Ops {
         out.ops.push(built);
     }
     crate::headers::share(out.ops.iter_mut().filter_map(|o| o.headers.as_mut()));
+    let bodies = out.ops.iter().flat_map(|o| &o.body).flat_map(|b| &b.media);
+    out.builders = crate::builders::collect(ts, bodies.map(|m| &m.ty));
     out
 }
 
@@ -974,7 +979,14 @@ impl Ops {
                 op.method_name,
                 target.replace('`', "")
             );
-            let _ = writeln!(out, "pub type {alias} = {target};\n");
+            let _ = writeln!(out, "pub type {alias} = {target};");
+        }
+    }
+
+    /// Builders for body types with many optional fields.
+    pub(crate) fn render_builders(&self, out: &mut String, defs: &[TypeDef]) {
+        for b in &self.builders {
+            b.render(out, defs);
         }
     }
 
@@ -985,6 +997,10 @@ impl Ops {
                 h.render(out, &op.method_name, defs);
             }
         }
+        // The aliases are listed without blank lines between them.
+        if !out.ends_with("\n\n") {
+            out.push('\n');
+        }
     }
 
     /// Status enums for operations with several success or error types,
@@ -992,6 +1008,9 @@ impl Ops {
     pub(crate) fn render_enums(&self, out: &mut String, defs: &[TypeDef]) {
         self.render_status_enums(out, defs);
         self.render_error_aliases(out, defs);
+        if !out.ends_with("\n\n") {
+            out.push('\n');
+        }
     }
 
     fn render_status_enums(&self, out: &mut String, defs: &[TypeDef]) {

@@ -18,43 +18,7 @@ fn generate(name: &str, yaml: &str) -> String {
     code
 }
 
-const ERRORS: &str = r#"openapi: 3.1.0
-info: {title: T, version: '1'}
-paths:
-  /v1/things:
-    get:
-      operationId: getThing
-      responses:
-        '200': {description: ok}
-        '404':
-          description: missing
-          content: {application/json: {schema: {$ref: '#/components/schemas/Problem'}}}
-    post:
-      operationId: makeThing
-      responses:
-        '201': {description: ok}
-        '400':
-          description: bad
-          content: {application/json: {schema: {$ref: '#/components/schemas/Problem'}}}
-        '409':
-          description: busy
-          content: {application/json: {schema: {$ref: '#/components/schemas/Busy'}}}
-    put:
-      operationId: putThing
-      responses:
-        '200': {description: ok}
-        '400':
-          description: bad
-          content: {application/json: {schema: {$ref: '#/components/schemas/Problem'}}}
-        '409':
-          description: busy
-          content: {application/json: {schema: {$ref: '#/components/schemas/Busy'}}}
-components:
-  schemas:
-    Problem: {type: object, properties: {title: {type: string}}}
-    Busy: {type: object, properties: {retry: {type: integer}}}
-    GetThingError: {type: object, properties: {taken: {type: string}}}
-"#;
+const ERRORS: &str = include_str!("specs/ergonomics-errors.yaml");
 
 #[test]
 fn every_error_type_is_named_after_its_operation_without_collisions() {
@@ -83,78 +47,31 @@ fn every_error_type_is_named_after_its_operation_without_collisions() {
     );
 }
 
-const HEADERS: &str = r#"openapi: 3.1.0
-info: {title: T, version: '1'}
-paths:
-  /v1/things:
-    get:
-      operationId: listThings
-      responses:
-        '200':
-          description: ok
-          headers:
-            X-RateLimit-Remaining: {$ref: '#/components/headers/Remaining'}
-            Content-Type: {schema: {type: string}}
-            X-Mode: {$ref: '#/components/headers/Mode'}
-            X-Tags: {schema: {type: array, items: {type: string}}}
-            X-Ratio: {schema: {type: [number, 'null']}}
-            'Bad Name': {schema: {type: string}}
-        '206':
-          description: partial
-          headers:
-            x-ratelimit-remaining: {schema: {type: string}}
-            ETag: {description: The version., schema: {type: string}}
-    post:
-      operationId: makeThing
-      responses:
-        '201': {description: no headers}
-        '400':
-          description: bad
-          headers:
-            X-Error-Code: {schema: {type: string}}
-    put:
-      operationId: putThing
-      responses:
-        '200':
-          description: ok
-          headers:
-            X-RateLimit-Remaining: {$ref: '#/components/headers/Remaining'}
-            Content-Type: {schema: {type: string}}
-            X-Mode: {$ref: '#/components/headers/Mode'}
-            X-Tags: {schema: {type: array, items: {type: string}}}
-            X-Ratio: {schema: {type: [number, 'null']}}
-            ETag: {description: The version., schema: {type: string}}
-components:
-  headers:
-    Remaining:
-      description: Calls left.
-      schema: {type: integer, format: int64}
-    Mode:
-      schema: {type: string, enum: [fast, slow]}
-"#;
+const HEADERS: &str = include_str!("specs/ergonomics-headers.yaml");
 
 #[test]
 fn documented_success_headers_become_a_typed_struct() {
     let code = generate("headers", HEADERS);
-    let start = code.find("pub struct ListThingsHeaders {").expect(&code);
-    let body = &code[start..start + code[start..].find("\n}\n").unwrap()];
-    let fields: Vec<&str> = body.lines().filter(|l| l.starts_with("    pub ")).collect();
     // First declaration of a name wins across responses (case-insensitive);
     // Content-Type and a name no HTTP header can have are left out; a
     // non-scalar schema is kept as its text.
-    assert_eq!(
-        fields,
-        [
-            "    pub x_rate_limit_remaining: Option<i64>,",
-            "    pub x_mode: Option<ListThingsXModeHeader>,",
-            "    pub x_tags: Option<String>,",
-            "    pub x_ratio: Option<f64>,",
-            "    pub e_tag: Option<String>,",
-        ],
-        "{code}"
-    );
-    assert!(code.contains("    /// The version.\n    ///\n    /// Header `ETag`.\n"));
-    assert!(code.contains("            x_rate_limit_remaining: rt::header_value(headers, \"X-RateLimit-Remaining\"),\n"));
+    let expected = r#"threeam_runtime::response_headers! {
+    /// The documented response headers of [`Client::list_things`] (and of the
+    /// operations whose headers alias this type), from `reply.headers()`: `None`
+    /// when absent or not as documented (never a failed call; the raw ones are
+    /// `reply.header_map()`).
+    pub struct ListThingsHeaders {
+        /// Calls left.
+        "X-RateLimit-Remaining" => x_rate_limit_remaining: i64,
+        "X-Mode" => x_mode: ListThingsXModeHeader,
+        "X-Tags" => x_tags: String,
+        "X-Ratio" => x_ratio: f64,
+        /// The version.
+        "ETag" => e_tag: String,
+    }
+}
+"#;
+    assert!(code.contains(expected), "{code}");
     assert!(code.contains("-> Result<Reply<(), ListThingsHeaders>, Error<ListThingsError>>"));
     assert!(code.contains(".await.map(Reply::with_typed_headers)\n"));
     // Error responses' headers are not the reply's; none documented: `()`.
@@ -165,6 +82,36 @@ fn documented_success_headers_become_a_typed_struct() {
     // The same headers on another operation: an alias, not a second struct.
     assert!(
         code.contains("pub type PutThingHeaders = ListThingsHeaders;\n"),
+        "{code}"
+    );
+}
+
+const BODIES: &str = include_str!("specs/ergonomics-bodies.yaml");
+
+#[test]
+fn bodies_with_many_optional_fields_get_a_builder() {
+    let code = generate("bodies", BODIES);
+    // A schema holds `BigBuilder`: the builder takes the next name. Strings
+    // take `impl Into<String>`; required and nullable may stay unset.
+    let expected = r#"threeam_runtime::body_builder! {
+    /// Builds a [`Big`] field by field (`Big::builder()`); `build()` names the
+    /// first required field left unset. A struct literal works as well.
+    pub struct BigBuilder2 for Big {
+        @extra additional_properties: String;
+        name: @into String = required,
+        note: @into String = optional,
+        a: i64 = optional,
+        b: @into String = optional,
+        c: bool = optional,
+        d: Vec<String> = optional,
+    }
+}
+"#;
+    assert!(code.contains(expected), "{code}");
+    assert!(code.contains("pub struct BigBuilder {\n"), "{code}");
+    // Below the threshold, or a field that would shadow `build`: none.
+    assert!(
+        !code.contains("SmallBuilder") && !code.contains("OddBuilder"),
         "{code}"
     );
 }

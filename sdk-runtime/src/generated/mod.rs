@@ -40,12 +40,14 @@
 //! [`untagged_union!`]: crate::untagged_union
 //! [`tagged_union!`]: crate::tagged_union
 
+mod builder;
 mod call;
 mod error;
 mod macros;
 mod params;
 mod reply;
 
+pub use builder::MissingField;
 pub use call::{builder_for, call, request, Api, CallOptions, Decode, HeaderError, Read};
 pub use error::Error;
 pub use params::{

@@ -222,3 +222,54 @@ pub fn header_value<T: DeserializeOwned>(headers: &HeaderMap, name: &str) -> Opt
     }
     parsed
 }
+
+/// A generated `{Op}Headers` struct: one `Option` field per documented
+/// response header, and its [`FromHeaders`] impl reading each with
+/// [`header_value`].
+///
+/// ```
+/// use threeam_runtime::generated::FromHeaders;
+/// use threeam_runtime::http::HeaderMap;
+///
+/// threeam_runtime::response_headers! {
+///     /// The headers of `createThing`.
+///     pub struct CreateThingHeaders {
+///         /// Calls left.
+///         "X-RateLimit-Remaining" => x_rate_limit_remaining: i64,
+///         "Location" => location: String,
+///     }
+/// }
+///
+/// let mut raw = HeaderMap::new();
+/// raw.insert("x-ratelimit-remaining", "9".parse().unwrap());
+/// let typed = CreateThingHeaders::from_headers(&raw);
+/// assert_eq!(typed, CreateThingHeaders { x_rate_limit_remaining: Some(9), location: None });
+/// ```
+#[macro_export]
+macro_rules! response_headers {
+    (
+        $(#[$meta:meta])*
+        $vis:vis struct $name:ident {
+            $( $(#[$fmeta:meta])* $header:literal => $field:ident : $ty:ty, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default)]
+        $vis struct $name {
+            $(
+                $(#[$fmeta])*
+                #[doc = ""]
+                #[doc = ::core::concat!("Header `", $header, "`.")]
+                pub $field: ::core::option::Option<$ty>,
+            )*
+        }
+
+        impl $crate::generated::FromHeaders for $name {
+            fn from_headers(headers: &$crate::http::HeaderMap) -> Self {
+                Self {
+                    $( $field: $crate::generated::header_value(headers, $header), )*
+                }
+            }
+        }
+    };
+}

@@ -253,3 +253,53 @@ async fn per_call_headers_go_on_the_wire_and_the_runtime_keeps_its_own() {
         "never echo a value: {err}"
     );
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_body_built_with_its_builder_is_sent_like_the_literal() {
+    let (base, log) = serve(vec![Answer {
+        status: "201 Created",
+        headers: vec![],
+        body: PAYMENT.into(),
+    }]);
+    let card = PaymentMethod::CardPaymentMethod(CardPaymentMethod {
+        r#type: CardPaymentMethodType::Card,
+        token: "tok_1f3a9c".into(),
+        brand: None,
+        last4: None,
+        exp_month: None,
+        exp_year: None,
+    });
+
+    let body = PaymentCreate::builder()
+        .amount(1250)
+        .currency("EUR")
+        .payment_method(card.clone())
+        .description("order 7")
+        .build()
+        .unwrap();
+    assert_eq!(
+        body,
+        PaymentCreate {
+            description: Some("order 7".into()),
+            ..new_payment()
+        }
+    );
+    client(&base).create_payment(&body).await.unwrap();
+    let sent = log.lock().unwrap()[0].clone();
+    assert!(
+        sent.ends_with(r#"{"amount":1250,"currency":"EUR","payment_method":{"type":"card","token":"tok_1f3a9c"},"description":"order 7"}"#),
+        "{sent}"
+    );
+
+    // A required field left unset is named, with the setter to call.
+    let err = PaymentCreate::builder()
+        .amount(1250)
+        .payment_method(card)
+        .build()
+        .unwrap_err();
+    assert_eq!(err.field(), "currency");
+    assert_eq!(
+        err.to_string(),
+        "PaymentCreate::builder(): the required field `currency` is not set; call .currency(..) before .build()"
+    );
+}
