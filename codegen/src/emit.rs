@@ -115,6 +115,8 @@ impl Model<'_> {
         self.ops.render_params(&mut out, self.defs);
         self.ops.render_bodies(&mut out, self.defs);
         self.ops.render_enums(&mut out, self.defs);
+        self.ops.render_headers(&mut out, self.defs);
+        self.ops.render_builders(&mut out, self.defs);
         for def in self.defs {
             render_def(&mut out, def, self.defs);
         }

@@ -19,8 +19,10 @@
 //! ```
 
 mod auth;
+mod builders;
 mod emit;
 mod error;
+mod headers;
 mod names;
 mod ops;
 mod output;

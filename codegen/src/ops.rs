@@ -148,12 +148,19 @@ pub(crate) struct Op {
     pub(crate) error: ErrBody,
     /// A second, streamed method (server-sent events or a download).
     pub(crate) streaming: Option<crate::streaming::StreamOp>,
+    /// `{Op}Error`, an alias of `error`'s type, when that type is not
+    /// already named after this operation (a shared enum, a schema).
+    pub(crate) error_alias: Option<String>,
+    /// The documented success headers, typed (see `headers.rs`).
+    pub(crate) headers: Option<crate::headers::Headers>,
 }
 
 /// All operations and the enums they need.
 pub(crate) struct Ops {
     pub(crate) ops: Vec<Op>,
     pub(crate) enums: Vec<StatusEnum>,
+    /// Builders for body types with many optional fields.
+    pub(crate) builders: Vec<crate::builders::Builder>,
 }
 
 /// Names the `Client` type already uses.
@@ -174,12 +181,16 @@ pub(crate) fn collect(ts: &mut TypeSpace<'_>, model: &Model<'_>) -> Ops {
     let mut out = Ops {
         ops: Vec::new(),
         enums: Vec::new(),
+        builders: Vec::new(),
     };
     let mut method_names = Names::with_reserved(CLIENT_METHODS);
     for op in model.operations() {
         let built = build_op(ts, model, &mut method_names, &mut out.enums, op);
         out.ops.push(built);
     }
+    crate::headers::share(out.ops.iter_mut().filter_map(|o| o.headers.as_mut()));
+    let bodies = out.ops.iter().flat_map(|o| &o.body).flat_map(|b| &b.media);
+    out.builders = crate::builders::collect(ts, bodies.map(|m| &m.ty));
     out
 }
 
@@ -297,6 +308,7 @@ fn build_op(
     let mut errors: Vec<Outcome> = Vec::new();
     let mut default: Option<Outcome> = None;
     let mut success_nodes: Vec<At> = Vec::new();
+    let mut default_node: Option<At> = None;
     for entry in model.responses(operation) {
         let resp = model.response(entry.response).node;
         let kind = match entry.status {
@@ -318,10 +330,16 @@ fn build_op(
             read,
         };
         match kind {
-            0 => default = Some(outcome),
-            1 => successes.push(outcome),
+            0 => (default, default_node) = (Some(outcome), Some(resp)),
+            1 => {
+                successes.push(outcome);
+                success_nodes.push(resp);
+            }
             _ => errors.push(outcome),
         }
+    }
+    if success_nodes.is_empty() {
+        success_nodes.extend(default_node);
     }
     if successes.is_empty() {
         if let Some(d) = &default {
@@ -331,6 +349,7 @@ fn build_op(
         errors.push(d);
     }
     let success = success_type(ts, enums, &type_base, &operation_id, successes);
+    let enums_before = enums.len();
     let error = error_type(ts, enums, &type_base, &operation_id, errors);
     let binary = matches!(success, Success::One(Read::Bytes));
     let request_body = ws.get_resolved(op, "requestBody");
@@ -339,6 +358,16 @@ fn build_op(
             method_name: method_names.claim(&format!("{}_stream", names::unraw(&method_name))),
             kind,
         });
+    // Callers name the error after the operation whatever its shape: an
+    // enum or inline schema made for this operation already is; anything
+    // else gets an alias.
+    let own_name = format!("{type_base}Error");
+    let error_alias = match &error {
+        ErrBody::Many(i) if *i >= enums_before => None,
+        ErrBody::One(Ty::Named(id)) if ts.defs[*id].name == own_name => None,
+        _ => Some(ts.names.claim(&own_name)),
+    };
+    let headers = crate::headers::collect(ts, &success_nodes, &type_base);
 
     let deprecated = operation.deprecated.then(|| deprecation_note(operation));
     Op {
@@ -358,6 +387,8 @@ fn build_op(
         success,
         error,
         streaming,
+        error_alias,
+        headers,
     }
 }
 
@@ -681,6 +712,9 @@ impl Ops {
             {
                 received.push(t.clone());
             }
+            if let Some(h) = &op.headers {
+                received.extend(h.fields.iter().map(|f| f.ty.clone()));
+            }
         }
         for e in &self.enums {
             received.extend(e.variants.iter().map(|(_, o)| o.read.ty()));
@@ -689,13 +723,25 @@ impl Ops {
     }
 
     fn success_ty(&self, op: &Op, defs: &[TypeDef]) -> String {
-        match &op.success {
+        let value = match &op.success {
             Success::One(r) => r.ty().render(defs),
             Success::Many(i) => self.enums[*i].name.clone(),
+        };
+        match &op.headers {
+            Some(h) => format!("{value}, {}", h.name),
+            None => value,
         }
     }
 
     fn error_ty(&self, op: &Op, defs: &[TypeDef]) -> String {
+        if let Some(alias) = &op.error_alias {
+            return alias.clone();
+        }
+        self.error_target(op, defs)
+    }
+
+    /// The type an operation's error alias stands for.
+    fn error_target(&self, op: &Op, defs: &[TypeDef]) -> String {
         match &op.error {
             ErrBody::One(t) => t.render(defs),
             ErrBody::Many(i) => self.enums[*i].name.clone(),
@@ -882,7 +928,15 @@ impl Ops {
         match stream {
             Some(s) => s.render_tail(out, ind, &decode),
             None => {
-                let _ = writeln!(out, "{ind}    rt::call(self, req, {decode}, {read}).await");
+                // Typed headers are parsed from the reply's raw ones.
+                let typed = match op.headers {
+                    Some(_) => ".map(Reply::with_typed_headers)",
+                    None => "",
+                };
+                let _ = writeln!(
+                    out,
+                    "{ind}    rt::call(self, req, {decode}, {read}).await{typed}"
+                );
             }
         }
         let _ = writeln!(out, "{ind}}}\n");
@@ -955,8 +1009,55 @@ impl Ops {
         }
     }
 
-    /// Status enums for operations with several success or error types.
+    /// `pub type {Op}Error = ...;` for operations whose error type is
+    /// shared or a schema, so every error type is named after its operation.
+    fn render_error_aliases(&self, out: &mut String, defs: &[TypeDef]) {
+        for op in &self.ops {
+            let Some(alias) = &op.error_alias else {
+                continue;
+            };
+            let target = self.error_target(op, defs);
+            let _ = writeln!(
+                out,
+                "/// The documented error body of [`Client::{}`] (`{}`).",
+                op.method_name,
+                target.replace('`', "")
+            );
+            let _ = writeln!(out, "pub type {alias} = {target};");
+        }
+    }
+
+    /// Builders for body types with many optional fields.
+    pub(crate) fn render_builders(&self, out: &mut String, defs: &[TypeDef]) {
+        for b in &self.builders {
+            b.render(out, defs);
+        }
+    }
+
+    /// The typed response headers of operations that document some.
+    pub(crate) fn render_headers(&self, out: &mut String, defs: &[TypeDef]) {
+        for op in &self.ops {
+            if let Some(h) = &op.headers {
+                h.render(out, &op.method_name, defs);
+            }
+        }
+        // The aliases are listed without blank lines between them.
+        if !out.ends_with("\n\n") {
+            out.push('\n');
+        }
+    }
+
+    /// Status enums for operations with several success or error types,
+    /// then the operations' error aliases.
     pub(crate) fn render_enums(&self, out: &mut String, defs: &[TypeDef]) {
+        self.render_status_enums(out, defs);
+        self.render_error_aliases(out, defs);
+        if !out.ends_with("\n\n") {
+            out.push('\n');
+        }
+    }
+
+    fn render_status_enums(&self, out: &mut String, defs: &[TypeDef]) {
         for e in &self.enums {
             doc_lines(out, "", &e.doc);
             out.push_str("#[derive(Debug, Clone, PartialEq)]\n");
@@ -980,7 +1081,7 @@ impl Ops {
                 for (v, o) in ordered(&e.variants) {
                     let _ = writeln!(
                         out,
-                        "            {} => serde_json::from_slice(body).ok().map(Self::{v}),",
+                        "            {} => rt::json_err(status, body).map(Self::{v}),",
                         pattern(o.status)
                     );
                 }

@@ -122,10 +122,11 @@ paths:
     assert!(code.contains("rt::cookie(req, \"sid\", &params.sid)"));
     assert!(code.contains("let req = rt::form(req, body);"));
     assert!(code.contains("    Status200(String),\n") && code.contains("    Status202,\n"));
-    assert!(code.contains("pub async fn upload(&self, body: Option<&UploadBody>) -> Result<Reply<()>, Error<serde_json::Value>>"));
+    assert!(code.contains("pub async fn upload(&self, body: Option<&UploadBody>) -> Result<Reply<()>, Error<UploadError>>"));
+    assert!(code.contains("pub type UploadError = serde_json::Value;\n"));
     assert!(code.contains("Some(data) => rt::file(form, \"file\", data)"));
     assert!(code.contains(
-        "pub async fn put_raw(&self, body: &[u8]) -> Result<Reply<Vec<u8>>, Error<serde_json::Value>>"
+        "pub async fn put_raw(&self, body: &[u8]) -> Result<Reply<Vec<u8>>, Error<PutRawError>>"
     ));
     assert!(code.contains("req.bytes(\"application/octet-stream\", body.to_vec())"));
 }
@@ -178,7 +179,7 @@ paths:
     // Several kinds: an enum the caller picks from, JSON first, one variant
     // per kind (text/json adds nothing beside application/json).
     assert!(code.contains("#[derive(Debug, Clone, PartialEq)]\npub enum CreateUploadBody {\n    /// Sent as `application/json`.\n    Json(CreateUploadJsonBody),\n    /// Sent as `application/x-www-form-urlencoded`.\n    Form(CreateUploadFormBody),\n    /// Sent as `application/octet-stream`.\n    Binary(Vec<u8>),\n}\n"), "{code}");
-    assert!(code.contains("pub async fn create_upload(&self, body: &CreateUploadBody) -> Result<Reply<()>, Error<serde_json::Value>>"), "{code}");
+    assert!(code.contains("pub async fn create_upload(&self, body: &CreateUploadBody) -> Result<Reply<()>, Error<CreateUploadError>>"), "{code}");
     assert!(
         code.contains("        CreateUploadBody::Json(body) => req.json(body),\n"),
         "{code}"
@@ -197,7 +198,7 @@ paths:
         "text/json is not typed beside application/json"
     );
     // Media types of one kind only: unchanged, no enum.
-    assert!(code.contains("pub async fn put_single(&self, body: Option<&PutSingleBody>) -> Result<Reply<()>, Error<serde_json::Value>>"), "{code}");
+    assert!(code.contains("pub async fn put_single(&self, body: Option<&PutSingleBody>) -> Result<Reply<()>, Error<PutSingleError>>"), "{code}");
     assert!(code.contains("pub struct PutSingleBody {") && !code.contains("enum PutSingleBody"));
     assert!(
         code.contains("let req = if let Some(body) = body { req.json(body) } else { req };"),

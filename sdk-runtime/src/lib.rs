@@ -58,6 +58,7 @@ pub mod backoff;
 pub mod breaker;
 pub mod budget;
 mod client;
+mod decode;
 mod degraded;
 pub mod encode;
 pub mod env;

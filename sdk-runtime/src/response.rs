@@ -134,13 +134,15 @@ impl Response {
     }
 
     /// Parses the body as JSON. A mismatch is an [`Error`] of kind
-    /// [`ErrorKind::Decode`] naming the operation and request id.
+    /// [`ErrorKind::Decode`] naming the operation, the request id and the
+    /// JSON path of the field that failed (`data[3].amount: invalid type
+    /// ...`).
     pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, Error> {
-        serde_json::from_slice(&self.body).map_err(|e| {
+        crate::decode::json(&self.body).map_err(|detail| {
             Error::from_inner(Inner {
                 kind: ErrorKind::Decode {
                     status: self.status,
-                    detail: e.to_string(),
+                    detail,
                 },
                 stop: StopReason::Completed,
                 operation: self.operation.clone(),

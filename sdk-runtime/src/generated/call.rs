@@ -2,8 +2,10 @@
 //! to start a request with the handle's [`CallOptions`], and [`call`] to
 //! send it and type the answer.
 
+use std::fmt;
 use std::time::Duration;
 
+use http::header::{HeaderName, HeaderValue};
 use http::Method;
 
 use super::{Error, Reply};
@@ -27,9 +29,12 @@ pub type Read<T> = fn(Response) -> Result<T, crate::Error>;
 /// let options = CallOptions::new()
 ///     .idempotency_key("order-7-pay")
 ///     .timeout(Duration::from_secs(1))
-///     .max_attempts(2);
+///     .max_attempts(2)
+///     .header("X-Tenant", "acme")?;
 /// let keyed = options.request(Method::POST, "createPayment", "/v1/payments", true);
 /// assert_eq!(keyed.operation(), "createPayment");
+/// assert_eq!(keyed.headers()["x-tenant"], "acme");
+/// # Ok::<(), threeam_runtime::generated::HeaderError>(())
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct CallOptions {
@@ -37,7 +42,68 @@ pub struct CallOptions {
     timeout: Option<Duration>,
     deadline: Option<Duration>,
     max_attempts: Option<u32>,
+    headers: ExtraHeaders,
 }
+
+/// Extra per-call headers, validated. Their `Debug` shows names only: a
+/// value may be a credential.
+#[derive(Clone, Default)]
+struct ExtraHeaders(Vec<(HeaderName, HeaderValue)>);
+
+impl fmt::Debug for ExtraHeaders {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(n, _)| n))
+            .finish()
+    }
+}
+
+/// Headers the runtime sets itself, refused by [`CallOptions::header`],
+/// each with the way to get what the caller wanted.
+const OWNED: &[(&str, &str)] = &[
+    ("idempotency-key", "use CallOptions::idempotency_key: the runtime sends it in the spec's header and format and reuses it on retries"),
+    ("authorization", "set credentials on the client builder (one client per credential; clones share the connection pool)"),
+    ("proxy-authorization", "set the proxy's credentials on the client builder"),
+    ("content-type", "the body's media type is set by the operation's body argument"),
+    ("content-length", "the runtime frames the body"),
+    ("transfer-encoding", "the runtime frames the body"),
+    ("host", "the host comes from the client's base URL"),
+    ("connection", "the runtime manages connections"),
+    ("keep-alive", "the runtime manages connections"),
+    ("upgrade", "the runtime manages connections"),
+    ("te", "the runtime manages connections"),
+    ("trailer", "the runtime frames the body"),
+];
+
+/// Why [`CallOptions::header`] refused a header.
+///
+/// ```
+/// use threeam_runtime::generated::CallOptions;
+///
+/// let err = CallOptions::new().header("Idempotency-Key", "k1").unwrap_err();
+/// assert!(err.to_string().contains("CallOptions::idempotency_key"), "{err}");
+/// assert_eq!(err.name(), "Idempotency-Key");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderError {
+    name: String,
+    detail: String,
+}
+
+impl HeaderError {
+    /// The header name as given.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl fmt::Display for HeaderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "per-call header {:?}: {}", self.name, self.detail)
+    }
+}
+
+impl std::error::Error for HeaderError {}
 
 /// The options of a handle without overrides (see [`Api`] for
 /// [`Client`]).
@@ -51,7 +117,60 @@ impl CallOptions {
             timeout: None,
             deadline: None,
             max_attempts: None,
+            headers: ExtraHeaders(Vec::new()),
         }
+    }
+
+    /// Sends this header on every call through the handle (a tenant, a
+    /// feature flag, an API version, a `User-Agent` of your own), replacing
+    /// an earlier value of the same name. It wins over the client's default
+    /// headers and over a credential sent in a header of another name.
+    ///
+    /// Refused, with the way to do it instead: a name or value that is not
+    /// valid HTTP (the value is never echoed: it may be a secret), and the
+    /// headers the runtime owns: `Idempotency-Key` (use
+    /// [`CallOptions::idempotency_key`]), `Authorization` (credentials go
+    /// on the client builder), `Content-Type` and the framing and
+    /// connection headers. (A spec whose key header has another name, such
+    /// as `X-Idempotency-Key`: a value set here is taken as the key, like
+    /// [`CallOptions::idempotency_key`].)
+    ///
+    /// ```
+    /// use threeam_runtime::generated::CallOptions;
+    /// use threeam_runtime::http::Method;
+    ///
+    /// let options = CallOptions::new().header("X-Tenant", "acme")?.header("x-tenant", "globex")?;
+    /// let req = options.request(Method::GET, "listUsers", "/v1/users", false);
+    /// assert_eq!(req.headers().get_all("x-tenant").iter().count(), 1);
+    /// assert_eq!(req.headers()["x-tenant"], "globex");
+    /// assert!(CallOptions::new().header("X Tenant", "a").is_err());
+    /// assert!(CallOptions::new().header("X-Tenant", "a\nb").is_err());
+    /// assert!(CallOptions::new().header("X-Tenant", "café").is_err());
+    /// assert!(CallOptions::new().header("content-type", "text/plain").is_err());
+    /// # Ok::<(), threeam_runtime::generated::HeaderError>(())
+    /// ```
+    pub fn header(mut self, name: &str, value: &str) -> Result<Self, HeaderError> {
+        let refuse = |detail: &str| HeaderError {
+            name: name.to_owned(),
+            detail: detail.to_owned(),
+        };
+        let parsed = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+            refuse("not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only)")
+        })?;
+        if let Some((_, fix)) = OWNED.iter().find(|(owned, _)| *owned == parsed.as_str()) {
+            return Err(refuse(&format!("the runtime sets this header; {fix}")));
+        }
+        // `to_str` too: http accepts bytes past ASCII that the request
+        // could not carry as text.
+        let value = HeaderValue::from_str(value)
+            .ok()
+            .filter(|v| v.to_str().is_ok())
+            .ok_or_else(|| {
+                refuse("the value is not valid header text (visible ASCII, spaces and tabs only)")
+            })?;
+        self.headers.0.retain(|(n, _)| *n != parsed);
+        self.headers.0.push((parsed, value));
+        Ok(self)
     }
 
     /// Sends this idempotency key instead of a fresh one (on operations
@@ -112,6 +231,10 @@ impl CallOptions {
         }
         if let Some(n) = self.max_attempts {
             req = req.max_attempts(n);
+        }
+        for (name, value) in &self.headers.0 {
+            // Validated by `header`: this cannot record a mistake.
+            req = req.header(name.as_str(), value.to_str().unwrap_or_default());
         }
         req
     }

@@ -42,6 +42,7 @@
 //! [`untagged_union!`]: crate::untagged_union
 //! [`tagged_union!`]: crate::tagged_union
 
+mod builder;
 mod call;
 mod error;
 mod macros;
@@ -49,10 +50,11 @@ mod params;
 mod reply;
 mod stream;
 
-pub use call::{builder_for, call, request, Api, CallOptions, Decode, Read};
+pub use builder::MissingField;
+pub use call::{builder_for, call, request, Api, CallOptions, Decode, HeaderError, Read};
 pub use error::Error;
 pub use params::{
     bytes, cookie, file, form, header, json, json_err, part, path, query, text, unit, Style,
 };
-pub use reply::Reply;
+pub use reply::{header_value, FromHeaders, Reply};
 pub use stream::{call_stream, download, events, raw_events, stream_flag, Open};

@@ -222,8 +222,16 @@ pub fn file(form: Multipart, name: &str, data: &[u8]) -> Multipart {
 /// assert_eq!(json_err::<Value>(404, br#"{"code":"nope"}"#).unwrap()["code"], "nope");
 /// assert!(json_err::<Value>(502, b"<html>bad gateway</html>").is_none());
 /// ```
-pub fn json_err<E: DeserializeOwned>(_status: u16, body: &[u8]) -> Option<E> {
-    serde_json::from_slice(body).ok()
+pub fn json_err<E: DeserializeOwned>(status: u16, body: &[u8]) -> Option<E> {
+    match crate::decode::json(body) {
+        Ok(e) => Some(e),
+        Err(detail) => {
+            // Often a proxy's HTML page, not a bug: the raw body stays on
+            // the runtime error; the path says which field did not match.
+            tracing::debug!(status, %detail, "the error body is not the documented shape");
+            None
+        }
+    }
 }
 
 /// Reads a JSON success body.

@@ -1,10 +1,17 @@
-//! A successful call of a generated client: the value and how it was served.
+//! A successful call of a generated client: the value, how it was served,
+//! and the response headers (raw, and typed where the spec documents them).
+
+use http::HeaderMap;
+use serde::de::DeserializeOwned;
 
 use crate::Served;
 
-/// A successful answer: the decoded value (`Reply` derefs to it) and how
-/// it was served. A fallback or degraded answer never passes for a fresh
-/// one: check [`Reply::is_fresh`] where it matters.
+/// A successful answer: the decoded value (`Reply` derefs to it), how it
+/// was served, and its headers: [`Reply::header_map`] (raw) and
+/// [`Reply::headers`], the operation's documented headers typed as `H` (a
+/// generated `{Op}Headers` struct; `()` when the spec documents none). A
+/// fallback or degraded answer never passes for a fresh one: check
+/// [`Reply::is_fresh`] where it matters.
 ///
 /// ```no_run
 /// # async fn demo(client: threeam_runtime::Client) -> Result<(), Box<dyn std::error::Error>> {
@@ -20,8 +27,10 @@ use crate::Served;
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone)]
-pub struct Reply<T> {
+pub struct Reply<T, H = ()> {
     value: T,
+    headers: H,
+    header_map: HeaderMap,
     status: u16,
     served: Served,
     replayed: bool,
@@ -35,6 +44,8 @@ impl Reply<()> {
     pub(crate) fn of(response: &crate::Response) -> Self {
         Self {
             value: (),
+            headers: (),
+            header_map: response.headers().clone(),
             status: response.status().as_u16(),
             served: response.served().clone(),
             replayed: response.replayed(),
@@ -47,6 +58,8 @@ impl Reply<()> {
     pub(crate) fn with_value<T>(self, value: T) -> Reply<T> {
         Reply {
             value,
+            headers: (),
+            header_map: self.header_map,
             status: self.status,
             served: self.served,
             replayed: self.replayed,
@@ -56,10 +69,57 @@ impl Reply<()> {
     }
 }
 
-impl<T> Reply<T> {
+impl<T, H> Reply<T, H> {
     /// The decoded value.
     pub fn into_inner(self) -> T {
         self.value
+    }
+
+    /// The operation's documented response headers, typed (see
+    /// [`FromHeaders`]): a header that was absent or did not parse is
+    /// `None`.
+    pub fn headers(&self) -> &H {
+        &self.headers
+    }
+
+    /// Every response header, as received.
+    pub fn header_map(&self) -> &HeaderMap {
+        &self.header_map
+    }
+
+    /// The same answer with its documented headers parsed as `H2` (what a
+    /// generated method whose spec documents headers returns).
+    ///
+    /// ```
+    /// use threeam_runtime::generated::{header_value, FromHeaders, Reply};
+    /// use threeam_runtime::http::HeaderMap;
+    ///
+    /// #[derive(Debug, Default, PartialEq)]
+    /// struct Limits {
+    ///     remaining: Option<i64>,
+    /// }
+    /// impl FromHeaders for Limits {
+    ///     fn from_headers(headers: &HeaderMap) -> Self {
+    ///         Limits { remaining: header_value(headers, "X-RateLimit-Remaining") }
+    ///     }
+    /// }
+    ///
+    /// fn limits(reply: Reply<String>) -> Option<i64> {
+    ///     let typed: Reply<String, Limits> = reply.with_typed_headers();
+    ///     typed.headers().remaining
+    /// }
+    /// ```
+    pub fn with_typed_headers<H2: FromHeaders>(self) -> Reply<T, H2> {
+        Reply {
+            headers: H2::from_headers(&self.header_map),
+            value: self.value,
+            header_map: self.header_map,
+            status: self.status,
+            served: self.served,
+            replayed: self.replayed,
+            request_id: self.request_id,
+            attempts: self.attempts,
+        }
     }
 
     /// The HTTP status.
@@ -104,10 +164,112 @@ impl<T> Reply<T> {
     }
 }
 
-impl<T> std::ops::Deref for Reply<T> {
+impl<T, H> std::ops::Deref for Reply<T, H> {
     type Target = T;
 
     fn deref(&self) -> &T {
         &self.value
     }
+}
+
+/// A generated `{Op}Headers` struct: the operation's documented response
+/// headers read from the raw ones. Reading never fails: see
+/// [`header_value`].
+pub trait FromHeaders {
+    /// Reads the documented headers from `headers`.
+    fn from_headers(headers: &HeaderMap) -> Self;
+}
+
+/// No documented headers.
+impl FromHeaders for () {
+    fn from_headers(_: &HeaderMap) -> Self {}
+}
+
+/// One documented header parsed as its schema type `T`: a string-like
+/// type (text, enum, date, id) from the text itself, else a JSON scalar
+/// (integer, number, boolean) from the text. `None` when the header is
+/// absent, and when it does not parse, with a warning naming the header
+/// and the expected type (not the value, which may be private): a header
+/// is informational, so a server sending `X-RateLimit-Remaining: lots`
+/// does not fail a payment that went through.
+///
+/// ```
+/// use threeam_runtime::generated::header_value;
+/// use threeam_runtime::http::HeaderMap;
+///
+/// let mut headers = HeaderMap::new();
+/// headers.insert("x-ratelimit-remaining", "41".parse().unwrap());
+/// headers.insert("etag", "\"v7\"".parse().unwrap());
+/// assert_eq!(header_value::<i64>(&headers, "X-RateLimit-Remaining"), Some(41));
+/// assert_eq!(header_value::<String>(&headers, "ETag").as_deref(), Some("\"v7\""));
+/// assert_eq!(header_value::<bool>(&headers, "ETag"), None);
+/// assert_eq!(header_value::<String>(&headers, "Location"), None);
+/// ```
+pub fn header_value<T: DeserializeOwned>(headers: &HeaderMap, name: &str) -> Option<T> {
+    let raw = headers.get(name)?;
+    let parsed = raw.to_str().ok().and_then(|text| {
+        let text = text.trim();
+        serde_json::from_value(serde_json::Value::String(text.to_owned()))
+            .or_else(|_| serde_json::from_str(text))
+            .ok()
+    });
+    if parsed.is_none() {
+        tracing::warn!(
+            header = name,
+            expected = std::any::type_name::<T>(),
+            "a documented response header does not parse as its schema says; read it from header_map()"
+        );
+    }
+    parsed
+}
+
+/// A generated `{Op}Headers` struct: one `Option` field per documented
+/// response header, and its [`FromHeaders`] impl reading each with
+/// [`header_value`].
+///
+/// ```
+/// use threeam_runtime::generated::FromHeaders;
+/// use threeam_runtime::http::HeaderMap;
+///
+/// threeam_runtime::response_headers! {
+///     /// The headers of `createThing`.
+///     pub struct CreateThingHeaders {
+///         /// Calls left.
+///         "X-RateLimit-Remaining" => x_rate_limit_remaining: i64,
+///         "Location" => location: String,
+///     }
+/// }
+///
+/// let mut raw = HeaderMap::new();
+/// raw.insert("x-ratelimit-remaining", "9".parse().unwrap());
+/// let typed = CreateThingHeaders::from_headers(&raw);
+/// assert_eq!(typed, CreateThingHeaders { x_rate_limit_remaining: Some(9), location: None });
+/// ```
+#[macro_export]
+macro_rules! response_headers {
+    (
+        $(#[$meta:meta])*
+        $vis:vis struct $name:ident {
+            $( $(#[$fmeta:meta])* $header:literal => $field:ident : $ty:ty, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default)]
+        $vis struct $name {
+            $(
+                $(#[$fmeta])*
+                #[doc = ""]
+                #[doc = ::core::concat!("Header `", $header, "`.")]
+                pub $field: ::core::option::Option<$ty>,
+            )*
+        }
+
+        impl $crate::generated::FromHeaders for $name {
+            fn from_headers(headers: &$crate::http::HeaderMap) -> Self {
+                Self {
+                    $( $field: $crate::generated::header_value(headers, $header), )*
+                }
+            }
+        }
+    };
 }
