@@ -305,6 +305,41 @@ mod tests {
         assert_eq!(t.node(t.root()).offset, 0);
     }
 
+    /// A mapping that is a list item starts at its first key, whatever the
+    /// indentation, the text before it, the line ends and the build profile
+    /// (issue 10 reported column 5 in debug, 8 in release; CI runs this
+    /// test in both).
+    #[test]
+    fn list_item_mappings_start_at_their_first_key() {
+        for indent in 0..6 {
+            for before in ["", "é: ü\n", "x: 1\n", "# ∑ note\n"] {
+                for eol in ["\n", "\r\n"] {
+                    let pad = " ".repeat(indent);
+                    let src = format!(
+                        "{before}list:\n{pad}- a: 1\n{pad}  b: 2\n{pad}- c: 3\n{pad}- {{d: 4}}\n"
+                    )
+                    .replace('\n', eol);
+                    let t = parse(&src).unwrap();
+                    let list = t.get(t.root(), "list").unwrap();
+                    let starts: Vec<&str> = t
+                        .items(list)
+                        .iter()
+                        .map(|&item| &src[t.node(item).offset as usize..][..1])
+                        .collect();
+                    assert_eq!(starts, ["a", "c", "{"], "{src:?}");
+                    let source = crate::source::SourceFile::new(
+                        "s.yaml".into(),
+                        "s.yaml".into(),
+                        std::sync::Arc::new(src.clone()),
+                    );
+                    let first = t.items(list)[0];
+                    let (_, column) = source.line_col(t.node(first).offset);
+                    assert_eq!(column as usize, indent + 3, "{src:?}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn aliases_share_nodes() {
         let t = parse("a: &x {k: 1}\nb: *x\n").unwrap();
