@@ -587,7 +587,8 @@ const KEYED_METHODS: OptionSpec = OptionSpec {
 /// `header`: the key's header name.
 const KEY_HEADER: OptionSpec = OptionSpec {
     name: "header",
-    default: OptionDefault::String("Idempotency-Key"),
+    // The standard name, as the model knows it (it accepts the others too).
+    default: OptionDefault::String(threeam_spec::model::KEY_HEADERS[0]),
     help:
         "the key's header name (compared case-insensitively; `X-Idempotency-Key` is accepted too)",
 };

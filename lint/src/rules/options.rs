@@ -200,3 +200,42 @@ pub trait OptionSource {
     /// The option `name` of rule `rule`, if set.
     fn value(&self, rule: &str, name: &str) -> Option<&OptionValue>;
 }
+
+#[cfg(all(test, feature = "config"))]
+mod tests {
+    use crate::config::Config;
+    use crate::rules::{OptionSource, OptionValue, ALL};
+
+    /// The default `explain` prints for each option is a valid setting of
+    /// it, and set explicitly it reads back as the value rules use.
+    #[test]
+    fn printed_defaults_are_valid_settings() {
+        let mut checked = 0;
+        for rule in ALL {
+            for option in rule.options {
+                let text = format!(
+                    "[rules.{}]\n{} = {}\n",
+                    rule.id,
+                    option.name,
+                    option.default.toml()
+                );
+                let config = Config::from_toml(&text, "threeam.toml".as_ref())
+                    .unwrap_or_else(|e| panic!("{text}: {e}"));
+                let value = config.value(rule.id, option.name).expect("set");
+                let same = match (value, option.default) {
+                    (OptionValue::String(s), super::OptionDefault::String(d)) => s == d,
+                    (OptionValue::Regex(p), super::OptionDefault::Regex(d)) => p.as_str() == d,
+                    (OptionValue::Integer(i), super::OptionDefault::Integer(d)) => *i == d,
+                    (
+                        OptionValue::Strings(list),
+                        super::OptionDefault::Strings(d) | super::OptionDefault::PathPatterns(d),
+                    ) => list.iter().map(String::as_str).eq(d.iter().copied()),
+                    _ => false,
+                };
+                assert!(same, "{text} read back as {value:?}");
+                checked += 1;
+            }
+        }
+        assert!(checked >= 10, "{checked}");
+    }
+}
