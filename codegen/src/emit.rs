@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use threeam_lint::workspace::{At, Workspace};
+use threeam_spec::model::one_line;
 
 use crate::auth::Auth;
 use crate::names::{doc_lines, lit, unraw};
@@ -92,7 +93,7 @@ impl Model<'_> {
             for line in doc_inner(&doc) {
                 out.push_str(&line);
             }
-            out.push_str(LINT_ALLOWS_INNER);
+            let _ = writeln!(out, "#![allow({LINT_ALLOWS})]");
             // Users reach the runtime (its builder, errors, `env`) through
             // this crate: no second dependency to keep in step.
             out.push_str("\npub use threeam_runtime;\n");
@@ -184,9 +185,10 @@ impl Model<'_> {
 const SHARED: &str = "pub use threeam_runtime::generated::{CallOptions, Error, Reply};\n#[allow(unused_imports)]\nuse threeam_runtime::{generated as rt, string_enum, tagged_union, union_serialize, untagged_union};\n\n";
 
 /// Lints generated code may trip by its nature (names and docs come from the
-/// spec; a spec may deprecate its own types).
+/// spec; a spec may deprecate its own types). Written once: a crate's
+/// lib.rs gets it as `#![allow(...)]`, an included module as `#[allow(...)]`
+/// ([`module_allow`]).
 const LINT_ALLOWS: &str = "deprecated, clippy::too_many_arguments, clippy::large_enum_variant, clippy::enum_variant_names, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::upper_case_acronyms, clippy::wrong_self_convention, clippy::should_implement_trait, clippy::module_inception, clippy::type_complexity, clippy::empty_docs, clippy::tabs_in_doc_comments, clippy::needless_lifetimes, missing_docs";
-const LINT_ALLOWS_INNER: &str = "#![allow(deprecated, clippy::too_many_arguments, clippy::large_enum_variant, clippy::enum_variant_names, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::upper_case_acronyms, clippy::wrong_self_convention, clippy::should_implement_trait, clippy::module_inception, clippy::type_complexity, clippy::empty_docs, clippy::tabs_in_doc_comments, clippy::needless_lifetimes, missing_docs)]\n";
 
 /// Serde derives reach serde through the runtime's re-export: derive output
 /// names its crate by absolute path, which a `use` cannot redirect.
@@ -223,13 +225,45 @@ fn doc_inner(text: &str) -> Vec<String> {
     s.lines().map(|l| format!("//!{}\n", &l[3..])).collect()
 }
 
-fn one_line(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+/// True when `value` can be a variant's doc as it is: `string_enum!`
+/// documents each variant with its value in backticks, and a line break
+/// (a Markdown block, a doctest fence) or a backtick (the end of the code
+/// span) in it would be read as Markdown.
+fn doc_safe(value: &str) -> bool {
+    !value.chars().any(|c| c.is_control() || c == '`')
+}
+
+/// A string enum stated as names and wire values; the runtime's
+/// `string_enum!` defines the enum (with `Unknown(String)`, each variant
+/// documented with its value) and its impls.
+fn render_string_enum(out: &mut String, def: &TypeDef, variants: &[crate::types::Variant]) {
+    out.push_str("string_enum! {\n");
+    if let Some(d) = &def.doc {
+        doc_lines(out, "    ", d);
+    }
+    if def.deprecated {
+        out.push_str("    #[deprecated]\n");
+    }
+    let pairs: Vec<String> = variants
+        .iter()
+        .map(|v| format!("{} => {}", v.name, lit(&v.value)))
+        .collect();
+    let wrapped = wrap(
+        &format!("    pub enum {} {{ ", def.name),
+        &pairs,
+        " }\n}\n\n",
+    );
+    // Continuation lines one level deeper than the `pub enum` line.
+    out.push_str(&wrapped.replace("\n    ", "\n        "));
 }
 
 fn render_def(out: &mut String, def: &TypeDef, defs: &[TypeDef]) {
+    if let DefKind::Enum(variants) = &def.kind {
+        if variants.iter().all(|v| doc_safe(&v.value)) {
+            render_string_enum(out, def, variants);
+            return;
+        }
+    }
     if let Some(d) = &def.doc {
         doc_lines(out, "", d);
     }
@@ -295,11 +329,15 @@ fn render_def(out: &mut String, def: &TypeDef, defs: &[TypeDef]) {
             }
             out.push_str("}\n\n");
         }
+        // Values that cannot go into a doc line as they are (see
+        // `render_string_enum`): the enum is written out, its docs cleaned.
         DefKind::Enum(variants) => {
             out.push_str("#[derive(Debug, Clone, PartialEq, Eq, Hash)]\n");
             let _ = writeln!(out, "pub enum {name} {{");
             for v in variants {
-                let _ = writeln!(out, "    /// `{}`", one_line(&v.value).replace('`', "'"));
+                // As a Rust literal: escaped, one line, and no code span
+                // for a backtick in it to end.
+                let _ = writeln!(out, "    /// Wire value {}", lit(&v.value));
                 let _ = writeln!(out, "    {},", v.name);
             }
             out.push_str("    /// A value this client does not know yet (the server added it).\n    Unknown(String),\n}\n\n");

@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use threeam_spec::model::{Location, Model, Operation, Status};
+use threeam_spec::model::{one_line, Location, Model, Operation, Status};
 use threeam_spec::workspace::{At, Workspace};
 
 use crate::names::{self, doc_lines, lit, Names};
@@ -1138,10 +1138,6 @@ fn pattern(status: Status) -> String {
     }
 }
 
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// The expression that puts `var` (a reference) on `req` as `m`.
 fn send_expr(m: &Media, defs: &[TypeDef], var: &str) -> String {
     match m.kind {
@@ -1181,3 +1177,7 @@ fn multipart_expr(ty: &Ty, defs: &[TypeDef], var: &str) -> String {
     let _ = write!(e, "            {last}\n        }}");
     e
 }
+
+#[cfg(test)]
+#[path = "ops_tests.rs"]
+mod tests;

@@ -22,18 +22,22 @@
 //!
 //! Every mistake is an error naming the file, line and column: a typo in a
 //! rule id must not silently leave a rule on.
+//!
+//! Reading the file ([`Config::load`], [`Config::discover`],
+//! [`Config::from_toml`]) needs the `config` feature (on by default), which
+//! brings `toml`, `globset` and `regex`; the engine itself does not, so a
+//! build script that embeds the linter through threeam-codegen stays light.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use globset::{GlobBuilder, GlobMatcher};
-use serde::Deserialize;
-use toml::Spanned;
-
 use crate::finding::Severity;
 use crate::path_pattern::PathPattern;
-use crate::rules::{self, OptionKind, OptionSource, Rule};
+use crate::rules::{self, OptionKind, OptionSource, OptionSpec, OptionValue, Rule};
+
+#[cfg(feature = "config")]
+mod file;
 
 /// The file name looked for next to the spec and in its parent folders.
 pub const FILE_NAME: &str = "threeam.toml";
@@ -57,7 +61,7 @@ pub struct Config {
     /// `fail-on` from the file, if set.
     pub fail_on: Option<Severity>,
     severities: HashMap<&'static str, Option<Severity>>,
-    options: HashMap<&'static str, toml::Table>,
+    options: HashMap<&'static str, HashMap<String, OptionValue>>,
     ignore: Vec<Placed<PathPattern>>,
     overrides: Vec<Override>,
     /// The config file's folder (canonical), where `files` globs start.
@@ -76,7 +80,7 @@ struct Placed<T> {
 #[derive(Debug, Clone)]
 struct Override {
     paths: Vec<Placed<PathPattern>>,
-    files: Vec<Placed<(String, GlobMatcher)>>,
+    files: Vec<Placed<FileGlob>>,
     rules: HashMap<&'static str, Option<Severity>>,
 }
 
@@ -87,8 +91,34 @@ impl Override {
         let path_ok = self.paths.is_empty()
             || path.is_some_and(|p| self.paths.iter().any(|e| e.value.matches(p)));
         let file_ok = self.files.is_empty()
-            || file.is_some_and(|f| self.files.iter().any(|e| e.value.1.is_match(f)));
+            || file.is_some_and(|f| self.files.iter().any(|e| e.value.is_match(f)));
         path_ok && file_ok
+    }
+}
+
+/// An `overrides.files` glob. Only a config file can hold one, so without
+/// the `config` feature no value of this type exists.
+#[derive(Debug, Clone)]
+struct FileGlob {
+    /// As written.
+    text: String,
+    #[cfg(feature = "config")]
+    matcher: globset::GlobMatcher,
+    #[cfg(not(feature = "config"))]
+    never: std::convert::Infallible,
+}
+
+impl FileGlob {
+    fn is_match(&self, file: &Path) -> bool {
+        #[cfg(feature = "config")]
+        {
+            self.matcher.is_match(file)
+        }
+        #[cfg(not(feature = "config"))]
+        {
+            let _ = file;
+            match self.never {}
+        }
     }
 }
 
@@ -136,191 +166,46 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct RawConfig {
-    fail_on: Option<Spanned<String>>,
-    #[serde(default)]
-    ignore: Vec<Spanned<String>>,
-    #[serde(default)]
-    rules: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
-    #[serde(default)]
-    overrides: Vec<Spanned<RawOverride>>,
-    /// `[diff]` belongs to `threeam diff` (threeam-diff reads and checks
-    /// it); lint accepts the table so one threeam.toml serves both.
-    #[serde(default)]
-    #[allow(dead_code)]
-    diff: Option<toml::Value>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawOverride {
-    #[serde(default)]
-    paths: Vec<Spanned<String>>,
-    #[serde(default)]
-    files: Vec<Spanned<String>>,
-    rules: BTreeMap<Spanned<String>, Spanned<String>>,
-}
-
 impl Config {
-    /// Read and check a config file.
-    pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
-            file: path.to_owned(),
-            line: 0,
-            column: 0,
-            message: format!("cannot read the config file: {e}"),
-        })?;
-        Config::from_toml(&text, path)
+    /// Set a rule's severity in code, as `[rules]` in threeam.toml does
+    /// (`None` turns it off).
+    ///
+    /// ```
+    /// use threeam_lint::{config::Config, rules::find};
+    /// let rule = find("fallback-server").unwrap();
+    /// let mut config = Config::default();
+    /// config.set_severity(rule, None);
+    /// assert_eq!(config.severity(rule), None);
+    /// ```
+    pub fn set_severity(&mut self, rule: &'static Rule, severity: Option<Severity>) {
+        self.severities.insert(rule.id, severity);
     }
 
-    /// Find `threeam.toml` in `start` or the nearest parent folder that has one.
-    pub fn discover(start: &Path) -> Result<Option<Config>, ConfigError> {
-        let start = std::fs::canonicalize(start).unwrap_or_else(|_| start.to_owned());
-        for dir in start.ancestors() {
-            let candidate = dir.join(FILE_NAME);
-            if candidate.is_file() {
-                return Config::load(&candidate).map(Some);
-            }
-        }
-        Ok(None)
-    }
-
-    /// Parse config text; `path` is used in error messages.
-    pub fn from_toml(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        let at = |span: std::ops::Range<usize>, message: String| {
-            let (line, column) = line_col(text, span.start);
-            ConfigError {
-                file: path.to_owned(),
-                line,
-                column,
-                message,
-            }
-        };
-        let raw: RawConfig = toml::from_str(text).map_err(|e| {
-            let span = e.span().unwrap_or(0..0);
-            let message = e.message().trim().to_owned();
-            let hint = if message.contains("unknown field") {
-                "; the top level accepts `fail-on`, `ignore`, `[rules]` and `[[overrides]]` (with `paths`, `files` and `rules`)"
-            } else {
-                ""
-            };
-            at(span, format!("{message}{hint}"))
-        })?;
-        let mut config = Config {
-            source: Some(path.to_owned()),
-            base: path.parent().and_then(|d| {
-                let d = if d.as_os_str().is_empty() {
-                    Path::new(".")
-                } else {
-                    d
-                };
-                std::fs::canonicalize(d).ok()
-            }),
-            ..Config::default()
-        };
-        if let Some(level) = raw.fail_on {
-            config.fail_on = Some(
-                level
-                    .get_ref()
-                    .parse()
-                    .map_err(|e: String| at(level.span(), e))?,
-            );
-        }
-        let place = |entry: &Spanned<String>| line_col(text, entry.span().start);
-        let path_pattern = |entry: &Spanned<String>, what: &str| {
-            PathPattern::new(entry.get_ref())
-                .map(|value| {
-                    let (line, column) = place(entry);
-                    Placed {
-                        value,
-                        line,
-                        column,
-                    }
-                })
-                .map_err(|e| at(entry.span(), format!("{what}: {e}")))
-        };
-        for pattern in &raw.ignore {
-            config.ignore.push(path_pattern(pattern, "ignore")?);
-        }
-        for table in &raw.overrides {
-            let raw_override = table.get_ref();
-            if raw_override.paths.is_empty() && raw_override.files.is_empty() {
-                return Err(at(
-                    table.span(),
-                    "an [[overrides]] entry needs `paths` (path patterns) and/or `files` (file globs) to say where it applies".into(),
-                ));
-            }
-            let mut o = Override {
-                paths: Vec::new(),
-                files: Vec::new(),
-                rules: HashMap::new(),
-            };
-            for pattern in &raw_override.paths {
-                o.paths.push(path_pattern(pattern, "overrides.paths")?);
-            }
-            for glob in &raw_override.files {
-                let matcher = GlobBuilder::new(glob.get_ref())
-                    .literal_separator(true)
-                    .build()
-                    .map_err(|e| at(glob.span(), format!("overrides.files: invalid glob: {e}")))?
-                    .compile_matcher();
-                let (line, column) = place(glob);
-                o.files.push(Placed {
-                    value: (glob.get_ref().clone(), matcher),
-                    line,
-                    column,
-                });
-            }
-            for (id, level) in &raw_override.rules {
-                let rule = rules::find(id.get_ref()).ok_or_else(|| {
-                    at(
-                        id.span(),
-                        format!(
-                            "unknown rule `{}`; `threeam rules` lists every rule id",
-                            id.get_ref()
-                        ),
-                    )
-                })?;
-                let level = parse_level(level.get_ref()).map_err(|e| at(level.span(), e))?;
-                o.rules.insert(rule.id, level);
-            }
-            config.overrides.push(o);
-        }
-        for (id, setting) in raw.rules {
-            let rule = find_rule(id.get_ref()).map_err(|e| at(id.span(), e))?;
-            match setting.get_ref() {
-                toml::Value::String(level) => {
-                    let level = parse_level(level).map_err(|e| at(setting.span(), e))?;
-                    config.severities.insert(rule.id, level);
-                }
-                toml::Value::Table(table) => {
-                    let mut options = toml::Table::new();
-                    for (key, value) in table {
-                        if key == "severity" {
-                            let level = value
-                                .as_str()
-                                .ok_or_else(|| "`severity` is a string: off, info, warn or error".to_owned())
-                                .and_then(parse_level)
-                                .map_err(|e| at(setting.span(), format!("[rules.{}] {e}", rule.id)))?;
-                            config.severities.insert(rule.id, level);
-                            continue;
-                        }
-                        check_option(rule, key, value).map_err(|e| at(setting.span(), e))?;
-                        options.insert(key.clone(), value.clone());
-                    }
-                    config.options.insert(rule.id, options);
-                }
-                _ => {
-                    return Err(at(
-                        setting.span(),
-                        format!("`{}` takes a severity (\"off\", \"info\", \"warn\", \"error\") or a table of options", rule.id),
-                    ))
-                }
-            }
-        }
-        Ok(config)
+    /// Set a rule option in code, as `[rules.RULE]` in threeam.toml does;
+    /// refused, saying why, when the rule has no such option or the value
+    /// does not fit it.
+    ///
+    /// ```
+    /// use threeam_lint::{config::Config, rules::{find, OptionValue}};
+    /// let rule = find("idempotency-key-required").unwrap();
+    /// let mut config = Config::default();
+    /// config.set_option(rule, "header", OptionValue::String("Idem-Key".into())).unwrap();
+    /// assert!(config.set_option(rule, "header", OptionValue::Integer(1)).is_err());
+    /// assert!(config.set_option(rule, "nope", OptionValue::Integer(1)).is_err());
+    /// ```
+    pub fn set_option(
+        &mut self,
+        rule: &'static Rule,
+        name: &str,
+        value: OptionValue,
+    ) -> Result<(), String> {
+        let spec = option_spec(rule, name)?;
+        check_value(rule, spec, &value)?;
+        self.options
+            .entry(rule.id)
+            .or_default()
+            .insert(name.to_owned(), value);
+        Ok(())
     }
 
     /// The severity of a rule: `None` when it is off.
@@ -427,13 +312,13 @@ impl Config {
                 path_entry("overrides", e, &mut unused);
             }
             for e in &o.files {
-                if !files.iter().any(|f| e.value.1.is_match(self.relative(f))) {
+                if !files.iter().any(|f| e.value.is_match(&self.relative(f))) {
                     unused.push(UnusedEntry {
                         line: e.line,
                         column: e.column,
                         message: format!(
                             "overrides file glob `{}` matches no spec file linted with this config; correct it (it is relative to the config file's folder) or remove it",
-                            e.value.0
+                            e.value.text
                         ),
                     });
                 }
@@ -444,7 +329,7 @@ impl Config {
 }
 
 impl OptionSource for Config {
-    fn value(&self, rule: &str, name: &str) -> Option<&toml::Value> {
+    fn value(&self, rule: &str, name: &str) -> Option<&OptionValue> {
         self.options.get(rule).and_then(|t| t.get(name))
     }
 }
@@ -480,79 +365,57 @@ pub fn find_rule(id: &str) -> Result<&'static Rule, String> {
     ))
 }
 
-fn parse_level(level: &str) -> Result<Option<Severity>, String> {
-    if level == "off" {
-        return Ok(None);
-    }
-    level
-        .parse::<Severity>()
-        .map(Some)
-        .map_err(|_| format!("unknown severity `{level}`; use off, info, warn or error"))
-}
-
-fn check_option(rule: &Rule, key: &str, value: &toml::Value) -> Result<(), String> {
-    let Some(spec) = rule.options.iter().find(|o| o.name == key) else {
+/// The option `key` of `rule`, or an error listing the ones it has.
+fn option_spec(rule: &Rule, key: &str) -> Result<&'static OptionSpec, String> {
+    rule.options.iter().find(|o| o.name == key).ok_or_else(|| {
         let known: Vec<&str> = rule.options.iter().map(|o| o.name).collect();
         let known = if known.is_empty() {
             "it takes no options besides `severity`".to_owned()
         } else {
             format!("it accepts `severity`, `{}`", known.join("`, `"))
         };
-        return Err(format!("rule `{}` has no option `{key}`; {known}", rule.id));
-    };
-    let ok = match spec.kind {
-        OptionKind::String => value.is_str(),
+        format!("rule `{}` has no option `{key}`; {known}", rule.id)
+    })
+}
+
+/// Whether `value` fits option `spec` of `rule`: its kind, and the limits
+/// every source of values (a file, code) must keep.
+fn check_value(rule: &Rule, spec: &OptionSpec, value: &OptionValue) -> Result<(), String> {
+    let ok = match (spec.kind(), value) {
+        (OptionKind::String, OptionValue::String(_)) => true,
+        (OptionKind::Regex, OptionValue::Regex(_)) => true,
         // Rules name the first entry in their help text; an empty list would
         // also mean "nothing counts", which no one wants.
-        OptionKind::Strings => value
-            .as_array()
-            .is_some_and(|a| !a.is_empty() && a.iter().all(toml::Value::is_str)),
-        OptionKind::Integer => value.as_integer().is_some_and(|i| i >= 0),
-        OptionKind::PathPatterns => match value.as_array() {
-            Some(list) => {
-                for item in list {
-                    if let Some(p) = item.as_str() {
-                        PathPattern::new(p)
-                            .map_err(|e| format!("[rules.{}] `{key}`: {e}", rule.id))?;
-                    }
-                }
-                list.iter().all(toml::Value::is_str)
+        (OptionKind::Strings, OptionValue::Strings(list)) => !list.is_empty(),
+        (OptionKind::Integer, OptionValue::Integer(i)) => *i >= 0,
+        (OptionKind::PathPatterns, OptionValue::Strings(list)) => {
+            for p in list {
+                PathPattern::new(p)
+                    .map_err(|e| format!("[rules.{}] `{}`: {e}", rule.id, spec.name))?;
             }
-            None => false,
-        },
-        OptionKind::Regex => match value.as_str() {
-            Some(re) => regex::Regex::new(re)
-                .map(|_| ())
-                .map_err(|e| {
-                    format!(
-                        "[rules.{}] `{key}` is not a valid regular expression: {e}",
-                        rule.id
-                    )
-                })
-                .map(|_| true)?,
-            None => false,
-        },
+            true
+        }
+        _ => false,
     };
     if ok {
         Ok(())
     } else {
-        let wanted = match spec.kind {
-            OptionKind::String | OptionKind::Regex => "a string",
-            OptionKind::Strings => "a non-empty list of strings",
-            OptionKind::PathPatterns => "a list of path patterns",
-            OptionKind::Integer => "a non-negative integer",
-        };
-        Err(format!(
-            "[rules.{}] `{key}` must be {wanted}, e.g. {}",
-            rule.id, spec.default
-        ))
+        Err(wrong_kind(rule, spec))
     }
 }
 
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
+/// "must be a ..., e.g. DEFAULT".
+fn wrong_kind(rule: &Rule, spec: &OptionSpec) -> String {
+    let wanted = match spec.kind() {
+        OptionKind::String | OptionKind::Regex => "a string",
+        OptionKind::Strings => "a non-empty list of strings",
+        OptionKind::PathPatterns => "a list of path patterns",
+        OptionKind::Integer => "a non-negative integer",
+    };
+    format!(
+        "[rules.{}] `{}` must be {wanted}, e.g. {}",
+        rule.id,
+        spec.name,
+        spec.default.toml()
+    )
 }

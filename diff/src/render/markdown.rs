@@ -3,6 +3,8 @@
 
 use std::io::{self, Write};
 
+use threeam_spec::model::one_line;
+
 use super::{Report, Summary};
 use crate::change::{quote, Change, Severity};
 
@@ -66,10 +68,4 @@ pub(super) fn render(report: Report, out: &mut dyn Write) -> io::Result<()> {
 
 fn group_of(c: &Change) -> Option<&str> {
     c.version.as_deref()
-}
-
-/// Messages are one line already; this keeps a stray newline from
-/// breaking the list.
-fn one_line(s: &str) -> String {
-    s.replace(['\n', '\r'], " ")
 }

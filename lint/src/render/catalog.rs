@@ -24,14 +24,14 @@ pub fn json() -> Value {
                 .map(|o| {
                     json!({
                         "name": o.name,
-                        "type": match o.kind {
+                        "type": match o.kind() {
                             OptionKind::String => "string",
                             OptionKind::Strings => "strings",
                             OptionKind::Integer => "integer",
                             OptionKind::Regex => "regex",
                             OptionKind::PathPatterns => "path-patterns",
                         },
-                        "default": o.default,
+                        "default": o.default.toml(),
                         "help": o.help,
                     })
                 })

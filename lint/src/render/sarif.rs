@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use serde_json::{json, Value};
 
 use crate::finding::{Finding, Severity};
-use crate::rules::{self, Rule};
+use crate::rules::{self, prose, Rule};
 use crate::LintResult;
 
 /// The SARIF level of a severity.
@@ -21,7 +21,7 @@ fn rule_descriptor(rule: &Rule) -> Value {
     json!({
         "id": rule.id,
         "shortDescription": { "text": rule.summary },
-        "fullDescription": { "text": format!("{} {}", rule.docs.what, rule.docs.why) },
+        "fullDescription": { "text": format!("{} {}", prose(rule.docs.what), prose(rule.docs.why)) },
         "help": {
             "text": rule.explain(),
             "markdown": rule.explain(),

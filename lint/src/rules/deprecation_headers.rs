@@ -10,8 +10,15 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warn,
     summary: "Deprecated operations document Deprecation (RFC 9745) and Sunset (RFC 8594) response headers.",
     docs: Docs {
-        what: "Every operation marked `deprecated: true` declares both a `Deprecation` and a `Sunset` header on its success responses.",
-        why: "`deprecated: true` in a spec reaches the people who read specs. The headers reach running clients: the runtime logs them once per operation, months before the sunset, so the shutdown of v1 is a planned migration and not a 3 a.m. page.",
+        what: r#"
+            Every operation marked `deprecated: true` declares both a `Deprecation` and a `Sunset`
+            header on its success responses.
+        "#,
+        why: r#"
+            `deprecated: true` in a spec reaches the people who read specs. The headers reach
+            running clients: the runtime logs them once per operation, months before the sunset, so
+            the shutdown of v1 is a planned migration and not a 3 a.m. page.
+        "#,
         example: r#"
 get:
   deprecated: true

@@ -15,8 +15,17 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warn,
     summary: "4xx/5xx bodies carry a human message (detail/message/title) and a machine type/code.",
     docs: Docs {
-        what: "Every error response (4xx, 5xx, default) has a JSON body whose schema (through `$ref` and `allOf`, or one level down under `error`) has a human-readable field (`detail`, `message` or `title`) and a machine-readable one (`type` or `code`). RFC 9457 `application/problem+json` has both and is preferred.",
-        why: "At 3 a.m. the engineer reads the message; the client branches on the code. An error body with only a message forces clients to parse prose; one with only a code sends the engineer to the docs. A body with neither is a shrug.",
+        what: r#"
+            Every error response (4xx, 5xx, default) has a JSON body whose schema (through `$ref`
+            and `allOf`, or one level down under `error`) has a human-readable field (`detail`,
+            `message` or `title`) and a machine-readable one (`type` or `code`). RFC 9457
+            `application/problem+json` has both and is preferred.
+        "#,
+        why: r#"
+            At 3 a.m. the engineer reads the message; the client branches on the code. An error body
+            with only a message forces clients to parse prose; one with only a code sends the
+            engineer to the docs. A body with neither is a shrug.
+        "#,
         example: r#"
 '400':
   content:

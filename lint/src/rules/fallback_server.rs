@@ -10,8 +10,14 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "`servers` lists a second (fallback) server.",
     docs: Docs {
-        what: "The top-level `servers` list has at least two entries. Generated clients use the first as primary and the second as fallback.",
-        why: "When the primary region is down, a client with a fallback answers from the other one; a client without it fails every call until someone edits configuration at 3 a.m.",
+        what: r#"
+            The top-level `servers` list has at least two entries. Generated clients use the first
+            as primary and the second as fallback.
+        "#,
+        why: r#"
+            When the primary region is down, a client with a fallback answers from the other one; a
+            client without it fails every call until someone edits configuration at 3 a.m.
+        "#,
         example: r#"
 servers:
   - url: https://api.example.com

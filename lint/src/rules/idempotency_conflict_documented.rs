@@ -10,8 +10,16 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warn,
     summary: "Keyed operations document 409 and/or 422 for idempotency key reuse.",
     docs: Docs {
-        what: "Every operation whose method needs an idempotency key documents a `409` (a request with this key is still in flight: retry later with the same key) and/or a `422` (the key was reused with a different payload: never retry).",
-        why: "These two answers decide whether a client may retry. Undocumented, a client treats them as generic failures: it gives up on a 409 that would have succeeded, or retries a 422 forever. The IETF idempotency-key draft assigns exactly these meanings.",
+        what: r#"
+            Every operation whose method needs an idempotency key documents a `409` (a request with
+            this key is still in flight: retry later with the same key) and/or a `422` (the key was
+            reused with a different payload: never retry).
+        "#,
+        why: r#"
+            These two answers decide whether a client may retry. Undocumented, a client treats them
+            as generic failures: it gives up on a 409 that would have succeeded, or retries a 422
+            forever. The IETF idempotency-key draft assigns exactly these meanings.
+        "#,
         example: r#"
 responses:
   '201': {$ref: '#/components/responses/PaymentCreated'}

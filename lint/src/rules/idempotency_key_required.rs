@@ -14,8 +14,17 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "POST, PUT, PATCH and DELETE operations declare a required Idempotency-Key header.",
     docs: Docs {
-        what: "Every operation whose method needs a key (POST, PUT, PATCH, DELETE by default) declares a header parameter named `Idempotency-Key` (or `X-Idempotency-Key`, or the name set in the `header` option; any case, inline or through `$ref`) with `required: true`.",
-        why: "A network can drop the response after the server did the work. The client cannot tell, so it retries; without a key the retry charges the customer twice. With a key the server replays the first response, and the runtime reuses the same key on every attempt, so retries become safe.",
+        what: r#"
+            Every operation whose method needs a key (POST, PUT, PATCH, DELETE by default) declares
+            a header parameter named `Idempotency-Key` (or `X-Idempotency-Key`, or the name set in
+            the `header` option; any case, inline or through `$ref`) with `required: true`.
+        "#,
+        why: r#"
+            A network can drop the response after the server did the work. The client cannot tell,
+            so it retries; without a key the retry charges the customer twice. With a key the server
+            replays the first response, and the runtime reuses the same key on every attempt, so
+            retries become safe.
+        "#,
         example: r#"
 post:
   operationId: createPayment

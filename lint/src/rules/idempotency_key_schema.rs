@@ -1,8 +1,8 @@
 //! `idempotency-key-schema`: the key is a bounded string.
 
 use super::{
-    key_parameter_users, name_operations, op_scope, Ctx, Docs, OptionKind, OptionSpec, Principle,
-    Rule,
+    key_parameter_users, name_operations, op_scope, Ctx, Docs, OptionDefault, OptionSpec,
+    Principle, Rule,
 };
 use crate::finding::Severity;
 
@@ -13,8 +13,16 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warn,
     summary: "The Idempotency-Key is a string with a sane maxLength (UUID or opaque token).",
     docs: Docs {
-        what: "The idempotency key parameter's schema is `type: string` with a `maxLength` between 1 and 255 (the limit is an option). Methods and header name come from `idempotency-key-required`'s options.",
-        why: "Servers store keys. An unbounded key is a storage-exhaustion vector and a number-typed key breaks clients that send UUIDs; both surface as confusing 400s in the middle of an incident. A declared bound tells client authors what to send.",
+        what: r#"
+            The idempotency key parameter's schema is `type: string` with a `maxLength` between 1
+            and 255 (the limit is an option). Methods and header name come from
+            `idempotency-key-required`'s options.
+        "#,
+        why: r#"
+            Servers store keys. An unbounded key is a storage-exhaustion vector and a number-typed
+            key breaks clients that send UUIDs; both surface as confusing 400s in the middle of an
+            incident. A declared bound tells client authors what to send.
+        "#,
         example: r#"
 - name: Idempotency-Key
   in: header
@@ -28,18 +36,20 @@ pub static RULE: Rule = Rule {
   schema: {type: string, maxLength: 255}
 "#,
     },
-    options: &[OptionSpec {
-        name: "max-length",
-        kind: OptionKind::Integer,
-        default: "255",
-        help: "largest acceptable maxLength",
-    }],
+    options: &[MAX_LENGTH],
     check,
+};
+
+/// `max-length`: the largest acceptable `maxLength`.
+const MAX_LENGTH: OptionSpec = OptionSpec {
+    name: "max-length",
+    default: OptionDefault::Integer(255),
+    help: "largest acceptable maxLength",
 };
 
 fn check(cx: &mut Ctx) {
     let spec = cx.spec;
-    let limit = cx.integer(RULE.id, "max-length", 255);
+    let limit = cx.integer(RULE.id, &MAX_LENGTH);
     // A shared key parameter is judged once (see `idempotency-key-required`).
     for (p, users) in key_parameter_users(cx) {
         let name = p.name.as_untrusted_str();

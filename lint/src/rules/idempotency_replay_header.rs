@@ -1,8 +1,8 @@
 //! `idempotency-replay-header`: a replayed response says so.
 
 use super::{
-    is_keyed, keyed_methods, require_response_header, Ctx, Docs, OptionKind, OptionSpec, Principle,
-    Rule,
+    is_keyed, keyed_methods, require_response_header, Ctx, Docs, OptionDefault, OptionSpec,
+    Principle, Rule,
 };
 use crate::finding::Severity;
 
@@ -13,8 +13,15 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "Success responses of keyed operations declare Idempotent-Replayed.",
     docs: Docs {
-        what: "The 2xx responses of operations that need an idempotency key declare a replay marker header (`Idempotent-Replayed` or `X-Idempotent-Replay`).",
-        why: "When the server answers a retry from its idempotency store, the client should be able to tell: \"charged once, this is the stored answer\" is exactly what the on-call engineer wants to see in the logs while untangling a double-charge report.",
+        what: r#"
+            The 2xx responses of operations that need an idempotency key declare a replay marker
+            header (`Idempotent-Replayed` or `X-Idempotent-Replay`).
+        "#,
+        why: r#"
+            When the server answers a retry from its idempotency store, the client should be able to
+            tell: "charged once, this is the stored answer" is exactly what the on-call engineer
+            wants to see in the logs while untangling a double-charge report.
+        "#,
         example: r#"
 '201':
   description: Created.
@@ -28,23 +35,21 @@ pub static RULE: Rule = Rule {
       schema: {type: boolean}
 "#,
     },
-    options: &[OptionSpec {
-        name: "headers",
-        kind: OptionKind::Strings,
-        default: r#"["Idempotent-Replayed", "X-Idempotent-Replay"]"#,
-        help: "header names that mark a replayed response",
-    }],
+    options: &[HEADERS],
     check,
+};
+
+/// `headers`: the names that mark a replayed response.
+const HEADERS: OptionSpec = OptionSpec {
+    name: "headers",
+    default: OptionDefault::Strings(&["Idempotent-Replayed", "X-Idempotent-Replay"]),
+    help: "header names that mark a replayed response",
 };
 
 fn check(cx: &mut Ctx) {
     let spec = cx.spec;
     let methods = keyed_methods(cx);
-    let names = cx.strings(
-        RULE.id,
-        "headers",
-        &["Idempotent-Replayed", "X-Idempotent-Replay"],
-    );
+    let names = cx.strings(RULE.id, &HEADERS);
     let help = format!(
         "declare `{}` so clients can tell a replayed answer from a fresh one",
         names[0]

@@ -9,10 +9,19 @@ pub static RULE: Rule = Rule {
     id: "ignore-list-valid",
     principle: Principle::ThreeAm,
     severity: Severity::Warn,
-    summary: "Every `x-threeam-ignore` entry is a rule id (as `threeam rules` lists them) or `all`.",
+    summary:
+        "Every `x-threeam-ignore` entry is a rule id (as `threeam rules` lists them) or `all`.",
     docs: Docs {
-        what: "Each entry of an `x-threeam-ignore` list, on an operation, path item, response or the document root, is the id of a rule or the word `all`.",
-        why: "An ignore with a typo (`idempotency-key-requried`) or an id from another tool silences nothing, so the finding it was meant to hide stays, and whoever wrote it believes a decision was recorded that was not. Worse, it reads as a waiver during review. Naming the bad entry turns a silent no-op into a one-line fix.",
+        what: r#"
+            Each entry of an `x-threeam-ignore` list, on an operation, path item, response or the
+            document root, is the id of a rule or the word `all`.
+        "#,
+        why: r#"
+            An ignore with a typo (`idempotency-key-requried`) or an id from another tool silences
+            nothing, so the finding it was meant to hide stays, and whoever wrote it believes a
+            decision was recorded that was not. Worse, it reads as a waiver during review. Naming
+            the bad entry turns a silent no-op into a one-line fix.
+        "#,
         example: r#"
 paths:
   /v1/widgets:

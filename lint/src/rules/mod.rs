@@ -12,6 +12,8 @@ use crate::model::{Operation, Parameter, Response, ResponseEntry, Spec, Status};
 use crate::path_pattern::PathPattern;
 use crate::workspace::At;
 
+#[cfg(all(test, feature = "config"))]
+mod default_patterns_tests;
 mod deprecation_headers;
 mod error_schema_readable;
 mod fallback_server;
@@ -28,6 +30,7 @@ mod no_version_query;
 mod openapi_version_newer;
 mod operation_id_identifier;
 mod operation_id_unique;
+mod options;
 mod parse_error;
 mod path_params_match;
 mod rate_limit_429_documented;
@@ -42,7 +45,8 @@ mod single_major_per_spec;
 mod unresolved_ref;
 mod version_in_path;
 
-pub use version_in_path::version_segment;
+pub use options::{OptionDefault, OptionKind, OptionSource, OptionSpec, OptionValue, UserPattern};
+pub use version_in_path::{version_segment, VersionPattern};
 
 /// Every rule, grouped by principle.
 pub static ALL: &[&Rule] = &[
@@ -123,40 +127,13 @@ impl Principle {
     }
 }
 
-/// The kind of value a rule option takes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OptionKind {
-    /// A string.
-    String,
-    /// A list of strings.
-    Strings,
-    /// A non-negative integer.
-    Integer,
-    /// A regular expression (checked when the config is read).
-    Regex,
-    /// A list (maybe empty) of path patterns (see [`crate::path_pattern`]).
-    PathPatterns,
-}
-
-/// One option a rule accepts in `threeam.toml`.
-#[derive(Debug, Clone, Copy)]
-pub struct OptionSpec {
-    /// The key, e.g. `methods`.
-    pub name: &'static str,
-    /// Its type.
-    pub kind: OptionKind,
-    /// The default, as TOML would write it.
-    pub default: &'static str,
-    /// What it changes.
-    pub help: &'static str,
-}
-
 /// Documentation in the clippy/ruff shape.
 #[derive(Debug, Clone, Copy)]
 pub struct Docs {
-    /// What it checks.
+    /// What it checks: prose, a multi-line raw string read through [`prose`].
     pub what: &'static str,
-    /// Why it matters: the principle and the incident it prevents.
+    /// Why it matters: the principle and the incident it prevents (prose,
+    /// as `what`).
     pub why: &'static str,
     /// A spec fragment that triggers it.
     pub example: &'static str,
@@ -198,8 +175,8 @@ impl Rule {
             self.summary,
             self.principle.title(),
             self.severity,
-            self.docs.what.trim(),
-            self.docs.why.trim(),
+            prose(self.docs.what),
+            prose(self.docs.why),
             indent(self.docs.example),
             indent(self.docs.fix),
         );
@@ -207,7 +184,12 @@ impl Rule {
             out.push_str("\n## Options (threeam.toml)\n\n");
             out.push_str(&format!("    [rules.{}]\n", self.id));
             for o in self.options {
-                out.push_str(&format!("    {} = {}    # {}\n", o.name, o.default, o.help));
+                out.push_str(&format!(
+                    "    {} = {}    # {}\n",
+                    o.name,
+                    o.default.toml(),
+                    o.help
+                ));
             }
         }
         out.push_str(&format!(
@@ -218,6 +200,35 @@ impl Rule {
     }
 }
 
+/// Rule prose as printed: the docs are multi-line raw strings wrapped for
+/// the source; lines of a paragraph are joined with one space, blank lines
+/// separate paragraphs.
+///
+/// ```
+/// use threeam_lint::rules::prose;
+/// assert_eq!(prose("\n    One line\n    continued.\n\n    Next.\n"), "One line continued.\n\nNext.");
+/// ```
+pub fn prose(text: &str) -> String {
+    let mut paragraphs: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() {
+            if !current.is_empty() {
+                paragraphs.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(line);
+    }
+    if !current.is_empty() {
+        paragraphs.push(current);
+    }
+    paragraphs.join("\n\n")
+}
+
 fn indent(block: &str) -> String {
     block
         .trim_matches('\n')
@@ -225,12 +236,6 @@ fn indent(block: &str) -> String {
         .map(|l| format!("    {l}"))
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// Option values a rule reads (validated when the config was loaded).
-pub trait OptionSource {
-    /// The option `name` of rule `rule`, if set.
-    fn value(&self, rule: &str, name: &str) -> Option<&toml::Value>;
 }
 
 /// What a check gets: the spec, its options, and somewhere to report.
@@ -307,41 +312,54 @@ impl<'a> Ctx<'a> {
         });
     }
 
-    /// A list option of `rule` (this rule or a sibling whose options it shares).
-    pub fn strings(&self, rule: &str, name: &str, default: &[&str]) -> Vec<String> {
-        match self.options.value(rule, name).and_then(|v| v.as_array()) {
-            Some(list) => list
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect(),
-            None => default.iter().map(|s| (*s).to_owned()).collect(),
+    /// A list option of `rule` (this rule or a sibling whose options it
+    /// shares): the configured list, or `option`'s default.
+    pub fn strings(&self, rule: &str, option: &OptionSpec) -> Vec<String> {
+        match self.options.value(rule, option.name) {
+            Some(OptionValue::Strings(list)) => list.clone(),
+            _ => match option.default {
+                OptionDefault::Strings(list) | OptionDefault::PathPatterns(list) => {
+                    list.iter().map(|s| (*s).to_owned()).collect()
+                }
+                _ => Vec::new(),
+            },
         }
     }
 
-    /// A string option.
-    pub fn string(&self, rule: &str, name: &str, default: &str) -> String {
-        self.options
-            .value(rule, name)
-            .and_then(|v| v.as_str())
-            .unwrap_or(default)
-            .to_owned()
+    /// A string option: the configured string, or `option`'s default.
+    pub fn string(&self, rule: &str, option: &OptionSpec) -> String {
+        match (self.options.value(rule, option.name), option.default) {
+            (Some(OptionValue::String(s)), _) => s.clone(),
+            (_, OptionDefault::String(s)) => s.to_owned(),
+            _ => String::new(),
+        }
+    }
+
+    /// A regular expression the user configured, or `None` for the
+    /// default, which the rule checks by hand (see [`OptionDefault::Regex`]).
+    pub fn user_pattern(&self, rule: &str, option: &OptionSpec) -> Option<&'a UserPattern> {
+        match self.options.value(rule, option.name) {
+            Some(OptionValue::Regex(p)) => Some(p),
+            _ => None,
+        }
     }
 
     /// A list of path patterns (see [`crate::path_pattern`]); patterns
     /// that do not compile were refused when the config was read.
-    pub fn path_patterns(&self, rule: &str, name: &str, default: &[&str]) -> Vec<PathPattern> {
-        self.strings(rule, name, default)
+    pub fn path_patterns(&self, rule: &str, option: &OptionSpec) -> Vec<PathPattern> {
+        self.strings(rule, option)
             .iter()
             .filter_map(|p| PathPattern::new(p).ok())
             .collect()
     }
 
-    /// An integer option.
-    pub fn integer(&self, rule: &str, name: &str, default: i64) -> i64 {
-        self.options
-            .value(rule, name)
-            .and_then(|v| v.as_integer())
-            .unwrap_or(default)
+    /// An integer option: the configured number, or `option`'s default.
+    pub fn integer(&self, rule: &str, option: &OptionSpec) -> i64 {
+        match (self.options.value(rule, option.name), option.default) {
+            (Some(OptionValue::Integer(i)), _) => *i,
+            (_, OptionDefault::Integer(i)) => i,
+            _ => 0,
+        }
     }
 }
 
@@ -548,36 +566,35 @@ pub fn response_scope(op: &Operation, entry: &ResponseEntry, response: &Response
 /// The operations whose method needs an idempotency key (shared by the
 /// idempotency rules, configured on `idempotency-key-required`).
 pub fn keyed_methods(cx: &Ctx) -> Vec<String> {
-    cx.strings(
-        "idempotency-key-required",
-        "methods",
-        &["post", "put", "patch", "delete"],
-    )
-    .into_iter()
-    .map(|m| m.to_ascii_lowercase())
-    .collect()
+    cx.strings("idempotency-key-required", &KEYED_METHODS)
+        .into_iter()
+        .map(|m| m.to_ascii_lowercase())
+        .collect()
 }
 
 /// The idempotency header name (configured on `idempotency-key-required`).
 pub fn key_header(cx: &Ctx) -> String {
-    cx.string("idempotency-key-required", "header", "Idempotency-Key")
+    cx.string("idempotency-key-required", &KEY_HEADER)
 }
 
+/// `methods`: the methods whose operations need a key.
+const KEYED_METHODS: OptionSpec = OptionSpec {
+    name: "methods",
+    default: OptionDefault::Strings(&["post", "put", "patch", "delete"]),
+    help: "methods whose operations need a key",
+};
+
+/// `header`: the key's header name.
+const KEY_HEADER: OptionSpec = OptionSpec {
+    name: "header",
+    // The standard name, as the model knows it (it accepts the others too).
+    default: OptionDefault::String(threeam_spec::model::KEY_HEADERS[0]),
+    help:
+        "the key's header name (compared case-insensitively; `X-Idempotency-Key` is accepted too)",
+};
+
 /// Options of the idempotency family (defined once, listed by each rule).
-pub const IDEMPOTENCY_OPTIONS: &[OptionSpec] = &[
-    OptionSpec {
-        name: "methods",
-        kind: OptionKind::Strings,
-        default: r#"["post", "put", "patch", "delete"]"#,
-        help: "methods whose operations need a key",
-    },
-    OptionSpec {
-        name: "header",
-        kind: OptionKind::String,
-        default: r#""Idempotency-Key""#,
-        help: "the key's header name (compared case-insensitively; `X-Idempotency-Key` is accepted too)",
-    },
-];
+pub const IDEMPOTENCY_OPTIONS: &[OptionSpec] = &[KEYED_METHODS, KEY_HEADER];
 
 /// True when `op`'s method is one of `methods` (lower-case names).
 pub fn is_keyed(methods: &[String], op: &Operation) -> bool {

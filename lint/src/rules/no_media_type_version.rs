@@ -14,8 +14,15 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warn,
     summary: "No media type carries a version (application/vnd.acme.v2+json, ;version=2).",
     docs: Docs {
-        what: "Request and response media types have no version: no `vnd.*.v2` vendor type and no `version=` / `v=` parameter.",
-        why: "Content negotiation by version is invisible in logs and easy to get subtly wrong (a client that omits `Accept` gets whatever the default is this month). The path carries the version where everyone can see it.",
+        what: r#"
+            Request and response media types have no version: no `vnd.*.v2` vendor type and no
+            `version=` / `v=` parameter.
+        "#,
+        why: r#"
+            Content negotiation by version is invisible in logs and easy to get subtly wrong (a
+            client that omits `Accept` gets whatever the default is this month). The path carries
+            the version where everyone can see it.
+        "#,
         example: r#"
 content:
   application/vnd.acme.v2+json:

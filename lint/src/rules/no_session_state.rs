@@ -15,8 +15,15 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warn,
     summary: "No cookie parameters, cookie API keys or Set-Cookie session state.",
     docs: Docs {
-        what: "No parameter is `in: cookie`, no `apiKey` security scheme is `in: cookie`, and no response declares `Set-Cookie`.",
-        why: "Session state pins a client to a server, so a failover or a retry on another instance loses it; the resulting failures are intermittent and impossible to reproduce at 3 a.m. Every request should carry everything it needs (a bearer token, explicit ids).",
+        what: r#"
+            No parameter is `in: cookie`, no `apiKey` security scheme is `in: cookie`, and no
+            response declares `Set-Cookie`.
+        "#,
+        why: r#"
+            Session state pins a client to a server, so a failover or a retry on another instance
+            loses it; the resulting failures are intermittent and impossible to reproduce at 3 a.m.
+            Every request should carry everything it needs (a bearer token, explicit ids).
+        "#,
         example: r#"
 parameters:
   - name: session_id

@@ -13,10 +13,33 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warn,
     summary: "Keys of OpenAPI objects are ones the specification defines (info.titel, requried: did you mean ...?).",
     docs: Docs {
-        what: r"Each key of an OpenAPI object (info, operation, parameter, response, ...) is a field the specification defines for it in the document's version, or an extension starting with `x-`; each key under `paths` starts with `/`. In schemas, where JSON Schema tolerates unknown keywords, a key is reported only when it is a near miss of a known keyword (`requried`, `additionalProperty`, `Required`). Misspelt keys get the nearest valid one.",
-        why: r"Tools ignore keys they do not know, silently. `requried: [id]` makes nothing required, `titel` leaves the API untitled, and `summery` hides the summary: the spec says something its author did not mean, and no tool says so. At 3 a.m. the client accepted a body without `id` because of a typo nobody saw.",
-        example: "components:\n  schemas:\n    Widget:\n      type: object\n      requried: [id]",
-        fix: "components:\n  schemas:\n    Widget:\n      type: object\n      required: [id]",
+        what: r#"
+            Each key of an OpenAPI object (info, operation, parameter, response, ...) is a field the
+            specification defines for it in the document's version, or an extension starting with
+            `x-`; each key under `paths` starts with `/`. In schemas, where JSON Schema tolerates
+            unknown keywords, a key is reported only when it is a near miss of a known keyword
+            (`requried`, `additionalProperty`, `Required`). Misspelt keys get the nearest valid one.
+        "#,
+        why: r#"
+            Tools ignore keys they do not know, silently. `requried: [id]` makes nothing required,
+            `titel` leaves the API untitled, and `summery` hides the summary: the spec says
+            something its author did not mean, and no tool says so. At 3 a.m. the client accepted a
+            body without `id` because of a typo nobody saw.
+        "#,
+        example: r#"
+components:
+  schemas:
+    Widget:
+      type: object
+      requried: [id]
+"#,
+        fix: r#"
+components:
+  schemas:
+    Widget:
+      type: object
+      required: [id]
+"#,
     },
     options: &[],
     check,

@@ -11,8 +11,15 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "No header parameter carries the API version (X-API-Version, Api-Version, Accept-Version, ...).",
     docs: Docs {
-        what: "No header parameter is a version selector: `Api-Version`, `X-Api-Version`, `Accept-Version`, `Version`, `X-Version`, or any name ending in `-Version`.",
-        why: "A header version is invisible in access logs, dashboards and curl history, and caches that ignore it serve one version's body to another version's client. When it breaks, nobody can tell from the URL which contract a caller expected.",
+        what: r#"
+            No header parameter is a version selector: `Api-Version`, `X-Api-Version`,
+            `Accept-Version`, `Version`, `X-Version`, or any name ending in `-Version`.
+        "#,
+        why: r#"
+            A header version is invisible in access logs, dashboards and curl history, and caches
+            that ignore it serve one version's body to another version's client. When it breaks,
+            nobody can tell from the URL which contract a caller expected.
+        "#,
         example: r#"
 parameters:
   - name: X-API-Version

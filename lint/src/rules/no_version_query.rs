@@ -11,8 +11,14 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warn,
     summary: "No query parameter carries the API version (?api-version=, ?version=, ?v=).",
     docs: Docs {
-        what: "No query parameter named `version`, `api-version`, `api_version`, `apiVersion` or `v`.",
-        why: "A version in the query string is easy to drop when a URL is rebuilt, defaults silently when missing, and splits one resource across many cache keys. A path segment cannot be forgotten.",
+        what: r#"
+            No query parameter named `version`, `api-version`, `api_version`, `apiVersion` or `v`.
+        "#,
+        why: r#"
+            A version in the query string is easy to drop when a URL is rebuilt, defaults silently
+            when missing, and splits one resource across many cache keys. A path segment cannot be
+            forgotten.
+        "#,
         example: r#"
 parameters:
   - name: api-version

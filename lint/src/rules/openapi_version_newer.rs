@@ -11,8 +11,18 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "An OpenAPI 3.2 document is checked as 3.1; what 3.2 adds is not checked.",
     docs: Docs {
-        what: r"The document says `openapi: 3.2.x`. threeam reads it as OpenAPI 3.1: every rule runs, the structural rules accept 3.1's keys and report only misspellings of keys 3.2 adds (`query` operations, `additionalOperations`, tag `parent` and `kind`, streaming `itemSchema` and so on are read but not checked). This finding says so once, so a green run is not mistaken for a full 3.2 check.",
-        why: r"A linter that accepts a version it does not fully know, silently, lets a team believe a check happened that did not. Saying it once, as information, keeps the run honest without failing builds.",
+        what: r#"
+            The document says `openapi: 3.2.x`. threeam reads it as OpenAPI 3.1: every rule runs,
+            the structural rules accept 3.1's keys and report only misspellings of keys 3.2 adds
+            (`query` operations, `additionalOperations`, tag `parent` and `kind`, streaming
+            `itemSchema` and so on are read but not checked). This finding says so once, so a green
+            run is not mistaken for a full 3.2 check.
+        "#,
+        why: r#"
+            A linter that accepts a version it does not fully know, silently, lets a team believe a
+            check happened that did not. Saying it once, as information, keeps the run honest
+            without failing builds.
+        "#,
         example: "openapi: 3.2.0",
         fix: "openapi: 3.1.1   # or keep 3.2.0 and silence this rule: `openapi-version-newer = \"off\"`",
     },

@@ -1,6 +1,6 @@
 //! `operation-id-identifier`: operation ids are usable as names everywhere.
 
-use super::{op_scope, Ctx, Docs, OptionKind, OptionSpec, Principle, Rule};
+use super::{op_scope, Ctx, Docs, OptionDefault, OptionSpec, Principle, Rule};
 use crate::finding::Severity;
 
 /// The rule.
@@ -10,24 +10,40 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warn,
     summary: "Every operationId is identifier-shaped (letters, digits, underscores).",
     docs: Docs {
-        what: "Each `operationId` matches `^[A-Za-z][A-Za-z0-9_]*$` (a name every language can use as a function name), or the `pattern` option when set (GitHub's `repos/get` style, say). Missing and duplicate ids are `operation-id-unique`'s errors; this is a warning, because threeam's code generator turns any id into a method name.",
-        why: "The operationId becomes a method name, a metric label and a span name. `repos/get` or `get-companies` is a fine id, but every tool downstream mangles it its own way (`repos_get`, `reposGet`, `get_companies`), so the same operation is searched for under three names at 3 a.m.",
-        example: "get:\n  operationId: widgets/get",
-        fix: "get:\n  operationId: getWidget",
+        what: r#"
+            Each `operationId` matches `^[A-Za-z][A-Za-z0-9_]*$` (a name every language can use as a
+            function name), or the `pattern` option when set (GitHub's `repos/get` style, say).
+            Missing and duplicate ids are `operation-id-unique`'s errors; this is a warning, because
+            threeam's code generator turns any id into a method name.
+        "#,
+        why: r#"
+            The operationId becomes a method name, a metric label and a span name. `repos/get` or
+            `get-companies` is a fine id, but every tool downstream mangles it its own way
+            (`repos_get`, `reposGet`, `get_companies`), so the same operation is searched for under
+            three names at 3 a.m.
+        "#,
+        example: r#"
+get:
+  operationId: widgets/get
+"#,
+        fix: r#"
+get:
+  operationId: getWidget
+"#,
     },
-    options: &[OptionSpec {
-        name: "pattern",
-        kind: OptionKind::Regex,
-        default: r#""^[A-Za-z][A-Za-z0-9_]*$""#,
-        help: "regular expression every operationId must match, e.g. \"^[a-z][a-z0-9-]*(/[a-z][a-z0-9-]*)*$\" for ids like repos/get",
-    }],
+    options: &[PATTERN],
     check,
 };
 
-/// The default `pattern`, checked without a regex.
-const IDENTIFIER: &str = "^[A-Za-z][A-Za-z0-9_]*$";
+/// `pattern`: what an operationId must look like.
+pub(super) const PATTERN: OptionSpec = OptionSpec {
+    name: "pattern",
+    default: OptionDefault::Regex("^[A-Za-z][A-Za-z0-9_]*$"),
+    help: "regular expression every operationId must match, e.g. \"^[a-z][a-z0-9-]*(/[a-z][a-z0-9-]*)*$\" for ids like repos/get",
+};
 
-fn is_identifier(id: &str) -> bool {
+/// `^[A-Za-z][A-Za-z0-9_]*$`, the default `pattern`, by hand.
+pub(super) fn is_identifier(id: &str) -> bool {
     let mut chars = id.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
@@ -35,12 +51,9 @@ fn is_identifier(id: &str) -> bool {
 
 fn check(cx: &mut Ctx) {
     let spec = cx.spec;
-    let source = cx.string(RULE.id, "pattern", IDENTIFIER);
-    // The config loader already rejected invalid patterns; the default
-    // needs no regex at all.
-    let custom = (source != IDENTIFIER)
-        .then(|| regex::Regex::new(&source).ok())
-        .flatten();
+    // A user's pattern was compiled when the config was read; the
+    // default needs no regex at all.
+    let custom = cx.user_pattern(RULE.id, &PATTERN);
     for op in spec.operations() {
         let Some(node) = spec.ws.get(op.node, "operationId") else {
             continue;
@@ -53,7 +66,7 @@ fn check(cx: &mut Ctx) {
             Some(re) if !re.is_match(id) => cx.report(
                 node,
                 op_scope(op),
-                format!("operationId `{id}` of {what} does not match the configured pattern `{source}`"),
+                format!("operationId `{id}` of {what} does not match the configured pattern `{}`", re.as_str()),
                 "rename it to fit the pattern set under [rules.operation-id-identifier] in threeam.toml".into(),
             ),
             None if !is_identifier(id) => cx.report(

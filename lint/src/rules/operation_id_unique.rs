@@ -12,8 +12,16 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "Every operation has an operationId, and no two share one.",
     docs: Docs {
-        what: "Each operation has an `operationId`, written as a string, and no two operations share one. Whether the id is identifier-shaped is `operation-id-identifier`'s concern (a warning).",
-        why: "The operationId is the name in metrics, traces, logs and generated method names. Without it, tools invent names from paths that change when paths change, and dashboards silently split; duplicates merge two endpoints' latency into one line, hiding the slow one.",
+        what: r#"
+            Each operation has an `operationId`, written as a string, and no two operations share
+            one. Whether the id is identifier-shaped is `operation-id-identifier`'s concern (a
+            warning).
+        "#,
+        why: r#"
+            The operationId is the name in metrics, traces, logs and generated method names. Without
+            it, tools invent names from paths that change when paths change, and dashboards silently
+            split; duplicates merge two endpoints' latency into one line, hiding the slow one.
+        "#,
         example: r#"
 get:
   summary: List payments

@@ -10,8 +10,16 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "The file is valid YAML or JSON and an OpenAPI 3.0/3.1 document.",
     docs: Docs {
-        what: "The spec (and every file its `$ref`s reach) is UTF-8, valid YAML 1.2 or JSON, within the size and nesting limits, and an OpenAPI 3.x document (`openapi: 3.x.y` at the top). Swagger 2.0 is reported, not guessed at.",
-        why: "A spec that tools cannot read gives no guarantees at all: every rule, every generated client and every doc page silently depends on it. The error names the line and column so the fix takes a minute.",
+        what: r#"
+            The spec (and every file its `$ref`s reach) is UTF-8, valid YAML 1.2 or JSON, within the
+            size and nesting limits, and an OpenAPI 3.x document (`openapi: 3.x.y` at the top).
+            Swagger 2.0 is reported, not guessed at.
+        "#,
+        why: r#"
+            A spec that tools cannot read gives no guarantees at all: every rule, every generated
+            client and every doc page silently depends on it. The error names the line and column so
+            the fix takes a minute.
+        "#,
         example: r#"
 openapi: 3.0.3
 servers:

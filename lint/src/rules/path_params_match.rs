@@ -14,10 +14,29 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "Each {name} in a path is a declared, required path parameter, and each declared path parameter is in the path.",
     docs: Docs {
-        what: r"For every operation, each `{name}` in its path template has a parameter with `in: path` and that `name` (declared on the operation or its path item, inline or through `$ref`), every such parameter appears in the template, and each is `required: true`.",
-        why: r"A template variable without a parameter leaves clients to guess its type and generated clients without an argument to fill it, so they call `/v1/widgets/%7BwidgetId%7D`. A declared parameter missing from the template (often a rename done on one side only) is a value the client sends nowhere. Both read fine in review and fail on the first call.",
-        example: "/v1/widgets/{widgetId}:\n  get:\n    parameters:\n      - {name: id, in: path, required: true, schema: {type: string}}",
-        fix: "/v1/widgets/{widgetId}:\n  get:\n    parameters:\n      - {name: widgetId, in: path, required: true, schema: {type: string}}",
+        what: r#"
+            For every operation, each `{name}` in its path template has a parameter with `in: path`
+            and that `name` (declared on the operation or its path item, inline or through `$ref`),
+            every such parameter appears in the template, and each is `required: true`.
+        "#,
+        why: r#"
+            A template variable without a parameter leaves clients to guess its type and generated
+            clients without an argument to fill it, so they call `/v1/widgets/%7BwidgetId%7D`. A
+            declared parameter missing from the template (often a rename done on one side only) is a
+            value the client sends nowhere. Both read fine in review and fail on the first call.
+        "#,
+        example: r#"
+/v1/widgets/{widgetId}:
+  get:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+"#,
+        fix: r#"
+/v1/widgets/{widgetId}:
+  get:
+    parameters:
+      - {name: widgetId, in: path, required: true, schema: {type: string}}
+"#,
     },
     options: &[],
     check,

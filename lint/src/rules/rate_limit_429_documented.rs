@@ -10,8 +10,14 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "Each operation documents a 429 Too Many Requests response.",
     docs: Docs {
-        what: "Every operation has a `429` response.",
-        why: "Every API is rate limited, by design or by its database. Documenting 429 tells client authors to expect it and gives generated clients a typed answer to back off on, instead of an unexpected status that pages someone.",
+        what: r#"
+            Every operation has a `429` response.
+        "#,
+        why: r#"
+            Every API is rate limited, by design or by its database. Documenting 429 tells client
+            authors to expect it and gives generated clients a typed answer to back off on, instead
+            of an unexpected status that pages someone.
+        "#,
         example: r#"
 responses:
   '200': {description: OK}

@@ -1,6 +1,6 @@
 //! `rate-limit-headers`: responses show the remaining budget.
 
-use super::{require_response_header, Ctx, Docs, OptionKind, OptionSpec, Principle, Rule};
+use super::{require_response_header, Ctx, Docs, OptionDefault, OptionSpec, Principle, Rule};
 use crate::finding::Severity;
 
 /// The rule.
@@ -10,8 +10,16 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warn,
     summary: "2xx and 429 responses declare X-RateLimit-Remaining or the IETF RateLimit fields.",
     docs: Docs {
-        what: "Every success response and every `429` response declares a remaining-budget header: `X-RateLimit-Remaining`, or the IETF `RateLimit` / `RateLimit-Remaining` fields (the list is an option).",
-        why: "A client that sees its budget shrinking can slow down before it is cut off; one that only learns at 429 hits the wall at full speed, usually during the traffic peak that caused the incident.",
+        what: r#"
+            Every success response and every `429` response declares a remaining-budget header:
+            `X-RateLimit-Remaining`, or the IETF `RateLimit` / `RateLimit-Remaining` fields (the
+            list is an option).
+        "#,
+        why: r#"
+            A client that sees its budget shrinking can slow down before it is cut off; one that
+            only learns at 429 hits the wall at full speed, usually during the traffic peak that
+            caused the incident.
+        "#,
         example: r#"
 '200':
   description: OK
@@ -23,22 +31,20 @@ pub static RULE: Rule = Rule {
     X-RateLimit-Remaining: {$ref: '#/components/headers/RateLimitRemaining'}
 "#,
     },
-    options: &[OptionSpec {
-        name: "headers",
-        kind: OptionKind::Strings,
-        default: r#"["X-RateLimit-Remaining", "RateLimit", "RateLimit-Remaining"]"#,
-        help: "header names that count as a remaining-budget header",
-    }],
+    options: &[HEADERS],
     check,
+};
+
+/// `headers`: the names that count as a remaining-budget header.
+const HEADERS: OptionSpec = OptionSpec {
+    name: "headers",
+    default: OptionDefault::Strings(&["X-RateLimit-Remaining", "RateLimit", "RateLimit-Remaining"]),
+    help: "header names that count as a remaining-budget header",
 };
 
 fn check(cx: &mut Ctx) {
     let spec = cx.spec;
-    let names = cx.strings(
-        RULE.id,
-        "headers",
-        &["X-RateLimit-Remaining", "RateLimit", "RateLimit-Remaining"],
-    );
+    let names = cx.strings(RULE.id, &HEADERS);
     let help = format!(
         "declare `{}` (or the IETF `RateLimit` field) so clients slow down before they hit 429",
         names[0]

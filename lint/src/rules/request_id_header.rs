@@ -1,6 +1,6 @@
 //! `request-id-header`: responses carry an id to find them in the logs.
 
-use super::{require_response_header_or, Ctx, Docs, OptionKind, OptionSpec, Principle, Rule};
+use super::{require_response_header_or, Ctx, Docs, OptionDefault, OptionSpec, Principle, Rule};
 use crate::finding::Severity;
 use crate::schema_fields::{field_sets, fold};
 
@@ -11,8 +11,18 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "Responses declare X-Request-Id (or an equivalent correlation header).",
     docs: Docs {
-        what: "Every response declares a request id header: `X-Request-Id`, `Request-Id` or `X-Correlation-Id` (the `headers` option). An error response (4xx, 5xx, `default`) may carry the id in its JSON body instead: a property `requestId`, `request_id`, `traceId` or `correlationId` (the `body-fields` option; case, `_` and `-` are ignored), at the top level or under an `error` member.",
-        why: "The request id is the thread that ties a client's error message to the server's logs and traces. A client that cannot quote it turns a five-minute lookup into an hour of grepping timestamps.",
+        what: r#"
+            Every response declares a request id header: `X-Request-Id`, `Request-Id` or
+            `X-Correlation-Id` (the `headers` option). An error response (4xx, 5xx, `default`) may
+            carry the id in its JSON body instead: a property `requestId`, `request_id`, `traceId`
+            or `correlationId` (the `body-fields` option; case, `_` and `-` are ignored), at the top
+            level or under an `error` member.
+        "#,
+        why: r#"
+            The request id is the thread that ties a client's error message to the server's logs and
+            traces. A client that cannot quote it turns a five-minute lookup into an hour of
+            grepping timestamps.
+        "#,
         example: r#"
 '200':
   description: OK
@@ -24,35 +34,29 @@ pub static RULE: Rule = Rule {
     X-Request-Id: {$ref: '#/components/headers/RequestId'}
 "#,
     },
-    options: &[
-        OptionSpec {
-            name: "headers",
-            kind: OptionKind::Strings,
-            default: r#"["X-Request-Id", "Request-Id", "X-Correlation-Id"]"#,
-            help: "header names that count as a request id",
-        },
-        OptionSpec {
-            name: "body-fields",
-            kind: OptionKind::Strings,
-            default: r#"["requestId", "request_id", "traceId", "correlationId"]"#,
-            help: "error-body properties that count as a request id (case, `_` and `-` ignored)",
-        },
-    ],
+    options: &[HEADERS, BODY_FIELDS],
     check,
 };
 
-/// The default `body-fields`.
-const BODY_FIELDS: &[&str] = &["requestId", "request_id", "traceId", "correlationId"];
+/// `headers`: the names that count as a request id.
+const HEADERS: OptionSpec = OptionSpec {
+    name: "headers",
+    default: OptionDefault::Strings(&["X-Request-Id", "Request-Id", "X-Correlation-Id"]),
+    help: "header names that count as a request id",
+};
+
+/// `body-fields`: error-body properties that carry the request id.
+const BODY_FIELDS: OptionSpec = OptionSpec {
+    name: "body-fields",
+    default: OptionDefault::Strings(&["requestId", "request_id", "traceId", "correlationId"]),
+    help: "error-body properties that count as a request id (case, `_` and `-` ignored)",
+};
 
 fn check(cx: &mut Ctx) {
     let spec = cx.spec;
-    let names = cx.strings(
-        RULE.id,
-        "headers",
-        &["X-Request-Id", "Request-Id", "X-Correlation-Id"],
-    );
+    let names = cx.strings(RULE.id, &HEADERS);
     let fields: Vec<String> = cx
-        .strings(RULE.id, "body-fields", BODY_FIELDS)
+        .strings(RULE.id, &BODY_FIELDS)
         .iter()
         .map(|f| fold(f))
         .collect();

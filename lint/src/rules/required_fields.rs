@@ -11,10 +11,30 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "Fields OpenAPI requires are present: info.title, info.version, an operation's responses, a parameter's name and in, ...",
     docs: Docs {
-        what: r"Each OpenAPI object has the fields the specification requires: the document's `info` and `paths` (3.1: `paths`, `components` or `webhooks`), `info.title` and `info.version`, an operation's `responses` (3.0; optional in 3.1), a parameter's `name` and `in`, a response's `description`, a server's `url`, a tag's `name`, a license's `name`, an `externalDocs`'s `url`, a security scheme's `type`, a server variable's `default`, a request body's `content`, a discriminator's `propertyName`.",
-        why: r"Tools disagree about what a missing required field means: one renders an untitled API, another drops the operation, a third refuses the file. The spec then means different things in the docs, the gateway and the generated client, and the difference shows up as a production mystery.",
-        example: "info:\n  titel: Widgets\n  version: 1.0.0",
-        fix: "info:\n  title: Widgets\n  version: 1.0.0",
+        what: r#"
+            Each OpenAPI object has the fields the specification requires: the document's `info` and
+            `paths` (3.1: `paths`, `components` or `webhooks`), `info.title` and `info.version`, an
+            operation's `responses` (3.0; optional in 3.1), a parameter's `name` and `in`, a
+            response's `description`, a server's `url`, a tag's `name`, a license's `name`, an
+            `externalDocs`'s `url`, a security scheme's `type`, a server variable's `default`, a
+            request body's `content`, a discriminator's `propertyName`.
+        "#,
+        why: r#"
+            Tools disagree about what a missing required field means: one renders an untitled API,
+            another drops the operation, a third refuses the file. The spec then means different
+            things in the docs, the gateway and the generated client, and the difference shows up as
+            a production mystery.
+        "#,
+        example: r#"
+info:
+  titel: Widgets
+  version: 1.0.0
+"#,
+        fix: r#"
+info:
+  title: Widgets
+  version: 1.0.0
+"#,
     },
     options: &[],
     check,

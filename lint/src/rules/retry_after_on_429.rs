@@ -10,8 +10,15 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "429 responses declare a Retry-After header.",
     docs: Docs {
-        what: "Every `429` response declares a `Retry-After` header (RFC 9110: delta-seconds or an HTTP-date).",
-        why: "A 429 without `Retry-After` leaves every client to guess; the ones that guess short hammer the limiter, the ones that guess long stall. With it, the runtime waits exactly as asked and its own limiter slows down.",
+        what: r#"
+            Every `429` response declares a `Retry-After` header (RFC 9110: delta-seconds or an
+            HTTP-date).
+        "#,
+        why: r#"
+            A 429 without `Retry-After` leaves every client to guess; the ones that guess short
+            hammer the limiter, the ones that guess long stall. With it, the runtime waits exactly
+            as asked and its own limiter slows down.
+        "#,
         example: r#"
 '429':
   description: Too many requests.

@@ -10,8 +10,15 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warn,
     summary: "503 responses declare a Retry-After header.",
     docs: Docs {
-        what: "Every `503` response declares a `Retry-After` header (RFC 9110: seconds or an HTTP-date).",
-        why: "A 503 means \"not now\". Without `Retry-After`, every client guesses, and clients that guess short turn a brief overload into a retry storm that keeps the service down. With it, the runtime waits exactly as long as the server asks.",
+        what: r#"
+            Every `503` response declares a `Retry-After` header (RFC 9110: seconds or an
+            HTTP-date).
+        "#,
+        why: r#"
+            A 503 means "not now". Without `Retry-After`, every client guesses, and clients that
+            guess short turn a brief overload into a retry storm that keeps the service down. With
+            it, the runtime waits exactly as long as the server asks.
+        "#,
         example: r#"
 '503':
   description: Overloaded.

@@ -13,10 +13,25 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "Every schema `type` is string, number, integer, boolean, array or object (3.1: also null, or a list of these).",
     docs: Docs {
-        what: r"Each schema's `type` is one of `string`, `number`, `integer`, `boolean`, `array`, `object`; in OpenAPI 3.1 also `null`, or a list of these. A misspelt type (`strng`) gets the nearest valid one; types from other languages (`int`, `float`, `date`, `file`) get the OpenAPI way to say them.",
-        why: r"A schema with an unknown type validates nothing and generates `any`: the typo passes review, the generated client takes any JSON, and the mistake surfaces as a decode error in someone else's service.",
-        example: "properties:\n  name: {type: strng}",
-        fix: "properties:\n  name: {type: string}",
+        what: r#"
+            Each schema's `type` is one of `string`, `number`, `integer`, `boolean`, `array`,
+            `object`; in OpenAPI 3.1 also `null`, or a list of these. A misspelt type (`strng`) gets
+            the nearest valid one; types from other languages (`int`, `float`, `date`, `file`) get
+            the OpenAPI way to say them.
+        "#,
+        why: r#"
+            A schema with an unknown type validates nothing and generates `any`: the typo passes
+            review, the generated client takes any JSON, and the mistake surfaces as a decode error
+            in someone else's service.
+        "#,
+        example: r#"
+properties:
+  name: {type: strng}
+"#,
+        fix: r#"
+properties:
+  name: {type: string}
+"#,
     },
     options: &[],
     check,

@@ -9,10 +9,19 @@ pub static RULE: Rule = Rule {
     id: "server-errors-documented",
     principle: Principle::PartialFailure,
     severity: Severity::Warn,
-    summary: "Each operation documents a server error (5XX, 500, 503 or default) with an error body.",
+    summary:
+        "Each operation documents a server error (5XX, 500, 503 or default) with an error body.",
     docs: Docs {
-        what: "Every operation has a `5XX`, `500`, `502`, `503`, `504` or `default` response, and that response has a body schema.",
-        why: "Servers fail. When a spec pretends they don't, generated clients have no type for the failure and the on-call engineer reads a parse error instead of the server's explanation. Documenting the error body is what lets a client show `payment-service: database timeout (request id req_8f2)` at 3 a.m.",
+        what: r#"
+            Every operation has a `5XX`, `500`, `502`, `503`, `504` or `default` response, and that
+            response has a body schema.
+        "#,
+        why: r#"
+            Servers fail. When a spec pretends they don't, generated clients have no type for the
+            failure and the on-call engineer reads a parse error instead of the server's
+            explanation. Documenting the error body is what lets a client show `payment-service:
+            database timeout (request id req_8f2)` at 3 a.m.
+        "#,
         example: r#"
 responses:
   '200':

@@ -11,8 +11,18 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warn,
     summary: "Paths agree on one current major version, matching info.version; older majors are deprecated.",
     docs: Docs {
-        what: "The newest major in the paths (`/v2/...`) equals the major of `info.version` (`2.1.0`). Paths under an older major may live on beside it (two versions at once is good practice) but every one of their operations is `deprecated: true`. No path uses a major newer than `info.version`.",
-        why: "Two live majors are a migration; two *undeclared* live majors are a fork nobody owns. When v1 is quietly kept alive, nobody knows which clients still call it, and its sunset becomes an outage. Deprecating it in the spec makes generated clients warn their users months ahead.",
+        what: r#"
+            The newest major in the paths (`/v2/...`) equals the major of `info.version` (`2.1.0`).
+            Paths under an older major may live on beside it (two versions at once is good practice)
+            but every one of their operations is `deprecated: true`. No path uses a major newer than
+            `info.version`.
+        "#,
+        why: r#"
+            Two live majors are a migration; two *undeclared* live majors are a fork nobody owns.
+            When v1 is quietly kept alive, nobody knows which clients still call it, and its sunset
+            becomes an outage. Deprecating it in the spec makes generated clients warn their users
+            months ahead.
+        "#,
         example: r#"
 info: {version: 2.0.0}
 paths:

@@ -1,6 +1,6 @@
 //! `version-in-path`: the major version is in the URL.
 
-use super::{Ctx, Docs, OptionKind, OptionSpec, Principle, Rule};
+use super::{Ctx, Docs, OptionDefault, OptionSpec, Principle, Rule, UserPattern};
 use crate::finding::{Scope, Severity};
 use threeam_spec::model::Server;
 
@@ -11,8 +11,21 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "Every path carries a version segment near its start (/v1/..., /api/v2/...), or every server URL does.",
     docs: Docs {
-        what: r"A version segment (`v1`, `v2`, ... or the `pattern` option; `v2.1` and `2.0` count too) is among each path's leading segments (`/v1/accounts`, `/api/v1/accounts`, `/scim/v2/Users`: the first three, before any `{parameter}`), unless every server URL already has one in its base path (`https://api.example.com/v1`, `https://api.example.com/2.0`). Paths that matter to no contract are exempt: `/.well-known/...` (RFC 8615) by default, and any path pattern in the `exempt` option (`/health`, `/oauth/**`).",
-        why: "A version in the URL is visible in every log line, proxy and browser bar: at 3 a.m. `GET /v1/users/123` tells you which contract the caller expects. Versions hidden in headers or defaults are invisible until something breaks, and break caches that ignore the header.",
+        what: r#"
+            A version segment (`v1`, `v2`, ... or the `pattern` option; `v2.1` and `2.0` count too)
+            is among each path's leading segments (`/v1/accounts`, `/api/v1/accounts`,
+            `/scim/v2/Users`: the first three, before any `{parameter}`), unless every server URL
+            already has one in its base path (`https://api.example.com/v1`,
+            `https://api.example.com/2.0`). Paths that matter to no contract are exempt:
+            `/.well-known/...` (RFC 8615) by default, and any path pattern in the `exempt` option
+            (`/health`, `/oauth/**`).
+        "#,
+        why: r#"
+            A version in the URL is visible in every log line, proxy and browser bar: at 3 a.m. `GET
+            /v1/users/123` tells you which contract the caller expects. Versions hidden in headers
+            or defaults are invisible until something breaks, and break caches that ignore the
+            header.
+        "#,
         example: r#"
 paths:
   /payments:
@@ -24,35 +37,58 @@ paths:
     get: ...
 "#,
     },
-    options: &[
-        OptionSpec {
-            name: "pattern",
-            kind: OptionKind::Regex,
-            default: r#""^v[0-9]+$""#,
-            help: "regular expression a version segment must match (`v2.1` and `2.0` count as well)",
-        },
-        OptionSpec {
-            name: "exempt",
-            kind: OptionKind::PathPatterns,
-            default: r#"["/.well-known/**"]"#,
-            help: "path patterns that need no version (`*` one segment, `**` any number), e.g. \"/health\", \"/oauth/**\"",
-        },
-    ],
+    options: &[PATTERN, EXEMPT],
     check,
 };
 
 /// How many leading segments may hold the version (`/api/v1/...`).
 const LEADING: usize = 3;
 
-/// The default `exempt` list.
-const EXEMPT: &[&str] = &["/.well-known/**"];
+/// `pattern`: what a version segment looks like.
+pub(super) const PATTERN: OptionSpec = OptionSpec {
+    name: "pattern",
+    default: OptionDefault::Regex("^v[0-9]+$"),
+    help: "regular expression a version segment must match (`v2.1` and `2.0` count as well)",
+};
+
+/// `exempt`: paths that need no version.
+const EXEMPT: OptionSpec = OptionSpec {
+    name: "exempt",
+    default: OptionDefault::PathPatterns(&["/.well-known/**"]),
+    help: "path patterns that need no version (`*` one segment, `**` any number), e.g. \"/health\", \"/oauth/**\"",
+};
+
+/// The version-segment pattern: the user's `pattern`, or the default
+/// `^v[0-9]+$`, checked by hand so the engine needs no regex.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct VersionPattern<'a>(Option<&'a UserPattern>);
+
+impl VersionPattern<'_> {
+    /// True when `segment` matches the pattern.
+    ///
+    /// ```
+    /// let default = threeam_lint::rules::VersionPattern::default();
+    /// assert!(default.is_match("v1") && default.is_match("v20240101"));
+    /// assert!(!default.is_match("V1") && !default.is_match("v") && !default.is_match("v1.2"));
+    /// ```
+    pub fn is_match(&self, segment: &str) -> bool {
+        match self.0 {
+            Some(user) => user.is_match(segment),
+            None => default_version(segment),
+        }
+    }
+}
+
+/// `^v[0-9]+$`, the default `pattern`, by hand.
+pub(super) fn default_version(segment: &str) -> bool {
+    segment
+        .strip_prefix('v')
+        .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+}
 
 /// The configured version-segment pattern (shared with `single-major-per-spec`).
-pub fn pattern(cx: &Ctx) -> regex::Regex {
-    let source = cx.string(RULE.id, "pattern", "^v[0-9]+$");
-    // The config loader already rejected invalid patterns.
-    regex::Regex::new(&source)
-        .unwrap_or_else(|_| regex::Regex::new("^v[0-9]+$").expect("default pattern is valid"))
+pub fn pattern<'a>(cx: &Ctx<'a>) -> VersionPattern<'a> {
+    VersionPattern(cx.user_pattern(RULE.id, &PATTERN))
 }
 
 /// True for a version segment in a path: the pattern's, or the forms APIs
@@ -60,12 +96,12 @@ pub fn pattern(cx: &Ctx) -> regex::Regex {
 /// A bare number is no version in a path (`/status/401`).
 ///
 /// ```
-/// let re = regex::Regex::new("^v[0-9]+$").unwrap();
-/// use threeam_lint::rules::version_segment as v;
+/// use threeam_lint::rules::{version_segment as v, VersionPattern};
+/// let re = VersionPattern::default();
 /// assert!(v(&re, "v1") && v(&re, "2.0") && v(&re, "V3") && v(&re, "v1.1"));
 /// assert!(!v(&re, "2") && !v(&re, "api") && !v(&re, "2023-09-12") && !v(&re, "1.2.3") && !v(&re, ""));
 /// ```
-pub fn version_segment(re: &regex::Regex, seg: &str) -> bool {
+pub fn version_segment(re: &VersionPattern, seg: &str) -> bool {
     re.is_match(seg) || numeric_version(seg).is_some_and(|(v, dotted)| v || dotted)
 }
 
@@ -86,13 +122,13 @@ fn numeric_version(seg: &str) -> Option<(bool, bool)> {
 /// True for a version segment in a server URL's base path: those of
 /// [`version_segment`], and a bare number too (`https://h/2`), since a base
 /// path holds nothing else that is numeric.
-fn server_version_segment(re: &regex::Regex, seg: &str) -> bool {
+fn server_version_segment(re: &VersionPattern, seg: &str) -> bool {
     re.is_match(seg) || numeric_version(seg).is_some()
 }
 
 /// The version segment among a path's leading segments (`/api/v1/accounts`
 /// -> `v1`): the first [`LEADING`] segments, stopping at a `{parameter}`.
-pub fn leading_version<'p>(re: &regex::Regex, path: &'p str) -> Option<&'p str> {
+pub fn leading_version<'p>(re: &VersionPattern, path: &'p str) -> Option<&'p str> {
     path.trim_start_matches('/')
         .split('/')
         .take(LEADING)
@@ -102,7 +138,7 @@ pub fn leading_version<'p>(re: &regex::Regex, path: &'p str) -> Option<&'p str> 
 
 /// The version segment in a server URL's base path, with server variables
 /// replaced by their defaults (`https://h/api/{v}` with `v: 2.0` -> `2.0`).
-pub fn server_version(re: &regex::Regex, server: &Server) -> Option<String> {
+pub fn server_version(re: &VersionPattern, server: &Server) -> Option<String> {
     let mut url = server.url.as_untrusted_str().to_owned();
     for var in &server.variables {
         if let Some(default) = &var.default {
@@ -129,7 +165,7 @@ fn check(cx: &mut Ctx) {
     if !servers.is_empty() && servers.iter().all(|s| server_version(&re, s).is_some()) {
         return;
     }
-    let exempt = cx.path_patterns(RULE.id, "exempt", EXEMPT);
+    let exempt = cx.path_patterns(RULE.id, &EXEMPT);
     let Some(paths) = spec.root.and_then(|r| spec.ws.get_resolved(r, "paths")) else {
         return;
     };

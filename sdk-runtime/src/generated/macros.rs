@@ -267,8 +267,38 @@ macro_rules! api_client {
 /// assert_eq!(added, Status::Unknown("paused".into()));
 /// assert_eq!(added.to_string(), "paused");
 /// ```
+///
+/// Given `enum`, it also defines the enum (the `Unknown(String)` variant
+/// added, each variant documented with its wire value), so a generated
+/// file states only the names and values:
+///
+/// ```
+/// threeam_runtime::string_enum! {
+///     /// How a payment is captured.
+///     pub enum Capture { Automatic => "automatic", Manual => "manual" }
+/// }
+/// assert_eq!(Capture::from("manual"), Capture::Manual);
+/// assert_eq!(Capture::from("later"), Capture::Unknown("later".into()));
+/// ```
 #[macro_export]
 macro_rules! string_enum {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident { $($variant:ident => $value:literal),* $(,)? }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        $vis enum $name {
+            $(
+                #[doc = ::core::concat!("`", $value, "`")]
+                $variant,
+            )*
+            /// A value this client does not know yet (the server added it).
+            Unknown(::std::string::String),
+        }
+
+        $crate::string_enum!($name { $($variant => $value),* });
+    };
     ($name:ident { $($variant:ident => $value:literal),* $(,)? }) => {
         impl $name {
             /// The value as sent on the wire.

@@ -32,7 +32,7 @@ use crate::workspace::{At, Workspace};
 
 pub use date::SpecDate;
 pub use status::{Status, StatusError};
-pub use text::SpecText;
+pub use text::{one_line, SpecText};
 
 /// The HTTP methods a path item can hold, in the order OpenAPI lists them.
 ///

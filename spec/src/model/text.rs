@@ -60,3 +60,27 @@ impl fmt::Debug for SpecText<'_> {
         write!(f, "SpecText({:?})", self.0)
     }
 }
+
+/// Text made one line, for places where a line break would end the item
+/// (a doc line, a list entry, a TOML string, a report line): every run of
+/// whitespace and control characters becomes one space, and the ends are
+/// trimmed. The one helper for this in threeam (codegen and diff use it).
+///
+/// ```
+/// use threeam_spec::model::one_line;
+/// assert_eq!(one_line("  Pets\r\n  API\t v2 "), "Pets API v2");
+/// assert_eq!(one_line("a\u{1b}[31mb"), "a [31mb");
+/// ```
+pub fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text
+        .split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
