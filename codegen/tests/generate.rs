@@ -236,13 +236,14 @@ fn payments_client_shape() {
 fn generated_files_hold_only_what_the_spec_says() {
     // Issue 10: with the shared code in the runtime, the payments client
     // went from 1,854 lines to under 1,300 (1,310 since the builder got
-    // one method per security scheme and the security preset).
+    // one method per security scheme and the security preset; 1,411 since
+    // its five lists got `_pages` and `_stream` methods, 22 lines each).
     let generated = Generator::new(spec("../specs/payments.yaml"))
         .generate()
         .unwrap();
     assert_eq!(generated.summary.lines, generated.lib_rs.lines().count());
     assert!(
-        generated.summary.lines <= 1310,
+        generated.summary.lines <= 1420,
         "{} lines",
         generated.summary.lines
     );

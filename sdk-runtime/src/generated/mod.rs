@@ -13,6 +13,8 @@
 //!   [`Style`], [`header`], [`cookie`], [`form`], [`part`], [`file`](file())) and
 //!   the body readers ([`json`], [`json_err`], [`text`], [`bytes`](bytes()),
 //!   [`unit`](unit()));
+//! - [`pages`] and [`items`] (see [`paginate`]): a list operation walked
+//!   page by page as a `Stream`;
 //! - the macros that write the repetitive impls: [`api_client!`]
 //!   (the `Client` struct and constructors), [`string_enum!`],
 //!   [`union_serialize!`], [`untagged_union!`] and [`tagged_union!`]
@@ -43,11 +45,13 @@
 mod call;
 mod error;
 mod macros;
+pub mod paginate;
 mod params;
 mod reply;
 
 pub use call::{builder_for, call, request, Api, CallOptions, Decode, Read};
 pub use error::Error;
+pub use paginate::{items, pages};
 pub use params::{
     bytes, cookie, file, form, header, json, json_err, part, path, query, text, unit, Style,
 };
