@@ -48,6 +48,8 @@ fn every_scheme_of_the_pages_spec_is_found_and_explained() {
             ("listNumbered", Some("list_numbered_stream"), "page numbers in `page`, until an empty page"),
             ("listOffset", Some("list_offset_stream"), "offsets in `offset`, until an empty page or the total is reached"),
             ("listOffsetDeclared", Some("list_offset_declared_stream"), "offsets, declared by `x-threeam-pagination`"),
+            ("listNested", Some("list_nested_stream"), "cursor: body field `next_page.offset` sent back as `offset`"),
+            ("listLastIdDeclared", Some("list_last_id_declared_stream"), "cursor, declared by `x-threeam-pagination`"),
             ("listLoop", Some("list_loop_stream"), "cursor: body field `next_cursor` sent back as `cursor`"),
             ("listTurnedOff", None, "turned off by `x-threeam-pagination: false`"),
             ("listAmbiguous", None, "the items could be any of `left`, `right`: name them with `x-threeam-pagination: {items: ..}`"),

@@ -8,12 +8,14 @@
 //! | `/v2/pages/link`     | `Link: <..>; rel="next"` (absolute URL)         | the array |
 //! | `/v2/pages/numbered` | `page` (1-based) until an empty page            | the array |
 //! | `/v2/pages/offset`   | `offset` until `total`                          | `results` |
+//! | `/v2/pages/nested`   | `next_page.offset` (Asana), sent as `offset`    | `data`    |
 //! | `/v2/pages/loop`     | `next_cursor` that repeats itself               | `items`   |
 //! | `/v2/pages/elsewhere`| a `Link` to another origin                      | the array |
 //!
 //! Any version serves them (`/v3/pages/offset` too); `/v2` carries no
 //! deprecation `Link` of its own. Page size: `limit` or `per_page`, 3 by
-//! default; `skip_items` is another name for `offset`. Items are
+//! default; `skip_items` is another name for `offset`, `after_id` for
+//! `starting_after` (and `more` for `has_more`). Items are
 //! `{"id": "it_N", "n": N}` for N in 1..=7.
 
 use bytes::Bytes;
@@ -78,9 +80,10 @@ pub(crate) fn route(
             (json!({"items": page, "next_cursor": next}), None)
         }
         "stripe" => {
-            let from = after(param(query, "starting_after"));
+            let from = after(param(query, "starting_after").or_else(|| param(query, "after_id")));
             let page = slice(from, size);
-            (json!({"data": page, "has_more": from + size < ITEMS}), None)
+            let more = from + size < ITEMS;
+            (json!({"data": page, "has_more": more, "more": more}), None)
         }
         "link" | "elsewhere" => {
             let page_no = number(query, "page").unwrap_or(1).max(1);
@@ -96,6 +99,13 @@ pub(crate) fn route(
                 )
             });
             (Value::Array(slice(from, size)), link)
+        }
+        "nested" => {
+            let from = after(param(query, "offset"));
+            let next = (from + size < ITEMS).then(
+                || json!({"offset": format!("it_{}", from + size), "path": "/v2/pages/nested"}),
+            );
+            (json!({"data": slice(from, size), "next_page": next}), None)
         }
         "numbered" => {
             let page_no = number(query, "page").unwrap_or(1).max(1);

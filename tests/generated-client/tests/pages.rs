@@ -5,8 +5,9 @@
 use std::time::Duration;
 
 use threeam_e2e::pages::{
-    Client, ListCursorParams, ListElsewhereParams, ListLinkedParams, ListLoopParams,
-    ListNumberedParams, ListOffsetDeclaredParams, ListOffsetParams, ListStripeParams,
+    Client, ListCursorParams, ListElsewhereParams, ListLastIdDeclaredParams, ListLinkedParams,
+    ListLoopParams, ListNestedParams, ListNumberedParams, ListOffsetDeclaredParams,
+    ListOffsetParams, ListStripeParams,
 };
 use threeam_runtime::futures_util::{StreamExt, TryStreamExt};
 use threeam_test_server::{pages::ITEMS, Fault, TestServer};
@@ -276,5 +277,45 @@ async fn a_503_on_page_two_is_retried_like_any_call() {
         server.count("GET", "/v2/pages/cursor"),
         4,
         "3 pages + 1 retry"
+    );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_cursor_one_level_down_and_a_declared_last_id_walk_every_item() {
+    let server = TestServer::start().await.unwrap();
+    let client = client(&server.base_url());
+    let nested = ListNestedParams {
+        limit: Some(3),
+        offset: None,
+    };
+    let items: Vec<_> = tokio::time::timeout(
+        LIMIT,
+        client.list_nested_stream(&nested).try_collect::<Vec<_>>(),
+    )
+    .await
+    .expect("the stream ends")
+    .expect("every page answers");
+    assert_eq!(items.iter().map(|i| i.n).collect::<Vec<_>>(), all());
+    assert_eq!(
+        queries(&server, "/v2/pages/nested"),
+        ["limit=3", "limit=3&offset=it_3", "limit=3&offset=it_6"]
+    );
+    let declared = ListLastIdDeclaredParams {
+        limit: Some(4),
+        after_id: None,
+    };
+    let items: Vec<_> = tokio::time::timeout(
+        LIMIT,
+        client
+            .list_last_id_declared_stream(&declared)
+            .try_collect::<Vec<_>>(),
+    )
+    .await
+    .expect("the stream ends")
+    .expect("every page answers");
+    assert_eq!(items.iter().map(|i| i.n).collect::<Vec<_>>(), all());
+    assert_eq!(
+        queries(&server, "/v3/pages/stripe"),
+        ["limit=4", "limit=4&after_id=it_4"]
     );
 }
