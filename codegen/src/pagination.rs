@@ -711,6 +711,10 @@ fn below_total(x: &str, total: &Option<(String, Ty)>) -> String {
 }
 
 /// The `_pages` and `_stream` methods of operation `op`, if it gets them.
+///
+/// The closures' own names (`cursor_state`, `page_number`, `next_link`,
+/// ...) are long on purpose: a path parameter of the same name would be
+/// shadowed before the call that needs it.
 pub(crate) fn render(ops: &Ops, out: &mut String, op: &Op, plan: &Plan, defs: &[TypeDef]) {
     let Plan::Streams(p) = plan else { return };
     let ind = "    ";
@@ -823,11 +827,11 @@ pub(crate) fn render(ops: &Ops, out: &mut String, op: &Op, plan: &Plan, defs: &[
             let _ = writeln!(out, "{ind}    let params = params.clone();");
             let _ = writeln!(
                 out,
-                "{ind}    rt::pages({opid}, params.{f}{}, move |cursor| {{",
+                "{ind}    rt::pages({opid}, params.{f}{}, move |cursor_state| {{",
                 clone_of(&field.ty)
             );
             let _ = writeln!(out, "{ind}        let mut params = params.clone();");
-            let _ = writeln!(out, "{ind}        params.{f} = cursor;");
+            let _ = writeln!(out, "{ind}        params.{f} = cursor_state;");
             let _ = writeln!(out, "{ind}        async move {{");
             let _ = writeln!(out, "{body}let page = {call}.await?;");
             let _ = writeln!(out, "{body}let next = {next};");
@@ -836,23 +840,26 @@ pub(crate) fn render(ops: &Ops, out: &mut String, op: &Op, plan: &Plan, defs: &[
         Scheme::Page { param, total } => {
             let f = &op.params[*param].rust;
             let _ = writeln!(out, "{ind}    let params = params.clone();");
-            let _ = writeln!(out, "{ind}    let first = params.{f}.unwrap_or(1);");
+            let _ = writeln!(out, "{ind}    let first_page = params.{f}.unwrap_or(1);");
             let _ = writeln!(
                 out,
-                "{ind}    rt::pages({opid}, (first, 0u64), move |(number, seen)| {{"
+                "{ind}    rt::pages({opid}, (first_page, 0u64), move |(page_number, seen_items)| {{"
             );
             let _ = writeln!(out, "{ind}        let mut params = params.clone();");
-            let _ = writeln!(out, "{ind}        params.{f} = Some(number);");
+            let _ = writeln!(out, "{ind}        params.{f} = Some(page_number);");
             let _ = writeln!(out, "{ind}        async move {{");
             let _ = writeln!(out, "{body}let page = {call}.await?;");
             let _ = writeln!(out, "{body}let count = {};", p.items.count());
-            let _ = writeln!(out, "{body}let seen = seen + count as u64;");
+            let _ = writeln!(out, "{body}let seen_items = seen_items + count as u64;");
             let _ = writeln!(
                 out,
                 "{body}let more = count > 0{};",
-                below_total("seen", total)
+                below_total("seen_items", total)
             );
-            let _ = writeln!(out, "{body}Ok((page, more.then_some((number + 1, seen))))");
+            let _ = writeln!(
+                out,
+                "{body}Ok((page, more.then_some((page_number + 1, seen_items))))"
+            );
         }
         Scheme::Offset { param, total } => {
             let field = &op.params[*param];
@@ -861,14 +868,14 @@ pub(crate) fn render(ops: &Ops, out: &mut String, op: &Op, plan: &Plan, defs: &[
             let _ = writeln!(out, "{ind}    let params = params.clone();");
             let _ = writeln!(
                 out,
-                "{ind}    rt::pages({opid}, params.{f}.unwrap_or(0), move |offset| {{"
+                "{ind}    rt::pages({opid}, params.{f}.unwrap_or(0), move |offset_state| {{"
             );
             let _ = writeln!(out, "{ind}        let mut params = params.clone();");
-            let _ = writeln!(out, "{ind}        params.{f} = Some(offset);");
+            let _ = writeln!(out, "{ind}        params.{f} = Some(offset_state);");
             let _ = writeln!(out, "{ind}        async move {{");
             let _ = writeln!(out, "{body}let page = {call}.await?;");
             let _ = writeln!(out, "{body}let count = {};", p.items.count());
-            let _ = writeln!(out, "{body}let next = offset + count as {int};");
+            let _ = writeln!(out, "{body}let next = offset_state + count as {int};");
             let _ = writeln!(
                 out,
                 "{body}let more = count > 0{};",
@@ -883,7 +890,7 @@ pub(crate) fn render(ops: &Ops, out: &mut String, op: &Op, plan: &Plan, defs: &[
             }
             let _ = writeln!(
                 out,
-                "{ind}    rt::pages({opid}, None, move |link: Option<String>| {{"
+                "{ind}    rt::pages({opid}, None, move |next_link: Option<String>| {{"
             );
             if owned {
                 let _ = writeln!(out, "{ind}        let params = params.clone();");
@@ -896,7 +903,7 @@ pub(crate) fn render(ops: &Ops, out: &mut String, op: &Op, plan: &Plan, defs: &[
             };
             let _ = writeln!(
                 out,
-                "{body}let req = rt::paginate::follow(self, req, link.as_deref())?;"
+                "{body}let req = rt::paginate::follow(self, req, next_link.as_deref())?;"
             );
             let _ = writeln!(
                 out,
