@@ -492,11 +492,6 @@ fn detected_scheme(
     }
     // 3. GitHub: a documented `Link` header.
     if has_link_header(model, operation) {
-        if op.body.is_some() {
-            return Err(Plan::Skipped(
-                "its `Link` header names the next page, but it takes a request body".into(),
-            ));
-        }
         let why = "the `Link: <..>; rel=\"next\"` header its response documents".to_owned();
         return checked(op, Scheme::Link, items, why);
     }
@@ -567,6 +562,10 @@ fn checked(op: &Op, scheme: Scheme, items: Items, why: String) -> Result<Found, 
         | Scheme::Offset { param, .. } => op.params[*param].required,
         Scheme::Link => false,
     };
+    if matches!(scheme, Scheme::Link) && op.body.is_some() {
+        // The next request is rebuilt from the link; a body is not.
+        return Err(Plan::Skipped(format!("{why}, but it takes a request body")));
+    }
     if !fits {
         return Err(Plan::Skipped(format!("{why}, but the types do not match")));
     }

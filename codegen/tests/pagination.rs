@@ -167,3 +167,43 @@ fn corpus_counts() {
     println!("\nno stream, by reason: {reasons:#?}");
     assert!(groups.values().map(|g| g.1).sum::<usize>() > 0);
 }
+
+#[test]
+fn a_wrong_declaration_gives_no_stream_and_names_the_mistake() {
+    let dir = common::temp_dir("pagination-declared");
+    let path = dir.join("declared.yaml");
+    let op = |id: &str, path: &str, ext: &str| {
+        format!("  {path}:\n    get:\n      operationId: {id}\n      x-threeam-pagination: {ext}\n      parameters: [{{name: page, in: query, schema: {{type: integer}}}}]\n      responses:\n        '200': {{description: ok, content: {{application/json: {{schema: {{type: object, properties: {{data: {{type: array, items: {{type: string}}}}, total: {{type: string}}}}}}}}}}}}\n")
+    };
+    let text = format!(
+        "openapi: 3.0.3\ninfo: {{title: Declared, version: '1'}}\npaths:\n{}{}{}{}",
+        op("noParam", "/v1/a", "{page: {param: p}}"),
+        op("badTotal", "/v1/b", "{page: {param: page, total: total}}"),
+        op("noScheme", "/v1/c", "{items: data}"),
+        op("badItems", "/v1/d", "{page: {param: page}, items: nope}"),
+    );
+    std::fs::write(&path, text).unwrap();
+    let g = Generator::new(&path)
+        .allow_lint_errors(true)
+        .generate()
+        .unwrap();
+    let got: Vec<(&str, &str)> = g
+        .summary
+        .lists
+        .iter()
+        .map(|l| {
+            assert_eq!(l.stream_method, None, "{l:?}");
+            (l.operation.as_str(), l.why.as_str())
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("noParam", "`x-threeam-pagination` names the query parameter `p`, which the operation does not take"),
+            ("badTotal", "`x-threeam-pagination` names the total `total`, which is no integer field of the response"),
+            ("noScheme", "`x-threeam-pagination` declares no scheme; expected `{cursor: {param, response}}`, `{link: next}`, `{page: {param}}`, `{offset: {param}}` or `false`"),
+            ("badItems", "`x-threeam-pagination` names items `nope`, which the response does not have"),
+        ]
+    );
+    assert!(!g.lib_rs.contains("_pages<'a>"));
+}
