@@ -966,7 +966,7 @@ pub(crate) fn readme(lists: &[ListOperation]) -> String {
         return String::new();
     }
     let mut out = String::from(
-        "\n## Lists\n\nA list operation `list_x` also has `list_x_stream(..)`, a `Stream` of its\nitems, page after page, and `list_x_pages(..)`, a `Stream` of its pages.\nEach page is an ordinary call of `list_x` (retries, the retry budget,\nbreakers and the handle's `CallOptions` apply), made when the stream is\nread. A stream ends after the last page or after an error; a server that\nhands back a cursor already followed ends it with an error, never a loop.\n\n",
+        "\n## Lists\n\nA list operation `list_x` also has `list_x_stream(..)`, a `Stream` of its\nitems, page after page, and `list_x_pages(..)`, a `Stream` of its pages.\nEach page is an ordinary call of `list_x` (retries, the retry budget,\nbreakers and the handle's `CallOptions` apply), made when the stream is\nread. A stream ends after the last page or after an error; a server that\nhands back a cursor already followed ends it with an error, never a loop.\nRead them with the runtime's re-export of futures-util (no new\ndependency): `use threeam_runtime::futures_util::TryStreamExt;`, then\n`client.list_x_stream(&params).try_collect::<Vec<_>>().await?`.\n\n",
     );
     let (with, without): (Vec<&ListOperation>, Vec<&ListOperation>) =
         lists.iter().partition(|l| l.stream_method.is_some());
