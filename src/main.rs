@@ -620,6 +620,13 @@ fn generate(args: GenerateArgs) -> ExitCode {
                 summary.lines,
                 args.out.join("Cargo.toml").display()
             );
+            if !summary.lists.is_empty() {
+                println!(
+                    "streams: {} of {} list operations get `_stream` and `_pages` methods (README.md says which, and why not the others)",
+                    summary.streamed(),
+                    summary.lists.len()
+                );
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {

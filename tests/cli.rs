@@ -527,6 +527,16 @@ fn generate_writes_a_crate_for_a_clean_spec() {
         stdout_text.starts_with(&format!("generated {} (25 operations", out.display())),
         "{stdout_text}"
     );
+    assert!(
+        stdout_text
+            .contains("\nstreams: 5 of 5 list operations get `_stream` and `_pages` methods"),
+        "{stdout_text}"
+    );
+    let readme = std::fs::read_to_string(out.join("README.md")).unwrap();
+    assert!(
+        readme.contains("| `listRefunds` | `.list_refunds_stream(..)` | cursor: body field `next_starting_after` sent back as `starting_after` |"),
+        "{readme}"
+    );
     let lib = std::fs::read_to_string(out.join("src/lib.rs")).unwrap();
     assert!(
         lib.contains("pub async fn create_payment("),

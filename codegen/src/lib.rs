@@ -26,6 +26,7 @@ mod headers;
 mod names;
 mod ops;
 mod output;
+mod pagination;
 mod streaming;
 mod types;
 
@@ -38,6 +39,7 @@ use threeam_lint::workspace::{LoadOptions, ProblemKind, Workspace};
 use threeam_spec::model::{one_line, Model, ModelOptions, ProblemKind as ModelProblemKind};
 
 pub use error::CodegenError;
+pub use pagination::ListOperation;
 
 /// How the generated crate depends on threeam-runtime.
 ///
@@ -101,6 +103,24 @@ pub struct Summary {
     pub warnings: Vec<String>,
     /// Files written.
     pub files: Vec<PathBuf>,
+    /// The operations that look like lists, each with its stream method
+    /// (or none) and why: how its pages are followed, or what is missing.
+    pub lists: Vec<ListOperation>,
+}
+
+impl Summary {
+    /// How many list operations got a stream of items and of pages.
+    ///
+    /// ```
+    /// let summary = threeam_codegen::Summary::default();
+    /// assert_eq!(summary.streamed(), 0);
+    /// ```
+    pub fn streamed(&self) -> usize {
+        self.lists
+            .iter()
+            .filter(|l| l.stream_method.is_some())
+            .count()
+    }
 }
 
 /// A generated client in memory.
@@ -470,6 +490,7 @@ impl Generator {
             lines: 0,
             warnings: ts.warnings.clone(),
             files: Vec::new(),
+            lists: pagination::report(&ops.ops, &ops.paging),
         };
         Ok(Built {
             title: model.title(),
@@ -715,5 +736,5 @@ fn readme(name: &str, b: &Built) -> String {
         one_line(&b.version).replace('`', "'"),
         b.summary.types,
         b.summary.operations,
-    )
+    ) + &pagination::readme(&b.summary.lists)
 }

@@ -161,6 +161,8 @@ pub(crate) struct Ops {
     pub(crate) enums: Vec<StatusEnum>,
     /// Builders for body types with many optional fields.
     pub(crate) builders: Vec<crate::builders::Builder>,
+    /// Which operations get `_pages` and `_stream` methods, by `ops` index.
+    pub(crate) paging: Vec<crate::pagination::Plan>,
 }
 
 /// Names the `Client` type already uses.
@@ -182,6 +184,7 @@ pub(crate) fn collect(ts: &mut TypeSpace<'_>, model: &Model<'_>) -> Ops {
         ops: Vec::new(),
         enums: Vec::new(),
         builders: Vec::new(),
+        paging: Vec::new(),
     };
     let mut method_names = Names::with_reserved(CLIENT_METHODS);
     for op in model.operations() {
@@ -191,6 +194,14 @@ pub(crate) fn collect(ts: &mut TypeSpace<'_>, model: &Model<'_>) -> Ops {
     crate::headers::share(out.ops.iter_mut().filter_map(|o| o.headers.as_mut()));
     let bodies = out.ops.iter().flat_map(|o| &o.body).flat_map(|b| &b.media);
     out.builders = crate::builders::collect(ts, bodies.map(|m| &m.ty));
+    out.paging = crate::pagination::plan(
+        ts.ws,
+        &ts.defs,
+        model,
+        model.operations(),
+        &out.ops,
+        &mut method_names,
+    );
     out
 }
 
@@ -674,7 +685,7 @@ fn deprecation_note(op: &Operation<'_>) -> String {
 
 /// How an argument is taken: strings by `&str`, copyable scalars by value,
 /// everything else by reference.
-fn arg_type(ty: &Ty, defs: &[TypeDef]) -> String {
+pub(crate) fn arg_type(ty: &Ty, defs: &[TypeDef]) -> String {
     match ty {
         Ty::Str => "&str".into(),
         Ty::Bool | Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64 | Ty::F64 | Ty::Uuid => ty.render(defs),
@@ -722,7 +733,7 @@ impl Ops {
         (sent, received)
     }
 
-    fn success_ty(&self, op: &Op, defs: &[TypeDef]) -> String {
+    pub(crate) fn success_ty(&self, op: &Op, defs: &[TypeDef]) -> String {
         let value = match &op.success {
             Success::One(r) => r.ty().render(defs),
             Success::Many(i) => self.enums[*i].name.clone(),
@@ -733,7 +744,7 @@ impl Ops {
         }
     }
 
-    fn error_ty(&self, op: &Op, defs: &[TypeDef]) -> String {
+    pub(crate) fn error_ty(&self, op: &Op, defs: &[TypeDef]) -> String {
         if let Some(alias) = &op.error_alias {
             return alias.clone();
         }
@@ -750,8 +761,9 @@ impl Ops {
 
     /// The `impl Client` block with one method per operation.
     pub(crate) fn render_methods(&self, out: &mut String, defs: &[TypeDef]) {
-        for op in &self.ops {
+        for (op, plan) in self.ops.iter().zip(&self.paging) {
             self.render_method(out, op, defs);
+            crate::pagination::render(self, out, op, plan, defs);
         }
     }
 
@@ -844,6 +856,43 @@ impl Ops {
             stream.map_or_else(|| self.success_ty(op, defs), |s| s.value_ty(defs)),
             self.error_ty(op, defs)
         );
+        self.render_request(out, op, defs, ind);
+        let decode = self.decode_expr(op);
+        let read = match &op.success {
+            Success::One(Read::Json(_)) => "rt::json".to_owned(),
+            Success::One(Read::Unit) => "rt::unit".to_owned(),
+            Success::One(Read::Bytes) => "rt::bytes".to_owned(),
+            Success::One(Read::Text) => "rt::text".to_owned(),
+            Success::Many(i) => format!("{}::read", self.enums[*i].name),
+        };
+        match stream {
+            Some(s) => s.render_tail(out, ind, &decode),
+            None => {
+                // Typed headers are parsed from the reply's raw ones.
+                let typed = match op.headers {
+                    Some(_) => ".map(Reply::with_typed_headers)",
+                    None => "",
+                };
+                let _ = writeln!(
+                    out,
+                    "{ind}    rt::call(self, req, {decode}, {read}).await{typed}"
+                );
+            }
+        }
+        let _ = writeln!(out, "{ind}}}\n");
+    }
+
+    /// The decoder of an operation's documented error bodies.
+    pub(crate) fn decode_expr(&self, op: &Op) -> String {
+        match &op.error {
+            ErrBody::One(_) => "rt::json_err".to_owned(),
+            ErrBody::Many(i) => format!("{}::decode", self.enums[*i].name),
+        }
+    }
+
+    /// The lines that build `req`, the operation's request, from its
+    /// arguments (at `ind` plus one level).
+    pub(crate) fn render_request(&self, out: &mut String, op: &Op, defs: &[TypeDef], ind: &str) {
         let _ = writeln!(
             out,
             "{ind}    let req = rt::request(self, Method::{}, {}, {}, {});",
@@ -914,32 +963,6 @@ impl Ops {
                 (None, None) => {}
             }
         }
-        let decode = match &op.error {
-            ErrBody::One(_) => "rt::json_err".to_owned(),
-            ErrBody::Many(i) => format!("{}::decode", self.enums[*i].name),
-        };
-        let read = match &op.success {
-            Success::One(Read::Json(_)) => "rt::json".to_owned(),
-            Success::One(Read::Unit) => "rt::unit".to_owned(),
-            Success::One(Read::Bytes) => "rt::bytes".to_owned(),
-            Success::One(Read::Text) => "rt::text".to_owned(),
-            Success::Many(i) => format!("{}::read", self.enums[*i].name),
-        };
-        match stream {
-            Some(s) => s.render_tail(out, ind, &decode),
-            None => {
-                // Typed headers are parsed from the reply's raw ones.
-                let typed = match op.headers {
-                    Some(_) => ".map(Reply::with_typed_headers)",
-                    None => "",
-                };
-                let _ = writeln!(
-                    out,
-                    "{ind}    rt::call(self, req, {decode}, {read}).await{typed}"
-                );
-            }
-        }
-        let _ = writeln!(out, "{ind}}}\n");
     }
 
     /// Per-operation body enums, for bodies offered in several media types:

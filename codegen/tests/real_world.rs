@@ -24,47 +24,11 @@ const BIG: &[&str] = &[
     "progenitor-api.github.com.json",
 ];
 
-/// Multi-file specs, by root file.
-const ROOTS: &[&str] = &[
-    "digitalocean/DigitalOcean-public.v2.yaml",
-    "ga4gh-drs/data_repository_service.openapi.yaml",
-    "redocly-openapi-starter/openapi.yaml",
-];
-
-fn real_specs() -> Option<Vec<PathBuf>> {
-    let dir = match std::env::var_os("THREEAM_REAL_SPECS") {
-        Some(d) => PathBuf::from(d),
-        None => common::workspace_root().join("../shared/specs-real"),
-    };
-    if !dir.is_dir() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "real-world specs not found at {} (set THREEAM_REAL_SPECS); CI must have them",
-            dir.display()
-        );
-        println!(
-            "note: real-world specs not found at {}; skipped",
-            dir.display()
-        );
-        return None;
-    }
-    let mut specs: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "yaml" || e == "json"))
-        .collect();
-    specs.extend(ROOTS.iter().map(|r| dir.join(r)));
-    specs.sort();
-    Some(specs)
-}
-
-fn file_name(p: &std::path::Path) -> String {
-    p.file_name().unwrap().to_string_lossy().into_owned()
-}
-
 #[test]
 fn every_real_spec_generates() {
-    let Some(specs) = real_specs() else { return };
+    let Some(specs) = common::real_specs() else {
+        return;
+    };
     let mut failures = Vec::new();
     println!(
         "{:<48} {:>8} {:>6} {:>5} {:>8}",
@@ -86,7 +50,7 @@ fn every_real_spec_generates() {
                 let s = &g.summary;
                 println!(
                     "{:<48} {:>8} {:>6} {:>5} {:>8}",
-                    file_name(spec),
+                    common::file_name(spec),
                     s.lines,
                     s.types,
                     s.operations,
@@ -112,7 +76,7 @@ fn compile(specs: Vec<PathBuf>, label: &str) {
         } else {
             "ok"
         };
-        println!("{:<48} {status}", file_name(spec));
+        println!("{:<48} {status}", common::file_name(spec));
     }
     for (name, first) in &failed {
         println!("--- {name}\n{first}");
@@ -139,10 +103,12 @@ fn compile_real_world_clients() {
         );
         return;
     }
-    let Some(specs) = real_specs() else { return };
+    let Some(specs) = common::real_specs() else {
+        return;
+    };
     let specs = specs
         .into_iter()
-        .filter(|p| !BIG.contains(&file_name(p).as_str()))
+        .filter(|p| !BIG.contains(&common::file_name(p).as_str()))
         .collect();
     compile(specs, "real");
 }
@@ -150,10 +116,12 @@ fn compile_real_world_clients() {
 #[test]
 #[ignore = "slow: compiles the Stripe and GitHub clients"]
 fn compile_big_clients() {
-    let Some(specs) = real_specs() else { return };
+    let Some(specs) = common::real_specs() else {
+        return;
+    };
     let specs = specs
         .into_iter()
-        .filter(|p| BIG.contains(&file_name(p).as_str()))
+        .filter(|p| BIG.contains(&common::file_name(p).as_str()))
         .collect();
     compile(specs, "big");
 }

@@ -55,3 +55,12 @@ fn crate_files() {
     insta::assert_snapshot!("minimal_cargo_toml", generated.cargo_toml);
     insta::assert_snapshot!("minimal_readme", generated.readme);
 }
+
+#[test]
+fn pages_client() {
+    let code = Generator::new(spec("tests/specs/pages.yaml"))
+        .allow_lint_errors(true)
+        .module_source()
+        .unwrap();
+    insta::assert_snapshot!("pages", code);
+}

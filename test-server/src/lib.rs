@@ -41,6 +41,7 @@
 
 #![warn(missing_docs)]
 
+pub mod pages;
 pub mod sse;
 
 use std::collections::{HashMap, VecDeque};
@@ -647,6 +648,14 @@ async fn route(
                 &json!({ "data": list, "has_more": false, "next_starting_after": null }),
             )
         }
+        (&Method::GET, ["pages", scheme]) => match pages::route(scheme, query, headers) {
+            Some(resp) => resp,
+            None => problem(
+                StatusCode::NOT_FOUND,
+                "not-found",
+                &format!("no pagination scheme {scheme}"),
+            ),
+        },
         (&Method::GET, ["payments", id]) => match lock(&state.payments).get(*id) {
             Some(p) => json_response(StatusCode::OK, p),
             None => problem(

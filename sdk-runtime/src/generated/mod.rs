@@ -15,6 +15,8 @@
 //!   [`unit`](unit()));
 //! - streamed operations: [`call_stream`] with [`events`], [`raw_events`]
 //!   or [`download`], and [`stream_flag`];
+//! - [`pages`] and [`items`] (see [`paginate`]): a list operation walked
+//!   page by page as a `Stream`;
 //! - the macros that write the repetitive impls: [`api_client!`]
 //!   (the `Client` struct and constructors), [`string_enum!`],
 //!   [`union_serialize!`], [`untagged_union!`] and [`tagged_union!`]
@@ -46,6 +48,7 @@ mod builder;
 mod call;
 mod error;
 mod macros;
+pub mod paginate;
 mod params;
 mod reply;
 mod stream;
@@ -53,6 +56,7 @@ mod stream;
 pub use builder::MissingField;
 pub use call::{builder_for, call, request, Api, CallOptions, Decode, HeaderError, Read};
 pub use error::Error;
+pub use paginate::{items, pages};
 pub use params::{
     bytes, cookie, file, form, header, json, json_err, part, path, query, text, unit, Style,
 };

@@ -70,6 +70,28 @@ impl Reply<()> {
 }
 
 impl<T, H> Reply<T, H> {
+    /// The same answer with its value turned into another by `f` (how it
+    /// was served is kept).
+    ///
+    /// ```no_run
+    /// # fn demo(page: threeam_runtime::generated::Reply<Vec<u32>>) {
+    /// let count = page.map(|items| items.len());
+    /// println!("{} items, {} attempt(s)", *count, count.attempts());
+    /// # }
+    /// ```
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Reply<U, H> {
+        Reply {
+            value: f(self.value),
+            headers: self.headers,
+            header_map: self.header_map,
+            status: self.status,
+            served: self.served,
+            replayed: self.replayed,
+            request_id: self.request_id,
+            attempts: self.attempts,
+        }
+    }
+
     /// The decoded value.
     pub fn into_inner(self) -> T {
         self.value

@@ -1,9 +1,11 @@
-//! The payments client, generated at build time from `specs/payments.yaml`
-//! by `threeam_codegen::Generator::write_module` (see `build.rs`). The tests
-//! in `tests/` run it against `threeam-test-server`.
+//! Clients generated at build time by
+//! `threeam_codegen::Generator::write_module` (see `build.rs`): the
+//! payments client from `specs/payments.yaml`, and a client with one list
+//! per pagination scheme from `codegen/tests/specs/pages.yaml`. The tests
+//! in `tests/` run them against `threeam-test-server`.
 
-/// The generated client: `payments::Client`, its types and errors.
-#[allow(
+// Lints generated code may trip, allowed for both included modules.
+#![allow(
     deprecated,
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -20,6 +22,13 @@
     clippy::needless_lifetimes,
     missing_docs
 )]
+
+/// The generated client: `payments::Client`, its types and errors.
 pub mod payments {
     include!(concat!(env!("OUT_DIR"), "/payments.rs"));
+}
+
+/// The pagination test client: `pages::Client`, one list per scheme.
+pub mod pages {
+    include!(concat!(env!("OUT_DIR"), "/pages.rs"));
 }
