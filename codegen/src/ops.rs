@@ -734,13 +734,18 @@ impl Ops {
     }
 
     pub(crate) fn success_ty(&self, op: &Op, defs: &[TypeDef]) -> String {
-        let value = match &op.success {
-            Success::One(r) => r.ty().render(defs),
-            Success::Many(i) => self.enums[*i].name.clone(),
-        };
+        let value = self.success_value_ty(op, defs);
         match &op.headers {
             Some(h) => format!("{value}, {}", h.name),
             None => value,
+        }
+    }
+
+    /// The decoded success body's type, without the typed headers.
+    pub(crate) fn success_value_ty(&self, op: &Op, defs: &[TypeDef]) -> String {
+        match &op.success {
+            Success::One(r) => r.ty().render(defs),
+            Success::Many(i) => self.enums[*i].name.clone(),
         }
     }
 

@@ -906,9 +906,14 @@ pub(crate) fn render(ops: &Ops, out: &mut String, op: &Op, plan: &Plan, defs: &[
             );
             let _ = writeln!(
                 out,
-                "{body}let page = rt::call(self, req, {decode}, rt::paginate::linked::<{page_ty}>).await?;"
+                "{body}let page = rt::call(self, req, {decode}, rt::paginate::linked::<{}>).await?;",
+                ops.success_value_ty(op, defs)
             );
             let _ = writeln!(out, "{body}let (page, next) = rt::paginate::unlink(page);");
+            if op.headers.is_some() {
+                // The ordinary method's typed headers, read the same way.
+                let _ = writeln!(out, "{body}let page = page.with_typed_headers();");
+            }
             let _ = writeln!(out, "{body}Ok((page, next.map(Some)))");
         }
     }
