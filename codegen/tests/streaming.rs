@@ -21,14 +21,14 @@ fn streaming_client() {
         .unwrap();
     // The facts the snapshot shows, asserted so a change is noticed even
     // when snapshots are accepted wholesale.
-    assert!(code.contains("pub async fn create_chat_stream(&self, body: &ChatRequest) -> Result<Reply<threeam_runtime::sse::EventStream<Delta>>, Error<Problem>>"), "{code}");
+    assert!(code.contains("pub async fn create_chat_stream(&self, body: &ChatRequest) -> Result<Reply<threeam_runtime::sse::EventStream<Delta>>, Error<CreateChatError>>"), "{code}");
     assert!(code.contains("let req = rt::stream_flag(req);"), "{code}");
     assert!(
         code.contains("rt::call_stream(self, req, rt::json_err, rt::raw_events)"),
         "{code}"
     );
     assert!(
-        code.contains("-> Result<Reply<threeam_runtime::ByteStream>, Error<serde_json::Value>>"),
+        code.contains("-> Result<Reply<threeam_runtime::ByteStream>, Error<DownloadExportError>>"),
         "{code}"
     );
     assert_eq!(
