@@ -12,6 +12,10 @@ use threeam_lint::workspace::{At, Workspace};
 
 use crate::names::{self, Names};
 
+mod render;
+
+pub(crate) use render::render_def;
+
 /// The type is sent: it needs `Serialize`.
 pub(crate) const SER: u8 = 1;
 /// The type is received: it needs `Deserialize`.
@@ -29,6 +33,10 @@ pub(crate) enum Ty {
     F64,
     Str,
     Uuid,
+    /// `format: date-time`: RFC 3339 on the wire.
+    DateTime,
+    /// `format: date`: `YYYY-MM-DD` on the wire.
+    Date,
     Bytes,
     Value,
     Named(usize),
@@ -77,6 +85,9 @@ impl Ty {
             Ty::F64 => s.push_str("f64"),
             Ty::Str => s.push_str("String"),
             Ty::Uuid => s.push_str("uuid::Uuid"),
+            // By absolute path: a spec may name its own type `DateTime`.
+            Ty::DateTime => s.push_str("threeam_runtime::DateTime"),
+            Ty::Date => s.push_str("threeam_runtime::Date"),
             Ty::Bytes => s.push_str("Vec<u8>"),
             Ty::Value => s.push_str("serde_json::Value"),
             Ty::Named(id) => s.push_str(&defs[*id].name),
@@ -588,6 +599,8 @@ impl<'w> TypeSpace<'w> {
         let shape = match types.first().copied() {
             Some("string") => Shape::Prim(match format {
                 "uuid" => Ty::Uuid,
+                "date-time" => Ty::DateTime,
+                "date" => Ty::Date,
                 "binary" => Ty::Bytes,
                 _ => Ty::Str,
             }),
@@ -741,6 +754,8 @@ impl<'w> TypeSpace<'w> {
                 Ty::Named(id) => self.defs[*id].name.clone(),
                 Ty::Str => "String".into(),
                 Ty::Uuid => "Uuid".into(),
+                Ty::DateTime => "DateTime".into(),
+                Ty::Date => "Date".into(),
                 Ty::Bool => "Boolean".into(),
                 Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64 => "Integer".into(),
                 Ty::F64 => "Number".into(),

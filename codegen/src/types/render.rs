@@ -1,0 +1,133 @@
+//! Rust source for the named types of pass one.
+//!
+//! Every type derives (or gets through a runtime macro) both `Serialize`
+//! and `Deserialize`: a value read from the API can be cached, logged or
+//! sent back as JSON, and reads back equal.
+
+use std::fmt::Write as _;
+
+use crate::emit::{one_line, wrap, SERDE_CRATE};
+use crate::names::{doc_lines, lit, unraw};
+
+use super::{DefKind, StructDef, TypeDef, UnionDef};
+
+/// Appends the item(s) for `def`.
+pub(crate) fn render_def(out: &mut String, def: &TypeDef, defs: &[TypeDef]) {
+    if let Some(d) = &def.doc {
+        doc_lines(out, "", d);
+    }
+    if def.deprecated {
+        out.push_str("#[deprecated]\n");
+    }
+    let name = &def.name;
+    match &def.kind {
+        DefKind::Pending => {
+            // Never left pending; render an opaque value to stay compilable.
+            let _ = writeln!(out, "pub type {name} = serde_json::Value;\n");
+        }
+        DefKind::Struct(s) => render_struct(out, name, s, defs),
+        DefKind::Enum(variants) => {
+            out.push_str("#[derive(Debug, Clone, PartialEq, Eq, Hash)]\n");
+            let _ = writeln!(out, "pub enum {name} {{");
+            for v in variants {
+                let _ = writeln!(out, "    /// `{}`", one_line(&v.value).replace('`', "'"));
+                let _ = writeln!(out, "    {},", v.name);
+            }
+            out.push_str("    /// A value this client does not know yet (the server added it).\n    Unknown(String),\n}\n\n");
+            // The wire values, several to a line: the variants above carry
+            // them in their docs already.
+            let pairs: Vec<String> = variants
+                .iter()
+                .map(|v| format!("{} => {}", v.name, lit(&v.value)))
+                .collect();
+            out.push_str(&wrap(
+                &format!("string_enum!({name} {{ "),
+                &pairs,
+                " });\n\n",
+            ));
+        }
+        DefKind::Union(u) => render_union(out, name, u, defs),
+    }
+}
+
+fn render_struct(out: &mut String, name: &str, s: &StructDef, defs: &[TypeDef]) {
+    out.push_str("#[derive(Debug, Clone, ");
+    if s.fields.iter().all(|f| f.optional) {
+        out.push_str("Default, ");
+    }
+    out.push_str("PartialEq, Serialize, Deserialize)]\n");
+    out.push_str(SERDE_CRATE);
+    let _ = writeln!(out, "pub struct {name} {{");
+    for f in &s.fields {
+        if let Some(d) = &f.doc {
+            doc_lines(out, "    ", d);
+        }
+        let rename = f.json != unraw(&f.name);
+        match (rename, f.optional) {
+            (true, true) => {
+                let _ = writeln!(
+                    out,
+                    "    #[serde(rename = {}, default, skip_serializing_if = \"Option::is_none\")]",
+                    lit(&f.json)
+                );
+            }
+            (true, false) => {
+                let _ = writeln!(out, "    #[serde(rename = {})]", lit(&f.json));
+            }
+            (false, true) => {
+                out.push_str("    #[serde(default, skip_serializing_if = \"Option::is_none\")]\n")
+            }
+            (false, false) => {}
+        }
+        if f.deprecated {
+            out.push_str("    #[deprecated]\n");
+        }
+        let _ = writeln!(out, "    pub {}: {},", f.name, f.ty.render(defs));
+    }
+    if let Some((field, extra)) = &s.extra {
+        out.push_str("    /// Properties not listed above.\n    #[serde(flatten)]\n");
+        let _ = writeln!(
+            out,
+            "    pub {field}: BTreeMap<String, {}>,",
+            extra.render(defs)
+        );
+    }
+    out.push_str("}\n\n");
+}
+
+fn render_union(out: &mut String, name: &str, u: &UnionDef, defs: &[TypeDef]) {
+    out.push_str("#[derive(Debug, Clone, PartialEq)]\n");
+    let _ = writeln!(out, "pub enum {name} {{");
+    for (v, t) in &u.variants {
+        let _ = writeln!(out, "    {v}({}),", t.render(defs));
+    }
+    out.push_str("    /// A value that fits no variant (for example a kind the server added).\n    Unknown(serde_json::Value),\n}\n\n");
+    let _ = write!(out, "union_serialize!({name} {{");
+    for (v, _) in &u.variants {
+        let _ = write!(out, " {v},");
+    }
+    out.push_str(" });\n");
+    match &u.tag {
+        Some((prop, pairs)) => {
+            let _ = write!(out, "tagged_union!({name}, {}, {{", lit(prop));
+            for (i, (v, _)) in u.variants.iter().enumerate() {
+                let values: Vec<String> = pairs
+                    .iter()
+                    .filter(|(_, idx)| *idx == i)
+                    .map(|(val, _)| lit(val))
+                    .collect();
+                if !values.is_empty() {
+                    let _ = write!(out, "\n    {} => {v},", values.join(" | "));
+                }
+            }
+            out.push_str("\n});\n\n");
+        }
+        None => {
+            let _ = write!(out, "untagged_union!({name} {{");
+            for (v, t) in &u.variants {
+                let _ = write!(out, "\n    {v}({}),", t.render(defs));
+            }
+            out.push_str("\n});\n\n");
+        }
+    }
+}
