@@ -435,6 +435,7 @@ impl Generator {
         ts.add_components(root);
         let ops = ops::collect(&mut ts, &spec_model);
         ts.box_cycles();
+        ts.dedupe();
         let (sent, received) = ops.directions();
         ts.mark_uses(&sent, &received);
         let spec_name = self
@@ -455,7 +456,7 @@ impl Generator {
         model.auth = &schemes;
         let code = model.render(crate_mode);
         let summary = Summary {
-            types: ts.defs.len()
+            types: ts.generated_count()
                 + ops.enums.len()
                 + ops.ops.iter().filter(|o| o.params_struct.is_some()).count()
                 + ops

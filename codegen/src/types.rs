@@ -12,6 +12,7 @@ use threeam_lint::workspace::{At, Workspace};
 
 use crate::names::{self, Names};
 
+mod dedupe;
 mod render;
 
 pub(crate) use render::render_def;
@@ -90,7 +91,7 @@ impl Ty {
             Ty::Date => s.push_str("threeam_runtime::Date"),
             Ty::Bytes => s.push_str("Vec<u8>"),
             Ty::Value => s.push_str("serde_json::Value"),
-            Ty::Named(id) => s.push_str(&defs[*id].name),
+            Ty::Named(id) => s.push_str(&defs[defs[*id].alias_of.unwrap_or(*id)].name),
             Ty::Vec(t) => inner(s, "Vec<", t),
             Ty::Map(t) => inner(s, "BTreeMap<String, ", t),
             Ty::Opt(t) => inner(s, "Option<", t),
@@ -103,6 +104,12 @@ impl Ty {
 #[derive(Debug)]
 pub(crate) struct TypeDef {
     pub(crate) name: String,
+    /// The name asked for before collisions were numbered (`RefundReason`
+    /// for `RefundReason2`): identical types with one stem are merged.
+    pub(crate) stem: String,
+    /// Generated as that other, identical type (see `dedupe`): this one is
+    /// not rendered, and references to it print the other's name.
+    pub(crate) alias_of: Option<usize>,
     /// Which serde impls the client needs: [`SER`] (sent), [`DE`] (received).
     pub(crate) uses: u8,
     pub(crate) doc: Option<String>,
@@ -407,9 +414,10 @@ impl<'w> TypeSpace<'w> {
     }
 
     fn alloc(&mut self, at: At, hint: &str) -> usize {
+        let stem = names::upper_camel(hint, "T", "Schema");
         let name = match self.component_names.get(&at) {
             Some(n) => n.clone(),
-            None => self.names.claim(&names::upper_camel(hint, "T", "Schema")),
+            None => self.names.claim(&stem),
         };
         let doc = self
             .ws
@@ -420,6 +428,8 @@ impl<'w> TypeSpace<'w> {
         let deprecated = self.ws.get(at, "deprecated").and_then(|d| self.ws.bool(d)) == Some(true);
         self.defs.push(TypeDef {
             name,
+            stem,
+            alias_of: None,
             uses: 0,
             doc,
             deprecated,

@@ -13,6 +13,10 @@ use super::{DefKind, StructDef, TypeDef, UnionDef};
 
 /// Appends the item(s) for `def`.
 pub(crate) fn render_def(out: &mut String, def: &TypeDef, defs: &[TypeDef]) {
+    if def.alias_of.is_some() {
+        // Merged into an identical type: references print its name.
+        return;
+    }
     if let Some(d) = &def.doc {
         doc_lines(out, "", d);
     }
