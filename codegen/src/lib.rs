@@ -433,11 +433,13 @@ impl Generator {
             }
         }
         ts.add_components(root);
-        let ops = ops::collect(&mut ts, &spec_model);
+        let mut ops = ops::collect(&mut ts, &spec_model);
         ts.box_cycles();
-        ts.dedupe();
         let (sent, received) = ops.directions();
         ts.mark_uses(&sent, &received);
+        ts.split_directions(&mut ops);
+        ts.settle_tags(&ops);
+        ts.dedupe();
         let spec_name = self
             .spec
             .file_name()

@@ -94,6 +94,21 @@ pub(crate) fn snake(s: &str, fallback: &str) -> String {
     keyword_safe(out)
 }
 
+/// `name` without `stem` at its end or start, when what is left is still
+/// an UpperCamel identifier (`CardPaymentMethod` in `PaymentMethod` ->
+/// `Card`); `name` itself otherwise.
+pub(crate) fn without_stem<'a>(name: &'a str, stem: &str) -> &'a str {
+    let rest = name
+        .strip_suffix(stem)
+        .or_else(|| name.strip_prefix(stem))
+        .unwrap_or(name);
+    if rest.starts_with(|c: char| c.is_ascii_uppercase()) && rest != "Self" {
+        rest
+    } else {
+        name
+    }
+}
+
 /// Makes a keyword usable as an identifier.
 pub(crate) fn keyword_safe(s: String) -> String {
     if NOT_RAW.contains(&s.as_str()) {
@@ -225,6 +240,16 @@ mod tests {
         assert_eq!(upper_camel("payment_status", "T", "X"), "PaymentStatus");
         assert_eq!(upper_camel("200", "V", "X"), "V200");
         assert_eq!(upper_camel("\"#]", "V", "Empty"), "Empty");
+    }
+
+    #[test]
+    fn variant_names_do_not_stutter() {
+        assert_eq!(without_stem("CardPaymentMethod", "PaymentMethod"), "Card");
+        assert_eq!(without_stem("PetCat", "Pet"), "Cat");
+        assert_eq!(without_stem("Pet", "Pet"), "Pet");
+        assert_eq!(without_stem("Petals", "Pet"), "Petals");
+        assert_eq!(without_stem("Pet2", "Pet"), "Pet2");
+        assert_eq!(without_stem("String", "Id"), "String");
     }
 
     #[test]

@@ -13,7 +13,9 @@ use threeam_lint::workspace::{At, Workspace};
 use crate::names::{self, Names};
 
 mod dedupe;
+mod direction;
 mod render;
+mod unions;
 
 pub(crate) use render::render_def;
 
@@ -117,7 +119,7 @@ pub(crate) struct TypeDef {
     pub(crate) kind: DefKind,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) enum DefKind {
     /// Being built (only seen while converting a recursive schema).
     Pending,
@@ -127,7 +129,7 @@ pub(crate) enum DefKind {
     Union(UnionDef),
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct StructDef {
     pub(crate) fields: Vec<Field>,
     /// `additionalProperties` with a schema: field name and value type of
@@ -135,7 +137,7 @@ pub(crate) struct StructDef {
     pub(crate) extra: Option<(String, Ty)>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Field {
     pub(crate) name: String,
     pub(crate) json: String,
@@ -144,20 +146,27 @@ pub(crate) struct Field {
     pub(crate) optional: bool,
     pub(crate) doc: Option<String>,
     pub(crate) deprecated: bool,
+    /// `readOnly`: the server sets it; requests leave it out.
+    pub(crate) read_only: bool,
+    /// `writeOnly`: sent, never returned (a card token, a password).
+    pub(crate) write_only: bool,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Variant {
     pub(crate) name: String,
     pub(crate) value: String,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct UnionDef {
     /// Variant name and type.
     pub(crate) variants: Vec<(String, Ty)>,
     /// Discriminator property and `(tag value, variant index)` pairs.
     pub(crate) tag: Option<(String, Vec<(String, usize)>)>,
+    /// The variant sets the tag (serde internal tagging); the variants'
+    /// structs do not carry it as a field (see `unions`).
+    pub(crate) internal: bool,
 }
 
 /// Names the generated code itself uses unqualified: no type may take them.
@@ -398,6 +407,7 @@ impl<'w> TypeSpace<'w> {
                 self.defs[id].kind = DefKind::Union(UnionDef {
                     variants,
                     tag: None,
+                    internal: false,
                 });
                 wrap(Ty::Named(id))
             }
@@ -732,6 +742,12 @@ impl<'w> TypeSpace<'w> {
                 .or_else(|| self.str_of(r, "description"))
                 .map(str::to_owned);
             let deprecated = self.get(r, "deprecated").and_then(|d| self.ws.bool(d)) == Some(true);
+            let flag = |key: &str| {
+                [at, r]
+                    .iter()
+                    .any(|n| self.get(*n, key).and_then(|v| self.ws.bool(v)) == Some(true))
+            };
+            let (read_only, write_only) = (flag("readOnly"), flag("writeOnly"));
             let ty = if is_required { ty } else { ty.opt() };
             fields.push(Field {
                 name,
@@ -740,6 +756,8 @@ impl<'w> TypeSpace<'w> {
                 optional: !is_required,
                 doc,
                 deprecated,
+                read_only,
+                write_only,
             });
         }
         let extra = extra.map(|e| {
@@ -774,7 +792,7 @@ impl<'w> TypeSpace<'w> {
                 Ty::Bytes => "Bytes".into(),
                 _ => format!("Variant{}", i + 1),
             };
-            out.push((variant_names.claim(&base), ty));
+            out.push((base, ty));
             resolved.push(r);
         }
         let tag = disc.and_then(|d| {
@@ -807,7 +825,40 @@ impl<'w> TypeSpace<'w> {
             });
             (all_objects && !pairs.is_empty()).then_some((prop, pairs))
         });
-        UnionDef { variants: out, tag }
+        // Names that do not stutter: the tag value when each variant has
+        // exactly one (`card` -> `Card`), else the type's name without the
+        // union's (`CardPaymentMethod` in `PaymentMethod` -> `Card`).
+        let one_value: Option<Vec<&str>> = tag.as_ref().and_then(|(_, pairs)| {
+            (0..out.len())
+                .map(|i| {
+                    let mut values = pairs.iter().filter(|(_, idx)| *idx == i);
+                    match (values.next(), values.next()) {
+                        (Some((v, _)), None) => Some(v.as_str()),
+                        _ => None,
+                    }
+                })
+                .collect()
+        });
+        let names: Vec<String> = out
+            .iter()
+            .enumerate()
+            .map(|(i, (base, _))| {
+                let wanted = match &one_value {
+                    Some(values) => names::upper_camel(values[i], "V", base),
+                    None => names::without_stem(base, owner).to_owned(),
+                };
+                variant_names.claim(&wanted)
+            })
+            .collect();
+        let variants = names
+            .into_iter()
+            .zip(out.into_iter().map(|(_, t)| t))
+            .collect();
+        UnionDef {
+            variants,
+            tag,
+            internal: false,
+        }
     }
 
     /// A discriminator mapping value: a `#/...` pointer or a bare schema name.

@@ -67,3 +67,67 @@ fn identical_types_with_one_stem_are_generated_once() {
     assert!(code.contains("pub c: Option<RootC2>,"), "{code}");
     assert!(code.contains("pub enum RootC2 {"), "{code}");
 }
+
+/// A spec that sends `In` (POST body) and reads `Out`; `Both` goes both ways.
+fn two_way(name: &str, schemas: &str) -> String {
+    let spec = format!(
+        "openapi: 3.1.0\ninfo: {{title: T, version: '1'}}\npaths:\n  /v1/x:\n    post:\n      operationId: postX\n      requestBody:\n        required: true\n        content:\n          application/json:\n            schema: {{$ref: '#/components/schemas/In'}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Out'}}\ncomponents:\n  schemas:\n{schemas}"
+    );
+    generate(name, &spec)
+}
+
+#[test]
+fn read_only_and_write_only_shape_each_direction() {
+    let code = two_way(
+        "rw",
+        "    In:\n      type: object\n      required: [id, secret, both]\n      properties:\n        id: {type: string, readOnly: true}\n        secret: {type: string, writeOnly: true}\n        both: {$ref: '#/components/schemas/Both'}\n    Out:\n      type: object\n      required: [id, secret, both]\n      properties:\n        id: {type: string, readOnly: true}\n        secret: {type: string, writeOnly: true}\n        both: {$ref: '#/components/schemas/Both'}\n    Both:\n      type: object\n      required: [id, name, password]\n      properties:\n        id: {type: string, readOnly: true}\n        name: {type: string}\n        password: {type: string, writeOnly: true}\n",
+    );
+    // Sent only: the server sets `id`, so a request may leave it out.
+    assert!(
+        code.contains("pub struct In {\n    #[serde(default, skip_serializing_if = \"Option::is_none\")]\n    pub id: Option<String>,\n    pub secret: String,\n    pub both: BothRequest,\n}"),
+        "{code}"
+    );
+    // Read only: the server never returns `secret`.
+    assert!(
+        code.contains("pub struct Out {\n    pub id: String,\n    #[serde(default, skip_serializing_if = \"Option::is_none\")]\n    pub secret: Option<String>,\n    pub both: Both,\n}"),
+        "{code}"
+    );
+    // Both ways: split, the response keeping the name.
+    assert!(
+        code.contains("pub struct Both {\n    pub id: String,\n    pub name: String,\n}"),
+        "{code}"
+    );
+    assert!(
+        code.contains(
+            "pub struct BothRequest {\n    pub name: String,\n    pub password: String,\n}"
+        ),
+        "{code}"
+    );
+    assert!(code.contains("body: &In"), "{code}");
+}
+
+#[test]
+fn union_variants_do_not_stutter_and_set_their_tag() {
+    let code = schemas(
+        "unions",
+        "    Root:\n      type: object\n      properties:\n        pet: {$ref: '#/components/schemas/Pet'}\n        id: {$ref: '#/components/schemas/PetId'}\n    Pet:\n      oneOf: [{$ref: '#/components/schemas/CatPet'}, {$ref: '#/components/schemas/DogPet'}]\n      discriminator: {propertyName: kind, mapping: {cat: '#/components/schemas/CatPet', dog: '#/components/schemas/DogPet'}}\n    CatPet: {type: object, required: [kind], properties: {kind: {type: string}, meows: {type: boolean}}}\n    DogPet: {type: object, required: [kind], properties: {kind: {type: string}}}\n    PetId:\n      oneOf: [{$ref: '#/components/schemas/PetIdNumber'}, {$ref: '#/components/schemas/PetIdText'}]\n    PetIdNumber: {type: object, properties: {n: {type: integer}}}\n    PetIdText: {type: object, properties: {t: {type: string}}}\n",
+    );
+    assert!(
+        code.contains("#[serde(crate = \"threeam_runtime::serde\", tag = \"kind\")]\npub enum Pet {\n    #[serde(rename = \"cat\")]\n    Cat(CatPet),\n    #[serde(rename = \"dog\")]\n    Dog(DogPet),\n"),
+        "{code}"
+    );
+    assert!(
+        code.contains("    #[serde(untagged)]\n    Unknown(serde_json::Value),"),
+        "{code}"
+    );
+    // The tag is the variant's: not a field a caller could set wrong.
+    assert!(code.contains("pub struct DogPet {}\n"), "{code}");
+    assert!(!code.contains("pub kind: String"), "{code}");
+    // Without a discriminator, the union's name is dropped from the arms.
+    assert!(
+        code.contains(
+            "untagged_union!(PetId {\n    Number(PetIdNumber),\n    Text(PetIdText),\n});"
+        ),
+        "{code}"
+    );
+}

@@ -61,6 +61,10 @@ fn render_struct(out: &mut String, name: &str, s: &StructDef, defs: &[TypeDef]) 
     }
     out.push_str("PartialEq, Serialize, Deserialize)]\n");
     out.push_str(SERDE_CRATE);
+    if s.fields.is_empty() && s.extra.is_none() {
+        let _ = writeln!(out, "pub struct {name} {{}}\n");
+        return;
+    }
     let _ = writeln!(out, "pub struct {name} {{");
     for f in &s.fields {
         if let Some(d) = &f.doc {
@@ -100,17 +104,43 @@ fn render_struct(out: &mut String, name: &str, s: &StructDef, defs: &[TypeDef]) 
 }
 
 fn render_union(out: &mut String, name: &str, u: &UnionDef, defs: &[TypeDef]) {
-    out.push_str("#[derive(Debug, Clone, PartialEq)]\n");
+    let tag = u.tag.as_ref().filter(|_| u.internal);
+    match tag {
+        // The variant writes the tag: serde's internal tagging.
+        Some((prop, _)) => {
+            out.push_str(
+                "#[derive(Debug, Clone, PartialEq, Serialize)]
+",
+            );
+            let _ = writeln!(
+                out,
+                "#[serde(crate = \"threeam_runtime::serde\", tag = {})]",
+                lit(prop)
+            );
+        }
+        None => out.push_str("#[derive(Debug, Clone, PartialEq)]\n"),
+    }
     let _ = writeln!(out, "pub enum {name} {{");
-    for (v, t) in &u.variants {
+    for (i, (v, t)) in u.variants.iter().enumerate() {
+        if let Some((_, pairs)) = tag {
+            if let Some((value, _)) = pairs.iter().find(|(_, idx)| *idx == i) {
+                let _ = writeln!(out, "    #[serde(rename = {})]", lit(value));
+            }
+        }
         let _ = writeln!(out, "    {v}({}),", t.render(defs));
     }
-    out.push_str("    /// A value that fits no variant (for example a kind the server added).\n    Unknown(serde_json::Value),\n}\n\n");
-    let _ = write!(out, "union_serialize!({name} {{");
-    for (v, _) in &u.variants {
-        let _ = write!(out, " {v},");
+    out.push_str("    /// A value that fits no variant (for example a kind the server added).\n");
+    if tag.is_some() {
+        out.push_str("    #[serde(untagged)]\n");
     }
-    out.push_str(" });\n");
+    out.push_str("    Unknown(serde_json::Value),\n}\n\n");
+    if tag.is_none() {
+        let _ = write!(out, "union_serialize!({name} {{");
+        for (v, _) in &u.variants {
+            let _ = write!(out, " {v},");
+        }
+        out.push_str(" });\n");
+    }
     match &u.tag {
         Some((prop, pairs)) => {
             let _ = write!(out, "tagged_union!({name}, {}, {{", lit(prop));

@@ -1,7 +1,11 @@
 //! Generated types as users hold them: read from JSON, written back equal,
 //! with real dates and values the client does not know yet.
 
-use threeam_e2e::payments::{Payment, PaymentMethod, PaymentStatus, Refund};
+use threeam_e2e::payments::{
+    BankTransferPaymentMethodRequest, CardPaymentMethodBrand, CardPaymentMethodRequest,
+    LineItemRequest, OrderCreate, Payment, PaymentMethod, PaymentMethodRequest, PaymentStatus,
+    Refund,
+};
 use threeam_runtime::serde_json::{self, json, Value};
 
 /// A payment as a server sends it, with a status and a payment method this
@@ -73,4 +77,61 @@ fn a_refund_reason_round_trips_unknown_values() {
     let read: Refund = serde_json::from_value(refund.clone()).unwrap();
     assert_eq!(read.reason.as_ref().map(|r| r.as_str()), Some("goodwill"));
     assert_eq!(serde_json::to_value(&read).unwrap(), refund);
+}
+
+#[test]
+fn a_card_read_back_keeps_its_tag_and_needs_no_write_only_token() {
+    // The server never returns the writeOnly `token`: the response shape
+    // has no such field, so this decodes.
+    let card = json!({"type": "card", "brand": "visa", "last4": "4242", "exp_month": 12, "exp_year": 2030});
+    let mut payment = payment_json();
+    payment["payment_method"] = card.clone();
+    let read: Payment = serde_json::from_value(payment).unwrap();
+    let PaymentMethod::Card(c) = &read.payment_method else {
+        panic!("not a card: {:?}", read.payment_method);
+    };
+    assert_eq!(c.brand, Some(CardPaymentMethodBrand::Visa));
+    assert_eq!(c.last4.as_deref(), Some("4242"));
+    // The variant writes the tag, first, as the server spelled it.
+    assert_eq!(serde_json::to_value(&read.payment_method).unwrap(), card);
+    let text = serde_json::to_string(&read.payment_method).unwrap();
+    assert!(text.starts_with(r#"{"type":"card","#), "{text}");
+}
+
+#[test]
+fn requests_carry_the_tag_of_their_variant_and_no_read_only_fields() {
+    let card = PaymentMethodRequest::Card(CardPaymentMethodRequest {
+        token: "tok_1".into(),
+    });
+    assert_eq!(
+        serde_json::to_string(&card).unwrap(),
+        r#"{"type":"card","token":"tok_1"}"#
+    );
+    let wire = PaymentMethodRequest::BankTransfer(BankTransferPaymentMethodRequest {});
+    assert_eq!(
+        serde_json::to_string(&wire).unwrap(),
+        r#"{"type":"bank_transfer"}"#
+    );
+    // The request shapes read back too (a queued request, a test fixture).
+    let again: PaymentMethodRequest =
+        serde_json::from_str(r#"{"type":"card","token":"tok_1"}"#).unwrap();
+    assert_eq!(again, card);
+
+    // `amount` of a line item is readOnly: the request shape has none.
+    let order = OrderCreate {
+        customer_id: None,
+        currency: "EUR".into(),
+        line_items: vec![LineItemRequest {
+            sku: "MUG".into(),
+            name: "Mug".into(),
+            quantity: 2,
+            unit_amount: 500,
+        }],
+        shipping_address: None,
+        metadata: None,
+    };
+    assert_eq!(
+        serde_json::to_value(&order).unwrap(),
+        json!({"currency": "EUR", "line_items": [{"sku": "MUG", "name": "Mug", "quantity": 2, "unit_amount": 500}]})
+    );
 }
