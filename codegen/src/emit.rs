@@ -14,7 +14,7 @@ use crate::types::{render_def, TypeDef};
 pub(crate) struct Model<'a> {
     pub(crate) ws: &'a Workspace,
     pub(crate) root: At,
-    pub(crate) defs: &'a [TypeDef],
+    pub(crate) defs: &'a [TypeDef<'a>],
     pub(crate) ops: &'a Ops,
     pub(crate) spec_name: String,
     /// The idempotency header, when the spec's is not `Idempotency-Key`.

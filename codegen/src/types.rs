@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 
 use threeam_lint::workspace::{At, Workspace};
+use threeam_spec::model::SpecText;
 
 use crate::names::{self, Names};
 
@@ -66,13 +67,13 @@ impl Ty {
     }
 
     /// Rust source for this type.
-    pub(crate) fn render(&self, defs: &[TypeDef]) -> String {
+    pub(crate) fn render(&self, defs: &[TypeDef<'_>]) -> String {
         let mut s = String::new();
         self.render_into(defs, &mut s);
         s
     }
 
-    fn render_into(&self, defs: &[TypeDef], s: &mut String) {
+    fn render_into(&self, defs: &[TypeDef<'_>], s: &mut String) {
         let inner = |s: &mut String, open: &str, t: &Ty| {
             s.push_str(open);
             t.render_into(defs, s);
@@ -104,7 +105,7 @@ impl Ty {
 
 /// A named type.
 #[derive(Debug)]
-pub(crate) struct TypeDef {
+pub(crate) struct TypeDef<'w> {
     pub(crate) name: String,
     /// The name asked for before collisions were numbered (`RefundReason`
     /// for `RefundReason2`): identical types with one stem are merged.
@@ -114,37 +115,37 @@ pub(crate) struct TypeDef {
     pub(crate) alias_of: Option<usize>,
     /// Which serde impls the client needs: [`SER`] (sent), [`DE`] (received).
     pub(crate) uses: u8,
-    pub(crate) doc: Option<String>,
+    pub(crate) doc: Option<SpecText<'w>>,
     pub(crate) deprecated: bool,
-    pub(crate) kind: DefKind,
+    pub(crate) kind: DefKind<'w>,
 }
 
 #[derive(Debug, Clone)]
-pub(crate) enum DefKind {
+pub(crate) enum DefKind<'w> {
     /// Being built (only seen while converting a recursive schema).
     Pending,
-    Struct(StructDef),
+    Struct(StructDef<'w>),
     /// A string enum that keeps unknown values.
-    Enum(Vec<Variant>),
-    Union(UnionDef),
+    Enum(Vec<Variant<'w>>),
+    Union(UnionDef<'w>),
 }
 
 #[derive(Debug, Clone, Default)]
-pub(crate) struct StructDef {
-    pub(crate) fields: Vec<Field>,
+pub(crate) struct StructDef<'w> {
+    pub(crate) fields: Vec<Field<'w>>,
     /// `additionalProperties` with a schema: field name and value type of
     /// a flattened map.
     pub(crate) extra: Option<(String, Ty)>,
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct Field {
+pub(crate) struct Field<'w> {
     pub(crate) name: String,
-    pub(crate) json: String,
+    pub(crate) json: SpecText<'w>,
     pub(crate) ty: Ty,
     /// Not required: skipped when `None`.
     pub(crate) optional: bool,
-    pub(crate) doc: Option<String>,
+    pub(crate) doc: Option<SpecText<'w>>,
     pub(crate) deprecated: bool,
     /// `readOnly`: the server sets it; requests leave it out.
     pub(crate) read_only: bool,
@@ -153,17 +154,17 @@ pub(crate) struct Field {
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct Variant {
+pub(crate) struct Variant<'w> {
     pub(crate) name: String,
-    pub(crate) value: String,
+    pub(crate) value: SpecText<'w>,
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct UnionDef {
+pub(crate) struct UnionDef<'w> {
     /// Variant name and type.
     pub(crate) variants: Vec<(String, Ty)>,
     /// Discriminator property and `(tag value, variant index)` pairs.
-    pub(crate) tag: Option<(String, Vec<(String, usize)>)>,
+    pub(crate) tag: Option<(SpecText<'w>, Vec<(SpecText<'w>, usize)>)>,
     /// The variant sets the tag (serde internal tagging); the variants'
     /// structs do not carry it as a field (see `unions`).
     pub(crate) internal: bool,
@@ -235,16 +236,16 @@ pub(crate) const RESERVED_TYPES: &[&str] = &[
 ];
 
 /// How a schema node reads once normalised.
-enum Shape {
+enum Shape<'w> {
     Prim(Ty),
     Array(Option<At>),
     Map(Option<At>),
     Object {
-        props: Vec<(String, At)>,
-        required: Vec<String>,
+        props: Vec<(SpecText<'w>, At)>,
+        required: Vec<SpecText<'w>>,
         extra: Option<At>,
     },
-    StrEnum(Vec<String>),
+    StrEnum(Vec<SpecText<'w>>),
     Union {
         variants: Vec<At>,
         disc: Option<At>,
@@ -259,7 +260,7 @@ enum Shape {
 /// The types of one spec.
 pub(crate) struct TypeSpace<'w> {
     pub(crate) ws: &'w Workspace,
-    pub(crate) defs: Vec<TypeDef>,
+    pub(crate) defs: Vec<TypeDef<'w>>,
     pub(crate) names: Names,
     memo: HashMap<At, Ty>,
     in_progress: Vec<At>,
@@ -292,10 +293,10 @@ impl<'w> TypeSpace<'w> {
         else {
             return;
         };
-        let entries: Vec<(String, At)> = self
-            .ws
+        let ws = self.ws;
+        let entries: Vec<(SpecText<'w>, At)> = ws
             .entries(schemas)
-            .map(|(k, v)| (k.to_owned(), v))
+            .map(|(k, v)| (SpecText::new(k), v))
             .collect();
         for (key, at) in &entries {
             let r = self.ws.resolve(*at);
@@ -306,7 +307,7 @@ impl<'w> TypeSpace<'w> {
             self.component_names.insert(r, name);
         }
         for (key, at) in &entries {
-            self.ty_of(*at, key);
+            self.ty_of(*at, key.as_untrusted_str());
         }
     }
 
@@ -434,7 +435,7 @@ impl<'w> TypeSpace<'w> {
             .get(at, "description")
             .and_then(|d| self.ws.str(d))
             .or_else(|| self.ws.get(at, "title").and_then(|d| self.ws.str(d)))
-            .map(str::to_owned);
+            .map(SpecText::new);
         let deprecated = self.ws.get(at, "deprecated").and_then(|d| self.ws.bool(d)) == Some(true);
         self.defs.push(TypeDef {
             name,
@@ -474,7 +475,7 @@ impl<'w> TypeSpace<'w> {
     }
 
     /// Normalises a schema: returns its shape and whether `null` is allowed.
-    fn classify(&self, at: At) -> (Shape, bool) {
+    fn classify(&self, at: At) -> (Shape<'w>, bool) {
         let ws = self.ws;
         if !ws.is_map(at) {
             return (Shape::Any, false);
@@ -564,7 +565,7 @@ impl<'w> TypeSpace<'w> {
                 match ws.tree(v.doc).node(v.node).kind {
                     threeam_lint::tree::Kind::Null => nullable = true,
                     threeam_lint::tree::Kind::String(_) => {
-                        let s = ws.str(v).unwrap_or_default().to_owned();
+                        let s = SpecText::new(ws.str(v).unwrap_or_default());
                         if !strings.contains(&s) {
                             strings.push(s);
                         }
@@ -677,8 +678,8 @@ impl<'w> TypeSpace<'w> {
     fn collect_object(
         &self,
         at: At,
-        props: &mut Vec<(String, At)>,
-        required: &mut Vec<String>,
+        props: &mut Vec<(SpecText<'w>, At)>,
+        required: &mut Vec<SpecText<'w>>,
         extra: &mut Option<At>,
         first_other: &mut Option<At>,
         depth: u32,
@@ -703,16 +704,16 @@ impl<'w> TypeSpace<'w> {
         }
         if let Some(p) = self.get(at, "properties") {
             for (k, v) in ws.entries(p) {
-                match props.iter_mut().find(|(name, _)| name == k) {
+                match props.iter_mut().find(|(name, _)| *name == k) {
                     Some(slot) => slot.1 = v,
-                    None => props.push((k.to_owned(), v)),
+                    None => props.push((SpecText::new(k), v)),
                 }
             }
         }
         if let Some(r) = self.get(at, "required") {
             for k in ws.items(r).filter_map(|i| ws.str(i)) {
-                if !required.iter().any(|x| x == k) {
-                    required.push(k.to_owned());
+                if !required.iter().any(|x| *x == k) {
+                    required.push(SpecText::new(k));
                 }
             }
         }
@@ -726,21 +727,22 @@ impl<'w> TypeSpace<'w> {
     fn build_struct(
         &mut self,
         owner: &str,
-        props: Vec<(String, At)>,
-        required: Vec<String>,
+        props: Vec<(SpecText<'w>, At)>,
+        required: Vec<SpecText<'w>>,
         extra: Option<At>,
-    ) -> StructDef {
+    ) -> StructDef<'w> {
         let mut field_names = Names::with_reserved(&[]);
         let mut fields = Vec::new();
         for (json, at) in props {
             let name = field_names.claim(&names::snake(&json, "field"));
-            let ty = self.ty_of(at, &format!("{owner}_{json}"));
+            // A hint, not Rust: `upper_camel` makes the name from it.
+            let ty = self.ty_of(at, &format!("{owner}_{}", json.as_untrusted_str()));
             let is_required = required.contains(&json);
             let r = self.ws.resolve(at);
             let doc = self
                 .str_of(at, "description")
                 .or_else(|| self.str_of(r, "description"))
-                .map(str::to_owned);
+                .map(SpecText::new);
             let deprecated = self.get(r, "deprecated").and_then(|d| self.ws.bool(d)) == Some(true);
             let flag = |key: &str| {
                 [at, r]
@@ -767,7 +769,7 @@ impl<'w> TypeSpace<'w> {
         StructDef { fields, extra }
     }
 
-    fn build_union(&mut self, owner: &str, variants: Vec<At>, disc: Option<At>) -> UnionDef {
+    fn build_union(&mut self, owner: &str, variants: Vec<At>, disc: Option<At>) -> UnionDef<'w> {
         let ws = self.ws;
         let mut variant_names = Names::with_reserved(&["Unknown"]);
         let mut out: Vec<(String, Ty)> = Vec::new();
@@ -796,14 +798,14 @@ impl<'w> TypeSpace<'w> {
             resolved.push(r);
         }
         let tag = disc.and_then(|d| {
-            let prop = self.str_of(d, "propertyName")?.to_owned();
-            let mut pairs: Vec<(String, usize)> = Vec::new();
+            let prop = SpecText::new(self.str_of(d, "propertyName")?);
+            let mut pairs: Vec<(SpecText<'w>, usize)> = Vec::new();
             if let Some(mapping) = self.get(d, "mapping") {
                 for (value, target) in ws.entries(mapping) {
                     let Some(target) = ws.str(target) else { continue };
                     let Some(t) = self.mapping_target(d, target) else { continue };
                     if let Some(idx) = resolved.iter().position(|r| *r == t) {
-                        pairs.push((value.to_owned(), idx));
+                        pairs.push((SpecText::new(value), idx));
                     }
                 }
             }
@@ -813,7 +815,7 @@ impl<'w> TypeSpace<'w> {
                     continue;
                 }
                 if let Some(target) = ws.get(*v, "$ref").and_then(|t| ws.str(t)) {
-                    let name = target.rsplit('/').next().unwrap_or(target).to_owned();
+                    let name = SpecText::new(target.rsplit('/').next().unwrap_or(target));
                     if !pairs.iter().any(|(val, _)| *val == name) {
                         pairs.push((name, idx));
                     }
@@ -828,12 +830,12 @@ impl<'w> TypeSpace<'w> {
         // Names that do not stutter: the tag value when each variant has
         // exactly one (`card` -> `Card`), else the type's name without the
         // union's (`CardPaymentMethod` in `PaymentMethod` -> `Card`).
-        let one_value: Option<Vec<&str>> = tag.as_ref().and_then(|(_, pairs)| {
+        let one_value: Option<Vec<SpecText<'w>>> = tag.as_ref().and_then(|(_, pairs)| {
             (0..out.len())
                 .map(|i| {
                     let mut values = pairs.iter().filter(|(_, idx)| *idx == i);
                     match (values.next(), values.next()) {
-                        (Some((v, _)), None) => Some(v.as_str()),
+                        (Some((v, _)), None) => Some(*v),
                         _ => None,
                     }
                 })
@@ -844,7 +846,7 @@ impl<'w> TypeSpace<'w> {
             .enumerate()
             .map(|(i, (base, _))| {
                 let wanted = match &one_value {
-                    Some(values) => names::upper_camel(values[i], "V", base),
+                    Some(values) => names::upper_camel(&values[i], "V", base),
                     None => names::without_stem(base, owner).to_owned(),
                 };
                 variant_names.claim(&wanted)
@@ -995,13 +997,13 @@ impl<'w> TypeSpace<'w> {
 }
 
 /// Enum variants for string values, named collision-free.
-fn enum_variants(values: &[String]) -> Vec<Variant> {
+fn enum_variants<'w>(values: &[SpecText<'w>]) -> Vec<Variant<'w>> {
     let mut names = Names::with_reserved(&["Unknown"]);
     values
         .iter()
         .map(|v| Variant {
             name: names.claim(&names::upper_camel(v, "V", "Empty")),
-            value: v.clone(),
+            value: *v,
         })
         .collect()
 }

@@ -13,20 +13,22 @@
 
 use std::collections::HashMap;
 
+use threeam_spec::model::SpecText;
+
 use super::{DefKind, Ty, TypeDef, TypeSpace};
 
 /// The shape of a definition, with named types replaced by the first of
 /// their merged group.
 #[derive(PartialEq, Eq, Hash)]
-enum Shape {
+enum Shape<'w> {
     Struct {
-        fields: Vec<(String, String, Ty, bool, bool)>,
+        fields: Vec<(String, SpecText<'w>, Ty, bool, bool)>,
         extra: Option<(String, Ty)>,
     },
-    Enum(Vec<(String, String)>),
+    Enum(Vec<(String, SpecText<'w>)>),
     Union {
         variants: Vec<(String, Ty)>,
-        tag: Option<(String, Vec<(String, usize)>)>,
+        tag: Option<(SpecText<'w>, Vec<(SpecText<'w>, usize)>)>,
     },
 }
 
@@ -42,7 +44,7 @@ fn canonical(t: &Ty, rep: &[usize]) -> Ty {
     }
 }
 
-fn shape(def: &TypeDef, rep: &[usize]) -> Option<Shape> {
+fn shape<'w>(def: &TypeDef<'w>, rep: &[usize]) -> Option<Shape<'w>> {
     Some(match &def.kind {
         DefKind::Pending => return None,
         DefKind::Struct(s) => Shape::Struct {
@@ -51,7 +53,7 @@ fn shape(def: &TypeDef, rep: &[usize]) -> Option<Shape> {
                 .iter()
                 .map(|f| {
                     let ty = canonical(&f.ty, rep);
-                    (f.name.clone(), f.json.clone(), ty, f.optional, f.deprecated)
+                    (f.name.clone(), f.json, ty, f.optional, f.deprecated)
                 })
                 .collect(),
             extra: s
@@ -59,11 +61,7 @@ fn shape(def: &TypeDef, rep: &[usize]) -> Option<Shape> {
                 .as_ref()
                 .map(|(n, t)| (n.clone(), canonical(t, rep))),
         },
-        DefKind::Enum(vs) => Shape::Enum(
-            vs.iter()
-                .map(|v| (v.name.clone(), v.value.clone()))
-                .collect(),
-        ),
+        DefKind::Enum(vs) => Shape::Enum(vs.iter().map(|v| (v.name.clone(), v.value)).collect()),
         DefKind::Union(u) => Shape::Union {
             variants: u
                 .variants

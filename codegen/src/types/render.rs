@@ -6,8 +6,8 @@
 
 use std::fmt::Write as _;
 
-use crate::emit::{one_line, wrap, SERDE_CRATE};
-use crate::names::{doc_lines, lit, unraw};
+use crate::emit::{wrap, SERDE_CRATE};
+use crate::names::{doc_code, doc_lines, lit, unraw};
 
 use super::{DefKind, StructDef, TypeDef, UnionDef};
 
@@ -34,7 +34,7 @@ pub(crate) fn render_def(out: &mut String, def: &TypeDef, defs: &[TypeDef]) {
             out.push_str("#[derive(Debug, Clone, PartialEq, Eq, Hash)]\n");
             let _ = writeln!(out, "pub enum {name} {{");
             for v in variants {
-                let _ = writeln!(out, "    /// `{}`", one_line(&v.value).replace('`', "'"));
+                doc_code(out, "    ", &v.value);
                 let _ = writeln!(out, "    {},", v.name);
             }
             out.push_str("    /// A value this client does not know yet (the server added it).\n    Unknown(String),\n}\n\n");

@@ -100,7 +100,7 @@ impl TypeSpace<'_> {
             }
         }
         let prop_of = |u: usize| match &self.defs[u].kind {
-            DefKind::Union(union) => union.tag.as_ref().map(|(p, _)| p.as_str()),
+            DefKind::Union(union) => union.tag.as_ref().map(|(p, _)| *p),
             _ => None,
         };
         // A struct shared by two unions loses its tag field only if both
@@ -136,12 +136,10 @@ impl TypeSpace<'_> {
             let DefKind::Union(union) = &mut self.defs[u].kind else {
                 continue;
             };
+            let Some(prop) = union.tag.as_ref().map(|(p, _)| *p) else {
+                continue;
+            };
             union.internal = true;
-            let prop = union
-                .tag
-                .as_ref()
-                .map(|(p, _)| p.clone())
-                .unwrap_or_default();
             let ids: Vec<usize> = union
                 .variants
                 .iter()
