@@ -93,7 +93,7 @@ impl TypeSpace<'_> {
                 stem,
                 alias_of: None,
                 uses: SER,
-                doc: def.doc.clone(),
+                doc: def.doc,
                 deprecated: def.deprecated,
                 kind: DefKind::Pending,
             };
