@@ -5,6 +5,13 @@
 //! resolved node, so a schema reached through many `$ref`s is one type.
 //! Objects, string enums and unions become named definitions; everything
 //! else is a type expression (`Vec<T>`, `BTreeMap<String, T>`, `i64`, ...).
+//!
+//! Once operations have been read, later steps settle the definitions, in
+//! this order (see `Generator` in lib.rs): cycles are boxed, uses marked
+//! (sent, received), `readOnly`/`writeOnly` applied (`direction`), tagged
+//! unions given their tag (`unions`), identical types merged (`dedupe`);
+//! `render` writes them. Spec text stays [`SpecText`] throughout: only the
+//! constructors in `names` turn it into Rust.
 
 use std::collections::HashMap;
 
@@ -20,9 +27,10 @@ mod unions;
 
 pub(crate) use render::render_def;
 
-/// The type is sent: it needs `Serialize`.
+/// The type is sent (every type derives both serde traits; the direction
+/// decides what `readOnly`/`writeOnly` do).
 pub(crate) const SER: u8 = 1;
-/// The type is received: it needs `Deserialize`.
+/// The type is received.
 pub(crate) const DE: u8 = 2;
 
 /// A type expression in generated code.
@@ -113,7 +121,7 @@ pub(crate) struct TypeDef<'w> {
     /// Generated as that other, identical type (see `dedupe`): this one is
     /// not rendered, and references to it print the other's name.
     pub(crate) alias_of: Option<usize>,
-    /// Which serde impls the client needs: [`SER`] (sent), [`DE`] (received).
+    /// How operations use it: [`SER`] (sent), [`DE`] (received).
     pub(crate) uses: u8,
     pub(crate) doc: Option<SpecText<'w>>,
     pub(crate) deprecated: bool,
@@ -901,10 +909,9 @@ impl<'w> TypeSpace<'w> {
     }
 
     /// Marks which named types are sent and which received, from the
-    /// types operations send (`sent`) and receive (`received`). Only the
-    /// serde impls a client needs are generated (half the serde code for
-    /// most specs); a type no operation uses is marked received (webhook
-    /// payloads and the like are read, not written).
+    /// types operations send (`sent`) and receive (`received`), for
+    /// `readOnly`/`writeOnly` (see `direction`); a type no operation uses
+    /// is marked received (webhook payloads and the like are read).
     pub(crate) fn mark_uses(&mut self, sent: &[Ty], received: &[Ty]) {
         let mut stack: Vec<(usize, u8)> = Vec::new();
         for t in sent {
