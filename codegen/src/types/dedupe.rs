@@ -79,11 +79,22 @@ impl TypeSpace<'_> {
     pub(crate) fn dedupe(&mut self) -> usize {
         let n = self.defs.len();
         let mut rep: Vec<usize> = (0..n).collect();
+        // Only a stem asked for twice can merge: most are not, and their
+        // shapes are never built.
+        let mut per_stem: HashMap<&str, usize> = HashMap::new();
+        for def in &self.defs {
+            *per_stem.entry(def.stem.as_str()).or_default() += 1;
+        }
+        let shared: Vec<bool> = self
+            .defs
+            .iter()
+            .map(|d| per_stem[d.stem.as_str()] > 1)
+            .collect();
         loop {
             let mut first: HashMap<(&str, bool, Shape), usize> = HashMap::new();
             let mut changed = false;
             for id in 0..n {
-                if rep[id] != id {
+                if rep[id] != id || !shared[id] {
                     continue;
                 }
                 let def = &self.defs[id];
