@@ -121,6 +121,9 @@ pub(crate) struct TypeDef<'w> {
     /// Generated as that other, identical type (see `dedupe`): this one is
     /// not rendered, and references to it print the other's name.
     pub(crate) alias_of: Option<usize>,
+    /// Referenced nowhere any more (the tag enum of a variant whose union
+    /// writes the tag, see `unions`): not rendered.
+    pub(crate) dropped: bool,
     /// How operations use it: [`SER`] (sent), [`DE`] (received).
     pub(crate) uses: u8,
     pub(crate) doc: Option<SpecText<'w>>,
@@ -449,6 +452,7 @@ impl<'w> TypeSpace<'w> {
             name,
             stem,
             alias_of: None,
+            dropped: false,
             uses: 0,
             doc,
             deprecated,

@@ -94,7 +94,7 @@ impl TypeSpace<'_> {
             let mut first: HashMap<(&str, bool, Shape), usize> = HashMap::new();
             let mut changed = false;
             for id in 0..n {
-                if rep[id] != id || !shared[id] {
+                if rep[id] != id || !shared[id] || self.defs[id].dropped {
                     continue;
                 }
                 let def = &self.defs[id];
@@ -125,8 +125,12 @@ impl TypeSpace<'_> {
         merged
     }
 
-    /// Named types that are generated (merged ones not counted).
+    /// Named types that are generated (merged and dropped ones not
+    /// counted).
     pub(crate) fn generated_count(&self) -> usize {
-        self.defs.iter().filter(|d| d.alias_of.is_none()).count()
+        self.defs
+            .iter()
+            .filter(|d| d.alias_of.is_none() && !d.dropped)
+            .count()
     }
 }

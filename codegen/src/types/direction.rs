@@ -92,6 +92,7 @@ impl TypeSpace<'_> {
                 name,
                 stem,
                 alias_of: None,
+                dropped: false,
                 uses: SER,
                 doc: def.doc,
                 deprecated: def.deprecated,

@@ -13,7 +13,7 @@ use super::{DefKind, StructDef, TypeDef, UnionDef};
 
 /// Appends the item(s) for `def`.
 pub(crate) fn render_def(out: &mut String, def: &TypeDef, defs: &[TypeDef]) {
-    if def.alias_of.is_some() {
+    if def.alias_of.is_some() || def.dropped {
         // Merged into an identical type: references print its name.
         return;
     }

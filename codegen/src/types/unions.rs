@@ -132,6 +132,7 @@ impl TypeSpace<'_> {
                 break;
             }
         }
+        let mut tag_types: Vec<usize> = Vec::new();
         for u in (0..n).filter(|u| internal[*u]) {
             let DefKind::Union(union) = &mut self.defs[u].kind else {
                 continue;
@@ -147,8 +148,28 @@ impl TypeSpace<'_> {
                 .collect();
             for id in ids {
                 if let DefKind::Struct(s) = &mut self.defs[id].kind {
+                    for f in s.fields.iter().filter(|f| f.json == prop) {
+                        if let Ty::Named(tag_ty) = f.ty.strip_opt() {
+                            uses[*tag_ty] -= 1;
+                            tag_types.push(*tag_ty);
+                        }
+                    }
                     s.fields.retain(|f| f.json != prop);
                 }
+            }
+        }
+        // The enums that only typed those tag fields (`CardPaymentMethodType`
+        // with its one value) are used nowhere now; a component schema
+        // stays, it is part of the spec's vocabulary.
+        for id in tag_types {
+            let unused = uses[id] == 0
+                && matches!(self.defs[id].kind, DefKind::Enum(_))
+                && !self
+                    .component_names
+                    .values()
+                    .any(|c| *c == self.defs[id].name);
+            if unused {
+                self.defs[id].dropped = true;
             }
         }
     }
