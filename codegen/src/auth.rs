@@ -146,7 +146,7 @@ pub(crate) fn requirement_lit(req: &[Vec<String>]) -> String {
     let alts: Vec<String> = req
         .iter()
         .map(|alt| {
-            let names: Vec<String> = alt.iter().map(|n| lit(n)).collect();
+            let names: Vec<String> = alt.iter().map(lit).collect();
             format!("&[{}]", names.join(", "))
         })
         .collect();
@@ -357,7 +357,7 @@ impl Auth {
                         lit(token_url)
                     );
                     if !scopes.is_empty() {
-                        let list: Vec<String> = scopes.iter().map(|s| lit(s)).collect();
+                        let list: Vec<String> = scopes.iter().map(lit).collect();
                         let _ = write!(settings, ".scopes([{}])", list.join(", "));
                     }
                     (

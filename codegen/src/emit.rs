@@ -7,15 +7,15 @@ use threeam_lint::workspace::{At, Workspace};
 use threeam_spec::model::one_line;
 
 use crate::auth::Auth;
-use crate::names::{doc_lines, lit, unraw};
+use crate::names::{doc_lines, lit};
 use crate::ops::Ops;
-use crate::types::{DefKind, TypeDef, DE, SER};
+use crate::types::{render_def, TypeDef};
 
 /// Everything one spec produced, ready to render.
 pub(crate) struct Model<'a> {
     pub(crate) ws: &'a Workspace,
     pub(crate) root: At,
-    pub(crate) defs: &'a [TypeDef],
+    pub(crate) defs: &'a [TypeDef<'a>],
     pub(crate) ops: &'a Ops,
     pub(crate) spec_name: String,
     /// The idempotency header, when the spec's is not `Idempotency-Key`.
@@ -192,7 +192,7 @@ const LINT_ALLOWS: &str = "deprecated, clippy::too_many_arguments, clippy::large
 
 /// Serde derives reach serde through the runtime's re-export: derive output
 /// names its crate by absolute path, which a `use` cannot redirect.
-const SERDE_CRATE: &str = "#[serde(crate = \"threeam_runtime::serde\")]\n";
+pub(crate) const SERDE_CRATE: &str = "#[serde(crate = \"threeam_runtime::serde\")]\n";
 
 /// The `#[allow(...)]` to put on a module that includes a generated file.
 pub(crate) fn module_allow() -> String {
@@ -201,7 +201,7 @@ pub(crate) fn module_allow() -> String {
 
 /// `open`, the items separated by `, `, then `close`, with lines broken
 /// before an item that would pass 100 columns (continuations indented).
-fn wrap(open: &str, items: &[String], close: &str) -> String {
+pub(crate) fn wrap(open: &str, items: &[String], close: &str) -> String {
     let mut out = String::from(open);
     let mut line_start = 0;
     for (i, item) in items.iter().enumerate() {
@@ -223,177 +223,4 @@ fn doc_inner(text: &str) -> Vec<String> {
     let mut s = String::new();
     doc_lines(&mut s, "", text);
     s.lines().map(|l| format!("//!{}\n", &l[3..])).collect()
-}
-
-/// True when `value` can be a variant's doc as it is: `string_enum!`
-/// documents each variant with its value in backticks, and a line break
-/// (a Markdown block, a doctest fence) or a backtick (the end of the code
-/// span) in it would be read as Markdown.
-fn doc_safe(value: &str) -> bool {
-    !value.chars().any(|c| c.is_control() || c == '`')
-}
-
-/// A string enum stated as names and wire values; the runtime's
-/// `string_enum!` defines the enum (with `Unknown(String)`, each variant
-/// documented with its value) and its impls.
-fn render_string_enum(out: &mut String, def: &TypeDef, variants: &[crate::types::Variant]) {
-    out.push_str("string_enum! {\n");
-    if let Some(d) = &def.doc {
-        doc_lines(out, "    ", d);
-    }
-    if def.deprecated {
-        out.push_str("    #[deprecated]\n");
-    }
-    let pairs: Vec<String> = variants
-        .iter()
-        .map(|v| format!("{} => {}", v.name, lit(&v.value)))
-        .collect();
-    let wrapped = wrap(
-        &format!("    pub enum {} {{ ", def.name),
-        &pairs,
-        " }\n}\n\n",
-    );
-    // Continuation lines one level deeper than the `pub enum` line.
-    out.push_str(&wrapped.replace("\n    ", "\n        "));
-}
-
-fn render_def(out: &mut String, def: &TypeDef, defs: &[TypeDef]) {
-    if let DefKind::Enum(variants) = &def.kind {
-        if variants.iter().all(|v| doc_safe(&v.value)) {
-            render_string_enum(out, def, variants);
-            return;
-        }
-    }
-    if let Some(d) = &def.doc {
-        doc_lines(out, "", d);
-    }
-    if def.deprecated {
-        out.push_str("#[deprecated]\n");
-    }
-    let name = &def.name;
-    match &def.kind {
-        DefKind::Pending => {
-            // Never left pending; render an opaque value to stay compilable.
-            let _ = writeln!(out, "pub type {name} = serde_json::Value;\n");
-        }
-        DefKind::Struct(s) => {
-            out.push_str("#[derive(Debug, Clone, ");
-            if s.fields.iter().all(|f| f.optional) {
-                out.push_str("Default, ");
-            }
-            out.push_str("PartialEq");
-            if def.uses & SER != 0 {
-                out.push_str(", Serialize");
-            }
-            if def.uses & DE != 0 {
-                out.push_str(", Deserialize");
-            }
-            out.push_str(")]\n");
-            if def.uses & (SER | DE) != 0 {
-                out.push_str(SERDE_CRATE);
-            }
-            let _ = writeln!(out, "pub struct {name} {{");
-            for f in &s.fields {
-                if let Some(d) = &f.doc {
-                    doc_lines(out, "    ", d);
-                }
-                let rename = f.json != unraw(&f.name);
-                match (rename, f.optional) {
-                    (true, true) => {
-                        let _ = writeln!(
-                            out,
-                            "    #[serde(rename = {}, default, skip_serializing_if = \"Option::is_none\")]",
-                            lit(&f.json)
-                        );
-                    }
-                    (true, false) => {
-                        let _ = writeln!(out, "    #[serde(rename = {})]", lit(&f.json));
-                    }
-                    (false, true) => out.push_str(
-                        "    #[serde(default, skip_serializing_if = \"Option::is_none\")]\n",
-                    ),
-                    (false, false) => {}
-                }
-                if f.deprecated {
-                    out.push_str("    #[deprecated]\n");
-                }
-                let _ = writeln!(out, "    pub {}: {},", f.name, f.ty.render(defs));
-            }
-            if let Some((field, extra)) = &s.extra {
-                out.push_str("    /// Properties not listed above.\n    #[serde(flatten)]\n");
-                let _ = writeln!(
-                    out,
-                    "    pub {field}: BTreeMap<String, {}>,",
-                    extra.render(defs)
-                );
-            }
-            out.push_str("}\n\n");
-        }
-        // Values that cannot go into a doc line as they are (see
-        // `render_string_enum`): the enum is written out, its docs cleaned.
-        DefKind::Enum(variants) => {
-            out.push_str("#[derive(Debug, Clone, PartialEq, Eq, Hash)]\n");
-            let _ = writeln!(out, "pub enum {name} {{");
-            for v in variants {
-                // As a Rust literal: escaped, one line, and no code span
-                // for a backtick in it to end.
-                let _ = writeln!(out, "    /// Wire value {}", lit(&v.value));
-                let _ = writeln!(out, "    {},", v.name);
-            }
-            out.push_str("    /// A value this client does not know yet (the server added it).\n    Unknown(String),\n}\n\n");
-            // The wire values, several to a line: the variants above carry
-            // them in their docs already.
-            let pairs: Vec<String> = variants
-                .iter()
-                .map(|v| format!("{} => {}", v.name, lit(&v.value)))
-                .collect();
-            out.push_str(&wrap(
-                &format!("string_enum!({name} {{ "),
-                &pairs,
-                " });\n\n",
-            ));
-        }
-        DefKind::Union(u) => {
-            out.push_str("#[derive(Debug, Clone, PartialEq)]\n");
-            let _ = writeln!(out, "pub enum {name} {{");
-            for (v, t) in &u.variants {
-                let _ = writeln!(out, "    {v}({}),", t.render(defs));
-            }
-            out.push_str("    /// A value that fits no variant (for example a kind the server added).\n    Unknown(serde_json::Value),\n}\n\n");
-            if def.uses & SER != 0 {
-                let _ = write!(out, "union_serialize!({name} {{");
-                for (v, _) in &u.variants {
-                    let _ = write!(out, " {v},");
-                }
-                out.push_str(" });\n");
-            }
-            if def.uses & DE == 0 {
-                out.push('\n');
-                return;
-            }
-            match &u.tag {
-                Some((prop, pairs)) => {
-                    let _ = write!(out, "tagged_union!({name}, {}, {{", lit(prop));
-                    for (i, (v, _)) in u.variants.iter().enumerate() {
-                        let values: Vec<String> = pairs
-                            .iter()
-                            .filter(|(_, idx)| *idx == i)
-                            .map(|(val, _)| lit(val))
-                            .collect();
-                        if !values.is_empty() {
-                            let _ = write!(out, "\n    {} => {v},", values.join(" | "));
-                        }
-                    }
-                    out.push_str("\n});\n\n");
-                }
-                None => {
-                    let _ = write!(out, "untagged_union!({name} {{");
-                    for (v, t) in &u.variants {
-                        let _ = write!(out, "\n    {v}({}),", t.render(defs));
-                    }
-                    out.push_str("\n});\n\n");
-                }
-            }
-        }
-    }
 }

@@ -456,10 +456,13 @@ impl Generator {
             }
         }
         ts.add_components(root);
-        let ops = ops::collect(&mut ts, &spec_model);
+        let mut ops = ops::collect(&mut ts, &spec_model);
         ts.box_cycles();
         let (sent, received) = ops.directions();
         ts.mark_uses(&sent, &received);
+        ts.split_directions(&mut ops);
+        ts.settle_tags(&ops);
+        ts.dedupe();
         let spec_name = self
             .spec
             .file_name()
@@ -478,7 +481,7 @@ impl Generator {
         model.auth = &schemes;
         let code = model.render(crate_mode);
         let summary = Summary {
-            types: ts.defs.len()
+            types: ts.generated_count()
                 + ops.enums.len()
                 + ops.ops.iter().filter(|o| o.params_struct.is_some()).count()
                 + ops

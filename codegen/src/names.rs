@@ -5,6 +5,41 @@
 
 use std::collections::HashSet;
 
+use threeam_spec::model::SpecText;
+
+/// Text the constructors below turn into Rust: strings codegen made, and
+/// [`SpecText`] read from the spec. Spec text has no `Display`, so these
+/// constructors (identifiers, literals, doc lines) are the only way it
+/// reaches generated code.
+pub(crate) trait Text {
+    /// The characters, to be sanitised or escaped by the caller.
+    fn chars_of(&self) -> &str;
+}
+
+impl Text for str {
+    fn chars_of(&self) -> &str {
+        self
+    }
+}
+
+impl Text for String {
+    fn chars_of(&self) -> &str {
+        self
+    }
+}
+
+impl Text for SpecText<'_> {
+    fn chars_of(&self) -> &str {
+        self.as_untrusted_str()
+    }
+}
+
+impl<T: Text + ?Sized> Text for &T {
+    fn chars_of(&self) -> &str {
+        (**self).chars_of()
+    }
+}
+
 /// Rust keywords (strict, reserved and edition-2018+ ones).
 const KEYWORDS: &[&str] = &[
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
@@ -56,7 +91,8 @@ pub(crate) fn words(s: &str) -> Vec<String> {
 
 /// `UpperCamelCase`; `prefix` is put in front when the result would start
 /// with a digit; `fallback` is used when the text has no letters or digits.
-pub(crate) fn upper_camel(s: &str, prefix: &str, fallback: &str) -> String {
+pub(crate) fn upper_camel(s: &(impl Text + ?Sized), prefix: &str, fallback: &str) -> String {
+    let s = s.chars_of();
     let mut out = String::new();
     for w in words(s) {
         let mut cs = w.chars();
@@ -79,8 +115,8 @@ pub(crate) fn upper_camel(s: &str, prefix: &str, fallback: &str) -> String {
 }
 
 /// `snake_case`, keyword-safe (`type` -> `r#type`, `self` -> `self_`).
-pub(crate) fn snake(s: &str, fallback: &str) -> String {
-    let mut out = words(s)
+pub(crate) fn snake(s: &(impl Text + ?Sized), fallback: &str) -> String {
+    let mut out = words(s.chars_of())
         .iter()
         .map(|w| w.to_ascii_lowercase())
         .collect::<Vec<_>>()
@@ -92,6 +128,21 @@ pub(crate) fn snake(s: &str, fallback: &str) -> String {
         out.insert(0, 'n');
     }
     keyword_safe(out)
+}
+
+/// `name` without `stem` at its end or start, when what is left is still
+/// an UpperCamel identifier (`CardPaymentMethod` in `PaymentMethod` ->
+/// `Card`); `name` itself otherwise.
+pub(crate) fn without_stem<'a>(name: &'a str, stem: &str) -> &'a str {
+    let rest = name
+        .strip_suffix(stem)
+        .or_else(|| name.strip_prefix(stem))
+        .unwrap_or(name);
+    if rest.starts_with(|c: char| c.is_ascii_uppercase()) && rest != "Self" {
+        rest
+    } else {
+        name
+    }
 }
 
 /// Makes a keyword usable as an identifier.
@@ -150,15 +201,35 @@ impl Names {
 
 /// A Rust string literal for any text (quotes, backslashes, control
 /// characters and NUL are escaped), so spec text can never end the literal.
-pub(crate) fn lit(s: &str) -> String {
-    format!("{s:?}")
+pub(crate) fn lit(s: &(impl Text + ?Sized)) -> String {
+    format!("{:?}", s.chars_of())
+}
+
+/// A doc line showing spec text as code (`` /// `value` ``): one line,
+/// control characters as spaces, backticks as quotes, so it cannot end the
+/// code span or the comment.
+pub(crate) fn doc_code(out: &mut String, indent: &str, text: &(impl Text + ?Sized)) {
+    let shown: String = text
+        .chars_of()
+        .chars()
+        .map(|c| match c {
+            '`' => '\'',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect();
+    out.push_str(indent);
+    out.push_str("/// `");
+    out.push_str(&shown);
+    out.push_str("`\n");
 }
 
 /// Doc-comment lines for spec text: one `///` line per text line, control
 /// characters dropped, code fences made `text` (never doctests), deep
 /// indentation clamped (so it is not an indented code block).
-pub(crate) fn doc_lines(out: &mut String, indent: &str, text: &str) {
+pub(crate) fn doc_lines(out: &mut String, indent: &str, text: &(impl Text + ?Sized)) {
     let clean: String = text
+        .chars_of()
         .replace("\r\n", "\n")
         .replace('\r', "\n")
         .replace('\t', "    ")
@@ -225,6 +296,16 @@ mod tests {
         assert_eq!(upper_camel("payment_status", "T", "X"), "PaymentStatus");
         assert_eq!(upper_camel("200", "V", "X"), "V200");
         assert_eq!(upper_camel("\"#]", "V", "Empty"), "Empty");
+    }
+
+    #[test]
+    fn variant_names_do_not_stutter() {
+        assert_eq!(without_stem("CardPaymentMethod", "PaymentMethod"), "Card");
+        assert_eq!(without_stem("PetCat", "Pet"), "Cat");
+        assert_eq!(without_stem("Pet", "Pet"), "Pet");
+        assert_eq!(without_stem("Petals", "Pet"), "Petals");
+        assert_eq!(without_stem("Pet2", "Pet"), "Pet2");
+        assert_eq!(without_stem("String", "Id"), "String");
     }
 
     #[test]

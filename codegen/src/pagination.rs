@@ -274,7 +274,7 @@ fn detect(
                     p.loc == Loc::Query && PAGING_PARAMS.contains(&norm(&p.name).as_str())
                 })
                 || fields.iter().any(|f| {
-                    let n = norm(&f.json);
+                    let n = norm(f.json.as_untrusted_str());
                     n == "hasmore" || (n.starts_with("next") && n.len() > 4)
                 })));
     if !looks_like_list {
@@ -327,7 +327,7 @@ fn find_items(
     let arrays: Vec<&Field> = fields.iter().filter(|f| array(&f.ty).is_some()).collect();
     if let Some(f) = arrays
         .iter()
-        .find(|f| matches!(norm(&f.json).as_str(), "data" | "items"))
+        .find(|f| matches!(norm(f.json.as_untrusted_str()).as_str(), "data" | "items"))
     {
         return of(f).ok_or_else(String::new);
     }
@@ -337,7 +337,7 @@ fn find_items(
         many => {
             let list: Vec<String> = many
                 .iter()
-                .map(|f| format!("`{}`", one_line(&f.json)))
+                .map(|f| format!("`{}`", one_line(f.json.as_untrusted_str())))
                 .collect();
             Err(format!(
                 "the items could be any of {}: name them with `{EXTENSION}: {{items: ..}}`",
@@ -379,7 +379,7 @@ fn has_link_header(model: &Model<'_>, operation: &Operation<'_>) -> bool {
 fn flag(fields: &[Field], names: &[&str], ok: impl Fn(&Ty) -> bool) -> Option<(String, bool)> {
     fields
         .iter()
-        .find(|f| names.contains(&norm(&f.json).as_str()) && ok(f.ty.strip_opt()))
+        .find(|f| names.contains(&norm(f.json.as_untrusted_str()).as_str()) && ok(f.ty.strip_opt()))
         .map(|f| (f.name.clone(), matches!(f.ty, Ty::Opt(_))))
 }
 
@@ -403,7 +403,7 @@ fn detected_scheme(
     let has_more = flag(fields, &["hasmore"], |t| *t == Ty::Bool);
     // 1. A `next_*` field fed back into the query parameter it names.
     for f in fields.iter().filter(|f| is_scalar(f.ty.strip_opt())) {
-        let n = norm(&f.json);
+        let n = norm(f.json.as_untrusted_str());
         let Some(rest) = n.strip_prefix("next") else {
             continue;
         };
@@ -424,7 +424,7 @@ fn detected_scheme(
         if let Some(param) = param_named(op, &wanted) {
             let why = format!(
                 "cursor: body field `{}` sent back as `{}`",
-                one_line(&f.json),
+                one_line(f.json.as_untrusted_str()),
                 one_line(&op.params[param].name)
             );
             let scheme = Scheme::Cursor {
@@ -437,7 +437,10 @@ fn detected_scheme(
     }
     // 1b. A cursor one level down (`next_page: {offset, path}`): the field
     // of `next_*` named like a query parameter.
-    for f in fields.iter().filter(|f| norm(&f.json).starts_with("next")) {
+    for f in fields
+        .iter()
+        .filter(|f| norm(f.json.as_untrusted_str()).starts_with("next"))
+    {
         let Ty::Named(id) = f.ty.strip_opt() else {
             continue;
         };
@@ -449,15 +452,15 @@ fn detected_scheme(
             .iter()
             .filter(|sf| is_scalar(sf.ty.strip_opt()))
         {
-            let n = norm(&sf.json);
+            let n = norm(sf.json.as_untrusted_str());
             if matches!(n.as_str(), "limit" | "uri" | "url" | "path") {
                 continue;
             }
             if let Some(param) = param_named(op, &[n.as_str()]) {
                 let why = format!(
                     "cursor: body field `{}.{}` sent back as `{}`",
-                    one_line(&f.json),
-                    one_line(&sf.json),
+                    one_line(f.json.as_untrusted_str()),
+                    one_line(sf.json.as_untrusted_str()),
                     one_line(&op.params[param].name)
                 );
                 let source = Source::Nested(
@@ -498,7 +501,10 @@ fn detected_scheme(
     // 4. A page number or an offset.
     let total = fields
         .iter()
-        .find(|f| TOTAL_FIELDS.contains(&norm(&f.json).as_str()) && is_int(f.ty.strip_opt()))
+        .find(|f| {
+            TOTAL_FIELDS.contains(&norm(f.json.as_untrusted_str()).as_str())
+                && is_int(f.ty.strip_opt())
+        })
         .map(|f| (f.name.clone(), f.ty.clone()));
     let total_note = |t: &Option<(String, Ty)>| match t {
         Some(_) => " or the total is reached",

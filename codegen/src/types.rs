@@ -5,16 +5,32 @@
 //! resolved node, so a schema reached through many `$ref`s is one type.
 //! Objects, string enums and unions become named definitions; everything
 //! else is a type expression (`Vec<T>`, `BTreeMap<String, T>`, `i64`, ...).
+//!
+//! Once operations have been read, later steps settle the definitions, in
+//! this order (see `Generator` in lib.rs): cycles are boxed, uses marked
+//! (sent, received), `readOnly`/`writeOnly` applied (`direction`), tagged
+//! unions given their tag (`unions`), identical types merged (`dedupe`);
+//! `render` writes them. Spec text stays [`SpecText`] throughout: only the
+//! constructors in `names` turn it into Rust.
 
 use std::collections::HashMap;
 
 use threeam_lint::workspace::{At, Workspace};
+use threeam_spec::model::SpecText;
 
 use crate::names::{self, Names};
 
-/// The type is sent: it needs `Serialize`.
+mod dedupe;
+mod direction;
+mod render;
+mod unions;
+
+pub(crate) use render::render_def;
+
+/// The type is sent (every type derives both serde traits; the direction
+/// decides what `readOnly`/`writeOnly` do).
 pub(crate) const SER: u8 = 1;
-/// The type is received: it needs `Deserialize`.
+/// The type is received.
 pub(crate) const DE: u8 = 2;
 
 /// A type expression in generated code.
@@ -29,6 +45,10 @@ pub(crate) enum Ty {
     F64,
     Str,
     Uuid,
+    /// `format: date-time`: RFC 3339 on the wire.
+    DateTime,
+    /// `format: date`: `YYYY-MM-DD` on the wire.
+    Date,
     Bytes,
     Value,
     Named(usize),
@@ -55,13 +75,13 @@ impl Ty {
     }
 
     /// Rust source for this type.
-    pub(crate) fn render(&self, defs: &[TypeDef]) -> String {
+    pub(crate) fn render(&self, defs: &[TypeDef<'_>]) -> String {
         let mut s = String::new();
         self.render_into(defs, &mut s);
         s
     }
 
-    fn render_into(&self, defs: &[TypeDef], s: &mut String) {
+    fn render_into(&self, defs: &[TypeDef<'_>], s: &mut String) {
         let inner = |s: &mut String, open: &str, t: &Ty| {
             s.push_str(open);
             t.render_into(defs, s);
@@ -77,9 +97,12 @@ impl Ty {
             Ty::F64 => s.push_str("f64"),
             Ty::Str => s.push_str("String"),
             Ty::Uuid => s.push_str("uuid::Uuid"),
+            // By absolute path: a spec may name its own type `DateTime`.
+            Ty::DateTime => s.push_str("threeam_runtime::DateTime"),
+            Ty::Date => s.push_str("threeam_runtime::Date"),
             Ty::Bytes => s.push_str("Vec<u8>"),
             Ty::Value => s.push_str("serde_json::Value"),
-            Ty::Named(id) => s.push_str(&defs[*id].name),
+            Ty::Named(id) => s.push_str(&defs[defs[*id].alias_of.unwrap_or(*id)].name),
             Ty::Vec(t) => inner(s, "Vec<", t),
             Ty::Map(t) => inner(s, "BTreeMap<String, ", t),
             Ty::Opt(t) => inner(s, "Option<", t),
@@ -90,56 +113,72 @@ impl Ty {
 
 /// A named type.
 #[derive(Debug)]
-pub(crate) struct TypeDef {
+pub(crate) struct TypeDef<'w> {
     pub(crate) name: String,
-    /// Which serde impls the client needs: [`SER`] (sent), [`DE`] (received).
+    /// The name asked for before collisions were numbered (`RefundReason`
+    /// for `RefundReason2`): identical types with one stem are merged.
+    pub(crate) stem: String,
+    /// Generated as that other, identical type (see `dedupe`): this one is
+    /// not rendered, and references to it print the other's name.
+    pub(crate) alias_of: Option<usize>,
+    /// Referenced nowhere any more (the tag enum of a variant whose union
+    /// writes the tag, see `unions`): not rendered.
+    pub(crate) dropped: bool,
+    /// How operations use it: [`SER`] (sent), [`DE`] (received).
     pub(crate) uses: u8,
-    pub(crate) doc: Option<String>,
+    pub(crate) doc: Option<SpecText<'w>>,
     pub(crate) deprecated: bool,
-    pub(crate) kind: DefKind,
+    pub(crate) kind: DefKind<'w>,
 }
 
-#[derive(Debug)]
-pub(crate) enum DefKind {
+#[derive(Debug, Clone)]
+pub(crate) enum DefKind<'w> {
     /// Being built (only seen while converting a recursive schema).
     Pending,
-    Struct(StructDef),
+    Struct(StructDef<'w>),
     /// A string enum that keeps unknown values.
-    Enum(Vec<Variant>),
-    Union(UnionDef),
+    Enum(Vec<Variant<'w>>),
+    Union(UnionDef<'w>),
 }
 
-#[derive(Debug, Default)]
-pub(crate) struct StructDef {
-    pub(crate) fields: Vec<Field>,
+#[derive(Debug, Clone, Default)]
+pub(crate) struct StructDef<'w> {
+    pub(crate) fields: Vec<Field<'w>>,
     /// `additionalProperties` with a schema: field name and value type of
     /// a flattened map.
     pub(crate) extra: Option<(String, Ty)>,
 }
 
-#[derive(Debug)]
-pub(crate) struct Field {
+#[derive(Debug, Clone)]
+pub(crate) struct Field<'w> {
     pub(crate) name: String,
-    pub(crate) json: String,
+    pub(crate) json: SpecText<'w>,
     pub(crate) ty: Ty,
     /// Not required: skipped when `None`.
     pub(crate) optional: bool,
-    pub(crate) doc: Option<String>,
+    pub(crate) doc: Option<SpecText<'w>>,
     pub(crate) deprecated: bool,
+    /// `readOnly`: the server sets it; requests leave it out.
+    pub(crate) read_only: bool,
+    /// `writeOnly`: sent, never returned (a card token, a password).
+    pub(crate) write_only: bool,
 }
 
-#[derive(Debug)]
-pub(crate) struct Variant {
+#[derive(Debug, Clone)]
+pub(crate) struct Variant<'w> {
     pub(crate) name: String,
-    pub(crate) value: String,
+    pub(crate) value: SpecText<'w>,
 }
 
-#[derive(Debug)]
-pub(crate) struct UnionDef {
+#[derive(Debug, Clone)]
+pub(crate) struct UnionDef<'w> {
     /// Variant name and type.
     pub(crate) variants: Vec<(String, Ty)>,
     /// Discriminator property and `(tag value, variant index)` pairs.
-    pub(crate) tag: Option<(String, Vec<(String, usize)>)>,
+    pub(crate) tag: Option<(SpecText<'w>, Vec<(SpecText<'w>, usize)>)>,
+    /// The variant sets the tag (serde internal tagging); the variants'
+    /// structs do not carry it as a field (see `unions`).
+    pub(crate) internal: bool,
 }
 
 /// Names the generated code itself uses unqualified: no type may take them.
@@ -208,16 +247,16 @@ pub(crate) const RESERVED_TYPES: &[&str] = &[
 ];
 
 /// How a schema node reads once normalised.
-enum Shape {
+enum Shape<'w> {
     Prim(Ty),
     Array(Option<At>),
     Map(Option<At>),
     Object {
-        props: Vec<(String, At)>,
-        required: Vec<String>,
+        props: Vec<(SpecText<'w>, At)>,
+        required: Vec<SpecText<'w>>,
         extra: Option<At>,
     },
-    StrEnum(Vec<String>),
+    StrEnum(Vec<SpecText<'w>>),
     Union {
         variants: Vec<At>,
         disc: Option<At>,
@@ -232,7 +271,7 @@ enum Shape {
 /// The types of one spec.
 pub(crate) struct TypeSpace<'w> {
     pub(crate) ws: &'w Workspace,
-    pub(crate) defs: Vec<TypeDef>,
+    pub(crate) defs: Vec<TypeDef<'w>>,
     pub(crate) names: Names,
     memo: HashMap<At, Ty>,
     in_progress: Vec<At>,
@@ -265,10 +304,10 @@ impl<'w> TypeSpace<'w> {
         else {
             return;
         };
-        let entries: Vec<(String, At)> = self
-            .ws
+        let ws = self.ws;
+        let entries: Vec<(SpecText<'w>, At)> = ws
             .entries(schemas)
-            .map(|(k, v)| (k.to_owned(), v))
+            .map(|(k, v)| (SpecText::new(k), v))
             .collect();
         for (key, at) in &entries {
             let r = self.ws.resolve(*at);
@@ -279,7 +318,7 @@ impl<'w> TypeSpace<'w> {
             self.component_names.insert(r, name);
         }
         for (key, at) in &entries {
-            self.ty_of(*at, key);
+            self.ty_of(*at, key.as_untrusted_str());
         }
     }
 
@@ -380,6 +419,7 @@ impl<'w> TypeSpace<'w> {
                 self.defs[id].kind = DefKind::Union(UnionDef {
                     variants,
                     tag: None,
+                    internal: false,
                 });
                 wrap(Ty::Named(id))
             }
@@ -396,19 +436,23 @@ impl<'w> TypeSpace<'w> {
     }
 
     fn alloc(&mut self, at: At, hint: &str) -> usize {
+        let stem = names::upper_camel(hint, "T", "Schema");
         let name = match self.component_names.get(&at) {
             Some(n) => n.clone(),
-            None => self.names.claim(&names::upper_camel(hint, "T", "Schema")),
+            None => self.names.claim(&stem),
         };
         let doc = self
             .ws
             .get(at, "description")
             .and_then(|d| self.ws.str(d))
             .or_else(|| self.ws.get(at, "title").and_then(|d| self.ws.str(d)))
-            .map(str::to_owned);
+            .map(SpecText::new);
         let deprecated = self.ws.get(at, "deprecated").and_then(|d| self.ws.bool(d)) == Some(true);
         self.defs.push(TypeDef {
             name,
+            stem,
+            alias_of: None,
+            dropped: false,
             uses: 0,
             doc,
             deprecated,
@@ -443,7 +487,7 @@ impl<'w> TypeSpace<'w> {
     }
 
     /// Normalises a schema: returns its shape and whether `null` is allowed.
-    fn classify(&self, at: At) -> (Shape, bool) {
+    fn classify(&self, at: At) -> (Shape<'w>, bool) {
         let ws = self.ws;
         if !ws.is_map(at) {
             return (Shape::Any, false);
@@ -533,7 +577,7 @@ impl<'w> TypeSpace<'w> {
                 match ws.tree(v.doc).node(v.node).kind {
                     threeam_lint::tree::Kind::Null => nullable = true,
                     threeam_lint::tree::Kind::String(_) => {
-                        let s = ws.str(v).unwrap_or_default().to_owned();
+                        let s = SpecText::new(ws.str(v).unwrap_or_default());
                         if !strings.contains(&s) {
                             strings.push(s);
                         }
@@ -588,6 +632,8 @@ impl<'w> TypeSpace<'w> {
         let shape = match types.first().copied() {
             Some("string") => Shape::Prim(match format {
                 "uuid" => Ty::Uuid,
+                "date-time" => Ty::DateTime,
+                "date" => Ty::Date,
                 "binary" => Ty::Bytes,
                 _ => Ty::Str,
             }),
@@ -644,8 +690,8 @@ impl<'w> TypeSpace<'w> {
     fn collect_object(
         &self,
         at: At,
-        props: &mut Vec<(String, At)>,
-        required: &mut Vec<String>,
+        props: &mut Vec<(SpecText<'w>, At)>,
+        required: &mut Vec<SpecText<'w>>,
         extra: &mut Option<At>,
         first_other: &mut Option<At>,
         depth: u32,
@@ -670,16 +716,16 @@ impl<'w> TypeSpace<'w> {
         }
         if let Some(p) = self.get(at, "properties") {
             for (k, v) in ws.entries(p) {
-                match props.iter_mut().find(|(name, _)| name == k) {
+                match props.iter_mut().find(|(name, _)| *name == k) {
                     Some(slot) => slot.1 = v,
-                    None => props.push((k.to_owned(), v)),
+                    None => props.push((SpecText::new(k), v)),
                 }
             }
         }
         if let Some(r) = self.get(at, "required") {
             for k in ws.items(r).filter_map(|i| ws.str(i)) {
-                if !required.iter().any(|x| x == k) {
-                    required.push(k.to_owned());
+                if !required.iter().any(|x| *x == k) {
+                    required.push(SpecText::new(k));
                 }
             }
         }
@@ -693,22 +739,29 @@ impl<'w> TypeSpace<'w> {
     fn build_struct(
         &mut self,
         owner: &str,
-        props: Vec<(String, At)>,
-        required: Vec<String>,
+        props: Vec<(SpecText<'w>, At)>,
+        required: Vec<SpecText<'w>>,
         extra: Option<At>,
-    ) -> StructDef {
+    ) -> StructDef<'w> {
         let mut field_names = Names::with_reserved(&[]);
         let mut fields = Vec::new();
         for (json, at) in props {
             let name = field_names.claim(&names::snake(&json, "field"));
-            let ty = self.ty_of(at, &format!("{owner}_{json}"));
+            // A hint, not Rust: `upper_camel` makes the name from it.
+            let ty = self.ty_of(at, &format!("{owner}_{}", json.as_untrusted_str()));
             let is_required = required.contains(&json);
             let r = self.ws.resolve(at);
             let doc = self
                 .str_of(at, "description")
                 .or_else(|| self.str_of(r, "description"))
-                .map(str::to_owned);
+                .map(SpecText::new);
             let deprecated = self.get(r, "deprecated").and_then(|d| self.ws.bool(d)) == Some(true);
+            let flag = |key: &str| {
+                [at, r]
+                    .iter()
+                    .any(|n| self.get(*n, key).and_then(|v| self.ws.bool(v)) == Some(true))
+            };
+            let (read_only, write_only) = (flag("readOnly"), flag("writeOnly"));
             let ty = if is_required { ty } else { ty.opt() };
             fields.push(Field {
                 name,
@@ -717,6 +770,8 @@ impl<'w> TypeSpace<'w> {
                 optional: !is_required,
                 doc,
                 deprecated,
+                read_only,
+                write_only,
             });
         }
         let extra = extra.map(|e| {
@@ -726,7 +781,7 @@ impl<'w> TypeSpace<'w> {
         StructDef { fields, extra }
     }
 
-    fn build_union(&mut self, owner: &str, variants: Vec<At>, disc: Option<At>) -> UnionDef {
+    fn build_union(&mut self, owner: &str, variants: Vec<At>, disc: Option<At>) -> UnionDef<'w> {
         let ws = self.ws;
         let mut variant_names = Names::with_reserved(&["Unknown"]);
         let mut out: Vec<(String, Ty)> = Vec::new();
@@ -741,6 +796,8 @@ impl<'w> TypeSpace<'w> {
                 Ty::Named(id) => self.defs[*id].name.clone(),
                 Ty::Str => "String".into(),
                 Ty::Uuid => "Uuid".into(),
+                Ty::DateTime => "DateTime".into(),
+                Ty::Date => "Date".into(),
                 Ty::Bool => "Boolean".into(),
                 Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64 => "Integer".into(),
                 Ty::F64 => "Number".into(),
@@ -749,18 +806,18 @@ impl<'w> TypeSpace<'w> {
                 Ty::Bytes => "Bytes".into(),
                 _ => format!("Variant{}", i + 1),
             };
-            out.push((variant_names.claim(&base), ty));
+            out.push((base, ty));
             resolved.push(r);
         }
         let tag = disc.and_then(|d| {
-            let prop = self.str_of(d, "propertyName")?.to_owned();
-            let mut pairs: Vec<(String, usize)> = Vec::new();
+            let prop = SpecText::new(self.str_of(d, "propertyName")?);
+            let mut pairs: Vec<(SpecText<'w>, usize)> = Vec::new();
             if let Some(mapping) = self.get(d, "mapping") {
                 for (value, target) in ws.entries(mapping) {
                     let Some(target) = ws.str(target) else { continue };
                     let Some(t) = self.mapping_target(d, target) else { continue };
                     if let Some(idx) = resolved.iter().position(|r| *r == t) {
-                        pairs.push((value.to_owned(), idx));
+                        pairs.push((SpecText::new(value), idx));
                     }
                 }
             }
@@ -770,7 +827,7 @@ impl<'w> TypeSpace<'w> {
                     continue;
                 }
                 if let Some(target) = ws.get(*v, "$ref").and_then(|t| ws.str(t)) {
-                    let name = target.rsplit('/').next().unwrap_or(target).to_owned();
+                    let name = SpecText::new(target.rsplit('/').next().unwrap_or(target));
                     if !pairs.iter().any(|(val, _)| *val == name) {
                         pairs.push((name, idx));
                     }
@@ -782,7 +839,40 @@ impl<'w> TypeSpace<'w> {
             });
             (all_objects && !pairs.is_empty()).then_some((prop, pairs))
         });
-        UnionDef { variants: out, tag }
+        // Names that do not stutter: the tag value when each variant has
+        // exactly one (`card` -> `Card`), else the type's name without the
+        // union's (`CardPaymentMethod` in `PaymentMethod` -> `Card`).
+        let one_value: Option<Vec<SpecText<'w>>> = tag.as_ref().and_then(|(_, pairs)| {
+            (0..out.len())
+                .map(|i| {
+                    let mut values = pairs.iter().filter(|(_, idx)| *idx == i);
+                    match (values.next(), values.next()) {
+                        (Some((v, _)), None) => Some(*v),
+                        _ => None,
+                    }
+                })
+                .collect()
+        });
+        let names: Vec<String> = out
+            .iter()
+            .enumerate()
+            .map(|(i, (base, _))| {
+                let wanted = match &one_value {
+                    Some(values) => names::upper_camel(&values[i], "V", base),
+                    None => names::without_stem(base, owner).to_owned(),
+                };
+                variant_names.claim(&wanted)
+            })
+            .collect();
+        let variants = names
+            .into_iter()
+            .zip(out.into_iter().map(|(_, t)| t))
+            .collect();
+        UnionDef {
+            variants,
+            tag,
+            internal: false,
+        }
     }
 
     /// A discriminator mapping value: a `#/...` pointer or a bare schema name.
@@ -823,10 +913,9 @@ impl<'w> TypeSpace<'w> {
     }
 
     /// Marks which named types are sent and which received, from the
-    /// types operations send (`sent`) and receive (`received`). Only the
-    /// serde impls a client needs are generated (half the serde code for
-    /// most specs); a type no operation uses is marked received (webhook
-    /// payloads and the like are read, not written).
+    /// types operations send (`sent`) and receive (`received`), for
+    /// `readOnly`/`writeOnly` (see `direction`); a type no operation uses
+    /// is marked received (webhook payloads and the like are read).
     pub(crate) fn mark_uses(&mut self, sent: &[Ty], received: &[Ty]) {
         let mut stack: Vec<(usize, u8)> = Vec::new();
         for t in sent {
@@ -919,13 +1008,13 @@ impl<'w> TypeSpace<'w> {
 }
 
 /// Enum variants for string values, named collision-free.
-fn enum_variants(values: &[String]) -> Vec<Variant> {
+fn enum_variants<'w>(values: &[SpecText<'w>]) -> Vec<Variant<'w>> {
     let mut names = Names::with_reserved(&["Unknown"]);
     values
         .iter()
         .map(|v| Variant {
             name: names.claim(&names::upper_camel(v, "V", "Empty")),
-            value: v.clone(),
+            value: *v,
         })
         .collect()
 }

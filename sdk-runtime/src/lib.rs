@@ -58,6 +58,7 @@ pub mod backoff;
 pub mod breaker;
 pub mod budget;
 mod client;
+mod datetime;
 mod decode;
 mod degraded;
 pub mod encode;
@@ -87,6 +88,7 @@ pub use breaker::{
 };
 pub use budget::{RetryBudget, RetryBudgetConfig};
 pub use client::{Client, ClientBuilder, EndpointStatus};
+pub use datetime::{Date, DateParseError, DateTime};
 pub use encode::{Multipart, QueryStyle};
 pub use error::{BuildError, Error, ErrorKind, StopReason};
 pub use fallback::Degrade;
@@ -113,6 +115,9 @@ pub use serde;
 /// Re-exported so generated clients use serde_json through the runtime:
 /// their `Cargo.toml` lists one dependency, and versions never disagree.
 pub use serde_json;
+/// Re-exported so users of generated clients reach the `time` values
+/// inside [`DateTime`] and [`Date`] without another dependency.
+pub use time;
 /// Re-exported (with the `serde` feature) so generated clients type uuids
 /// through the runtime: their `Cargo.toml` lists one dependency, and
 /// versions never disagree.

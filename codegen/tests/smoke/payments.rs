@@ -8,7 +8,8 @@ use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
 use gen_payments::{
-    CardPaymentMethod, CardPaymentMethodType, Client, ListPaymentsParams, PaymentCreate, PaymentMethod, PaymentStatus,
+    CardPaymentMethodRequest, Client, ListPaymentsParams, PaymentCreate, PaymentMethod, PaymentMethodRequest,
+    PaymentStatus,
 };
 
 const PAYMENT: &str = r#"{"id":"8e03978e-40d5-43e8-bc93-6894a57f9324","status":"on_hold","amount":1250,"currency":"EUR","amount_refunded":0,"capture_method":"automatic","payment_method":{"type":"crypto","wallet":"w1"},"customer_id":null,"order_id":null,"metadata":{},"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","added_later":true}"#;
@@ -72,13 +73,8 @@ async fn calls_decode_and_errors_are_typed() {
         amount: 1250,
         currency: "EUR".into(),
         capture_method: None,
-        payment_method: PaymentMethod::CardPaymentMethod(CardPaymentMethod {
-            r#type: CardPaymentMethodType::Card,
+        payment_method: PaymentMethodRequest::Card(CardPaymentMethodRequest {
             token: "tok_1".into(),
-            brand: None,
-            last4: None,
-            exp_month: None,
-            exp_year: None,
         }),
         customer_id: None,
         order_id: None,

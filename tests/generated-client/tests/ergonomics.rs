@@ -9,8 +9,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use threeam_e2e::payments::{
-    CallOptions, CardPaymentMethod, CardPaymentMethodType, Client, CreatePaymentHeaders,
-    ListPaymentsParams, PaymentCreate, PaymentMethod,
+    CallOptions, CardPaymentMethodRequest, Client, CreatePaymentHeaders, ListPaymentsParams,
+    PaymentCreate, PaymentMethodRequest,
 };
 use threeam_runtime::ErrorKind;
 
@@ -113,13 +113,8 @@ fn new_payment() -> PaymentCreate {
         amount: 1250,
         currency: "EUR".into(),
         capture_method: None,
-        payment_method: PaymentMethod::CardPaymentMethod(CardPaymentMethod {
-            r#type: CardPaymentMethodType::Card,
+        payment_method: PaymentMethodRequest::Card(CardPaymentMethodRequest {
             token: "tok_1f3a9c".into(),
-            brand: None,
-            last4: None,
-            exp_month: None,
-            exp_year: None,
         }),
         customer_id: None,
         order_id: None,
@@ -261,13 +256,8 @@ async fn a_body_built_with_its_builder_is_sent_like_the_literal() {
         headers: vec![],
         body: PAYMENT.into(),
     }]);
-    let card = PaymentMethod::CardPaymentMethod(CardPaymentMethod {
-        r#type: CardPaymentMethodType::Card,
+    let card = PaymentMethodRequest::Card(CardPaymentMethodRequest {
         token: "tok_1f3a9c".into(),
-        brand: None,
-        last4: None,
-        exp_month: None,
-        exp_year: None,
     });
 
     let body = PaymentCreate::builder()

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use threeam_e2e::payments::{
-    CardPaymentMethod, CardPaymentMethodType, Client, PaymentCreate, PaymentMethod, PaymentStatus,
+    CardPaymentMethodRequest, Client, PaymentCreate, PaymentMethodRequest, PaymentStatus,
 };
 use threeam_runtime::{serde_json, uuid, BreakerConfig, Served};
 use threeam_test_server::{Fault, RetryAfterValue, TestServer};
@@ -14,13 +14,8 @@ fn new_payment() -> PaymentCreate {
         amount: 1250,
         currency: "EUR".into(),
         capture_method: None,
-        payment_method: PaymentMethod::CardPaymentMethod(CardPaymentMethod {
-            r#type: CardPaymentMethodType::Card,
+        payment_method: PaymentMethodRequest::Card(CardPaymentMethodRequest {
             token: "tok_1f3a9c".into(),
-            brand: None,
-            last4: None,
-            exp_month: None,
-            exp_year: None,
         }),
         customer_id: None,
         order_id: None,
