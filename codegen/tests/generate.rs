@@ -252,14 +252,15 @@ fn generated_files_hold_only_what_the_spec_says() {
     // then added what a caller uses: typed response headers (structs
     // written by the runtime's `response_headers!`, plus aliases), an error
     // alias per operation and body builders (`body_builder!`, one line per
-    // field), and `_pages`/`_stream` methods for its five lists (22 lines
-    // each): 1,474 lines.
+    // field), `_pages`/`_stream` methods for its five lists (22 lines
+    // each), and request twins of the types with readOnly/writeOnly
+    // fields: 1,499 lines.
     let generated = Generator::new(spec("../specs/payments.yaml"))
         .generate()
         .unwrap();
     assert_eq!(generated.summary.lines, generated.lib_rs.lines().count());
     assert!(
-        generated.summary.lines <= 1480,
+        generated.summary.lines <= 1505,
         "{} lines",
         generated.summary.lines
     );
