@@ -152,7 +152,8 @@ pub struct Generated {
 /// std::fs::write(&spec, "openapi: 3.0.3\ninfo: {title: Pets, version: '1'}\npaths:\n  /v1/pets:\n    get:\n      operationId: listPets\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {type: array, items: {type: string}}\n").unwrap();
 /// // This small spec documents no 429s, so the lint gate must be told to let it pass.
 /// let code = threeam_codegen::Generator::new(&spec).allow_lint_errors(true).module_source().unwrap();
-/// assert!(code.contains("pub async fn list_pets(&self) -> Result<Reply<Vec<String>>, Error<serde_json::Value>>"));
+/// assert!(code.contains("pub async fn list_pets(&self) -> Result<Reply<Vec<String>>, Error<ListPetsError>>"));
+/// assert!(code.contains("pub type ListPetsError = serde_json::Value;"));
 /// ```
 #[derive(Debug, Clone)]
 pub struct Generator {
