@@ -21,6 +21,8 @@ pub(crate) struct Model<'a> {
     pub(crate) key_header: Option<String>,
     /// The security schemes and the default requirement.
     pub(crate) auth: &'a Auth,
+    /// Per-tag features: the `cfg` of each type (see `features.rs`).
+    pub(crate) features: Option<&'a crate::features::Plan>,
 }
 
 impl Model<'_> {
@@ -115,8 +117,9 @@ impl Model<'_> {
         self.ops.render_params(&mut out, self.defs);
         self.ops.render_bodies(&mut out, self.defs);
         self.ops.render_enums(&mut out, self.defs);
-        for def in self.defs {
-            render_def(&mut out, def, self.defs);
+        for (i, def) in self.defs.iter().enumerate() {
+            let cfg = self.features.map_or("", |f| f.defs[i].as_str());
+            render_def(&mut out, def, self.defs, cfg);
         }
         // No blank line at the end of the file.
         while out.ends_with("\n\n") {
@@ -227,10 +230,12 @@ fn one_line(s: &str) -> String {
         .collect()
 }
 
-fn render_def(out: &mut String, def: &TypeDef, defs: &[TypeDef]) {
+/// One named type; `cfg` (a predicate, or "") gates it and its impls.
+fn render_def(out: &mut String, def: &TypeDef, defs: &[TypeDef], cfg: &str) {
     if let Some(d) = &def.doc {
         doc_lines(out, "", d);
     }
+    crate::features::attr(out, "", cfg);
     if def.deprecated {
         out.push_str("#[deprecated]\n");
     }
@@ -303,6 +308,7 @@ fn render_def(out: &mut String, def: &TypeDef, defs: &[TypeDef]) {
             out.push_str("    /// A value this client does not know yet (the server added it).\n    Unknown(String),\n}\n\n");
             // The wire values, several to a line: the variants above carry
             // them in their docs already.
+            crate::features::attr(out, "", cfg);
             let pairs: Vec<String> = variants
                 .iter()
                 .map(|v| format!("{} => {}", v.name, lit(&v.value)))
@@ -321,6 +327,7 @@ fn render_def(out: &mut String, def: &TypeDef, defs: &[TypeDef]) {
             }
             out.push_str("    /// A value that fits no variant (for example a kind the server added).\n    Unknown(serde_json::Value),\n}\n\n");
             if def.uses & SER != 0 {
+                crate::features::attr(out, "", cfg);
                 let _ = write!(out, "union_serialize!({name} {{");
                 for (v, _) in &u.variants {
                     let _ = write!(out, " {v},");
@@ -331,6 +338,7 @@ fn render_def(out: &mut String, def: &TypeDef, defs: &[TypeDef]) {
                 out.push('\n');
                 return;
             }
+            crate::features::attr(out, "", cfg);
             match &u.tag {
                 Some((prop, pairs)) => {
                     let _ = write!(out, "tagged_union!({name}, {}, {{", lit(prop));

@@ -125,6 +125,9 @@ pub(crate) struct StatusEnum {
     /// Variant name, status key, how it is read.
     pub(crate) variants: Vec<(String, Outcome)>,
     pub(crate) is_error: bool,
+    /// The `#[cfg]` predicate it is compiled under (per-tag features,
+    /// see `features.rs`); empty: always.
+    pub(crate) cfg: String,
 }
 
 #[derive(Debug)]
@@ -146,6 +149,9 @@ pub(crate) struct Op {
     pub(crate) security: Option<Vec<Vec<String>>>,
     pub(crate) success: Success,
     pub(crate) error: ErrBody,
+    /// The `#[cfg]` predicate of its method and per-operation types
+    /// (per-tag features, see `features.rs`); empty: always.
+    pub(crate) cfg: String,
 }
 
 /// All operations and the enums they need.
@@ -344,6 +350,7 @@ fn build_op(
         security,
         success,
         error,
+        cfg: String::new(),
     }
 }
 
@@ -558,6 +565,7 @@ fn success_type(
                     .map(|o| (status_variant(o.status), o))
                     .collect(),
                 is_error: false,
+                cfg: String::new(),
             });
             Success::Many(enums.len() - 1)
         }
@@ -603,6 +611,7 @@ fn error_type(
                 doc: format!("The documented error bodies of `{op_id}`, by status."),
                 variants,
                 is_error: true,
+                cfg: String::new(),
             });
             ErrBody::Many(enums.len() - 1)
         }
@@ -728,6 +737,7 @@ impl Ops {
             doc.push_str(&args_doc);
         }
         doc_lines(out, ind, &doc);
+        crate::features::attr(out, ind, &op.cfg);
         if let Some(note) = &op.deprecated {
             let _ = writeln!(out, "{ind}#[deprecated(note = {})]", lit(note));
         }
@@ -849,6 +859,7 @@ impl Ops {
         for op in &self.ops {
             let Some(b) = &op.body else { continue };
             let Some(name) = &b.choice else { continue };
+            crate::features::attr(out, "", &op.cfg);
             let _ = writeln!(
                 out,
                 "/// The body of [`Client::{}`], in the media type you pick.",
@@ -879,6 +890,7 @@ impl Ops {
             let Some(name) = &op.params_struct else {
                 continue;
             };
+            crate::features::attr(out, "", &op.cfg);
             let _ = writeln!(
                 out,
                 "/// Query, header and cookie parameters of [`Client::{}`].",
@@ -914,6 +926,7 @@ impl Ops {
     pub(crate) fn render_enums(&self, out: &mut String, defs: &[TypeDef]) {
         for e in &self.enums {
             doc_lines(out, "", &e.doc);
+            crate::features::attr(out, "", &e.cfg);
             out.push_str("#[derive(Debug, Clone, PartialEq)]\n");
             let _ = writeln!(out, "pub enum {} {{", e.name);
             for (v, o) in &e.variants {
@@ -928,6 +941,7 @@ impl Ops {
                 }
             }
             out.push_str("}\n\n");
+            crate::features::attr(out, "", &e.cfg);
             let _ = writeln!(out, "impl {} {{", e.name);
             if e.is_error {
                 out.push_str("    fn decode(status: u16, body: &[u8]) -> Option<Self> {\n");
