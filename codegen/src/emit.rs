@@ -119,7 +119,8 @@ impl Model<'_> {
         self.ops.render_enums(&mut out, self.defs);
         for (i, def) in self.defs.iter().enumerate() {
             let cfg = self.features.map_or("", |f| f.defs[i].as_str());
-            render_def(&mut out, def, self.defs, cfg);
+            let variants = self.features.map_or(&[][..], |f| &f.variants[i][..]);
+            render_def(&mut out, def, self.defs, cfg, variants);
         }
         // No blank line at the end of the file.
         while out.ends_with("\n\n") {
@@ -230,8 +231,11 @@ fn one_line(s: &str) -> String {
         .collect()
 }
 
-/// One named type; `cfg` (a predicate, or "") gates it and its impls.
-fn render_def(out: &mut String, def: &TypeDef, defs: &[TypeDef], cfg: &str) {
+/// One named type; `cfg` (a predicate, or "") gates it and its impls;
+/// `variants` (empty, or one predicate per variant) gates a union's
+/// variants.
+fn render_def(out: &mut String, def: &TypeDef, defs: &[TypeDef], cfg: &str, variants: &[String]) {
+    let variant_cfg = |i: usize| variants.get(i).map_or("", String::as_str);
     if let Some(d) = &def.doc {
         doc_lines(out, "", d);
     }
@@ -321,8 +325,13 @@ fn render_def(out: &mut String, def: &TypeDef, defs: &[TypeDef], cfg: &str) {
         }
         DefKind::Union(u) => {
             out.push_str("#[derive(Debug, Clone, PartialEq)]\n");
+            if !variants.is_empty() {
+                // Which variants exist depends on the features.
+                out.push_str("#[non_exhaustive]\n");
+            }
             let _ = writeln!(out, "pub enum {name} {{");
-            for (v, t) in &u.variants {
+            for (i, (v, t)) in u.variants.iter().enumerate() {
+                crate::features::attr(out, "    ", variant_cfg(i));
                 let _ = writeln!(out, "    {v}({}),", t.render(defs));
             }
             out.push_str("    /// A value that fits no variant (for example a kind the server added).\n    Unknown(serde_json::Value),\n}\n\n");
@@ -349,15 +358,19 @@ fn render_def(out: &mut String, def: &TypeDef, defs: &[TypeDef], cfg: &str) {
                             .map(|(val, _)| lit(val))
                             .collect();
                         if !values.is_empty() {
-                            let _ = write!(out, "\n    {} => {v},", values.join(" | "));
+                            out.push('\n');
+                            crate::features::attr(out, "    ", variant_cfg(i));
+                            let _ = write!(out, "    {} => {v},", values.join(" | "));
                         }
                     }
                     out.push_str("\n});\n\n");
                 }
                 None => {
                     let _ = write!(out, "untagged_union!({name} {{");
-                    for (v, t) in &u.variants {
-                        let _ = write!(out, "\n    {v}({}),", t.render(defs));
+                    for (i, (v, t)) in u.variants.iter().enumerate() {
+                        out.push('\n');
+                        crate::features::attr(out, "    ", variant_cfg(i));
+                        let _ = write!(out, "    {v}({}),", t.render(defs));
                     }
                     out.push_str("\n});\n\n");
                 }

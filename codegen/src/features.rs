@@ -15,6 +15,17 @@
 //! enabled item names are enabled too (a type's groups include those of the
 //! types that name it), and no enabled item is unused: no dead code, no
 //! unused import.
+//!
+//! One exception keeps big APIs from compiling whole: a union that is only
+//! read, inside another type (not an operation's own parameter, body or
+//! response), does not pull in variant types that other places use too.
+//! Stripe's expandable fields (`anyOf: [string, customer]`) and its error
+//! body (which names a payment intent, a payment method and a source) join
+//! nearly every schema into one graph: without this, any one feature
+//! compiled a third of the client. Such a variant is gated like its type
+//! and, when that type is off, the value decodes as the union's `Unknown`
+//! (raw JSON, nothing lost). Since features then change a union's variants,
+//! those unions are `#[non_exhaustive]`.
 
 use std::fmt::Write as _;
 
@@ -22,7 +33,7 @@ use threeam_spec::model::Model;
 use threeam_spec::workspace::Workspace;
 
 use crate::ops::{ErrBody, Ops, Read, Success};
-use crate::types::{DefKind, Ty, TypeDef};
+use crate::types::{DefKind, Ty, TypeDef, SER};
 
 /// When a generated crate gets one cargo feature per tag.
 ///
@@ -106,6 +117,9 @@ pub(crate) struct Plan {
     pub(crate) features: Vec<TagFeature>,
     /// Per type definition: the `cfg` predicate ("" for none).
     pub(crate) defs: Vec<String>,
+    /// Per type definition: for a union with gated variants, the predicate
+    /// of each variant ("" for none); empty otherwise.
+    pub(crate) variants: Vec<Vec<String>>,
 }
 
 /// Decides whether features apply and, if so, assigns every operation,
@@ -174,27 +188,44 @@ pub(crate) fn plan(
 
     // Which groups reach each type.
     let edges = type_edges(defs);
+    let mut roots: Vec<Vec<usize>> = vec![Vec::new(); features.len()];
+    let mut users = vec![0usize; defs.len()];
+    for (op, &g) in ops.ops.iter().zip(&op_group) {
+        features[g].operations += 1;
+        features[g].methods.push(op.method_name.clone());
+        for id in op_types(ops, op).iter().filter_map(named) {
+            roots[g].push(id);
+            users[id] += 1;
+        }
+    }
+    for e in &edges {
+        for &id in e {
+            users[id] += 1;
+        }
+    }
+    let cut = |union: usize, variant: usize| is_cuttable(&defs[union]) && users[variant] > 1;
     let mut def_groups: Vec<Vec<usize>> = vec![Vec::new(); defs.len()];
     for (g, feature) in features.iter_mut().enumerate() {
-        let mut seen = vec![false; defs.len()];
-        let mut stack: Vec<usize> = Vec::new();
-        for (op, _) in ops.ops.iter().zip(&op_group).filter(|(_, &og)| og == g) {
-            feature.operations += 1;
-            feature.methods.push(op.method_name.clone());
-            for t in op_types(ops, op) {
-                if let Some(id) = named(&t) {
-                    stack.push(id);
+        // 0: not reached; 1: reached inside another type; 2: as an
+        // operation's own type (a union there keeps every variant).
+        let mut seen = vec![0u8; defs.len()];
+        let mut stack: Vec<(usize, u8)> = roots[g].iter().map(|&id| (id, 2)).collect();
+        while let Some((id, how)) = stack.pop() {
+            if seen[id] >= how {
+                continue;
+            }
+            if seen[id] == 0 {
+                def_groups[id].push(g);
+            }
+            seen[id] = how;
+            let union = matches!(defs[id].kind, DefKind::Union(_));
+            for &next in &edges[id] {
+                if how == 2 || !union || !cut(id, next) {
+                    stack.push((next, 1));
                 }
             }
         }
-        while let Some(id) = stack.pop() {
-            if std::mem::replace(&mut seen[id], true) {
-                continue;
-            }
-            def_groups[id].push(g);
-            stack.extend(edges[id].iter().copied());
-        }
-        feature.types = seen.iter().filter(|s| **s).count();
+        feature.types = seen.iter().filter(|s| **s > 0).count();
     }
 
     // Status enums: the groups of the operations returning them.
@@ -216,15 +247,50 @@ pub(crate) fn plan(
         // would be dead code with no feature on.
         e.cfg = predicate(&names, &gs);
     }
-    let defs = def_groups
+    let def_cfg = |gs: &[usize]| match gs.len() {
+        0 => "feature = \"full\"".to_owned(),
+        n if n == names.len() => String::new(),
+        _ => predicate(&names, gs),
+    };
+    // A union variant whose type may be off while the union is on: gated
+    // like its type (the value then decodes as `Unknown`).
+    let covers = |inner: &[usize], outer: &[usize]| {
+        outer.is_empty() || (!inner.is_empty() && outer.iter().all(|g| inner.contains(g)))
+    };
+    let variants = defs
         .iter()
-        .map(|gs| match gs.len() {
-            0 => "feature = \"full\"".to_owned(),
-            n if n == names.len() => String::new(),
-            _ => predicate(&names, gs),
+        .enumerate()
+        .map(|(id, d)| {
+            let DefKind::Union(u) = &d.kind else {
+                return Vec::new();
+            };
+            let gated: Vec<String> = u
+                .variants
+                .iter()
+                .map(|(_, t)| match named(t) {
+                    Some(v) if !covers(&def_groups[v], &def_groups[id]) => def_cfg(&def_groups[v]),
+                    _ => String::new(),
+                })
+                .collect();
+            if gated.iter().all(String::is_empty) {
+                Vec::new()
+            } else {
+                gated
+            }
         })
         .collect();
-    Some(Plan { features, defs })
+    let defs = def_groups.iter().map(|gs| def_cfg(gs)).collect();
+    Some(Plan {
+        features,
+        defs,
+        variants,
+    })
+}
+
+/// Whether a union's edges to shared types may be cut: it is only read
+/// (a sent union must offer every variant to build a request).
+fn is_cuttable(def: &TypeDef) -> bool {
+    matches!(def.kind, DefKind::Union(_)) && def.uses & SER == 0
 }
 
 /// The group of an untagged operation: the first path segment that is

@@ -26,8 +26,9 @@ fn generate(g: &Generator) -> Generated {
     g.generate().unwrap()
 }
 
-/// The features in the `cfg` attribute of each top-level item and each
-/// `Client` method, by name (an item without `cfg` is absent).
+/// The features in the `cfg` attribute of each top-level item, enum
+/// variant (`Enum::Variant`) and `Client` method, by name (an item without
+/// `cfg` is absent).
 fn cfgs(code: &str) -> BTreeMap<String, Vec<String>> {
     let file = syn::parse_file(code).unwrap();
     let mut out = BTreeMap::new();
@@ -40,7 +41,12 @@ fn cfgs(code: &str) -> BTreeMap<String, Vec<String>> {
     for item in &file.items {
         match item {
             syn::Item::Struct(s) => note(s.ident.to_string(), &s.attrs),
-            syn::Item::Enum(e) => note(e.ident.to_string(), &e.attrs),
+            syn::Item::Enum(e) => {
+                note(e.ident.to_string(), &e.attrs);
+                for v in &e.variants {
+                    note(format!("{}::{}", e.ident, v.ident), &v.attrs);
+                }
+            }
             syn::Item::Impl(i) => {
                 for f in &i.items {
                     if let syn::ImplItem::Fn(f) = f {
@@ -87,7 +93,7 @@ fn cargo_toml_lists_one_feature_per_tag() {
     let names: Vec<&str> = g.summary.features.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(names, ["admin", "pets", "store-orders"]);
     let ops: Vec<usize> = g.summary.features.iter().map(|f| f.operations).collect();
-    assert_eq!(ops, [1, 2, 1]);
+    assert_eq!(ops, [1, 2, 2]);
     assert!(
         g.readme.contains("| `pets` | tag `Pets` | 2 |"),
         "{}",
@@ -114,23 +120,41 @@ fn items_are_gated_by_the_operations_that_need_them() {
     assert_eq!(get("ListPetsParams"), list(&["pets"]));
     assert_eq!(get("CreatePetBody"), list(&["pets"]));
     // Shared types: any of the features whose operations reach them,
-    // through fields (Order.total), union variants (the audit log's
-    // subject) and error enums (shared by createPet and getOrder).
-    assert_eq!(get("Pet"), list(&["admin", "pets"]));
-    assert_eq!(get("PetKind"), list(&["admin", "pets"]));
-    assert_eq!(get("Order"), list(&["admin", "store-orders"]));
-    assert_eq!(get("AuditLogEntriesItemSubject"), list(&["admin"]));
+    // through fields (Pet.kind), an operation's own union (findSubject's
+    // response) and error enums (shared by createPet and getOrder).
+    assert_eq!(get("Pet"), list(&["pets", "store-orders"]));
+    assert_eq!(get("PetKind"), list(&["pets", "store-orders"]));
+    assert_eq!(get("Order"), list(&["store-orders"]));
+    assert_eq!(get("FindSubjectResponse"), list(&["store-orders"]));
+    assert_eq!(get("FindSubjectResponse::Pet"), Vec::<String>::new());
     assert_eq!(get("CreatePetError"), list(&["pets", "store-orders"]));
     assert_eq!(get("Conflict"), list(&["pets", "store-orders"]));
+    // A read-only union inside another type does not pull shared types
+    // in: each variant exists when its type does (else the value decodes
+    // as `Unknown`), so admin alone compiles no Pet or Order.
+    assert_eq!(get("AuditLogEntriesItemSubject"), list(&["admin"]));
+    assert_eq!(
+        get("AuditLogEntriesItemSubject::Pet"),
+        list(&["pets", "store-orders"])
+    );
+    assert_eq!(
+        get("AuditLogEntriesItemSubject::Order"),
+        list(&["store-orders"])
+    );
+    assert!(g
+        .lib_rs
+        .contains("#[non_exhaustive]\npub enum AuditLogEntriesItemSubject {"));
+    // Money is reached through Pet and Order only.
+    assert_eq!(get("Money"), list(&["pets", "store-orders"]));
     // Needed by every feature: no cfg. Needed by none: `full`.
-    assert_eq!(get("Money"), Vec::<String>::new());
     assert_eq!(get("Problem"), Vec::<String>::new());
     assert_eq!(get("WebhookEvent"), list(&["full"]));
     assert_eq!(get("WebhookEventKind"), list(&["full"]));
     // The impls the macros write are gated like their types.
     assert!(
-        g.lib_rs
-            .contains("#[cfg(any(feature = \"admin\", feature = \"pets\"))]\nstring_enum!(PetKind"),
+        g.lib_rs.contains(
+            "#[cfg(any(feature = \"pets\", feature = \"store-orders\"))]\nstring_enum!(PetKind"
+        ),
         "{}",
         g.lib_rs
     );
