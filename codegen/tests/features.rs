@@ -354,3 +354,71 @@ fn every_feature_alone_compiles_without_warnings() {
     let _ = std::fs::remove_dir_all(&dir);
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// Stripe with three of its areas and GitHub with three of its tags,
+/// under `clippy -D warnings` (slow: minutes on two cores):
+///
+/// ```text
+/// THREEAM_REAL_SPECS=../shared/specs-real cargo test -p threeam-codegen --test features -- --ignored
+/// ```
+#[test]
+#[ignore = "slow: checks the Stripe and GitHub clients with a few features"]
+fn big_clients_compile_with_a_few_features() {
+    let Some(specs) = std::env::var_os("THREEAM_REAL_SPECS").map(PathBuf::from) else {
+        println!("note: set THREEAM_REAL_SPECS; skipped");
+        return;
+    };
+    let dir = common::temp_dir("features-big");
+    let cases = [
+        (
+            "stripe-spec3-2023-09-12.yaml",
+            "stripe-client",
+            "customers,payment_intents,refunds",
+        ),
+        (
+            "progenitor-api.github.com.json",
+            "github-client",
+            "repos,issues,pulls",
+        ),
+    ];
+    for (spec, name, _) in &cases {
+        Generator::new(specs.join(spec))
+            .allow_lint_errors(true)
+            .crate_name(*name)
+            .runtime_dep(RuntimeDep::Path(
+                common::workspace_root().join("sdk-runtime"),
+            ))
+            .write_crate(dir.join(name))
+            .unwrap();
+    }
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[workspace]\nmembers = [\"stripe-client\", \"github-client\"]\nresolver = \"2\"\n",
+    )
+    .unwrap();
+    let _ = std::fs::copy(
+        common::workspace_root().join("Cargo.lock"),
+        dir.join("Cargo.lock"),
+    );
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut failures = Vec::new();
+    for (_, name, features) in &cases {
+        let out = Command::new(&cargo)
+            .current_dir(&dir)
+            .env("CARGO_TARGET_DIR", common::shared_target_dir())
+            .env_remove("RUSTFLAGS")
+            .args(["clippy", "--quiet", "-p", name, "--no-default-features"])
+            .args(["--features", features, "--", "-D", "warnings"])
+            .output()
+            .expect("cargo runs");
+        if !out.status.success() {
+            let err = String::from_utf8_lossy(&out.stderr);
+            failures.push(format!(
+                "{name} --features {features}:\n{}",
+                err.lines().take(40).collect::<Vec<_>>().join("\n")
+            ));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
