@@ -119,8 +119,8 @@ impl Model<'_> {
         self.ops.render_enums(&mut out, self.defs);
         for (i, def) in self.defs.iter().enumerate() {
             let cfg = self.features.map_or("", |f| f.defs[i].as_str());
-            let variants = self.features.map_or(&[][..], |f| &f.variants[i][..]);
-            render_def(&mut out, def, self.defs, cfg, variants);
+            let variant_cfgs = self.features.map_or(&[][..], |f| &f.variants[i][..]);
+            render_def(&mut out, def, self.defs, cfg, variant_cfgs);
         }
         // No blank line at the end of the file.
         while out.ends_with("\n\n") {
@@ -232,10 +232,16 @@ fn one_line(s: &str) -> String {
 }
 
 /// One named type; `cfg` (a predicate, or "") gates it and its impls;
-/// `variants` (empty, or one predicate per variant) gates a union's
+/// `variant_cfgs` (empty, or one predicate per variant) gates a union's
 /// variants.
-fn render_def(out: &mut String, def: &TypeDef, defs: &[TypeDef], cfg: &str, variants: &[String]) {
-    let variant_cfg = |i: usize| variants.get(i).map_or("", String::as_str);
+fn render_def(
+    out: &mut String,
+    def: &TypeDef,
+    defs: &[TypeDef],
+    cfg: &str,
+    variant_cfgs: &[String],
+) {
+    let variant_cfg = |i: usize| variant_cfgs.get(i).map_or("", String::as_str);
     if let Some(d) = &def.doc {
         doc_lines(out, "", d);
     }
@@ -325,7 +331,7 @@ fn render_def(out: &mut String, def: &TypeDef, defs: &[TypeDef], cfg: &str, vari
         }
         DefKind::Union(u) => {
             out.push_str("#[derive(Debug, Clone, PartialEq)]\n");
-            if !variants.is_empty() {
+            if !variant_cfgs.is_empty() {
                 // Which variants exist depends on the features.
                 out.push_str("#[non_exhaustive]\n");
             }
