@@ -144,6 +144,17 @@ fn items_are_gated_by_the_operations_that_need_them() {
     assert!(g
         .lib_rs
         .contains("#[non_exhaustive]\npub enum AuditLogEntriesItemSubject {"));
+    // The same for a discriminated union: its tag arms are gated too.
+    assert_eq!(
+        get("AuditLogEntriesItemActor::Order"),
+        list(&["store-orders"])
+    );
+    assert!(
+        g.lib_rs
+            .contains("    #[cfg(feature = \"store-orders\")]\n    \"order\" => Order,"),
+        "{}",
+        g.lib_rs
+    );
     // Money is reached through Pet and Order only.
     assert_eq!(get("Money"), list(&["pets", "store-orders"]));
     // Needed by every feature: no cfg. Needed by none: `full`.
