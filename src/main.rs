@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use threeam_codegen::{Generator, RuntimeDep};
+use threeam_codegen::{Generator, RuntimeDep, TagFeatures};
 use threeam_lint::baseline::Baseline;
 use threeam_lint::config::Config;
 use threeam_lint::finding::Severity;
@@ -101,6 +101,14 @@ struct GenerateArgs {
     /// Config file for the lint gate instead of the nearest threeam.toml.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// One cargo feature per tag (untagged operations: per path segment
+    /// after the version), all on by default [default: on above 200
+    /// operations].
+    #[arg(long, conflicts_with = "no_features_by_tag")]
+    features_by_tag: bool,
+    /// No per-tag features, whatever the spec's size.
+    #[arg(long)]
+    no_features_by_tag: bool,
 }
 
 #[derive(clap::Args)]
@@ -607,13 +615,22 @@ fn generate(args: GenerateArgs) -> ExitCode {
     if let Some(name) = &args.name {
         generator = generator.crate_name(name);
     }
+    if args.features_by_tag {
+        generator = generator.features_by_tag(TagFeatures::On);
+    } else if args.no_features_by_tag {
+        generator = generator.features_by_tag(TagFeatures::Off);
+    }
     match generator.write_crate(&args.out) {
         Ok(summary) => {
             for warning in &summary.warnings {
                 eprintln!("warning: {warning}");
             }
+            let features = match summary.features.len() {
+                0 => String::new(),
+                n => format!(", {n} features"),
+            };
             println!(
-                "generated {} ({} operations, {} types, {} lines); build it with `cargo build --manifest-path {}`",
+                "generated {} ({} operations, {} types, {} lines{features}); build it with `cargo build --manifest-path {}`",
                 args.out.display(),
                 summary.operations,
                 summary.types,

@@ -627,6 +627,52 @@ fn generate_refuses_a_spec_with_lint_errors_unless_allowed() {
 }
 
 #[test]
+fn generate_features_by_tag_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("shop");
+    let spec = "codegen/tests/specs/tags.yaml";
+    let (code, stdout_text, err) = stdout(
+        threeam()
+            .args([
+                "generate",
+                spec,
+                "--allow-lint-errors",
+                "--features-by-tag",
+                "--out",
+            ])
+            .arg(&out),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout_text.contains(" lines, 3 features)"), "{stdout_text}");
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains("default = [\"full\"]\n") && manifest.contains("\npets = []\n"),
+        "{manifest}"
+    );
+    // Small specs get none unless asked; the two flags exclude each other.
+    let plain = dir.path().join("plain");
+    let (code, stdout_text, _) = stdout(
+        threeam()
+            .args(["generate", spec, "--allow-lint-errors", "--out"])
+            .arg(&plain),
+    );
+    assert_eq!(code, 0);
+    assert!(!stdout_text.contains("features"), "{stdout_text}");
+    let (code, _, err) = stdout(
+        threeam()
+            .args([
+                "generate",
+                spec,
+                "--features-by-tag",
+                "--no-features-by-tag",
+                "--out",
+            ])
+            .arg(dir.path().join("never")),
+    );
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
 fn generate_reports_missing_specs_and_bad_arguments() {
     let (code, _, err) =
         stdout(threeam().args(["generate", "specs/nope.yaml", "--out", "/tmp/never"]));

@@ -22,6 +22,8 @@ pub(crate) struct Model<'a> {
     pub(crate) key_header: Option<String>,
     /// The security schemes and the default requirement.
     pub(crate) auth: &'a Auth,
+    /// Per-tag features: the `cfg` of each type (see `features.rs`).
+    pub(crate) features: Option<&'a crate::features::Plan>,
 }
 
 impl Model<'_> {
@@ -117,9 +119,12 @@ impl Model<'_> {
         self.ops.render_bodies(&mut out, self.defs);
         self.ops.render_enums(&mut out, self.defs);
         self.ops.render_headers(&mut out, self.defs);
-        self.ops.render_builders(&mut out, self.defs);
-        for def in self.defs {
-            render_def(&mut out, def, self.defs);
+        let def_cfg = |i: usize| self.features.map_or(String::new(), |f| f.defs[i].clone());
+        self.ops.render_builders(&mut out, self.defs, &def_cfg);
+        for (i, def) in self.defs.iter().enumerate() {
+            let cfg = self.features.map_or("", |f| f.defs[i].as_str());
+            let variant_cfgs = self.features.map_or(&[][..], |f| &f.variants[i][..]);
+            render_def(&mut out, def, self.defs, cfg, variant_cfgs);
         }
         // No blank line at the end of the file.
         while out.ends_with("\n\n") {

@@ -144,19 +144,23 @@ fn scalar_or_text(ty: Ty) -> Ty {
 impl Headers {
     /// The struct (through the runtime's `response_headers!`), or an alias
     /// of an identical earlier one.
-    pub(crate) fn render(&self, out: &mut String, method: &str, defs: &[TypeDef]) {
+    /// `cfg`: the `#[cfg]` predicate it is compiled under (per-tag
+    /// features; empty: always).
+    pub(crate) fn render(&self, out: &mut String, method: &str, defs: &[TypeDef], cfg: &str) {
         if let Some(first) = &self.same_as {
             let _ = writeln!(
                 out,
-                "/// The documented response headers of [`Client::{method}`]: the same as [`{first}`].\npub type {} = {first};",
-                self.name
+                "/// The documented response headers of [`Client::{method}`]: the same as [`{first}`]."
             );
+            crate::features::attr(out, "", cfg);
+            let _ = writeln!(out, "pub type {} = {first};", self.name);
             return;
         }
         // A blank line after a run of aliases.
         if !out.ends_with("\n\n") {
             out.push('\n');
         }
+        crate::features::attr(out, "", cfg);
         let _ = writeln!(
             out,
             "threeam_runtime::response_headers! {{\n    /// The documented response headers of [`Client::{method}`] (and of the\n    /// operations whose headers alias this type), from `reply.headers()`: `None`\n    /// when absent or not as documented (never a failed call; the raw ones are\n    /// `reply.header_map()`).\n    pub struct {} {{",

@@ -125,6 +125,9 @@ pub(crate) struct StatusEnum {
     /// Variant name, status key, how it is read.
     pub(crate) variants: Vec<(String, Outcome)>,
     pub(crate) is_error: bool,
+    /// The `#[cfg]` predicate it is compiled under (per-tag features,
+    /// see `features.rs`); empty: always.
+    pub(crate) cfg: String,
 }
 
 #[derive(Debug)]
@@ -153,6 +156,9 @@ pub(crate) struct Op {
     pub(crate) error_alias: Option<String>,
     /// The documented success headers, typed (see `headers.rs`).
     pub(crate) headers: Option<crate::headers::Headers>,
+    /// The `#[cfg]` predicate of its method and per-operation types
+    /// (per-tag features, see `features.rs`); empty: always.
+    pub(crate) cfg: String,
 }
 
 /// All operations and the enums they need.
@@ -400,6 +406,7 @@ fn build_op(
         streaming,
         error_alias,
         headers,
+        cfg: String::new(),
     }
 }
 
@@ -614,6 +621,7 @@ fn success_type(
                     .map(|o| (status_variant(o.status), o))
                     .collect(),
                 is_error: false,
+                cfg: String::new(),
             });
             Success::Many(enums.len() - 1)
         }
@@ -659,6 +667,7 @@ fn error_type(
                 doc: format!("The documented error bodies of `{op_id}`, by status."),
                 variants,
                 is_error: true,
+                cfg: String::new(),
             });
             ErrBody::Many(enums.len() - 1)
         }
@@ -830,6 +839,7 @@ impl Ops {
             doc.push_str(&args_doc);
         }
         doc_lines(out, ind, &doc);
+        crate::features::attr(out, ind, &op.cfg);
         if let Some(note) = &op.deprecated {
             let _ = writeln!(out, "{ind}#[deprecated(note = {})]", lit(note));
         }
@@ -976,6 +986,7 @@ impl Ops {
         for op in &self.ops {
             let Some(b) = &op.body else { continue };
             let Some(name) = &b.choice else { continue };
+            crate::features::attr(out, "", &op.cfg);
             let _ = writeln!(
                 out,
                 "/// The body of [`Client::{}`], in the media type you pick.",
@@ -1006,6 +1017,7 @@ impl Ops {
             let Some(name) = &op.params_struct else {
                 continue;
             };
+            crate::features::attr(out, "", &op.cfg);
             let _ = writeln!(
                 out,
                 "/// Query, header and cookie parameters of [`Client::{}`].",
@@ -1051,13 +1063,22 @@ impl Ops {
                 op.method_name,
                 target.replace('`', "")
             );
+            crate::features::attr(out, "", &op.cfg);
             let _ = writeln!(out, "pub type {alias} = {target};");
         }
     }
 
     /// Builders for body types with many optional fields.
-    pub(crate) fn render_builders(&self, out: &mut String, defs: &[TypeDef]) {
+    /// `def_cfg`: the `#[cfg]` predicate of a type definition (per-tag
+    /// features), which its builder shares.
+    pub(crate) fn render_builders(
+        &self,
+        out: &mut String,
+        defs: &[TypeDef],
+        def_cfg: &dyn Fn(usize) -> String,
+    ) {
         for b in &self.builders {
+            crate::features::attr(out, "", &def_cfg(b.def));
             b.render(out, defs);
         }
     }
@@ -1066,7 +1087,17 @@ impl Ops {
     pub(crate) fn render_headers(&self, out: &mut String, defs: &[TypeDef]) {
         for op in &self.ops {
             if let Some(h) = &op.headers {
-                h.render(out, &op.method_name, defs);
+                // A struct other operations alias is compiled with any of them.
+                let users = self.ops.iter().filter(|o| {
+                    o.headers
+                        .as_ref()
+                        .is_some_and(|oh| oh.name == h.name || oh.same_as.as_ref() == Some(&h.name))
+                });
+                let cfg = match h.same_as {
+                    Some(_) => op.cfg.clone(),
+                    None => crate::features::any_of(users.map(|o| o.cfg.as_str())),
+                };
+                h.render(out, &op.method_name, defs, &cfg);
             }
         }
         // The aliases are listed without blank lines between them.
@@ -1088,6 +1119,7 @@ impl Ops {
     fn render_status_enums(&self, out: &mut String, defs: &[TypeDef]) {
         for e in &self.enums {
             doc_lines(out, "", &e.doc);
+            crate::features::attr(out, "", &e.cfg);
             out.push_str("#[derive(Debug, Clone, PartialEq)]\n");
             let _ = writeln!(out, "pub enum {} {{", e.name);
             for (v, o) in &e.variants {
@@ -1102,6 +1134,7 @@ impl Ops {
                 }
             }
             out.push_str("}\n\n");
+            crate::features::attr(out, "", &e.cfg);
             let _ = writeln!(out, "impl {} {{", e.name);
             if e.is_error {
                 out.push_str("    fn decode(status: u16, body: &[u8]) -> Option<Self> {\n");

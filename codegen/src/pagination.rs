@@ -740,13 +740,15 @@ pub(crate) fn render(ops: &Ops, out: &mut String, op: &Op, plan: &Plan, defs: &[
         let _ = write!(sig, ", params: &{name}");
         args.push("params".into());
     }
-    let attrs = match &op.deprecated {
-        Some(note) => format!(
+    let mut attrs = String::new();
+    crate::features::attr(&mut attrs, ind, &op.cfg);
+    if let Some(note) = &op.deprecated {
+        let _ = write!(
+            attrs,
             "{ind}#[deprecated(note = {})]\n{ind}#[allow(deprecated)]\n",
             lit(note)
-        ),
-        None => String::new(),
-    };
+        );
+    }
     let opid = lit(&op.operation_id);
 
     let doc = format!(

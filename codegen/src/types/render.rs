@@ -12,7 +12,17 @@ use crate::names::{doc_code, doc_lines, lit, unraw};
 use super::{DefKind, StructDef, TypeDef, UnionDef};
 
 /// Appends the item(s) for `def`.
-pub(crate) fn render_def(out: &mut String, def: &TypeDef, defs: &[TypeDef]) {
+///
+/// `cfg` is the `#[cfg]` predicate the definition is compiled under and
+/// `variant_cfgs` that of each union variant (per-tag features; empty:
+/// always).
+pub(crate) fn render_def(
+    out: &mut String,
+    def: &TypeDef,
+    defs: &[TypeDef],
+    cfg: &str,
+    variant_cfgs: &[String],
+) {
     if def.alias_of.is_some() || def.dropped {
         // Merged into an identical type: references print its name.
         return;
@@ -22,7 +32,7 @@ pub(crate) fn render_def(out: &mut String, def: &TypeDef, defs: &[TypeDef]) {
             .iter()
             .all(|v| doc_safe(v.value.as_untrusted_str()))
         {
-            render_string_enum(out, def, variants);
+            render_string_enum(out, def, variants, cfg);
             return;
         }
     }
@@ -32,6 +42,7 @@ pub(crate) fn render_def(out: &mut String, def: &TypeDef, defs: &[TypeDef]) {
     if def.deprecated {
         out.push_str("#[deprecated]\n");
     }
+    crate::features::attr(out, "", cfg);
     let name = &def.name;
     match &def.kind {
         DefKind::Pending => {
@@ -51,6 +62,7 @@ pub(crate) fn render_def(out: &mut String, def: &TypeDef, defs: &[TypeDef]) {
             out.push_str("    /// A value this client does not know yet (the server added it).\n    Unknown(String),\n}\n\n");
             // The wire values, several to a line: the variants above carry
             // them in their docs already.
+            crate::features::attr(out, "", cfg);
             let pairs: Vec<String> = variants
                 .iter()
                 .map(|v| format!("{} => {}", v.name, lit(&v.value)))
@@ -61,7 +73,7 @@ pub(crate) fn render_def(out: &mut String, def: &TypeDef, defs: &[TypeDef]) {
                 " });\n\n",
             ));
         }
-        DefKind::Union(u) => render_union(out, name, u, defs),
+        DefKind::Union(u) => render_union(out, name, u, defs, cfg, variant_cfgs),
     }
 }
 
@@ -76,7 +88,8 @@ fn doc_safe(value: &str) -> bool {
 /// A string enum stated as names and wire values; the runtime's
 /// `string_enum!` defines the enum (with `Unknown(String)`, each variant
 /// documented with its value) and its impls.
-fn render_string_enum(out: &mut String, def: &TypeDef, variants: &[super::Variant]) {
+fn render_string_enum(out: &mut String, def: &TypeDef, variants: &[super::Variant], cfg: &str) {
+    crate::features::attr(out, "", cfg);
     out.push_str("string_enum! {\n");
     if let Some(d) = &def.doc {
         doc_lines(out, "    ", d);
@@ -146,7 +159,15 @@ fn render_struct(out: &mut String, name: &str, s: &StructDef, defs: &[TypeDef]) 
     out.push_str("}\n\n");
 }
 
-fn render_union(out: &mut String, name: &str, u: &UnionDef, defs: &[TypeDef]) {
+fn render_union(
+    out: &mut String,
+    name: &str,
+    u: &UnionDef,
+    defs: &[TypeDef],
+    cfg: &str,
+    variant_cfgs: &[String],
+) {
+    let variant_cfg = |i: usize| variant_cfgs.get(i).map_or("", String::as_str);
     let tag = u.tag.as_ref().filter(|_| u.internal);
     match tag {
         // The variant writes the tag: serde's internal tagging.
@@ -163,8 +184,13 @@ fn render_union(out: &mut String, name: &str, u: &UnionDef, defs: &[TypeDef]) {
         }
         None => out.push_str("#[derive(Debug, Clone, PartialEq)]\n"),
     }
+    if !variant_cfgs.is_empty() {
+        // Which variants exist depends on the features.
+        out.push_str("#[non_exhaustive]\n");
+    }
     let _ = writeln!(out, "pub enum {name} {{");
     for (i, (v, t)) in u.variants.iter().enumerate() {
+        crate::features::attr(out, "    ", variant_cfg(i));
         if let Some((_, pairs)) = tag {
             if let Some((value, _)) = pairs.iter().find(|(_, idx)| *idx == i) {
                 let _ = writeln!(out, "    #[serde(rename = {})]", lit(value));
@@ -178,12 +204,20 @@ fn render_union(out: &mut String, name: &str, u: &UnionDef, defs: &[TypeDef]) {
     }
     out.push_str("    Unknown(serde_json::Value),\n}\n\n");
     if tag.is_none() {
+        crate::features::attr(out, "", cfg);
         let _ = write!(out, "union_serialize!({name} {{");
-        for (v, _) in &u.variants {
-            let _ = write!(out, " {v},");
+        for (i, (v, _)) in u.variants.iter().enumerate() {
+            if variant_cfg(i).is_empty() {
+                let _ = write!(out, " {v},");
+            } else {
+                out.push('\n');
+                crate::features::attr(out, "    ", variant_cfg(i));
+                let _ = write!(out, "    {v},");
+            }
         }
         out.push_str(" });\n");
     }
+    crate::features::attr(out, "", cfg);
     match &u.tag {
         Some((prop, pairs)) => {
             let _ = write!(out, "tagged_union!({name}, {}, {{", lit(prop));
@@ -194,15 +228,19 @@ fn render_union(out: &mut String, name: &str, u: &UnionDef, defs: &[TypeDef]) {
                     .map(|(val, _)| lit(val))
                     .collect();
                 if !values.is_empty() {
-                    let _ = write!(out, "\n    {} => {v},", values.join(" | "));
+                    out.push('\n');
+                    crate::features::attr(out, "    ", variant_cfg(i));
+                    let _ = write!(out, "    {} => {v},", values.join(" | "));
                 }
             }
             out.push_str("\n});\n\n");
         }
         None => {
             let _ = write!(out, "untagged_union!({name} {{");
-            for (v, t) in &u.variants {
-                let _ = write!(out, "\n    {v}({}),", t.render(defs));
+            for (i, (v, t)) in u.variants.iter().enumerate() {
+                out.push('\n');
+                crate::features::attr(out, "    ", variant_cfg(i));
+                let _ = write!(out, "    {v}({}),", t.render(defs));
             }
             out.push_str("\n});\n\n");
         }

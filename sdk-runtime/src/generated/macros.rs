@@ -363,14 +363,14 @@ macro_rules! string_enum {
 /// ```
 #[macro_export]
 macro_rules! union_serialize {
-    ($name:ident { $($variant:ident),* $(,)? }) => {
+    ($name:ident { $($(#[$attr:meta])* $variant:ident),* $(,)? }) => {
         impl $crate::serde::Serialize for $name {
             fn serialize<S: $crate::serde::Serializer>(
                 &self,
                 serializer: S,
             ) -> ::core::result::Result<S::Ok, S::Error> {
                 match self {
-                    $(Self::$variant(value) => $crate::serde::Serialize::serialize(value, serializer),)*
+                    $($(#[$attr])* Self::$variant(value) => $crate::serde::Serialize::serialize(value, serializer),)*
                     Self::Unknown(value) => $crate::serde::Serialize::serialize(value, serializer),
                 }
             }
@@ -381,6 +381,8 @@ macro_rules! union_serialize {
 /// `Deserialize` for a union without a discriminator: the first variant
 /// (in the order given) that the value fits; a value that fits none is kept
 /// as `Unknown`.
+/// A variant may carry attributes: a generated crate's per-tag features
+/// put `#[cfg(...)]` on variants whose type is compiled out.
 ///
 /// ```
 /// #[derive(Debug, PartialEq)]
@@ -398,17 +400,19 @@ macro_rules! union_serialize {
 /// ```
 #[macro_export]
 macro_rules! untagged_union {
-    ($name:ident { $($variant:ident($ty:ty)),* $(,)? }) => {
+    ($name:ident { $($(#[$attr:meta])* $variant:ident($ty:ty)),* $(,)? }) => {
         impl<'de> $crate::serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::core::result::Result<Self, D::Error> {
                 let value =
                     <$crate::serde_json::Value as $crate::serde::Deserialize>::deserialize(deserializer)?;
-                $(if let ::core::result::Result::Ok(v) =
-                    <$ty as $crate::serde::Deserialize>::deserialize(&value)
-                {
-                    return ::core::result::Result::Ok(Self::$variant(v));
+                $($(#[$attr])* {
+                    if let ::core::result::Result::Ok(v) =
+                        <$ty as $crate::serde::Deserialize>::deserialize(&value)
+                    {
+                        return ::core::result::Result::Ok(Self::$variant(v));
+                    }
                 })*
                 ::core::result::Result::Ok(Self::Unknown(value))
             }
@@ -419,6 +423,8 @@ macro_rules! untagged_union {
 /// `Deserialize` for a union with a discriminator: read by the value of its
 /// tag property; an unknown tag (a kind the server added) is kept as
 /// `Unknown`; a known tag whose value does not fit its variant is an error.
+/// An entry may carry attributes (`#[cfg(...)]` from per-tag features): a
+/// tag whose entry is compiled out is read as `Unknown`.
 ///
 /// ```
 /// #[derive(Debug, PartialEq, threeam_runtime::serde::Deserialize)]
@@ -443,7 +449,7 @@ macro_rules! untagged_union {
 /// ```
 #[macro_export]
 macro_rules! tagged_union {
-    ($name:ident, $tag:literal, { $($($value:literal)|+ => $target:ident),* $(,)? }) => {
+    ($name:ident, $tag:literal, { $($(#[$attr:meta])* $($value:literal)|+ => $target:ident),* $(,)? }) => {
         impl<'de> $crate::serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::serde::Deserializer<'de>>(
                 deserializer: D,
@@ -451,7 +457,7 @@ macro_rules! tagged_union {
                 let value =
                     <$crate::serde_json::Value as $crate::serde::Deserialize>::deserialize(deserializer)?;
                 match value.get($tag).and_then($crate::serde_json::Value::as_str) {
-                    $(::core::option::Option::Some($($value)|+) => {
+                    $($(#[$attr])* ::core::option::Option::Some($($value)|+) => {
                         $crate::serde::Deserialize::deserialize(&value)
                             .map(Self::$target)
                             .map_err(<D::Error as $crate::serde::de::Error>::custom)
