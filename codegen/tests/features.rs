@@ -47,6 +47,24 @@ fn cfgs(code: &str) -> BTreeMap<String, Vec<String>> {
                     note(format!("{}::{}", e.ident, v.ident), &v.attrs);
                 }
             }
+            syn::Item::Type(t) => note(t.ident.to_string(), &t.attrs),
+            // `string_enum! { /// docs pub enum Name { .. } }` defines the
+            // enum: the invocation carries its cfg.
+            syn::Item::Macro(m) => {
+                let tokens: Vec<proc_macro2::TokenTree> =
+                    m.mac.tokens.clone().into_iter().collect();
+                let name = tokens.windows(2).find_map(|w| match w {
+                    [proc_macro2::TokenTree::Ident(kw), proc_macro2::TokenTree::Ident(name)]
+                        if kw == "enum" =>
+                    {
+                        Some(name.to_string())
+                    }
+                    _ => None,
+                });
+                if let Some(name) = name {
+                    note(name, &m.attrs);
+                }
+            }
             syn::Item::Impl(i) => {
                 for f in &i.items {
                     if let syn::ImplItem::Fn(f) = f {
@@ -161,10 +179,10 @@ fn items_are_gated_by_the_operations_that_need_them() {
     assert_eq!(get("Problem"), Vec::<String>::new());
     assert_eq!(get("WebhookEvent"), list(&["full"]));
     assert_eq!(get("WebhookEventKind"), list(&["full"]));
-    // The impls the macros write are gated like their types.
+    // The enum and impls `string_enum!` writes are gated like the type.
     assert!(
         g.lib_rs.contains(
-            "#[cfg(any(feature = \"pets\", feature = \"store-orders\"))]\nstring_enum!(PetKind"
+            "#[cfg(any(feature = \"pets\", feature = \"store-orders\"))]\nstring_enum! {\n    pub enum PetKind"
         ),
         "{}",
         g.lib_rs
