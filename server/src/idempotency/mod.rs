@@ -496,16 +496,20 @@ where
         );
         guard.release().await;
     } else {
-        let stored = StoredResponse {
-            status: rparts.status,
-            // A response has few headers: one pass over them beats a
-            // lookup per allow-listed name.
-            headers: rparts
+        // A response has few headers: passes over them beat a lookup per
+        // allow-listed name. Counting first sizes the list exactly, so the
+        // store keeps it as a boxed slice without a reallocation.
+        let kept = || {
+            rparts
                 .headers
                 .iter()
                 .filter(|(name, _)| config.stored_headers.contains(name))
-                .map(|(name, value)| (name.clone(), value.clone()))
-                .collect(),
+        };
+        let mut headers = Vec::with_capacity(kept().count());
+        headers.extend(kept().map(|(name, value)| (name.clone(), value.clone())));
+        let stored = StoredResponse {
+            status: rparts.status,
+            headers,
             body: bytes.clone(),
         };
         let done = match shared.store.as_memory() {
