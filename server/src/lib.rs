@@ -37,8 +37,9 @@ pub use classify::{
 pub use context::{ContextLayer, RequestContext, RequestContextService};
 pub use idempotency::{
     request_fingerprint, ClaimOutcome, Completion, Fingerprint, Idempotency, IdempotencyClaim,
-    IdempotencyConfig, IdempotencyLayer, IdempotencyRequestBody, IdempotencyStore, KeyMode,
-    MemoryStore, OnStoreError, RouteRule, ScopedKey, StoreError, StoreFuture, StoredResponse,
+    IdempotencyConfig, IdempotencyFuture, IdempotencyLayer, IdempotencyRequestBody,
+    IdempotencyStore, KeyMode, MemoryStore, OnStoreError, RouteRule, ScopedKey, StoreError,
+    StoreFuture, StoredResponse,
 };
 pub use key::{parse_idempotency_key, KeyError, MAX_KEY_LEN};
 pub use metrics_layer::{
@@ -48,7 +49,7 @@ pub use preset::{ServerLayer, ServerLayerBuilder, ServerService};
 pub use problem::{Problem, ProblemKind, PROBLEM_BASE};
 pub use ratelimit::{
     ceil_secs, decide, gcra_check, BucketState, Decision, LimitCheck, MemoryLimiter, Quota,
-    RateLimit, RateLimitConfig, RateLimitLayer, RateLimiter, Tier, NANOS,
+    RateLimit, RateLimitConfig, RateLimitFuture, RateLimitLayer, RateLimiter, Tier, NANOS,
 };
 
 #[cfg(feature = "redis")]

@@ -14,12 +14,21 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
+use http::{HeaderName, HeaderValue, StatusCode};
+
 use super::store::{
     ClaimOutcome, Completion, Fingerprint, IdempotencyStore, ScopedKey, StoreError, StoreFuture,
     StoredResponse,
 };
 
 const SHARDS: usize = 16;
+
+/// Most slots a shard's map is made with up front. A shard holds at most
+/// its share of `max_entries`, so making room for that share at once spares
+/// the rehash of every growth step; the cap keeps a huge bound from taking
+/// its memory before it is used.
+const PRESIZE_PER_SHARD: usize = 8192;
 
 /// In-memory idempotency store, bounded by entries and bytes.
 ///
@@ -36,6 +45,9 @@ pub struct MemoryStore {
     bytes_per_shard: usize,
     next_token: AtomicU64,
     spread: rapidhash::fast::RandomState,
+    /// Times are kept as nanoseconds since this instant: 8 bytes a record
+    /// where an `Instant` takes 16.
+    epoch: Instant,
 }
 
 #[derive(Debug, Default)]
@@ -44,17 +56,28 @@ struct Shard {
     bytes: usize,
 }
 
+/// One key's record, kept compact: a store at capacity touches a record
+/// per claim and per completion, and the fewer cache lines each one spans
+/// the fewer misses a full store pays.
 #[derive(Debug)]
-enum Record {
+struct Record {
+    fingerprint: Fingerprint,
+    /// When the lease (in flight) or the stored answer (completed) ends, in
+    /// nanoseconds since the store's epoch.
+    until: u64,
+    state: State,
+}
+
+#[derive(Debug)]
+enum State {
     InFlight {
-        fingerprint: Fingerprint,
         token: u64,
-        lease_until: Instant,
     },
+    /// A [`StoredResponse`] without the `Vec`'s spare capacity field.
     Completed {
-        fingerprint: Fingerprint,
-        response: StoredResponse,
-        expires: Instant,
+        status: StatusCode,
+        headers: Box<[(HeaderName, HeaderValue)]>,
+        body: Bytes,
     },
 }
 
@@ -70,11 +93,21 @@ impl MemoryStore {
     /// of stored responses (both split evenly over the shards).
     pub fn new(max_entries: usize, max_bytes: usize) -> Self {
         Self {
-            shards: (0..SHARDS).map(|_| Mutex::default()).collect(),
+            shards: (0..SHARDS)
+                .map(|_| {
+                    Mutex::new(Shard {
+                        map: HashMap::with_capacity(
+                            max_entries.div_ceil(SHARDS).min(PRESIZE_PER_SHARD),
+                        ),
+                        bytes: 0,
+                    })
+                })
+                .collect(),
             entries_per_shard: max_entries.div_ceil(SHARDS).max(1),
             bytes_per_shard: max_bytes.div_ceil(SHARDS).max(1),
             next_token: AtomicU64::new(1),
             spread: Default::default(),
+            epoch: Instant::now(),
         }
     }
 
@@ -95,6 +128,11 @@ impl MemoryStore {
         &self.shards[(self.spread.hash_one(key) as usize) % SHARDS]
     }
 
+    /// `at` as nanoseconds since the store's epoch (0 for earlier times).
+    fn ticks(&self, at: Instant) -> u64 {
+        at.saturating_duration_since(self.epoch).as_nanos() as u64
+    }
+
     /// [`IdempotencyStore::claim`] at a given time (tests drive the clock).
     pub fn claim_at(
         &self,
@@ -103,6 +141,8 @@ impl MemoryStore {
         lease: Duration,
         now: Instant,
     ) -> Result<ClaimOutcome, StoreError> {
+        let now = self.ticks(now);
+        let lease_until = now.saturating_add(lease.as_nanos() as u64);
         let mut guard = lock(self.shard(key));
         let full = guard.map.len() >= self.entries_per_shard;
         let Shard { map, bytes } = &mut *guard;
@@ -110,48 +150,28 @@ impl MemoryStore {
         // one is taken over in place, a new key is added when there is room.
         match map.entry(key.clone()) {
             Entry::Occupied(mut entry) => {
-                match entry.get() {
-                    Record::InFlight {
-                        fingerprint,
-                        lease_until,
-                        ..
-                    } if *lease_until > now => {
-                        return Ok(ClaimOutcome::InFlight {
-                            fingerprint: *fingerprint,
-                            lease_left: *lease_until - now,
-                        })
-                    }
-                    Record::Completed {
-                        fingerprint,
-                        response,
-                        expires,
-                    } if *expires > now => {
-                        return Ok(ClaimOutcome::Completed {
-                            fingerprint: *fingerprint,
-                            response: response.clone(),
-                        })
-                    }
-                    // Expired, or a holder whose lease ran out: free to claim.
-                    _ => {}
+                let record = entry.get_mut();
+                if record.until > now {
+                    return Ok(match &record.state {
+                        State::InFlight { .. } => ClaimOutcome::InFlight {
+                            fingerprint: record.fingerprint,
+                            lease_left: Duration::from_nanos(record.until - now),
+                        },
+                        State::Completed { .. } => ClaimOutcome::Completed {
+                            fingerprint: record.fingerprint,
+                            response: record.state.response(),
+                        },
+                    });
                 }
+                // Expired, or a holder whose lease ran out: free to claim.
                 let token = self.next_token.fetch_add(1, Ordering::Relaxed);
-                let old = entry.insert(Record::InFlight {
-                    fingerprint,
-                    token,
-                    lease_until: now + lease,
-                });
-                if let Record::Completed { response, .. } = old {
-                    *bytes -= response.size();
-                }
+                *bytes -= record.state.size();
+                *record = Record::in_flight(fingerprint, token, lease_until);
                 return Ok(ClaimOutcome::Claimed { token });
             }
             Entry::Vacant(entry) if !full => {
                 let token = self.next_token.fetch_add(1, Ordering::Relaxed);
-                entry.insert(Record::InFlight {
-                    fingerprint,
-                    token,
-                    lease_until: now + lease,
-                });
+                entry.insert(Record::in_flight(fingerprint, token, lease_until));
                 return Ok(ClaimOutcome::Claimed { token });
             }
             Entry::Vacant(_) => {}
@@ -167,11 +187,7 @@ impl MemoryStore {
         let token = self.next_token.fetch_add(1, Ordering::Relaxed);
         shard.map.insert(
             key.clone(),
-            Record::InFlight {
-                fingerprint,
-                token,
-                lease_until: now + lease,
-            },
+            Record::in_flight(fingerprint, token, lease_until),
         );
         Ok(ClaimOutcome::Claimed { token })
     }
@@ -186,36 +202,34 @@ impl MemoryStore {
         ttl: Duration,
         now: Instant,
     ) -> Completion {
-        let mut shard = lock(self.shard(key));
+        let now = self.ticks(now);
         let size = response.size();
+        let completed = || Record {
+            fingerprint,
+            until: now.saturating_add(ttl.as_nanos() as u64),
+            state: State::Completed {
+                status: response.status,
+                headers: response.headers.into_boxed_slice(),
+                body: response.body,
+            },
+        };
+        let mut shard = lock(self.shard(key));
         if shard.bytes + size <= self.bytes_per_shard {
             // Room without evicting: one lookup finds and fills the slot.
-            let record = match shard.map.get_mut(key) {
-                Some(slot @ Record::InFlight { .. }) if slot.token() == Some(token) => slot,
+            match shard.map.get_mut(key) {
+                Some(slot) if slot.token() == Some(token) => *slot = completed(),
                 Some(_) => return Completion::Fenced,
                 None => {
-                    shard.bytes += size;
-                    let record = Record::Completed {
-                        fingerprint,
-                        response,
-                        expires: now + ttl,
-                    };
-                    shard.map.insert(key.clone(), record);
-                    return Completion::Stored;
+                    shard.map.insert(key.clone(), completed());
                 }
-            };
-            *record = Record::Completed {
-                fingerprint,
-                response,
-                expires: now + ttl,
-            };
+            }
             shard.bytes += size;
             return Completion::Stored;
         }
         // Absent (lease ran out and was swept, nobody claimed since): no
         // newer result exists, so storing this one only prevents a rerun.
         match shard.map.get(key) {
-            Some(Record::InFlight { token: t, .. }) if *t == token => {}
+            Some(record) if record.token() == Some(token) => {}
             Some(_) => return Completion::Fenced,
             None => {}
         }
@@ -227,16 +241,11 @@ impl MemoryStore {
             return Completion::NotStored;
         }
         shard.bytes += size;
-        let record = Record::Completed {
-            fingerprint,
-            response,
-            expires: now + ttl,
-        };
         // Our in-flight record is replaced in place: no copy of the key.
         match shard.map.get_mut(key) {
-            Some(slot) => *slot = record,
+            Some(slot) => *slot = completed(),
             None => {
-                shard.map.insert(key.clone(), record);
+                shard.map.insert(key.clone(), completed());
             }
         }
         Completion::Stored
@@ -258,22 +267,63 @@ fn lock(m: &Mutex<Shard>) -> std::sync::MutexGuard<'_, Shard> {
 }
 
 impl Record {
+    fn in_flight(fingerprint: Fingerprint, token: u64, until: u64) -> Self {
+        Self {
+            fingerprint,
+            until,
+            state: State::InFlight { token },
+        }
+    }
+
     fn token(&self) -> Option<u64> {
+        match self.state {
+            State::InFlight { token } => Some(token),
+            State::Completed { .. } => None,
+        }
+    }
+}
+
+impl State {
+    /// What the store's byte bound counts: [`StoredResponse::size`] of a
+    /// completed record, nothing for one in flight.
+    fn size(&self) -> usize {
         match self {
-            Self::InFlight { token, .. } => Some(*token),
-            Self::Completed { .. } => None,
+            Self::InFlight { .. } => 0,
+            Self::Completed { headers, body, .. } => {
+                let headers: usize = headers
+                    .iter()
+                    .map(|(n, v)| n.as_str().len() + v.len() + 16)
+                    .sum();
+                body.len() + headers + 64
+            }
+        }
+    }
+
+    /// The stored answer to replay (body shared, not copied).
+    fn response(&self) -> StoredResponse {
+        match self {
+            Self::Completed {
+                status,
+                headers,
+                body,
+            } => StoredResponse {
+                status: *status,
+                headers: headers.to_vec(),
+                body: body.clone(),
+            },
+            Self::InFlight { .. } => unreachable!("only completed records are replayed"),
         }
     }
 }
 
 impl Shard {
     fn holds(&self, key: &ScopedKey, token: u64) -> bool {
-        matches!(self.map.get(key), Some(Record::InFlight { token: t, .. }) if *t == token)
+        self.map.get(key).and_then(Record::token) == Some(token)
     }
 
     fn remove(&mut self, key: &ScopedKey) {
-        if let Some(Record::Completed { response, .. }) = self.map.remove(key) {
-            self.bytes -= response.size();
+        if let Some(record) = self.map.remove(key) {
+            self.bytes -= record.state.size();
         }
     }
 
@@ -281,32 +331,25 @@ impl Shard {
     /// unable to fit `incoming` bytes under `max_bytes`, the completed
     /// records nearest expiry, an eighth of them at a time so a full shard
     /// does not rescan on every insert.
-    fn make_room(&mut self, now: Instant, max_entries: usize, max_bytes: usize, incoming: usize) {
+    fn make_room(&mut self, now: u64, max_entries: usize, max_bytes: usize, incoming: usize) {
         let mut freed = 0;
-        self.map.retain(|_, r| match r {
-            Record::InFlight { lease_until, .. } => *lease_until > now,
-            Record::Completed {
-                expires, response, ..
-            } => {
-                let keep = *expires > now;
-                if !keep {
-                    freed += response.size();
-                }
-                keep
+        self.map.retain(|_, r| {
+            let keep = r.until > now;
+            if !keep {
+                freed += r.state.size();
             }
+            keep
         });
         self.bytes -= freed;
         let over = |s: &Self| s.map.len() >= max_entries || s.bytes + incoming > max_bytes;
         while over(self) {
             // Find the expiry below which an eighth of the completed records
             // fall, then drop those: no key is copied.
-            let mut expiries: Vec<Instant> = self
+            let mut expiries: Vec<u64> = self
                 .map
                 .values()
-                .filter_map(|r| match r {
-                    Record::Completed { expires, .. } => Some(*expires),
-                    Record::InFlight { .. } => None,
-                })
+                .filter(|r| r.token().is_none())
+                .map(|r| r.until)
                 .collect();
             if expiries.is_empty() {
                 return;
@@ -315,14 +358,12 @@ impl Shard {
             let (_, cut, _) = expiries.select_nth_unstable(batch - 1);
             let cut = *cut;
             let mut freed = 0;
-            self.map.retain(|_, r| match r {
-                Record::Completed {
-                    expires, response, ..
-                } if *expires <= cut => {
-                    freed += response.size();
-                    false
+            self.map.retain(|_, r| {
+                let drop = r.token().is_none() && r.until <= cut;
+                if drop {
+                    freed += r.state.size();
                 }
-                _ => true,
+                !drop
             });
             self.bytes -= freed;
         }
@@ -527,5 +568,16 @@ mod tests {
         }
         let total: usize = s.shards.iter().map(|sh| lock(sh).bytes).sum();
         assert!(total <= SHARDS * 1000, "{total}");
+    }
+
+    #[test]
+    fn records_stay_compact() {
+        // Fingerprint 32, deadline 8, state (status, boxed headers, body)
+        // 56: two cache lines hold a record and its key.
+        assert!(
+            std::mem::size_of::<Record>() <= 96,
+            "{}",
+            std::mem::size_of::<Record>()
+        );
     }
 }

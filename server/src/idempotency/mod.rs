@@ -252,23 +252,60 @@ where
 {
     type Response = Response<ResponseBody<RB>>;
     type Error = S::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, S::Error>> + Send>>;
+    type Future = IdempotencyFuture<S::Future, Self::Response, S::Error>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
+        if !self.shared.config.methods.contains(request.method()) {
+            // Reads pass straight through: the inner service that was
+            // polled ready serves them, and no future is boxed.
+            return IdempotencyFuture::PassThrough {
+                future: self.inner.call(request.map(Either::Left)),
+            };
+        }
         // The clone that was polled ready serves this call.
         let clone = self.inner.clone();
-        let mut inner = std::mem::replace(&mut self.inner, clone);
-        if !self.shared.config.methods.contains(request.method()) {
-            // Reads pass straight through, without moving into a future first.
-            let future = inner.call(request.map(Either::Left));
-            return Box::pin(async move { Ok(future.await?.map(Either::Left)) });
-        }
+        let inner = std::mem::replace(&mut self.inner, clone);
         let shared = self.shared.clone();
-        Box::pin(handle(shared, inner, request))
+        IdempotencyFuture::Keyed {
+            future: Box::pin(handle(shared, inner, request)),
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The future of [`Idempotency`]: the inner service's own for requests
+    /// the layer leaves alone, the boxed deduplication for covered writes.
+    #[project = IdempotencyFutureProj]
+    pub enum IdempotencyFuture<F, R, E> {
+        /// A method the layer does not cover.
+        PassThrough {
+            #[pin]
+            future: F,
+        },
+        /// A covered write.
+        Keyed {
+            future: Pin<Box<dyn Future<Output = Result<R, E>> + Send>>,
+        },
+    }
+}
+
+impl<F, RB, E> Future for IdempotencyFuture<F, Response<ResponseBody<RB>>, E>
+where
+    F: Future<Output = Result<Response<RB>, E>>,
+{
+    type Output = Result<Response<ResponseBody<RB>>, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project() {
+            IdempotencyFutureProj::PassThrough { future } => future
+                .poll(cx)
+                .map(|result| result.map(|response| response.map(Either::Left))),
+            IdempotencyFutureProj::Keyed { future } => future.as_mut().poll(cx),
+        }
     }
 }
 
@@ -459,16 +496,20 @@ where
         );
         guard.release().await;
     } else {
-        let stored = StoredResponse {
-            status: rparts.status,
-            // A response has few headers: one pass over them beats a
-            // lookup per allow-listed name.
-            headers: rparts
+        // A response has few headers: passes over them beat a lookup per
+        // allow-listed name. Counting first sizes the list exactly, so the
+        // store keeps it as a boxed slice without a reallocation.
+        let kept = || {
+            rparts
                 .headers
                 .iter()
                 .filter(|(name, _)| config.stored_headers.contains(name))
-                .map(|(name, value)| (name.clone(), value.clone()))
-                .collect(),
+        };
+        let mut headers = Vec::with_capacity(kept().count());
+        headers.extend(kept().map(|(name, value)| (name.clone(), value.clone())));
+        let stored = StoredResponse {
+            status: rparts.status,
+            headers,
             body: bytes.clone(),
         };
         let done = match shared.store.as_memory() {

@@ -385,33 +385,35 @@ where
 {
     type Response = Response<Either<RB, Full<Bytes>>>;
     type Error = S::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, S::Error>> + Send>>;
+    type Future = RateLimitFuture<S::Future, RB, S::Error>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
-        let clone = self.inner.clone();
-        let mut inner = std::mem::replace(&mut self.inner, clone);
         let mut request = request;
         let seen = self.shared.classifier.classify_request(&mut request);
         let config = &self.shared.config;
         let check = config.check_for(&seen.client.id, &seen.client.tier, &seen.route);
         // A limiter that answers at once (memory) decides here, so the
-        // request is handed on without first moving into a boxed future.
+        // request is handed to the inner service that was polled ready,
+        // without a clone or a boxed future.
         if let Some(decision) = self.shared.limiter.check_now(&check) {
             return proceed(
                 &self.shared,
-                &mut inner,
+                &mut self.inner,
                 decision,
                 &check,
                 seen.client.tier,
                 request,
             );
         }
+        // The clone that was polled ready serves this call.
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
         let shared = self.shared.clone();
-        Box::pin(async move {
+        RateLimitFuture::waiting(Box::pin(async move {
             let decision = match shared.limiter.check(&check).await {
                 Ok(d) => {
                     if shared.degraded.swap(false, Ordering::Relaxed) {
@@ -433,12 +435,76 @@ where
                 request,
             )
             .await
-        })
+        }))
     }
 }
 
-type LimitFuture<RB, E> =
-    Pin<Box<dyn Future<Output = Result<Response<Either<RB, Full<Bytes>>>, E>> + Send>>;
+type LimitResult<RB, E> = Result<Response<Either<RB, Full<Bytes>>>, E>;
+
+pin_project_lite::pin_project! {
+    /// The future of [`RateLimit`]: for a limiter that answers at once, the
+    /// inner service's own future (limit fields added to its response) or
+    /// the ready refusal, neither boxed; for one that waits (Redis), the
+    /// boxed check and call.
+    pub struct RateLimitFuture<F, RB, E> {
+        #[pin]
+        step: Step<F, RB, E>,
+    }
+}
+
+pin_project_lite::pin_project! {
+    #[project = StepProj]
+    enum Step<F, RB, E> {
+        Admitted {
+            #[pin]
+            future: F,
+            policy: Arc<Policy>,
+            decision: Decision,
+            reported: usize,
+        },
+        Refused {
+            response: Option<Response<Full<Bytes>>>,
+        },
+        Waiting {
+            future: Pin<Box<dyn Future<Output = LimitResult<RB, E>> + Send>>,
+        },
+    }
+}
+
+impl<F, RB, E> RateLimitFuture<F, RB, E> {
+    fn waiting(future: Pin<Box<dyn Future<Output = LimitResult<RB, E>> + Send>>) -> Self {
+        Self {
+            step: Step::Waiting { future },
+        }
+    }
+}
+
+impl<F, RB, E> Future for RateLimitFuture<F, RB, E>
+where
+    F: Future<Output = Result<Response<RB>, E>>,
+{
+    type Output = LimitResult<RB, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project().step.project() {
+            StepProj::Admitted {
+                future,
+                policy,
+                decision,
+                reported,
+            } => {
+                let mut response = std::task::ready!(future.poll(cx))?;
+                put_limit_headers(response.headers_mut(), policy, decision, *reported);
+                Poll::Ready(Ok(response.map(Either::Left)))
+            }
+            StepProj::Refused { response } => Poll::Ready(Ok(response
+                .take()
+                .expect("a rate limit future is not polled after it is done")
+                .map(Either::Right))),
+            StepProj::Waiting { future } => future.as_mut().poll(cx),
+        }
+    }
+}
 
 /// Answers a denied request, or hands an admitted one on and adds the
 /// limit fields to its response.
@@ -449,7 +515,7 @@ fn proceed<S, B, RB>(
     check: &LimitCheck,
     client_tier: Arc<str>,
     request: Request<B>,
-) -> LimitFuture<RB, S::Error>
+) -> RateLimitFuture<S::Future, RB, S::Error>
 where
     S: Service<Request<B>, Response = Response<RB>> + Send + 'static,
     S::Future: Send,
@@ -475,18 +541,21 @@ where
             decimal_value(crate::problem::retry_after_secs(wait)),
         );
         put_limit_headers(headers, &policy, &decision, reported);
-        // Only the refusal is captured (the async block's output need not be Send).
-        return Box::pin(async move { Ok(r.map(Either::Right)) });
+        return RateLimitFuture {
+            step: Step::Refused { response: Some(r) },
+        };
     }
     shared
         .decision(Tier::ALL[reported], false, client_tier)
         .increment(1);
-    let future = inner.call(request);
-    Box::pin(async move {
-        let mut response = future.await?;
-        put_limit_headers(response.headers_mut(), &policy, &decision, reported);
-        Ok(response.map(Either::Left))
-    })
+    RateLimitFuture {
+        step: Step::Admitted {
+            future: inner.call(request),
+            policy,
+            decision,
+            reported,
+        },
+    }
 }
 
 impl Shared {
