@@ -2,21 +2,9 @@
 //! after it, typed response headers, request body builders (small inline
 //! specs; behaviour is tested on compiled clients in tests/generated-client).
 
-use threeam_codegen::Generator;
+mod common;
 
-fn generate(name: &str, yaml: &str) -> String {
-    let dir =
-        std::env::temp_dir().join(format!("threeam-ergonomics-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("spec.yaml");
-    std::fs::write(&path, yaml).unwrap();
-    let code = Generator::new(&path)
-        .allow_lint_errors(true)
-        .module_source()
-        .unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
-    code
-}
+use common::generate;
 
 const ERRORS: &str = include_str!("specs/ergonomics-errors.yaml");
 

@@ -1,28 +1,9 @@
 //! Generated types, on small inline specs: both serde directions, dates,
 //! identical types merged, readOnly/writeOnly, unions without stutter.
 
-use threeam_codegen::Generator;
+mod common;
 
-fn generate(name: &str, yaml: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("threeam-types-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("spec.yaml");
-    std::fs::write(&path, yaml).unwrap();
-    let code = Generator::new(&path)
-        .allow_lint_errors(true)
-        .module_source()
-        .unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
-    code
-}
-
-/// A spec whose one operation reads `Root`.
-fn schemas(name: &str, schemas: &str) -> String {
-    let spec = format!(
-        "openapi: 3.1.0\ninfo: {{title: T, version: '1'}}\npaths:\n  /v1/x:\n    get:\n      operationId: getX\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Root'}}\ncomponents:\n  schemas:\n{schemas}"
-    );
-    generate(name, &spec)
-}
+use common::{generate, schemas};
 
 #[test]
 fn received_types_serialize_too_and_dates_are_typed() {

@@ -190,3 +190,27 @@ pub fn real_specs() -> Option<Vec<PathBuf>> {
 pub fn file_name(p: &std::path::Path) -> String {
     p.file_name().unwrap().to_string_lossy().into_owned()
 }
+
+/// The module `Generator` writes for an inline spec (lint gate off), from a
+/// temporary file named after `name`.
+pub fn generate(name: &str, yaml: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("threeam-module-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("spec.yaml");
+    std::fs::write(&path, yaml).unwrap();
+    let code = Generator::new(&path)
+        .allow_lint_errors(true)
+        .module_source()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    code
+}
+
+/// [`generate`] for a spec whose one operation reads `Root`, `schemas`
+/// being its `components/schemas` entries (indented four spaces).
+pub fn schemas(name: &str, schemas: &str) -> String {
+    let spec = format!(
+        "openapi: 3.1.0\ninfo: {{title: T, version: '1'}}\npaths:\n  /v1/x:\n    get:\n      operationId: getX\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Root'}}\ncomponents:\n  schemas:\n{schemas}"
+    );
+    generate(name, &spec)
+}
