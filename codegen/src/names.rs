@@ -114,6 +114,26 @@ pub(crate) fn upper_camel(s: &(impl Text + ?Sized), prefix: &str, fallback: &str
     out
 }
 
+/// The variant name of a string enum value: `UpperCamelCase`, with a
+/// leading sign spelled out so values that differ only by it stay
+/// readable (GitHub's reactions `+1` and `-1` become `Plus1` and `Minus1`,
+/// not `V1` and `V12`).
+pub(crate) fn enum_variant(value: &(impl Text + ?Sized)) -> String {
+    let s = value.chars_of();
+    let (sign, rest) = match s.strip_prefix('+') {
+        Some(rest) => ("Plus", rest),
+        None => match s.strip_prefix('-') {
+            Some(rest) => ("Minus", rest),
+            None => ("", s),
+        },
+    };
+    if sign.is_empty() {
+        return upper_camel(s, "V", "Empty");
+    }
+    // `-` then nothing nameable (`-`, `--`) is still the sign itself.
+    format!("{sign}{}", upper_camel(rest, "", ""))
+}
+
 /// `snake_case`, keyword-safe (`type` -> `r#type`, `self` -> `self_`).
 pub(crate) fn snake(s: &(impl Text + ?Sized), fallback: &str) -> String {
     let mut out = words(s.chars_of())
@@ -296,6 +316,17 @@ mod tests {
         assert_eq!(upper_camel("payment_status", "T", "X"), "PaymentStatus");
         assert_eq!(upper_camel("200", "V", "X"), "V200");
         assert_eq!(upper_camel("\"#]", "V", "Empty"), "Empty");
+    }
+
+    #[test]
+    fn enum_values_keep_their_sign() {
+        assert_eq!(enum_variant("+1"), "Plus1");
+        assert_eq!(enum_variant("-1"), "Minus1");
+        assert_eq!(enum_variant("+"), "Plus");
+        assert_eq!(enum_variant("-created_at"), "MinusCreatedAt");
+        assert_eq!(enum_variant("created-at"), "CreatedAt");
+        assert_eq!(enum_variant("2fa"), "V2fa");
+        assert_eq!(enum_variant(""), "Empty");
     }
 
     #[test]

@@ -443,6 +443,14 @@ fn placeholders(path: &str) -> Vec<String> {
 
 /// The `rt::Style` of a query parameter.
 fn param_style(ws: &Workspace, p: At, loc: Loc) -> &'static str {
+    // A parameter with `content` instead of `schema` is that media type's
+    // text; the only one with a defined text form here is JSON.
+    let json_content = ws
+        .get(p, "content")
+        .is_some_and(|c| ws.entries(c).any(|(ct, _)| ct.contains("json")));
+    if loc == Loc::Query && json_content {
+        return "Json";
+    }
     let style = str_at(ws, p, "style").unwrap_or("form");
     let explode = ws
         .get(p, "explode")

@@ -1013,7 +1013,7 @@ fn enum_variants<'w>(values: &[SpecText<'w>]) -> Vec<Variant<'w>> {
     values
         .iter()
         .map(|v| Variant {
-            name: names.claim(&names::upper_camel(v, "V", "Empty")),
+            name: names.claim(&names::enum_variant(v)),
             value: *v,
         })
         .collect()

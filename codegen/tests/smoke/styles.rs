@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use gen_styles::{
     Client, CreateNoteBody, CreateNoteMultipartBody, Note, SearchBody, SearchFilter, SearchFilterAmount,
-    SearchParams, UploadBody,
+    SearchParams, SearchWhere, SearchWhereReaction, UploadBody,
 };
 
 /// Answers `n` requests, one per connection, and logs each request.
@@ -71,6 +71,7 @@ async fn every_style_reaches_the_server() {
         ids2: Some(vec![3, 4]),
         x_tenant: "acme".into(),
         session: Some("s 1".into()),
+        r#where: Some(SearchWhere { reaction: Some(SearchWhereReaction::Minus1) }),
     };
     let body = SearchBody {
         name: Some("ann lee".into()),
@@ -107,6 +108,8 @@ async fn every_style_reaches_the_server() {
     for pair in [
         "filter%5Bstatus%5D=paid",
         "filter%5Bamount%5D%5Bgte%5D=10",
+        // `content: application/json`: the value as one JSON text.
+        "where=%7B%22reaction%22%3A%22-1%22%7D",
         "expand%5B0%5D=customer",
         "expand%5B1%5D=order",
         "tags=x|y",

@@ -28,6 +28,10 @@ pub enum Style {
     /// `deepObject`: `filter[name]=a&filter[tags][0]=x`, arrays indexed as
     /// Stripe reads them.
     Deep,
+    /// A parameter described by `content: application/json` instead of a
+    /// `schema`: the whole value as one compact JSON text,
+    /// `filter=%7B%22a%22%3A1%7D`.
+    Json,
 }
 
 /// A value as parameter text: strings bare, everything else as JSON.
@@ -77,6 +81,7 @@ pub fn path<T: Serialize + ?Sized>(req: Request, name: &str, value: &T) -> Reque
 pub fn query<T: Serialize + ?Sized>(req: Request, name: &str, value: &T, style: Style) -> Request {
     match to_value(value) {
         Value::Null => req,
+        value if style == Style::Json => req.query(name, value.to_string()),
         // deepObject nests arrays too (`expand[0]=a`, as Stripe reads it).
         value @ (Value::Array(_) | Value::Object(_)) if style == Style::Deep => {
             let mut pairs = Vec::new();
@@ -85,7 +90,7 @@ pub fn query<T: Serialize + ?Sized>(req: Request, name: &str, value: &T, style: 
         }
         Value::Array(items) => {
             let list = match style {
-                Style::FormExploded | Style::Deep => QueryStyle::FormExploded,
+                Style::FormExploded | Style::Deep | Style::Json => QueryStyle::FormExploded,
                 Style::Form => QueryStyle::Form,
                 Style::Space => QueryStyle::SpaceDelimited,
                 Style::Pipe => QueryStyle::PipeDelimited,
@@ -306,6 +311,12 @@ mod tests {
         assert_eq!(q(json!([]), Style::Form), "");
         assert_eq!(q(json!({"x": 1, "y": "b"}), Style::FormExploded), "x=1&y=b");
         assert_eq!(q(json!({"x": 1, "y": "b"}), Style::Form), "p=x%2C1%2Cy%2Cb");
+        assert_eq!(
+            q(json!({"x": [1], "y": "b"}), Style::Json),
+            "p=%7B%22x%22%3A%5B1%5D%2C%22y%22%3A%22b%22%7D"
+        );
+        assert_eq!(q(json!("a"), Style::Json), "p=%22a%22");
+        assert_eq!(q(json!(null), Style::Json), "");
     }
 
     #[test]
