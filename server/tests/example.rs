@@ -68,10 +68,11 @@ async fn the_example_prints_its_address_and_serves_the_stack() {
         let capture_key = [("idempotency-key", "cap-1")];
         let captured = http.call("POST", &format!("/v2/payments/{id}/capture"), &capture_key, "").await;
         assert_eq!(captured.json()["status"], "succeeded");
-        // A second capture under a new key is an ordinary (non-idempotency) conflict.
+        // A second capture under a new key is a state conflict, the spec's
+        // 422 `payment_not_capturable`, not an idempotency one.
         let twice = http.call("POST", &format!("/v2/payments/{id}/capture"), &[("idempotency-key", "cap-2")], "").await;
-        assert_eq!(twice.status, StatusCode::CONFLICT);
-        assert_eq!(twice.json()["code"], "payment-not-capturable");
+        assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(twice.json()["code"], "payment_not_capturable");
 
         let no_key = http.call("POST", "/v2/payments", &[], body).await;
         assert_eq!(no_key.status, StatusCode::BAD_REQUEST);
