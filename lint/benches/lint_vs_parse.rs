@@ -19,7 +19,7 @@
 //! runs this part alone.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -130,16 +130,16 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 fn main() {
-    let corpus = std::env::var_os("THREEAM_REAL_SPECS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs-real"));
-    if !corpus.is_dir() {
-        eprintln!(
-            "corpus not found at {} (set THREEAM_REAL_SPECS); nothing to measure",
-            corpus.display()
-        );
-        return;
-    }
+    let corpus = match threeam_test_corpus::locate() {
+        Ok(dir) => dir,
+        Err(dir) => {
+            eprintln!(
+                "corpus not found at {} (set THREEAM_REAL_SPECS); nothing to measure",
+                dir.display()
+            );
+            return;
+        }
+    };
     // `cargo bench -p threeam-lint -- render` measures rendering only.
     if std::env::args().skip(1).any(|a| a == "render") {
         render_ratio(&corpus);
