@@ -31,10 +31,10 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::finding::Severity;
-use crate::path_pattern::PathPattern;
 use threeam_spec::suggest::did_you_mean;
 
+use crate::finding::Severity;
+use crate::path_pattern::PathPattern;
 use crate::rules::{self, OptionKind, OptionSource, OptionSpec, OptionValue, Rule};
 
 #[cfg(feature = "config")]

@@ -17,7 +17,7 @@ use super::{
     Placed,
 };
 use crate::path_pattern::PathPattern;
-use crate::rules::{self, OptionKind, OptionValue, Rule, UserPattern};
+use crate::rules::{OptionKind, OptionValue, Rule, UserPattern};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -143,15 +143,7 @@ impl Config {
                 });
             }
             for (id, level) in &raw_override.rules {
-                let rule = rules::find(id.get_ref()).ok_or_else(|| {
-                    at(
-                        id.span(),
-                        format!(
-                            "unknown rule `{}`; `threeam rules` lists every rule id",
-                            id.get_ref()
-                        ),
-                    )
-                })?;
+                let rule = find_rule(id.get_ref()).map_err(|e| at(id.span(), e))?;
                 let level = parse_level(level.get_ref()).map_err(|e| at(level.span(), e))?;
                 o.rules.insert(rule.id, level);
             }
