@@ -1,28 +1,19 @@
 //! End-to-end tests of the `threeam` binary: formats, exit codes, config,
 //! inline ignores and error messages.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+// `stdout` reads exit code, stdout and stderr, as `run` elsewhere.
+use common::{root, run as stdout};
 use serde_json::Value;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn threeam() -> Command {
     let mut cmd = Command::cargo_bin("threeam").unwrap();
     cmd.current_dir(root()).env_remove("NO_COLOR");
     cmd
-}
-
-fn stdout(cmd: &mut Command) -> (i32, String, String) {
-    let out = cmd.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
 }
 
 #[test]

@@ -2,31 +2,10 @@
 //! discovery whatever the file's style, `--verbose`, a folder with no spec,
 //! the spec on stdin, documents threeam cannot read, OpenAPI 3.2.
 
-use std::path::Path;
+mod common;
 
-use assert_cmd::Command;
+use common::{run, threeam, write};
 use serde_json::Value;
-
-fn threeam(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("threeam").unwrap();
-    cmd.current_dir(dir).env("NO_COLOR", "1");
-    cmd
-}
-
-fn run(cmd: &mut Command) -> (i32, String, String) {
-    let out = cmd.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
-
-fn write(dir: &Path, name: &str, body: &str) {
-    let path = dir.join(name);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, body).unwrap();
-}
 
 /// (file, rule) of every finding in `--format json` output.
 fn findings(json: &str) -> Vec<(String, String)> {

@@ -1,30 +1,13 @@
 //! End-to-end tests of `threeam diff`: sides from files, git and stdin,
 //! formats, exit codes and `[diff]` in threeam.toml.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::Command as StdCommand;
 
-use assert_cmd::Command;
+use common::{root, run, threeam};
 use serde_json::Value;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn threeam(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("threeam").unwrap();
-    cmd.current_dir(dir).env("NO_COLOR", "1");
-    cmd
-}
-
-fn run(cmd: &mut Command) -> (i32, String, String) {
-    let out = cmd.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
 
 fn pair(name: &str) -> [String; 2] {
     let dir = format!("specs/diff/{name}");

@@ -3,7 +3,7 @@
 //! within 2x), with peak memory against the larger file (target: under
 //! 20x). Prints ratios; exits non-zero when a target is missed.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use threeam_diff::{diff_specs, Options};
@@ -11,14 +11,6 @@ use threeam_lint::config::Config;
 use threeam_spec::workspace::{LoadOptions, Workspace};
 
 const RUNS: usize = 5;
-
-fn corpus() -> Option<PathBuf> {
-    let dir = match std::env::var_os("THREEAM_REAL_SPECS") {
-        Some(d) => PathBuf::from(d),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs-real"),
-    };
-    dir.is_dir().then_some(dir)
-}
 
 fn median(mut f: impl FnMut()) -> Duration {
     let mut times: Vec<Duration> = (0..RUNS)
@@ -100,7 +92,7 @@ fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         return;
     }
-    let Some(dir) = corpus() else {
+    let Ok(dir) = threeam_test_corpus::locate() else {
         eprintln!("skipping: set THREEAM_REAL_SPECS to the real-world corpus");
         return;
     };

@@ -15,10 +15,11 @@
 //! lint. A mistake inside `[diff]` is an error naming file, line and column.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use threeam_spec::config::{self as shared, parse_level};
+use threeam_spec::suggest::did_you_mean;
 use toml::Spanned;
 
 use crate::change::{Change, Severity};
@@ -46,37 +47,8 @@ pub struct DiffConfig {
     ignore: HashSet<String>,
 }
 
-/// A mistake in the config file, with its position.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError {
-    /// The config file.
-    pub file: PathBuf,
-    /// 1-based line (0 when unknown).
-    pub line: usize,
-    /// 1-based column (0 when unknown).
-    pub column: usize,
-    /// What is wrong and what to do.
-    pub message: String,
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.line > 0 {
-            write!(
-                f,
-                "{}:{}:{}: {}",
-                self.file.display(),
-                self.line,
-                self.column,
-                self.message
-            )
-        } else {
-            write!(f, "{}: {}", self.file.display(), self.message)
-        }
-    }
-}
-
-impl std::error::Error for ConfigError {}
+// Shared with lint, which reads the rest of the same file.
+pub use threeam_spec::config::ConfigError;
 
 #[derive(Deserialize)]
 struct RawFile {
@@ -97,40 +69,22 @@ struct RawDiff {
 impl DiffConfig {
     /// Read the `[diff]` table of a config file.
     pub fn load(path: &Path) -> Result<DiffConfig, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
-            file: path.to_owned(),
-            line: 0,
-            column: 0,
-            message: format!("cannot read the config file: {e}"),
-        })?;
-        DiffConfig::from_toml(&text, path)
+        DiffConfig::from_toml(&shared::read(path)?, path)
     }
 
     /// The `[diff]` table of the nearest `threeam.toml` in `start` or a
     /// parent folder; the default when there is none.
     pub fn discover(start: &Path) -> Result<DiffConfig, ConfigError> {
-        let start = std::fs::canonicalize(start).unwrap_or_else(|_| start.to_owned());
-        for dir in start.ancestors() {
-            let candidate = dir.join("threeam.toml");
-            if candidate.is_file() {
-                return DiffConfig::load(&candidate);
-            }
+        match shared::find_upwards(start) {
+            Some(file) => DiffConfig::load(&file),
+            None => Ok(DiffConfig::default()),
         }
-        Ok(DiffConfig::default())
     }
 
     /// Parse config text; `path` names the file in errors.
     pub fn from_toml(text: &str, path: &Path) -> Result<DiffConfig, ConfigError> {
         let at = |span: std::ops::Range<usize>, message: String| {
-            let before = &text[..span.start.min(text.len())];
-            let line = before.matches('\n').count() + 1;
-            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            ConfigError {
-                file: path.to_owned(),
-                line,
-                column,
-                message,
-            }
+            ConfigError::at(text, path, span.start, message)
         };
         let raw: RawFile = toml::from_str(text).map_err(|e| {
             let message = e.message().trim().to_owned();
@@ -167,22 +121,16 @@ impl DiffConfig {
         }
         for (id, level) in raw.checks {
             if checks::find(id.get_ref()).is_none() {
+                let hint = did_you_mean(id.get_ref(), checks::ALL.iter().map(|c| c.id));
                 return Err(at(
                     id.span(),
                     format!(
-                        "no diff check `{}`; `threeam rules` lists them",
+                        "no diff check `{}`; {hint}`threeam rules` lists them",
                         id.get_ref().escape_debug()
                     ),
                 ));
             }
-            let severity = match level.get_ref().as_str() {
-                "off" => None,
-                other => Some(
-                    other
-                        .parse()
-                        .map_err(|e: String| at(level.span(), format!("{e} (or off)")))?,
-                ),
-            };
+            let severity = parse_level(level.get_ref()).map_err(|e| at(level.span(), e))?;
             config.severities.insert(id.into_inner(), severity);
         }
         config.ignore = raw.ignore.into_iter().collect();

@@ -7,6 +7,10 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use threeam_spec::model::{
     Media, Method, Model, Operation, Parameter, Response, SecurityRequirement, SpecDate, Status,
 };
+// The names lint requires are the ones whose loss diff reports.
+use threeam_spec::conventions::{
+    ERROR_HUMAN_FIELDS, ERROR_MACHINE_FIELDS, RATE_LIMIT_HEADERS, REQUEST_ID_HEADERS,
+};
 use threeam_spec::workspace::{At, Workspace};
 
 use crate::change::{fingerprint, quote, Change, OperationRef, Place};
@@ -36,21 +40,6 @@ impl Default for Options {
     }
 }
 
-/// Headers that carry the remaining rate-limit budget (the defaults of
-/// lint's `rate-limit-headers`, plus the limit itself and the IETF policy).
-const RATE_LIMIT_HEADERS: [&str; 5] = [
-    "X-RateLimit-Remaining",
-    "RateLimit",
-    "RateLimit-Remaining",
-    "RateLimit-Policy",
-    "X-RateLimit-Limit",
-];
-/// Request id headers (the defaults of lint's `request-id-header`).
-const REQUEST_ID_HEADERS: [&str; 3] = ["X-Request-Id", "Request-Id", "X-Correlation-Id"];
-/// Fields that make an error body readable by people and by machines (as
-/// lint's `error-schema-readable` reads them).
-const HUMAN_FIELDS: [&str; 3] = ["detail", "message", "title"];
-const MACHINE_FIELDS: [&str; 2] = ["type", "code"];
 /// Schema nesting followed before stopping (recursive schemas stop earlier,
 /// at the first pair seen twice).
 const MAX_DEPTH: u32 = 48;
@@ -765,7 +754,7 @@ impl<'a, 'w> Cx<'a, 'w> {
             }
         }
         if status.is_success() || status.is(429) {
-            if let Some(at) = lost(&RATE_LIMIT_HEADERS) {
+            if let Some(at) = lost(RATE_LIMIT_HEADERS) {
                 self.emit(
                     "rate-limit-headers-removed",
                     Some(cx),
@@ -777,7 +766,7 @@ impl<'a, 'w> Cx<'a, 'w> {
                 );
             }
         }
-        if let Some(at) = lost(&REQUEST_ID_HEADERS) {
+        if let Some(at) = lost(REQUEST_ID_HEADERS) {
             self.emit(
                 "request-id-header-removed",
                 Some(cx),
@@ -1137,7 +1126,7 @@ fn readable(ws: &Workspace, content: &[Media]) -> bool {
         };
         let flat = Flat::read(ws, schema);
         let has = |f: &Flat, names: &[&str]| names.iter().any(|n| f.prop(n).is_some());
-        let both = |f: &Flat| has(f, &HUMAN_FIELDS) && has(f, &MACHINE_FIELDS);
+        let both = |f: &Flat| has(f, ERROR_HUMAN_FIELDS) && has(f, ERROR_MACHINE_FIELDS);
         both(&flat)
             || ["error", "errors"].iter().any(|w| {
                 flat.prop(w).is_some_and(|inner| {

@@ -3,52 +3,12 @@
 //! re-serialisation reports nothing; scripted edits report exactly what
 //! they changed.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 use threeam_diff::{diff_specs, Change, Options};
 use threeam_spec::tree::{Kind, NodeId, Tree};
 use threeam_spec::workspace::{LoadOptions, Workspace};
-
-const MULTI_FILE_ROOTS: [&str; 3] = [
-    "digitalocean/DigitalOcean-public.v2.yaml",
-    "ga4gh-drs/data_repository_service.openapi.yaml",
-    "redocly-openapi-starter/openapi.yaml",
-];
-
-fn corpus() -> Option<PathBuf> {
-    let dir = match std::env::var_os("THREEAM_REAL_SPECS") {
-        Some(d) => PathBuf::from(d),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs-real"),
-    };
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!(
-            "real-world corpus missing at {} (set THREEAM_REAL_SPECS)",
-            dir.display()
-        );
-    }
-    eprintln!("skipping: real-world corpus not found at {}", dir.display());
-    None
-}
-
-fn single_file_specs(dir: &Path) -> Vec<PathBuf> {
-    let mut specs: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.is_file()
-                && matches!(
-                    p.extension().and_then(|e| e.to_str()),
-                    Some("yaml" | "json")
-                )
-        })
-        .collect();
-    specs.sort();
-    specs
-}
 
 fn load(path: &Path) -> Workspace {
     Workspace::load(path, &LoadOptions::default()).unwrap()
@@ -93,16 +53,16 @@ fn to_json(tree: &Tree, node: NodeId, depth: u32) -> Value {
     }
 }
 
+// Debug builds read the whole corpus in about 17 s (Stripe alone: 4 s) on
+// a loaded two-core machine, so these run in every `cargo test`.
 #[test]
-// Unoptimised, the YAML loader needs minutes for the corpus's large YAML
-// files; CI runs these with `cargo test -p threeam-diff --release --test
-// real_world -- --include-ignored`.
-#[cfg_attr(debug_assertions, ignore = "slow unoptimised: run with --release")]
 fn every_spec_against_itself_and_its_json_reserialisation_reports_nothing() {
-    let Some(dir) = corpus() else { return };
+    let Some(dir) = threeam_test_corpus::dir() else {
+        return;
+    };
     let tmp = tempfile::tempdir().unwrap();
     let mut compared = 0;
-    for path in single_file_specs(&dir) {
+    for path in threeam_test_corpus::single_file_specs(&dir) {
         let base = load(&path);
         if !base.problems().is_empty() && base.root().is_none() {
             continue;
@@ -124,7 +84,7 @@ fn every_spec_against_itself_and_its_json_reserialisation_reports_nothing() {
         );
         compared += 1;
     }
-    for root in MULTI_FILE_ROOTS {
+    for root in threeam_test_corpus::MULTI_FILE_ROOTS {
         let path = dir.join(root);
         let ws = load(&path);
         let same = diff_specs(&ws, &ws, &Options::default());
@@ -135,12 +95,10 @@ fn every_spec_against_itself_and_its_json_reserialisation_reports_nothing() {
 }
 
 #[test]
-// Unoptimised, the YAML loader needs minutes for the corpus's large YAML
-// files; CI runs these with `cargo test -p threeam-diff --release --test
-// real_world -- --include-ignored`.
-#[cfg_attr(debug_assertions, ignore = "slow unoptimised: run with --release")]
 fn stripe_with_one_required_parameter_added() {
-    let Some(dir) = corpus() else { return };
+    let Some(dir) = threeam_test_corpus::dir() else {
+        return;
+    };
     let path = dir.join("stripe-spec3-2023-09-12.yaml");
     let text = std::fs::read_to_string(&path).unwrap();
     let anchor = "      operationId: GetCustomers\n      parameters:\n";
@@ -166,7 +124,9 @@ fn stripe_with_one_required_parameter_added() {
 
 #[test]
 fn github_with_a_response_property_removed() {
-    let Some(dir) = corpus() else { return };
+    let Some(dir) = threeam_test_corpus::dir() else {
+        return;
+    };
     let path = dir.join("progenitor-api.github.com.json");
     let mut spec: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let license = &mut spec["components"]["schemas"]["license"]["properties"];
@@ -190,7 +150,9 @@ fn github_with_a_response_property_removed() {
 
 #[test]
 fn digitalocean_with_one_fragment_changed() {
-    let Some(dir) = corpus() else { return };
+    let Some(dir) = threeam_test_corpus::dir() else {
+        return;
+    };
     let src = dir.join("digitalocean");
     let tmp = tempfile::tempdir().unwrap();
     copy_tree(&src, tmp.path(), 0);

@@ -5,46 +5,17 @@
 //! ratio to parsing the same text with yaml-rust2 (the parse floor, which
 //! copies every alias and so is slow on exactly these specs).
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use threeam_lint::config::Config;
 
+mod common;
 #[path = "../tests/common/hostile_specs.rs"]
 mod hostile_specs;
 
-/// Counts live and peak heap bytes (bench binary only).
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(live, Ordering::Relaxed);
-        }
-        p
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
-
-#[global_allocator]
-static ALLOC: Counting = Counting;
+use common::{median, peak_heap};
 
 const RUNS: usize = 7;
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
 
 fn main() {
     let shapes = [
@@ -78,10 +49,7 @@ fn main() {
             std::hint::black_box(lint());
             lints.push(t.elapsed());
         }
-        let base = LIVE.load(Ordering::Relaxed);
-        PEAK.store(base, Ordering::Relaxed);
-        std::hint::black_box(lint());
-        let peak = PEAK.load(Ordering::Relaxed).saturating_sub(base);
+        let peak = peak_heap(lint);
         let mut floors = Vec::new();
         for _ in 0..RUNS {
             let t = Instant::now();

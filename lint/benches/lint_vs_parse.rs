@@ -18,39 +18,15 @@
 //! Target (issue 8): human rendering <= 2x json rendering. `-- render`
 //! runs this part alone.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod common;
+
+use std::path::Path;
 use std::time::{Duration, Instant};
 
+use common::{median, peak_heap};
 use threeam_lint::config::Config;
 use threeam_lint::render::{render, Format};
 use threeam_lint::workspace::LoadOptions;
-
-/// Counts live and peak heap bytes (bench binary only).
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(live, Ordering::Relaxed);
-        }
-        p
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
-
-#[global_allocator]
-static ALLOC: Counting = Counting;
 
 const RUNS: usize = 15;
 
@@ -124,22 +100,17 @@ fn render_ratio(corpus: &Path) {
     }
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
 fn main() {
-    let corpus = std::env::var_os("THREEAM_REAL_SPECS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs-real"));
-    if !corpus.is_dir() {
-        eprintln!(
-            "corpus not found at {} (set THREEAM_REAL_SPECS); nothing to measure",
-            corpus.display()
-        );
-        return;
-    }
+    let corpus = match threeam_test_corpus::locate() {
+        Ok(dir) => dir,
+        Err(dir) => {
+            eprintln!(
+                "corpus not found at {} (set THREEAM_REAL_SPECS); nothing to measure",
+                dir.display()
+            );
+            return;
+        }
+    };
     // `cargo bench -p threeam-lint -- render` measures rendering only.
     if std::env::args().skip(1).any(|a| a == "render") {
         render_ratio(&corpus);
@@ -174,10 +145,7 @@ fn main() {
             std::hint::black_box(lint(&path));
             lints.push(t.elapsed());
         }
-        let base = LIVE.load(Ordering::Relaxed);
-        PEAK.store(base, Ordering::Relaxed);
-        std::hint::black_box(lint(&path));
-        let peak = PEAK.load(Ordering::Relaxed).saturating_sub(base);
+        let peak = peak_heap(|| lint(&path));
         let (f, l) = (median(floors), median(lints));
         println!(
             "{:<34} {:>6.1}MB {:>8.1}ms {:>8.1}ms {:>6.2}x {:>9} {:>8.1}x",

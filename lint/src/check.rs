@@ -4,11 +4,11 @@
 use std::collections::HashSet;
 
 use crate::config::Config;
-use crate::finding::{Finding, Hit, Scope};
+use crate::finding::{Finding, Hit, Scope, Severity};
 use crate::model::{ModelOptions, Spec};
 use crate::rules::OptionSource;
 use crate::rules::{self, Ctx};
-use crate::workspace::{At, ProblemKind, Workspace};
+use crate::workspace::{At, DocId, ProblemKind, Workspace};
 use threeam_spec::model::ProblemKind as ModelProblemKind;
 
 /// The extension that silences rules inline: `x-threeam-ignore: [rule-id]`
@@ -37,23 +37,17 @@ pub fn check(ws: &Workspace, config: &Config) -> Vec<Finding> {
         let Some(severity) = config.severity_at(rule, None, Some(doc.source.path())) else {
             continue;
         };
-        let (line, column) = doc.source.line_col(problem.offset);
         let pointer = match problem.node {
             Some(node) if doc.parsed => doc.tree.pointer(node),
             _ => String::new(),
         };
-        placed.push(Finding {
-            rule: rule.id.to_owned(),
-            severity,
-            message: problem.message.clone(),
-            help: problem.help.clone(),
-            file: doc.source.name().to_owned(),
-            line,
-            column,
-            pointer,
+        let spot = Spot {
             doc: problem.doc,
             offset: problem.offset,
-        });
+            pointer,
+        };
+        let text = (problem.message.clone(), problem.help.clone());
+        placed.push(spot.finding(ws, rule.id, severity, text));
     }
 
     // The configured key header joins the names the model accepts.
@@ -110,21 +104,8 @@ pub fn check(ws: &Workspace, config: &Config) -> Vec<Finding> {
         {
             continue;
         }
-        let doc = ws.document(hit.at.doc);
-        let offset = doc.tree.report_offset(hit.at.node);
-        let (line, column) = doc.source.line_col(offset);
-        placed.push(Finding {
-            rule: hit.rule.to_owned(),
-            severity,
-            message: hit.message,
-            help: hit.help,
-            file: doc.source.name().to_owned(),
-            line,
-            column,
-            pointer: doc.tree.pointer(hit.at.node),
-            doc: hit.at.doc,
-            offset,
-        });
+        let spot = Spot::node(ws, hit.at);
+        placed.push(spot.finding(ws, hit.rule, severity, (hit.message, hit.help)));
     }
     placed.sort_by(|a, b| (a.doc, a.offset, &a.rule).cmp(&(b.doc, b.offset, &b.rule)));
     placed
@@ -146,20 +127,53 @@ fn place_model_problems(spec: &Spec, config: &Config, placed: &mut Vec<Finding>)
         let Some(severity) = config.severity_at(rule, None, Some(doc.source.path())) else {
             continue;
         };
-        let offset = doc.tree.report_offset(problem.at.node);
-        let (line, column) = doc.source.line_col(offset);
-        placed.push(Finding {
-            rule: rule.id.to_owned(),
+        let text = (problem.message.clone(), problem.help.clone());
+        placed.push(Spot::node(spec.ws, problem.at).finding(spec.ws, rule.id, severity, text));
+    }
+}
+
+/// Where a finding lands: a document, a byte offset in it and a JSON
+/// pointer (empty when the file did not parse).
+struct Spot {
+    doc: DocId,
+    offset: u32,
+    pointer: String,
+}
+
+impl Spot {
+    /// The place a node is reported at (its key, when it has one).
+    fn node(ws: &Workspace, at: At) -> Spot {
+        let tree = &ws.document(at.doc).tree;
+        Spot {
+            doc: at.doc,
+            offset: tree.report_offset(at.node),
+            pointer: tree.pointer(at.node),
+        }
+    }
+
+    /// A finding of `rule` here, with its line and column; `text` is the
+    /// message and the help.
+    fn finding(
+        self,
+        ws: &Workspace,
+        rule: &str,
+        severity: Severity,
+        (message, help): (String, String),
+    ) -> Finding {
+        let source = &ws.document(self.doc).source;
+        let (line, column) = source.line_col(self.offset);
+        Finding {
+            rule: rule.to_owned(),
             severity,
-            message: problem.message.clone(),
-            help: problem.help.clone(),
-            file: doc.source.name().to_owned(),
+            message,
+            help,
+            file: source.name().to_owned(),
             line,
             column,
-            pointer: doc.tree.pointer(problem.at.node),
-            doc: problem.at.doc,
-            offset,
-        });
+            pointer: self.pointer,
+            doc: self.doc,
+            offset: self.offset,
+        }
     }
 }
 

@@ -29,8 +29,9 @@
 //! build script that embeds the linter through threeam-codegen stays light.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::path::{Path, PathBuf};
+
+use threeam_spec::suggest::did_you_mean;
 
 use crate::finding::Severity;
 use crate::path_pattern::PathPattern;
@@ -39,8 +40,8 @@ use crate::rules::{self, OptionKind, OptionSource, OptionSpec, OptionValue, Rule
 #[cfg(feature = "config")]
 mod file;
 
-/// The file name looked for next to the spec and in its parent folders.
-pub const FILE_NAME: &str = "threeam.toml";
+// Shared with `threeam diff`, which reads the `[diff]` table of the same file.
+pub use threeam_spec::config::{ConfigError, FILE_NAME};
 
 /// A loaded configuration (the default one enables every rule at its
 /// default severity).
@@ -133,38 +134,6 @@ pub struct UnusedEntry {
     /// What matched nothing, and what to do.
     pub message: String,
 }
-
-/// A mistake in a config file, with its position.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError {
-    /// The config file.
-    pub file: PathBuf,
-    /// 1-based line (0 when unknown).
-    pub line: usize,
-    /// 1-based column (0 when unknown).
-    pub column: usize,
-    /// What is wrong and what to do.
-    pub message: String,
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.line > 0 {
-            write!(
-                f,
-                "{}:{}:{}: {}",
-                self.file.display(),
-                self.line,
-                self.column,
-                self.message
-            )
-        } else {
-            write!(f, "{}: {}", self.file.display(), self.message)
-        }
-    }
-}
-
-impl std::error::Error for ConfigError {}
 
 impl Config {
     /// Set a rule's severity in code, as `[rules]` in threeam.toml does
@@ -349,17 +318,7 @@ pub fn find_rule(id: &str) -> Result<&'static Rule, String> {
     if let Some(rule) = rules::ALL.iter().find(|r| r.id == wanted) {
         return Ok(rule);
     }
-    let nearest = rules::ALL
-        .iter()
-        .map(|r| (strsim::levenshtein(&wanted, r.id), r.id))
-        .min();
-    // Close means a typo or two, not a different word.
-    let hint = match nearest {
-        Some((distance, near)) if distance <= (wanted.len() / 4).max(2) => {
-            format!("did you mean `{near}`? ")
-        }
-        _ => String::new(),
-    };
+    let hint = did_you_mean(id, rules::ALL.iter().map(|r| r.id));
     Err(format!(
         "unknown rule `{id}`; {hint}`threeam rules` lists every rule id"
     ))

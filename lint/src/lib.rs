@@ -24,11 +24,10 @@ pub mod render;
 pub mod rules;
 mod schema_fields;
 mod structure;
-pub mod suggest;
 
 // The loader lives in threeam-spec; these keep `threeam_lint::workspace`
 // and friends working for code written against the lint crate.
-pub use threeam_spec::{discover, parse, pointer, source, tree, workspace};
+pub use threeam_spec::{discover, parse, pointer, source, suggest, tree, workspace};
 
 use std::path::Path;
 

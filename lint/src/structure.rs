@@ -147,6 +147,7 @@ const SCHEMA_31: &[&str] = &[
     "unevaluatedProperties",
 ];
 
+/// `name` and `in` first: [`HEADER_FIELDS`] is the rest.
 const PARAMETER_FIELDS: &[&str] = &[
     "name",
     "in",
@@ -163,19 +164,8 @@ const PARAMETER_FIELDS: &[&str] = &[
     "content",
 ];
 
-const HEADER_FIELDS: &[&str] = &[
-    "description",
-    "required",
-    "deprecated",
-    "allowEmptyValue",
-    "style",
-    "explode",
-    "allowReserved",
-    "schema",
-    "example",
-    "examples",
-    "content",
-];
+/// A Header Object is a Parameter Object without `name` and `in`.
+const HEADER_FIELDS: &[&str] = PARAMETER_FIELDS.split_at(2).1;
 
 /// The HTTP methods a path item may hold.
 pub(crate) const METHODS: &[&str] = &[

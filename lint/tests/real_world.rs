@@ -5,56 +5,11 @@
 //! Without the corpus the tests say so and pass, except under CI (`CI` set),
 //! where a missing corpus is a failure.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use threeam_lint::config::Config;
 use threeam_lint::workspace::LoadOptions;
 use threeam_lint::{lint_file, LintResult};
-
-/// Multi-file specs, by their root file.
-const MULTI_FILE_ROOTS: [&str; 3] = [
-    "digitalocean/DigitalOcean-public.v2.yaml",
-    "ga4gh-drs/data_repository_service.openapi.yaml",
-    "redocly-openapi-starter/openapi.yaml",
-];
-
-fn corpus() -> Option<PathBuf> {
-    let dir = match std::env::var_os("THREEAM_REAL_SPECS") {
-        Some(d) => PathBuf::from(d),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs-real"),
-    };
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!(
-            "real-world corpus missing at {} (set THREEAM_REAL_SPECS)",
-            dir.display()
-        );
-    }
-    eprintln!(
-        "skipping: real-world corpus not found at {} (set THREEAM_REAL_SPECS)",
-        dir.display()
-    );
-    None
-}
-
-fn root_specs(dir: &Path) -> Vec<PathBuf> {
-    let mut specs: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.is_file()
-                && matches!(
-                    p.extension().and_then(|e| e.to_str()),
-                    Some("yaml" | "json")
-                )
-        })
-        .collect();
-    specs.extend(MULTI_FILE_ROOTS.iter().map(|r| dir.join(r)));
-    specs.sort();
-    specs
-}
 
 fn lint(path: &Path) -> LintResult {
     lint_file(path, &LoadOptions::default(), &Config::default())
@@ -63,8 +18,10 @@ fn lint(path: &Path) -> LintResult {
 
 #[test]
 fn every_real_spec_lints_with_valid_positions() {
-    let Some(dir) = corpus() else { return };
-    let specs = root_specs(&dir);
+    let Some(dir) = threeam_test_corpus::dir() else {
+        return;
+    };
+    let specs = threeam_test_corpus::root_specs(&dir);
     assert!(
         specs.len() >= 37,
         "corpus looks incomplete: {} specs",
@@ -125,7 +82,9 @@ fn every_real_spec_lints_with_valid_positions() {
 
 #[test]
 fn pointers_name_the_node_at_the_reported_line() {
-    let Some(dir) = corpus() else { return };
+    let Some(dir) = threeam_test_corpus::dir() else {
+        return;
+    };
     // Spot-check that a finding's pointer and its line agree, in YAML and JSON.
     for name in [
         "stripe-spec3-2023-09-12.yaml",
@@ -151,7 +110,9 @@ fn pointers_name_the_node_at_the_reported_line() {
 
 #[test]
 fn unfetchable_refs_in_ga4gh_are_reported_not_fatal() {
-    let Some(dir) = corpus() else { return };
+    let Some(dir) = threeam_test_corpus::dir() else {
+        return;
+    };
     let result = lint(&dir.join("ga4gh-drs/data_repository_service.openapi.yaml"));
     let refs: Vec<_> = result
         .findings
@@ -170,8 +131,10 @@ fn unfetchable_refs_in_ga4gh_are_reported_not_fatal() {
 
 #[test]
 fn digitalocean_multi_file_spec_is_followed() {
-    let Some(dir) = corpus() else { return };
-    let result = lint(&dir.join(MULTI_FILE_ROOTS[0]));
+    let Some(dir) = threeam_test_corpus::dir() else {
+        return;
+    };
+    let result = lint(&dir.join(threeam_test_corpus::MULTI_FILE_ROOTS[0]));
     assert!(
         result.workspace.documents().len() > 1000,
         "{}",
@@ -191,7 +154,9 @@ fn digitalocean_multi_file_spec_is_followed() {
 
 #[test]
 fn readme_table_matches_the_linter() {
-    let Some(dir) = corpus() else { return };
+    let Some(dir) = threeam_test_corpus::dir() else {
+        return;
+    };
     let readme =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
             .unwrap();

@@ -14,12 +14,16 @@
 //! assert!(ws.root().is_some());
 //! ```
 
+pub mod catalog;
+pub mod config;
+pub mod conventions;
 pub mod discover;
 pub mod model;
 pub mod parse;
 pub mod pointer;
 pub mod severity;
 pub mod source;
+pub mod suggest;
 pub mod tree;
 pub mod workspace;
 

@@ -58,3 +58,34 @@ impl std::str::FromStr for Severity {
         }
     }
 }
+
+/// How many findings or changes there are at each severity.
+///
+/// ```
+/// use threeam_spec::severity::{Counts, Severity};
+/// let c: Counts = [Severity::Error, Severity::Info, Severity::Error].into_iter().collect();
+/// assert_eq!((c.errors, c.warnings, c.infos), (2, 0, 1));
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// At `error`.
+    pub errors: usize,
+    /// At `warn`.
+    pub warnings: usize,
+    /// At `info`.
+    pub infos: usize,
+}
+
+impl FromIterator<Severity> for Counts {
+    fn from_iter<I: IntoIterator<Item = Severity>>(iter: I) -> Counts {
+        let mut c = Counts::default();
+        for s in iter {
+            match s {
+                Severity::Error => c.errors += 1,
+                Severity::Warn => c.warnings += 1,
+                Severity::Info => c.infos += 1,
+            }
+        }
+        c
+    }
+}

@@ -163,6 +163,21 @@ pub struct Workspace {
 }
 
 impl Workspace {
+    /// A workspace with no documents yet, rooted at the root spec's folder
+    /// (`None`: file `$ref`s are not followed), showing names from
+    /// `display_base` (canonicalised; dropped when it does not exist).
+    fn empty(root_dir: Option<PathBuf>, display_base: Option<PathBuf>) -> Workspace {
+        Workspace {
+            docs: Vec::new(),
+            by_path: HashMap::new(),
+            root_dir,
+            refs: FxHashMap::default(),
+            problems: Vec::new(),
+            canonical: HashMap::new(),
+            display_base: display_base.and_then(|b| std::fs::canonicalize(b).ok()),
+        }
+    }
+
     /// Load `path` and everything it references.
     ///
     /// ```
@@ -185,19 +200,13 @@ impl Workspace {
             message,
         })?;
         let root_dir = canonical.parent().map(Path::to_owned).unwrap_or_default();
-        let mut ws = Workspace {
-            docs: Vec::new(),
-            by_path: HashMap::new(),
-            root_dir: Some(root_dir),
-            refs: FxHashMap::default(),
-            problems: Vec::new(),
-            canonical: HashMap::new(),
-            display_base: options
+        let mut ws = Workspace::empty(
+            Some(root_dir),
+            options
                 .display_base
                 .clone()
-                .or_else(|| std::env::current_dir().ok())
-                .and_then(|b| std::fs::canonicalize(b).ok()),
-        };
+                .or_else(|| std::env::current_dir().ok()),
+        );
         let name = ws.display_name(&canonical);
         ws.add_document(canonical, name, text, options);
         ws.check_root();
@@ -233,19 +242,7 @@ impl Workspace {
             (Some(d), Some(file)) => d.join(file),
             _ => absolute.clone(),
         };
-        let mut ws = Workspace {
-            docs: Vec::new(),
-            by_path: HashMap::new(),
-            root_dir: dir,
-            refs: FxHashMap::default(),
-            problems: Vec::new(),
-            canonical: HashMap::new(),
-            display_base: options
-                .display_base
-                .clone()
-                .or(cwd)
-                .and_then(|b| std::fs::canonicalize(b).ok()),
-        };
+        let mut ws = Workspace::empty(dir, options.display_base.clone().or(cwd));
         let name = ws.display_name(&canonical);
         ws.add_document(canonical, name, Ok(Arc::new(text.to_owned())), options);
         ws.check_root();
@@ -260,15 +257,7 @@ impl Workspace {
     /// assert!(ws.problems().is_empty());
     /// ```
     pub fn from_text(name: &str, text: &str) -> Workspace {
-        let mut ws = Workspace {
-            docs: Vec::new(),
-            by_path: HashMap::new(),
-            root_dir: None,
-            refs: FxHashMap::default(),
-            problems: Vec::new(),
-            canonical: HashMap::new(),
-            display_base: None,
-        };
+        let mut ws = Workspace::empty(None, None);
         let text = Ok(Arc::new(text.to_owned()));
         ws.add_document(
             PathBuf::from(name),

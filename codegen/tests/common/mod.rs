@@ -149,41 +149,11 @@ pub fn clippy(dir: &Path) -> Vec<(String, String)> {
     failed
 }
 
-/// Multi-file specs of the real-world corpus, by root file.
-const ROOTS: &[&str] = &[
-    "digitalocean/DigitalOcean-public.v2.yaml",
-    "ga4gh-drs/data_repository_service.openapi.yaml",
-    "redocly-openapi-starter/openapi.yaml",
-];
-
 /// The corpus specs (`THREEAM_REAL_SPECS`, default `../shared/specs-real`
 /// from the workspace root), sorted; `None` when the folder is missing
 /// outside CI.
 pub fn real_specs() -> Option<Vec<PathBuf>> {
-    let dir = match std::env::var_os("THREEAM_REAL_SPECS") {
-        Some(d) => PathBuf::from(d),
-        None => workspace_root().join("../shared/specs-real"),
-    };
-    if !dir.is_dir() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "real-world specs not found at {} (set THREEAM_REAL_SPECS); CI must have them",
-            dir.display()
-        );
-        println!(
-            "note: real-world specs not found at {}; skipped",
-            dir.display()
-        );
-        return None;
-    }
-    let mut specs: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "yaml" || e == "json"))
-        .collect();
-    specs.extend(ROOTS.iter().map(|r| dir.join(r)));
-    specs.sort();
-    Some(specs)
+    threeam_test_corpus::dir().map(|dir| threeam_test_corpus::root_specs(&dir))
 }
 
 /// The file name of a spec path, for tables.

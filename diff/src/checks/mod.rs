@@ -7,6 +7,8 @@ mod breaking;
 mod gate;
 mod reliability;
 
+use threeam_spec::catalog::indent;
+
 use crate::change::Severity;
 
 /// The family a check belongs to (how `threeam rules` groups them).
@@ -34,18 +36,10 @@ impl Group {
     }
 }
 
-/// Documentation in the clippy/ruff shape.
-#[derive(Debug, Clone, Copy)]
-pub struct Docs {
-    /// What it reports.
-    pub what: &'static str,
-    /// Why it matters.
-    pub why: &'static str,
-    /// A BASE and REVISION pair that triggers it.
-    pub example: &'static str,
-    /// What to ship instead.
-    pub fix: &'static str,
-}
+/// Documentation in the clippy/ruff shape, as lint's rules have it:
+/// `example` is a BASE and REVISION pair that triggers the check, `fix`
+/// what to ship instead.
+pub use threeam_spec::catalog::Docs;
 
 /// One check.
 #[derive(Debug)]
@@ -130,15 +124,6 @@ impl Check {
             fix = indent(self.docs.fix),
         )
     }
-}
-
-fn indent(block: &str) -> String {
-    block
-        .trim_matches('\n')
-        .lines()
-        .map(|l| format!("    {l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[cfg(test)]

@@ -9,9 +9,10 @@ pub mod sarif;
 
 use std::io::{self, Write};
 
+use threeam_spec::severity::Counts;
 use threeam_spec::workspace::Workspace;
 
-use crate::change::{Change, Severity};
+use crate::change::Change;
 
 /// The formats of `threeam diff --format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,15 +86,16 @@ pub struct Summary {
 impl Summary {
     /// Count the changes.
     pub fn of(changes: &[Change]) -> Summary {
-        let mut s = Summary::default();
-        for c in changes {
-            match c.severity {
-                Severity::Error => s.errors += 1,
-                Severity::Warn => s.warnings += 1,
-                Severity::Info => s.infos += 1,
-            }
+        let Counts {
+            errors,
+            warnings,
+            infos,
+        } = changes.iter().map(|c| c.severity).collect();
+        Summary {
+            errors,
+            warnings,
+            infos,
         }
-        s
     }
 }
 

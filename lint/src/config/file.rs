@@ -10,13 +10,14 @@ use globset::GlobBuilder;
 use serde::Deserialize;
 use toml::Spanned;
 
+use threeam_spec::config::{self as shared, parse_level};
+
 use super::{
     check_value, find_rule, option_spec, wrong_kind, Config, ConfigError, FileGlob, Override,
-    Placed, FILE_NAME,
+    Placed,
 };
-use crate::finding::Severity;
 use crate::path_pattern::PathPattern;
-use crate::rules::{self, OptionKind, OptionValue, Rule, UserPattern};
+use crate::rules::{OptionKind, OptionValue, Rule, UserPattern};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -48,37 +49,20 @@ struct RawOverride {
 impl Config {
     /// Read and check a config file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
-            file: path.to_owned(),
-            line: 0,
-            column: 0,
-            message: format!("cannot read the config file: {e}"),
-        })?;
-        Config::from_toml(&text, path)
+        Config::from_toml(&shared::read(path)?, path)
     }
 
     /// Find `threeam.toml` in `start` or the nearest parent folder that has one.
     pub fn discover(start: &Path) -> Result<Option<Config>, ConfigError> {
-        let start = std::fs::canonicalize(start).unwrap_or_else(|_| start.to_owned());
-        for dir in start.ancestors() {
-            let candidate = dir.join(FILE_NAME);
-            if candidate.is_file() {
-                return Config::load(&candidate).map(Some);
-            }
-        }
-        Ok(None)
+        shared::find_upwards(start)
+            .map(|file| Config::load(&file))
+            .transpose()
     }
 
     /// Parse config text; `path` is used in error messages.
     pub fn from_toml(text: &str, path: &Path) -> Result<Config, ConfigError> {
         let at = |span: std::ops::Range<usize>, message: String| {
-            let (line, column) = line_col(text, span.start);
-            ConfigError {
-                file: path.to_owned(),
-                line,
-                column,
-                message,
-            }
+            ConfigError::at(text, path, span.start, message)
         };
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
             let span = e.span().unwrap_or(0..0);
@@ -110,7 +94,7 @@ impl Config {
                     .map_err(|e: String| at(level.span(), e))?,
             );
         }
-        let place = |entry: &Spanned<String>| line_col(text, entry.span().start);
+        let place = |entry: &Spanned<String>| shared::line_col(text, entry.span().start);
         let path_pattern = |entry: &Spanned<String>, what: &str| {
             PathPattern::new(entry.get_ref())
                 .map(|value| {
@@ -159,15 +143,7 @@ impl Config {
                 });
             }
             for (id, level) in &raw_override.rules {
-                let rule = rules::find(id.get_ref()).ok_or_else(|| {
-                    at(
-                        id.span(),
-                        format!(
-                            "unknown rule `{}`; `threeam rules` lists every rule id",
-                            id.get_ref()
-                        ),
-                    )
-                })?;
+                let rule = find_rule(id.get_ref()).map_err(|e| at(id.span(), e))?;
                 let level = parse_level(level.get_ref()).map_err(|e| at(level.span(), e))?;
                 o.rules.insert(rule.id, level);
             }
@@ -209,16 +185,6 @@ impl Config {
     }
 }
 
-fn parse_level(level: &str) -> Result<Option<Severity>, String> {
-    if level == "off" {
-        return Ok(None);
-    }
-    level
-        .parse::<Severity>()
-        .map(Some)
-        .map_err(|_| format!("unknown severity `{level}`; use off, info, warn or error"))
-}
-
 /// The option `key` of `rule` as a typed value, or what is wrong with it.
 fn check_option(rule: &Rule, key: &str, value: &toml::Value) -> Result<OptionValue, String> {
     let spec = option_spec(rule, key)?;
@@ -247,12 +213,4 @@ fn check_option(rule: &Rule, key: &str, value: &toml::Value) -> Result<OptionVal
     let typed = typed.ok_or_else(|| wrong_kind(rule, spec))?;
     check_value(rule, spec, &typed)?;
     Ok(typed)
-}
-
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
 }

@@ -13,6 +13,8 @@ mod table;
 
 use std::io::{self, Write};
 
+use threeam_spec::severity::Counts;
+
 use crate::finding::{Finding, Severity};
 use crate::LintResult;
 
@@ -184,18 +186,21 @@ pub struct Summary {
 impl Summary {
     /// Count the findings of a run.
     pub fn of(results: &[LintResult]) -> Summary {
-        let mut s = Summary {
+        let Counts {
+            errors,
+            warnings,
+            infos,
+        } = results
+            .iter()
+            .flat_map(|r| &r.findings)
+            .map(|f| f.severity)
+            .collect();
+        Summary {
             files: results.len(),
-            ..Summary::default()
-        };
-        for f in results.iter().flat_map(|r| &r.findings) {
-            match f.severity {
-                Severity::Error => s.errors += 1,
-                Severity::Warn => s.warnings += 1,
-                Severity::Info => s.infos += 1,
-            }
+            errors,
+            warnings,
+            infos,
         }
-        s
     }
 }
 

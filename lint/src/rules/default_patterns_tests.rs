@@ -18,23 +18,6 @@ fn default_regex(spec: &super::OptionSpec) -> UserPattern {
     }
 }
 
-fn corpus() -> Option<PathBuf> {
-    let dir = match std::env::var_os("THREEAM_REAL_SPECS") {
-        Some(d) => PathBuf::from(d),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs-real"),
-    };
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "real-world corpus missing at {} (set THREEAM_REAL_SPECS)",
-        dir.display()
-    );
-    eprintln!("skipping: real-world corpus not found at {}", dir.display());
-    None
-}
-
 /// Every spec file in the corpus (multi-file specs' folders included),
 /// bounded in depth.
 fn spec_files(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
@@ -164,7 +147,9 @@ fn hand_checks_agree_with_the_default_regexes() {
     for edge in EDGES {
         check(edge);
     }
-    let Some(dir) = corpus() else { return };
+    let Some(dir) = threeam_test_corpus::dir() else {
+        return;
+    };
     let s = samples(&dir);
     // The corpus holds thousands of each; a scan that found few is broken.
     assert!(

@@ -1,6 +1,8 @@
 //! `error-schema-readable`: error bodies are readable by people and programs.
 
 use rustc_hash::FxHashMap;
+// Shared with diff, which reports an error body that stops being readable.
+use threeam_spec::conventions::{ERROR_HUMAN_FIELDS as HUMAN, ERROR_MACHINE_FIELDS as MACHINE};
 
 use super::{response_maps, response_scope, Ctx, Docs, Principle, Rule};
 use crate::finding::Severity;
@@ -45,9 +47,6 @@ pub static RULE: Rule = Rule {
     options: &[],
     check,
 };
-
-const HUMAN: [&str; 3] = ["detail", "message", "title"];
-const MACHINE: [&str; 2] = ["type", "code"];
 
 /// What an error body lacks, if anything.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

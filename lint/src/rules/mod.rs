@@ -5,6 +5,7 @@
 //! nothing of severities set by users, ignores or output formats.
 
 use rustc_hash::{FxHashMap, FxHashSet};
+use threeam_spec::catalog::indent;
 use threeam_spec::model::{ParamListId, ResponseId, ResponseMapId};
 
 use crate::finding::{Hit, Scope, Severity};
@@ -127,19 +128,11 @@ impl Principle {
     }
 }
 
-/// Documentation in the clippy/ruff shape.
-#[derive(Debug, Clone, Copy)]
-pub struct Docs {
-    /// What it checks: prose, a multi-line raw string read through [`prose`].
-    pub what: &'static str,
-    /// Why it matters: the principle and the incident it prevents (prose,
-    /// as `what`).
-    pub why: &'static str,
-    /// A spec fragment that triggers it.
-    pub example: &'static str,
-    /// The same fragment, fixed.
-    pub fix: &'static str,
-}
+/// Documentation in the clippy/ruff shape, as diff's checks have it:
+/// `what` and `why` are multi-line raw strings read through [`prose`],
+/// `example` a spec fragment that triggers the rule and `fix` the same
+/// fragment, fixed.
+pub use threeam_spec::catalog::Docs;
 
 /// One rule.
 #[derive(Debug)]
@@ -227,15 +220,6 @@ pub fn prose(text: &str) -> String {
         paragraphs.push(current);
     }
     paragraphs.join("\n\n")
-}
-
-fn indent(block: &str) -> String {
-    block
-        .trim_matches('\n')
-        .lines()
-        .map(|l| format!("    {l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// What a check gets: the spec, its options, and somewhere to report.

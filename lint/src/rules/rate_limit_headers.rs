@@ -38,7 +38,7 @@ pub static RULE: Rule = Rule {
 /// `headers`: the names that count as a remaining-budget header.
 const HEADERS: OptionSpec = OptionSpec {
     name: "headers",
-    default: OptionDefault::Strings(&["X-RateLimit-Remaining", "RateLimit", "RateLimit-Remaining"]),
+    default: OptionDefault::Strings(threeam_spec::conventions::RATE_LIMIT_REMAINING_HEADERS),
     help: "header names that count as a remaining-budget header",
 };
 

@@ -41,7 +41,7 @@ pub static RULE: Rule = Rule {
 /// `headers`: the names that count as a request id.
 const HEADERS: OptionSpec = OptionSpec {
     name: "headers",
-    default: OptionDefault::Strings(&["X-Request-Id", "Request-Id", "X-Correlation-Id"]),
+    default: OptionDefault::Strings(threeam_spec::conventions::REQUEST_ID_HEADERS),
     help: "header names that count as a request id",
 };
 

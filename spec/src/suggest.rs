@@ -5,7 +5,7 @@
 /// so `titel` finds `title`), and never the word itself.
 ///
 /// ```
-/// use threeam_lint::suggest::closest;
+/// use threeam_spec::suggest::closest;
 /// let keys = ["title", "version", "description"];
 /// assert_eq!(closest("titel", keys), Some("title"));
 /// assert_eq!(closest("Version", keys), Some("version"));
@@ -20,6 +20,41 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .filter(|&(d, _)| d * 3 <= len)
         .min_by_key(|&(d, _)| d)
         .map(|(_, c)| c)
+}
+
+/// The id nearest to `wanted` (an id from a config file or the command
+/// line, compared lowercase), if it is a typo or two away: how an unknown
+/// rule or check id says "did you mean". Looser than [`closest`] for short
+/// ids, which a couple of slips leave far from a third of their length.
+///
+/// ```
+/// use threeam_spec::suggest::nearest_id;
+/// let ids = ["retry-after-on-429", "fallback-server"];
+/// assert_eq!(nearest_id("Fallback-Sever", ids), Some("fallback-server"));
+/// assert_eq!(nearest_id("T012", ids), None);
+/// ```
+pub fn nearest_id<'a>(wanted: &str, ids: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let wanted = wanted.to_ascii_lowercase();
+    let (d, id) = ids
+        .into_iter()
+        .map(|id| (distance(&wanted, id), id))
+        .min()?;
+    // Close means a typo or two, not a different word.
+    (d <= (wanted.len() / 4).max(2)).then_some(id)
+}
+
+/// "did you mean `ID`? " for the [`nearest_id`], or nothing: the hint an
+/// unknown rule or check id puts before saying where the ids are listed.
+///
+/// ```
+/// use threeam_spec::suggest::did_you_mean;
+/// assert_eq!(did_you_mean("operation-addd", ["operation-added"]), "did you mean `operation-added`? ");
+/// assert_eq!(did_you_mean("x", ["operation-added"]), "");
+/// ```
+pub fn did_you_mean<'a>(wanted: &str, ids: impl IntoIterator<Item = &'a str>) -> String {
+    nearest_id(wanted, ids)
+        .map(|near| format!("did you mean `{near}`? "))
+        .unwrap_or_default()
 }
 
 /// Edit distance over chars (optimal string alignment: insert, delete,
