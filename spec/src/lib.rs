@@ -18,6 +18,8 @@ pub mod catalog;
 pub mod config;
 pub mod conventions;
 pub mod discover;
+#[cfg(feature = "draw")]
+pub mod draw;
 pub mod model;
 pub mod parse;
 pub mod pointer;

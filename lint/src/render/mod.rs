@@ -3,12 +3,12 @@
 
 pub mod catalog;
 mod compact;
-pub mod escape;
+/// Escaping untrusted spec text (shared with `threeam diff`).
+pub use threeam_spec::draw::escape;
 mod github;
 mod human;
 mod json;
 pub mod sarif;
-mod snippet;
 mod table;
 
 use std::io::{self, Write};

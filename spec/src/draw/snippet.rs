@@ -325,7 +325,7 @@ mod tests {
         }
         // The line numbers agree with the loader's definition of a line.
         let src = "a: 1\rb: 2\r\nc: 3\nd: 4";
-        let breaks = threeam_spec::source::line_breaks(src).count();
+        let breaks = crate::source::line_breaks(src).count();
         let w = Window::new(src, src.find("d: 4").unwrap(), breaks as u32 + 1);
         assert_eq!(w.lines(), ["b: 2", "c: 3", "d: 4"]);
         assert_eq!(w.first_line, 2);

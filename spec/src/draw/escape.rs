@@ -10,7 +10,7 @@ use std::fmt::Write;
 /// reorder what a reader sees ("Trojan Source").
 ///
 /// ```
-/// use threeam_lint::render::escape::is_unsafe;
+/// use threeam_spec::draw::escape::is_unsafe;
 /// assert!(is_unsafe('\u{1b}') && is_unsafe('\u{9b}') && is_unsafe('\u{202e}'));
 /// assert!(!is_unsafe('a') && !is_unsafe('é') && !is_unsafe('…'));
 /// ```
@@ -24,7 +24,7 @@ pub fn is_unsafe(c: char) -> bool {
 /// common case).
 ///
 /// ```
-/// use threeam_lint::render::escape::escape;
+/// use threeam_spec::draw::escape::escape;
 /// assert_eq!(escape("/v1/a\r\n::error x"), "/v1/a\\r\\n::error x");
 /// assert_eq!(escape("\u{1b}[31mred"), "\\u{1b}[31mred");
 /// assert_eq!(escape("plain é"), "plain é");
@@ -47,7 +47,13 @@ fn suspect(b: u8) -> bool {
 
 /// Length of the longest prefix of `s` with nothing to escape. Scans bytes:
 /// nearly all text is plain, and this runs for every text of every finding.
-pub(crate) fn safe_prefix(s: &str) -> usize {
+///
+/// ```
+/// use threeam_spec::draw::escape::safe_prefix;
+/// assert_eq!(safe_prefix("ok\r\n"), 2);
+/// assert_eq!(safe_prefix("plain é"), "plain é".len());
+/// ```
+pub fn safe_prefix(s: &str) -> usize {
     let bytes = s.as_bytes();
     let mut i = 0;
     while let Some(j) = next_suspect(bytes, i) {
