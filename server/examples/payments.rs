@@ -142,7 +142,7 @@ async fn create_payment(
         return problem(StatusCode::BAD_REQUEST, "validation-failed", detail);
     }
     let mut db = db.lock().unwrap();
-    let last = db.fences.get(&claim.key).copied().unwrap_or(0);
+    let last = db.fences.get(&*claim.key).copied().unwrap_or(0);
     if claim.token <= last {
         // A holder whose lease ran out: a newer claim already wrote.
         return problem(
@@ -151,7 +151,7 @@ async fn create_payment(
             "a newer request with this idempotency key took over; retry with the same key".into(),
         );
     }
-    db.fences.insert(claim.key.clone(), claim.token);
+    db.fences.insert(claim.key.to_string(), claim.token);
     let manual = body["capture_method"] == "manual";
     let payment = json!({
         "id": uuid::Uuid::new_v4().to_string(),

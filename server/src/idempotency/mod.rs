@@ -58,8 +58,9 @@ use crate::BoxError;
 /// `key`: a holder whose lease ran out can then never overwrite newer work.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IdempotencyClaim {
-    /// The key as the client sent it.
-    pub key: String,
+    /// The key as the client sent it (shared with the store's record, not
+    /// copied).
+    pub key: Arc<str>,
     /// The fencing token, larger than every token handed out before it.
     pub token: u64,
 }
@@ -376,7 +377,7 @@ where
                 "the request has more than one Idempotency-Key header; send exactly one",
             )));
         }
-        (Some(value), None, _) => match crate::key::parse_idempotency_key(value) {
+        (Some(value), None, _) => match crate::key::parse_shared_key(value) {
             Ok(key) => key,
             Err(e) => {
                 outcome!("invalid_key");
