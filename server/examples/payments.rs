@@ -166,8 +166,8 @@ async fn create_payment(
         "description": body.get("description").cloned().unwrap_or(Value::Null),
         "failure": Value::Null,
         "metadata": body.get("metadata").cloned().unwrap_or(json!({})),
-        "created_at": format!("request {}", ctx.request_id),
-        "updated_at": format!("request {}", ctx.request_id),
+        "created_at": format!("request {}", ctx.request_id()),
+        "updated_at": format!("request {}", ctx.request_id()),
     });
     db.payments.push(payment.clone());
     let location = format!(

@@ -29,7 +29,7 @@ async fn start() -> Http {
                  Extension(ctx): Extension<RequestContext>| async move {
                     (
                         StatusCode::CREATED,
-                        format!("{{\"key\":{:?},\"trace\":{:?}}}", claim.key, ctx.trace_id),
+                        format!("{{\"key\":{:?},\"trace\":{:?}}}", claim.key, ctx.trace_id()),
                     )
                 },
             ),
