@@ -93,15 +93,92 @@ struct Record {
 
 #[derive(Debug)]
 enum State {
-    InFlight {
-        token: u64,
-    },
-    /// A [`StoredResponse`] without the `Vec`'s spare capacity field.
-    Completed {
-        status: StatusCode,
-        headers: Box<[(HeaderName, HeaderValue)]>,
-        body: Bytes,
-    },
+    InFlight { token: u64 },
+    Completed(PackedResponse),
+}
+
+/// A stored answer in one allocation: each allow-listed header as (name
+/// length `u16`, name, value length `u32`, value), then the body. One
+/// block per record rather than a header list, a body and its shared
+/// handle: a full store frees a record per new key, and every block it
+/// frees is a cache miss.
+#[derive(Debug)]
+pub(crate) struct PackedResponse {
+    status: StatusCode,
+    headers: u16,
+    packed: Box<[u8]>,
+}
+
+type HeaderSlices<'a> = (&'a [u8], &'a [u8]);
+
+impl PackedResponse {
+    /// Packs `status`, the headers `headers()` yields (it is called twice:
+    /// to size the block, then to fill it) and a copy of `body`.
+    pub(crate) fn new<'h, I>(status: StatusCode, headers: impl Fn() -> I, body: &[u8]) -> Self
+    where
+        I: Iterator<Item = (&'h HeaderName, &'h HeaderValue)>,
+    {
+        let (mut count, mut len) = (0u16, body.len());
+        for (name, value) in headers().take(usize::from(u16::MAX)) {
+            count += 1;
+            len += 6 + name.as_str().len() + value.len();
+        }
+        let mut packed = Vec::with_capacity(len);
+        for (name, value) in headers().take(usize::from(count)) {
+            let name = name.as_str().as_bytes();
+            // Header names are far below 64 KiB (http refuses longer).
+            packed.extend_from_slice(&(name.len() as u16).to_le_bytes());
+            packed.extend_from_slice(name);
+            packed.extend_from_slice(&(value.len() as u32).to_le_bytes());
+            packed.extend_from_slice(value.as_bytes());
+        }
+        packed.extend_from_slice(body);
+        Self {
+            status,
+            headers: count,
+            packed: packed.into_boxed_slice(),
+        }
+    }
+
+    /// The headers as (name, value) slices and where the body starts.
+    fn headers(&self) -> (Vec<HeaderSlices<'_>>, usize) {
+        let p = &self.packed;
+        let mut at = 0;
+        let mut out = Vec::with_capacity(usize::from(self.headers));
+        for _ in 0..self.headers {
+            let n = usize::from(u16::from_le_bytes([p[at], p[at + 1]]));
+            let name = &p[at + 2..at + 2 + n];
+            at += 2 + n;
+            let v = u32::from_le_bytes([p[at], p[at + 1], p[at + 2], p[at + 3]]) as usize;
+            out.push((name, &p[at + 4..at + 4 + v]));
+            at += 4 + v;
+        }
+        (out, at)
+    }
+
+    /// [`StoredResponse::size`] of the same answer: body, each header's
+    /// name and value plus 16, plus 64.
+    fn size(&self) -> usize {
+        self.packed.len() + 10 * usize::from(self.headers) + 64
+    }
+
+    /// The answer to replay (its own copy: replays are the rare path).
+    fn response(&self) -> StoredResponse {
+        let (headers, body_at) = self.headers();
+        StoredResponse {
+            status: self.status,
+            headers: headers
+                .into_iter()
+                .filter_map(|(n, v)| {
+                    Some((
+                        HeaderName::from_bytes(n).ok()?,
+                        HeaderValue::from_bytes(v).ok()?,
+                    ))
+                })
+                .collect(),
+            body: Bytes::copy_from_slice(&self.packed[body_at..]),
+        }
+    }
 }
 
 impl Default for MemoryStore {
@@ -190,9 +267,9 @@ impl MemoryStore {
                         fingerprint: record.fingerprint,
                         lease_left: Duration::from_nanos(record.until - now),
                     },
-                    State::Completed { .. } => ClaimOutcome::Completed {
+                    State::Completed(answer) => ClaimOutcome::Completed {
                         fingerprint: record.fingerprint,
-                        response: record.state.response(),
+                        response: answer.response(),
                     },
                 });
             }
@@ -234,16 +311,29 @@ impl MemoryStore {
         ttl: Duration,
         now: Instant,
     ) -> Completion {
+        let headers = || response.headers.iter().map(|(n, v)| (n, v));
+        let packed = PackedResponse::new(response.status, headers, &response.body);
+        self.complete_packed(key, token, fingerprint, packed, ttl, now)
+    }
+
+    /// [`MemoryStore::complete_at`] with the answer packed by the caller
+    /// (the layer packs straight from the response, without a header list
+    /// or a second handle on the body).
+    pub(crate) fn complete_packed(
+        &self,
+        key: &ScopedKey,
+        token: u64,
+        fingerprint: Fingerprint,
+        response: PackedResponse,
+        ttl: Duration,
+        now: Instant,
+    ) -> Completion {
         let now = self.ticks(now);
         let size = response.size();
         let completed = Record {
             fingerprint,
             until: now.saturating_add(ttl.as_nanos() as u64),
-            state: State::Completed {
-                status: response.status,
-                headers: response.headers.into_boxed_slice(),
-                body: response.body,
-            },
+            state: State::Completed(response),
         };
         let (hash, shard) = self.locate(key);
         let mut guard = lock(shard);
@@ -327,7 +417,7 @@ impl Record {
     fn token(&self) -> Option<u64> {
         match self.state {
             State::InFlight { token } => Some(token),
-            State::Completed { .. } => None,
+            State::Completed(_) => None,
         }
     }
 }
@@ -338,29 +428,7 @@ impl State {
     fn size(&self) -> usize {
         match self {
             Self::InFlight { .. } => 0,
-            Self::Completed { headers, body, .. } => {
-                let headers: usize = headers
-                    .iter()
-                    .map(|(n, v)| n.as_str().len() + v.len() + 16)
-                    .sum();
-                body.len() + headers + 64
-            }
-        }
-    }
-
-    /// The stored answer to replay (body shared, not copied).
-    fn response(&self) -> StoredResponse {
-        match self {
-            Self::Completed {
-                status,
-                headers,
-                body,
-            } => StoredResponse {
-                status: *status,
-                headers: headers.to_vec(),
-                body: body.clone(),
-            },
-            Self::InFlight { .. } => unreachable!("only completed records are replayed"),
+            Self::Completed(answer) => answer.size(),
         }
     }
 }
@@ -717,6 +785,42 @@ mod tests {
             let len = lock(shard).order.len();
             assert!(len <= 2 * 4 + 1, "{len} positions for 4 records");
         }
+    }
+
+    #[test]
+    fn replays_give_back_status_headers_and_body_and_bytes_are_counted_back() {
+        let s = MemoryStore::default();
+        let t0 = Instant::now();
+        let stored = StoredResponse {
+            status: StatusCode::CREATED,
+            headers: vec![
+                (
+                    http::header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                ),
+                (
+                    http::header::LOCATION,
+                    HeaderValue::from_static("/v1/payments/p1"),
+                ),
+                (
+                    HeaderName::from_static("x-custom"),
+                    HeaderValue::from_static(""),
+                ),
+            ],
+            body: Bytes::from_static(b"{\"id\":\"p1\"}"),
+        };
+        let t = token(s.claim_at(&key("a"), [1; 32], LEASE, t0));
+        let c = s.complete_at(&key("a"), t, [1; 32], stored.clone(), TTL, t0);
+        assert_eq!(c, Completion::Stored);
+        let bytes = |s: &MemoryStore| -> usize { s.shards.iter().map(|sh| lock(sh).bytes).sum() };
+        assert_eq!(bytes(&s), stored.size());
+        match s.claim_at(&key("a"), [1; 32], LEASE, t0).unwrap() {
+            ClaimOutcome::Completed { response, .. } => assert_eq!(response, stored),
+            other => panic!("{other:?}"),
+        }
+        // Taken over after expiry: its bytes are given back.
+        token(s.claim_at(&key("a"), [1; 32], LEASE, t0 + TTL));
+        assert_eq!(bytes(&s), 0);
     }
 
     #[test]

@@ -28,6 +28,7 @@ mod memory;
 mod store;
 
 pub use memory::MemoryStore;
+use memory::PackedResponse;
 pub use store::{
     ClaimOutcome, Completion, Fingerprint, IdempotencyStore, ScopedKey, StoreError, StoreFuture,
     StoredResponse,
@@ -498,31 +499,28 @@ where
         guard.release().await;
     } else {
         // A response has few headers: passes over them beat a lookup per
-        // allow-listed name. Counting first sizes the list exactly, so the
-        // store keeps it as a boxed slice without a reallocation.
+        // allow-listed name.
         let kept = || {
             rparts
                 .headers
                 .iter()
                 .filter(|(name, _)| config.stored_headers.contains(name))
         };
-        let mut headers = Vec::with_capacity(kept().count());
-        headers.extend(kept().map(|(name, value)| (name.clone(), value.clone())));
-        let stored = StoredResponse {
-            status: rparts.status,
-            headers,
-            body: bytes.clone(),
-        };
         let done = match shared.store.as_memory() {
-            Some(memory) => Ok(memory.complete_at(
+            Some(memory) => Ok(memory.complete_packed(
                 &guard.key,
                 token,
                 fingerprint,
-                stored,
+                PackedResponse::new(rparts.status, kept, &bytes),
                 config.ttl,
                 Instant::now(),
             )),
             None => {
+                let stored = StoredResponse {
+                    status: rparts.status,
+                    headers: kept().map(|(n, v)| (n.clone(), v.clone())).collect(),
+                    body: bytes.clone(),
+                };
                 shared
                     .store
                     .complete(&guard.key, token, fingerprint, stored, config.ttl)
