@@ -30,12 +30,13 @@ const TRACEPARENT: HeaderName = HeaderName::from_static("traceparent");
 /// What the context layer knows about a request, in its extensions.
 ///
 /// One shared text holds the ids (our `traceparent`, then the request id),
-/// so a request's context is one allocation and a clone a reference count.
+/// so a request's context and its two response header values are one
+/// allocation, and a clone is a reference count.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RequestContext {
     /// `traceparent` (55 bytes: version, trace id, our span id, flags),
     /// then the request id.
-    text: Arc<str>,
+    text: Bytes,
     /// The caller's span id, when it sent a `traceparent`.
     parent_span: Option<[u8; 16]>,
 }
@@ -67,17 +68,17 @@ impl RequestContext {
 
     /// The request id (the caller's, or made here).
     pub fn request_id(&self) -> &str {
-        &self.text[TRACEPARENT_LEN..]
+        self.slice(TRACEPARENT_LEN..)
     }
 
     /// The trace id: 32 lowercase hex digits.
     pub fn trace_id(&self) -> &str {
-        &self.text[3..35]
+        self.slice(3..35)
     }
 
     /// Our span's id: 16 lowercase hex digits.
     pub fn span_id(&self) -> &str {
-        &self.text[36..52]
+        self.slice(36..52)
     }
 
     /// The caller's span id, when it sent a `traceparent`.
@@ -90,7 +91,12 @@ impl RequestContext {
 
     /// The `traceparent` to send on (ours, with our span id).
     pub fn traceparent(&self) -> &str {
-        &self.text[..TRACEPARENT_LEN]
+        self.slice(..TRACEPARENT_LEN)
+    }
+
+    /// Part of the text: ASCII, as every piece was checked or made so.
+    fn slice(&self, range: impl std::slice::SliceIndex<[u8], Output = [u8]>) -> &str {
+        std::str::from_utf8(&self.text[range]).unwrap_or_default()
     }
 
     /// The context and the `X-Request-Id` and `traceparent` response
@@ -122,29 +128,25 @@ impl RequestContext {
         text.push_hex(&uuid::Uuid::new_v4().as_bytes()[..8]);
         text.push(b"-");
         text.push(flags.as_bytes());
-        let traceparent_value = header_value(&text.as_bytes()[..TRACEPARENT_LEN]);
+        let given = given.inspect(|value| text.push(value.as_bytes()));
+        if given.is_none() {
+            text.push_hex(uuid::Uuid::new_v4().as_bytes());
+        }
+        // The header values are views of the same block, not copies.
+        let text = Bytes::from_owner(text);
+        let traceparent_value = header_value(text.slice(..TRACEPARENT_LEN));
         let id_value = match given {
-            Some(value) => {
-                text.push(value.as_bytes());
-                value.clone()
-            }
-            None => {
-                let start = text.as_bytes().len();
-                text.push_hex(uuid::Uuid::new_v4().as_bytes());
-                header_value(&text.as_bytes()[start..])
-            }
+            Some(value) => value.clone(),
+            None => header_value(text.slice(TRACEPARENT_LEN..)),
         };
-        let ctx = Self {
-            text: Arc::from(text.as_str()),
-            parent_span,
-        };
+        let ctx = Self { text, parent_span };
         (ctx, id_value, traceparent_value)
     }
 }
 
 /// A value made of hex digits and dashes, always valid.
-fn header_value(bytes: &[u8]) -> HeaderValue {
-    HeaderValue::from_bytes(bytes).unwrap_or_else(|_| HeaderValue::from_static(""))
+fn header_value(bytes: Bytes) -> HeaderValue {
+    HeaderValue::from_maybe_shared(bytes).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// `00-<trace 32 hex>-<span 16 hex>-<flags 2 hex>`, all-zero ids invalid
