@@ -583,6 +583,20 @@ mod tests {
         }
     }
 
+    /// Bytes the store counts, over all shards.
+    fn total_bytes(s: &MemoryStore) -> usize {
+        s.shards.iter().map(|sh| lock(sh).bytes).sum()
+    }
+
+    /// Claims `k` and completes it with a 1-byte answer at `at`.
+    fn store_one(s: &MemoryStore, k: &ScopedKey, at: Instant) {
+        let t = token(s.claim_at(k, [0; 32], LEASE, at));
+        assert_eq!(
+            s.complete_at(k, t, [0; 32], response(1), TTL, at),
+            Completion::Stored
+        );
+    }
+
     const LEASE: Duration = Duration::from_secs(60);
     const TTL: Duration = Duration::from_secs(3600);
 
@@ -686,12 +700,7 @@ mod tests {
             );
         }
         for i in 200..400 {
-            let k = key(&format!("k{i}"));
-            let t = token(s.claim_at(&k, [0; 32], LEASE, t0));
-            assert_eq!(
-                s.complete_at(&k, t, [0; 32], response(1), TTL, t0),
-                Completion::Stored
-            );
+            store_one(&s, &key(&format!("k{i}")), t0);
         }
         assert!(s.len() <= SHARDS);
     }
@@ -721,7 +730,7 @@ mod tests {
                 Completion::Stored
             );
         }
-        let total: usize = s.shards.iter().map(|sh| lock(sh).bytes).sum();
+        let total = total_bytes(&s);
         assert!(total <= SHARDS * 1000, "{total}");
     }
 
@@ -731,12 +740,7 @@ mod tests {
         let s = MemoryStore::new(SHARDS * 8, usize::MAX);
         let t0 = Instant::now();
         for i in 0..512 {
-            let k = key(&format!("k{i}"));
-            let t = token(s.claim_at(&k, [0; 32], LEASE, t0));
-            assert_eq!(
-                s.complete_at(&k, t, [0; 32], response(1), TTL, t0),
-                Completion::Stored
-            );
+            store_one(&s, &key(&format!("k{i}")), t0);
         }
         assert_eq!(s.len(), SHARDS * 8);
         let held = |i: usize| {
@@ -756,9 +760,7 @@ mod tests {
         let s = MemoryStore::new(100_000, usize::MAX);
         let t0 = Instant::now();
         for i in 0..1000 {
-            let k = key(&format!("old{i}"));
-            let t = token(s.claim_at(&k, [0; 32], LEASE, t0));
-            s.complete_at(&k, t, [0; 32], response(1), TTL, t0);
+            store_one(&s, &key(&format!("old{i}")), t0);
         }
         let later = t0 + TTL + Duration::from_secs(1);
         for i in 0..3000 {
@@ -767,8 +769,7 @@ mod tests {
         // Each claim drops up to two expired records from its shard's front:
         // ~190 claims a shard clear its ~63 old records.
         assert_eq!(s.len(), 3000);
-        let bytes: usize = s.shards.iter().map(|sh| lock(sh).bytes).sum();
-        assert_eq!(bytes, 0, "only in-flight records are left");
+        assert_eq!(total_bytes(&s), 0, "only in-flight records are left");
     }
 
     #[test]
@@ -812,15 +813,14 @@ mod tests {
         let t = token(s.claim_at(&key("a"), [1; 32], LEASE, t0));
         let c = s.complete_at(&key("a"), t, [1; 32], stored.clone(), TTL, t0);
         assert_eq!(c, Completion::Stored);
-        let bytes = |s: &MemoryStore| -> usize { s.shards.iter().map(|sh| lock(sh).bytes).sum() };
-        assert_eq!(bytes(&s), stored.size());
+        assert_eq!(total_bytes(&s), stored.size());
         match s.claim_at(&key("a"), [1; 32], LEASE, t0).unwrap() {
             ClaimOutcome::Completed { response, .. } => assert_eq!(response, stored),
             other => panic!("{other:?}"),
         }
         // Taken over after expiry: its bytes are given back.
         token(s.claim_at(&key("a"), [1; 32], LEASE, t0 + TTL));
-        assert_eq!(bytes(&s), 0);
+        assert_eq!(total_bytes(&s), 0);
     }
 
     #[test]
