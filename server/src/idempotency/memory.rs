@@ -364,8 +364,9 @@ impl MemoryStore {
             None => {}
         }
         // Our own record may go too if its lease ran out; it is then
-        // absent below, as above.
-        if !shard.make_room(now, |s| s.bytes + size <= max_bytes) {
+        // absent below, as above. An answer larger than a whole shard
+        // evicts nothing: it could never fit.
+        if size > max_bytes || !shard.make_room(now, |s| s.bytes + size <= max_bytes) {
             if shard.find_mut(hash, key).and_then(|s| s.record.token()) == Some(token) {
                 shard.remove(hash, key);
             }
@@ -709,11 +710,17 @@ mod tests {
     fn bytes_are_bounded_and_oversized_responses_release_the_claim() {
         let s = MemoryStore::new(1000, SHARDS * 1000);
         let t0 = Instant::now();
+        store_one(&s, &key("small"), t0);
         let t = token(s.claim_at(&key("big"), [0; 32], LEASE, t0));
         assert_eq!(
             s.complete_at(&key("big"), t, [0; 32], response(5000), TTL, t0),
             Completion::NotStored
         );
+        // Nothing was evicted for an answer that could never fit.
+        assert!(matches!(
+            s.claim_at(&key("small"), [0; 32], LEASE, t0),
+            Ok(ClaimOutcome::Completed { .. })
+        ));
         token(s.claim_at(&key("big"), [0; 32], LEASE, t0));
         for i in 0..100 {
             let k = key(&format!("k{i}"));
