@@ -19,7 +19,6 @@ use http::{HeaderName, HeaderValue, Request, Response};
 use http_body_util::{Either, Full};
 use tower_layer::Layer;
 use tower_service::Service;
-use tracing::Instrument;
 
 use crate::classify::Classifier;
 use crate::numbers::Buf;
@@ -29,19 +28,21 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 const TRACEPARENT: HeaderName = HeaderName::from_static("traceparent");
 
 /// What the context layer knows about a request, in its extensions.
+///
+/// One shared text holds the ids (our `traceparent`, then the request id),
+/// so a request's context and its two response header values are one
+/// allocation, and a clone is a reference count.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RequestContext {
-    /// The request id (the caller's, or made here).
-    pub request_id: Arc<str>,
-    /// 32 lowercase hex digits.
-    pub trace_id: Arc<str>,
-    /// Our span's id, 16 lowercase hex digits.
-    pub span_id: Arc<str>,
+    /// `traceparent` (55 bytes: version, trace id, our span id, flags),
+    /// then the request id.
+    text: Bytes,
     /// The caller's span id, when it sent a `traceparent`.
-    pub parent_span_id: Option<Arc<str>>,
-    /// The `traceparent` to send on (ours, with our span id).
-    pub traceparent: Arc<str>,
+    parent_span: Option<[u8; 16]>,
 }
+
+/// `00-` + 32 + `-` + 16 + `-` + 2.
+const TRACEPARENT_LEN: usize = 55;
 
 impl RequestContext {
     /// The context for a request with these headers.
@@ -56,13 +57,46 @@ impl RequestContext {
     ///     "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".parse().unwrap(),
     /// );
     /// let ctx = RequestContext::from_headers(&headers);
-    /// assert_eq!(&*ctx.request_id, "req-1");
-    /// assert_eq!(&*ctx.trace_id, "4bf92f3577b34da6a3ce929d0e0e4736");
-    /// assert_eq!(ctx.parent_span_id.as_deref(), Some("00f067aa0ba902b7"));
-    /// assert!(ctx.traceparent.ends_with("-01"));
+    /// assert_eq!(ctx.request_id(), "req-1");
+    /// assert_eq!(ctx.trace_id(), "4bf92f3577b34da6a3ce929d0e0e4736");
+    /// assert_eq!(ctx.parent_span_id(), Some("00f067aa0ba902b7"));
+    /// assert!(ctx.traceparent().ends_with("-01"));
     /// ```
     pub fn from_headers(headers: &http::HeaderMap) -> Self {
         Self::with_values(headers).0
+    }
+
+    /// The request id (the caller's, or made here).
+    pub fn request_id(&self) -> &str {
+        self.slice(TRACEPARENT_LEN..)
+    }
+
+    /// The trace id: 32 lowercase hex digits.
+    pub fn trace_id(&self) -> &str {
+        self.slice(3..35)
+    }
+
+    /// Our span's id: 16 lowercase hex digits.
+    pub fn span_id(&self) -> &str {
+        self.slice(36..52)
+    }
+
+    /// The caller's span id, when it sent a `traceparent`.
+    pub fn parent_span_id(&self) -> Option<&str> {
+        // Only ever made from 16 hex digits.
+        self.parent_span
+            .as_ref()
+            .and_then(|id| std::str::from_utf8(id).ok())
+    }
+
+    /// The `traceparent` to send on (ours, with our span id).
+    pub fn traceparent(&self) -> &str {
+        self.slice(..TRACEPARENT_LEN)
+    }
+
+    /// Part of the text: ASCII, as every piece was checked or made so.
+    fn slice(&self, range: impl std::slice::SliceIndex<[u8], Output = [u8]>) -> &str {
+        std::str::from_utf8(&self.text[range]).unwrap_or_default()
     }
 
     /// The context and the `X-Request-Id` and `traceparent` response
@@ -72,52 +106,47 @@ impl RequestContext {
         let given = headers.get(&REQUEST_ID).filter(|v| {
             (1..=128).contains(&v.len()) && v.as_bytes().iter().all(|b| b.is_ascii_graphic())
         });
-        let (request_id, id_value) = match given.and_then(|v| Some((v.to_str().ok()?, v))) {
-            Some((id, value)) => (Arc::from(id), value.clone()),
-            None => {
-                let mut id = Buf::<32>::new();
-                id.push_hex(uuid::Uuid::new_v4().as_bytes());
-                (Arc::from(id.as_str()), header_value(id.as_bytes()))
-            }
-        };
         let parent = headers
             .get(&TRACEPARENT)
             .and_then(|v| v.to_str().ok())
             .and_then(parse_traceparent);
-        let mut span_id = Buf::<16>::new();
-        span_id.push_hex(&uuid::Uuid::new_v4().as_bytes()[..8]);
-        let mut traceparent = Buf::<55>::new();
-        traceparent.push(b"00-");
-        let (trace_id, parent_span_id, flags): (Arc<str>, _, _) = match parent {
+        let mut text = Buf::<{ TRACEPARENT_LEN + 128 }>::new();
+        text.push(b"00-");
+        let (parent_span, flags) = match parent {
             Some((trace, span, flags)) => {
-                traceparent.push(trace.as_bytes());
-                (trace.into(), Some(span.into()), flags)
+                text.push(trace.as_bytes());
+                let mut id = [0; 16];
+                id.copy_from_slice(span.as_bytes());
+                (Some(id), flags)
             }
             None => {
-                let start = traceparent.as_bytes().len();
-                traceparent.push_hex(uuid::Uuid::new_v4().as_bytes());
-                (traceparent.as_str()[start..].into(), None, "01")
+                text.push_hex(uuid::Uuid::new_v4().as_bytes());
+                (None, "01")
             }
         };
-        traceparent.push(b"-");
-        traceparent.push(span_id.as_bytes());
-        traceparent.push(b"-");
-        traceparent.push(flags.as_bytes());
-        let traceparent_value = header_value(traceparent.as_bytes());
-        let ctx = Self {
-            request_id,
-            trace_id,
-            span_id: span_id.as_str().into(),
-            parent_span_id,
-            traceparent: traceparent.as_str().into(),
+        text.push(b"-");
+        text.push_hex(&uuid::Uuid::new_v4().as_bytes()[..8]);
+        text.push(b"-");
+        text.push(flags.as_bytes());
+        let given = given.inspect(|value| text.push(value.as_bytes()));
+        if given.is_none() {
+            text.push_hex(uuid::Uuid::new_v4().as_bytes());
+        }
+        // The header values are views of the same block, not copies.
+        let text = Bytes::from_owner(text);
+        let traceparent_value = header_value(text.slice(..TRACEPARENT_LEN));
+        let id_value = match given {
+            Some(value) => value.clone(),
+            None => header_value(text.slice(TRACEPARENT_LEN..)),
         };
+        let ctx = Self { text, parent_span };
         (ctx, id_value, traceparent_value)
     }
 }
 
 /// A value made of hex digits and dashes, always valid.
-fn header_value(bytes: &[u8]) -> HeaderValue {
-    HeaderValue::from_bytes(bytes).unwrap_or_else(|_| HeaderValue::from_static(""))
+fn header_value(bytes: Bytes) -> HeaderValue {
+    HeaderValue::from_maybe_shared(bytes).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// `00-<trace 32 hex>-<span 16 hex>-<flags 2 hex>`, all-zero ids invalid
@@ -190,7 +219,7 @@ where
 {
     type Response = Response<Either<RB, Full<Bytes>>>;
     type Error = S::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, S::Error>> + Send>>;
+    type Future = ContextFuture<S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
@@ -207,73 +236,100 @@ where
             http.request.method = %parts.method,
             http.route = %seen.route,
             client.tier = %seen.client.tier,
-            request_id = %ctx.request_id,
-            trace_id = %ctx.trace_id,
-            span_id = %ctx.span_id,
+            request_id = %ctx.request_id(),
+            trace_id = %ctx.trace_id(),
+            span_id = %ctx.span_id(),
         );
-        let request_id = ctx.request_id.clone();
-        parts.extensions.insert(ctx);
+        parts.extensions.insert(ctx.clone());
         let request = Request::from_parts(parts, body);
         // Calling may itself panic (a service that panics before returning
         // its future); catch that too.
-        let future =
+        let called =
             std::panic::catch_unwind(AssertUnwindSafe(|| span.in_scope(|| inner.call(request))));
-        Box::pin(
-            async move {
-                let outcome = match future {
-                    Ok(future) => CatchUnwind(std::pin::pin!(future)).await,
-                    Err(panic) => Err(panic),
-                };
-                let mut response = match outcome {
-                    Ok(result) => result?.map(Either::Left),
-                    Err(panic) => {
-                        let what = panic
-                            .downcast_ref::<&str>()
-                            .map(|s| s.to_string())
-                            .or_else(|| panic.downcast_ref::<String>().cloned())
-                            .unwrap_or_else(|| "a non-text panic".into());
-                        tracing::error!(panic = %what, "handler panicked; answered 500");
-                        metrics::counter!("threeam.server.panics").increment(1);
-                        Problem::new(
-                            ProblemKind::InternalError,
-                            format!(
-                                "the server failed while handling this request; quote request id {} when reporting it",
-                                request_id
-                            ),
-                        )
-                        .with_member("request_id", &*request_id)
-                        .into_response()
-                        .map(Either::Right)
-                    }
-                };
-                let headers = response.headers_mut();
-                headers.insert(REQUEST_ID, id_value);
-                headers.insert(TRACEPARENT, traceparent_value);
-                Ok(response)
-            }
-            .instrument(span),
-        )
-    }
-}
-
-type Panic = Box<dyn std::any::Any + Send>;
-
-/// Polls a future pinned in place (no box of its own), turning a panic
-/// inside it into an `Err`.
-struct CatchUnwind<'a, F>(Pin<&'a mut F>);
-
-impl<F: Future> Future for CatchUnwind<'_, F> {
-    type Output = Result<F::Output, Panic>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let inner = self.0.as_mut();
-        match std::panic::catch_unwind(AssertUnwindSafe(|| inner.poll(cx))) {
-            Ok(Poll::Pending) => Poll::Pending,
-            Ok(Poll::Ready(v)) => Poll::Ready(Ok(v)),
-            Err(panic) => Poll::Ready(Err(panic)),
+        let (future, panic) = match called {
+            Ok(future) => (Some(future), None),
+            Err(panic) => (None, Some(panic)),
+        };
+        ContextFuture {
+            future,
+            panic,
+            span,
+            ctx,
+            values: Some((id_value, traceparent_value)),
         }
     }
 }
+
+pin_project_lite::pin_project! {
+    /// The future of [`RequestContextService`]: the inner service's own,
+    /// polled inside the request's span with panics caught, its answer
+    /// given the ids (a named future rather than a boxed one: no
+    /// allocation per request).
+    pub struct ContextFuture<F> {
+        // `None` when the call itself panicked.
+        #[pin]
+        future: Option<F>,
+        panic: Option<Panic>,
+        span: tracing::Span,
+        ctx: RequestContext,
+        // `X-Request-Id` and `traceparent`; `None` once answered.
+        values: Option<(HeaderValue, HeaderValue)>,
+    }
+}
+
+impl<F, RB, E> Future for ContextFuture<F>
+where
+    F: Future<Output = Result<Response<RB>, E>>,
+{
+    type Output = Result<Response<Either<RB, Full<Bytes>>>, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let _entered = this.span.enter();
+        let outcome = match (this.future.as_pin_mut(), this.panic.take()) {
+            (Some(future), _) => {
+                match std::panic::catch_unwind(AssertUnwindSafe(|| future.poll(cx))) {
+                    Ok(Poll::Pending) => return Poll::Pending,
+                    Ok(Poll::Ready(result)) => Ok(result),
+                    Err(panic) => Err(panic),
+                }
+            }
+            (None, Some(panic)) => Err(panic),
+            (None, None) => panic!("ContextFuture polled after it completed"),
+        };
+        let mut response = match outcome {
+            Ok(result) => result?.map(Either::Left),
+            Err(panic) => panic_response(&panic, this.ctx.request_id()).map(Either::Right),
+        };
+        if let Some((id_value, traceparent_value)) = this.values.take() {
+            let headers = response.headers_mut();
+            headers.insert(REQUEST_ID, id_value);
+            headers.insert(TRACEPARENT, traceparent_value);
+        }
+        Poll::Ready(Ok(response))
+    }
+}
+
+/// The 500 problem a panic is answered with, logged and counted.
+fn panic_response(panic: &Panic, request_id: &str) -> Response<Full<Bytes>> {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a non-text panic".into());
+    tracing::error!(panic = %what, "handler panicked; answered 500");
+    metrics::counter!("threeam.server.panics").increment(1);
+    Problem::new(
+        ProblemKind::InternalError,
+        format!(
+            "the server failed while handling this request; quote request id {request_id} when reporting it"
+        ),
+    )
+    .with_member("request_id", request_id)
+    .into_response()
+}
+
+type Panic = Box<dyn std::any::Any + Send>;
 
 #[cfg(test)]
 mod tests {
@@ -305,14 +361,14 @@ mod tests {
         let mut h = http::HeaderMap::new();
         h.insert("x-request-id", "has space".parse().unwrap());
         let ctx = RequestContext::from_headers(&h);
-        assert_eq!(ctx.request_id.len(), 32);
-        assert_ne!(&*ctx.request_id, "has space");
-        assert_eq!(ctx.trace_id.len(), 32);
-        assert_eq!(ctx.span_id.len(), 16);
-        assert_eq!(ctx.parent_span_id, None);
+        assert_eq!(ctx.request_id().len(), 32);
+        assert_ne!(ctx.request_id(), "has space");
+        assert_eq!(ctx.trace_id().len(), 32);
+        assert_eq!(ctx.span_id().len(), 16);
+        assert_eq!(ctx.parent_span_id(), None);
         assert_eq!(
-            &*ctx.traceparent,
-            format!("00-{}-{}-01", ctx.trace_id, ctx.span_id)
+            ctx.traceparent(),
+            format!("00-{}-{}-01", ctx.trace_id(), ctx.span_id())
         );
     }
 }

@@ -6,6 +6,9 @@
 //! (`Idempotency-Key: "8e03978e-..."`). Both name the same key, so a client
 //! switching form keeps its replays.
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use http::HeaderValue;
 
 /// The longest key accepted, in bytes (the draft leaves it to the server;
@@ -37,6 +40,17 @@ impl std::error::Error for KeyError {}
 /// assert!(parse_idempotency_key(&HeaderValue::from_static("")).is_err());
 /// ```
 pub fn parse_idempotency_key(value: &HeaderValue) -> Result<String, KeyError> {
+    parse(value).map(Cow::into_owned)
+}
+
+/// The key as the layer keeps it: one allocation, shared by the store's
+/// record, the handler's claim and the release guard.
+pub(crate) fn parse_shared_key(value: &HeaderValue) -> Result<Arc<str>, KeyError> {
+    parse(value).map(|key| Arc::from(&*key))
+}
+
+/// The key, borrowed from the header when bare (the usual form).
+fn parse(value: &HeaderValue) -> Result<Cow<'_, str>, KeyError> {
     let raw = value.to_str().map_err(|_| {
         KeyError(
             "the Idempotency-Key header must be ASCII; send a UUID or another printable token"
@@ -45,14 +59,14 @@ pub fn parse_idempotency_key(value: &HeaderValue) -> Result<String, KeyError> {
     })?;
     let raw = raw.trim_matches(|c| c == ' ' || c == '\t');
     let key = if let Some(inner) = raw.strip_prefix('"') {
-        unquote(inner)?
+        Cow::Owned(unquote(inner)?)
     } else {
         if let Some(c) = raw.chars().find(|c| !bare_char(*c)) {
             return Err(KeyError(format!(
                 "the Idempotency-Key contains {c:?}, which a bare key may not; send a UUID, or quote the key as an RFC 8941 string"
             )));
         }
-        raw.to_owned()
+        Cow::Borrowed(raw)
     };
     if key.is_empty() {
         return Err(KeyError(

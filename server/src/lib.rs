@@ -34,7 +34,7 @@ pub use classify::{
     ApiKeyResolver, Classified, Classifier, ClientIdentity, ClientResolver, PeerAddr,
     RouteTemplate, Routes, TrustedProxies, UNMATCHED_ROUTE,
 };
-pub use context::{ContextLayer, RequestContext, RequestContextService};
+pub use context::{ContextFuture, ContextLayer, RequestContext, RequestContextService};
 pub use idempotency::{
     request_fingerprint, ClaimOutcome, Completion, Fingerprint, Idempotency, IdempotencyClaim,
     IdempotencyConfig, IdempotencyFuture, IdempotencyLayer, IdempotencyRequestBody,
@@ -43,7 +43,8 @@ pub use idempotency::{
 };
 pub use key::{parse_idempotency_key, KeyError, MAX_KEY_LEN};
 pub use metrics_layer::{
-    Metrics, MetricsConfig, MetricsLayer, ACTIVE_REQUESTS, OTEL_DURATION_BUCKETS, REQUEST_DURATION,
+    Metrics, MetricsConfig, MetricsFuture, MetricsLayer, ACTIVE_REQUESTS, OTEL_DURATION_BUCKETS,
+    REQUEST_DURATION,
 };
 pub use preset::{ServerLayer, ServerLayerBuilder, ServerService};
 pub use problem::{Problem, ProblemKind, PROBLEM_BASE};

@@ -263,7 +263,7 @@ where
 {
     type Response = Response<RB>;
     type Error = S::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, S::Error>> + Send>>;
+    type Future = MetricsFuture<S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
@@ -279,9 +279,51 @@ where
         active.increment(1.0);
         let active = Active(active);
         let started = Instant::now();
-        let future = inner.call(request);
-        Box::pin(async move {
-            let result = future.await;
+        MetricsFuture {
+            future: inner.call(request),
+            pending: Some(Pending {
+                series,
+                active,
+                started,
+            }),
+        }
+    }
+}
+
+/// What a request's answer is recorded against.
+struct Pending {
+    series: Arc<Series>,
+    active: Active,
+    started: Instant,
+}
+
+pin_project_lite::pin_project! {
+    /// The future of [`Metrics`]: the inner service's own, timed (a named
+    /// future rather than a boxed one: no allocation per request).
+    pub struct MetricsFuture<F> {
+        #[pin]
+        future: F,
+        // `None` once recorded. Dropped unanswered, it still takes the
+        // request off the active gauge.
+        pending: Option<Pending>,
+    }
+}
+
+impl<F, RB, E> Future for MetricsFuture<F>
+where
+    F: Future<Output = Result<Response<RB>, E>>,
+{
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let result = std::task::ready!(this.future.poll(cx));
+        if let Some(Pending {
+            series,
+            active,
+            started,
+        }) = this.pending.take()
+        {
             let elapsed = started.elapsed().as_secs_f64();
             let status = match &result {
                 Ok(response) => Some(response.status().as_u16()),
@@ -292,7 +334,7 @@ where
                 .get(status, |status| series.duration_key(*status));
             metric_keys::histogram(&key, metadata!()).record(elapsed);
             drop(active);
-            result
-        })
+        }
+        Poll::Ready(result)
     }
 }

@@ -47,6 +47,13 @@ pub(crate) struct Buf<const N: usize> {
     len: usize,
 }
 
+/// The bytes written so far, so a `Buf` can own a `Bytes` block.
+impl<const N: usize> AsRef<[u8]> for Buf<N> {
+    fn as_ref(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
+
 impl<const N: usize> Buf<N> {
     pub(crate) fn new() -> Self {
         Self {

@@ -88,26 +88,13 @@ async fn start(app: App, store: MemoryStore, config: IdempotencyConfig) -> Http 
     Http::new(serve(service).await)
 }
 
-fn problem_type(reply: &common::Reply) -> String {
-    assert_eq!(
-        reply.header("content-type"),
-        Some("application/problem+json")
-    );
-    reply.json()["type"].as_str().unwrap().to_owned()
-}
-
 #[tokio::test]
 async fn first_write_runs_and_repeats_replay_byte_for_byte() {
     within(LIMIT, async {
         let app = App::default();
         let http = start(app.clone(), MemoryStore::default(), config()).await;
         let first = http
-            .call(
-                "POST",
-                "/v1/payments",
-                &[("idempotency-key", "k1")],
-                "{\"amount\":5}",
-            )
+            .post_keyed("/v1/payments", "k1", "{\"amount\":5}")
             .await;
         assert_eq!(first.status, StatusCode::CREATED);
         assert_eq!(first.header("idempotent-replayed"), None);
@@ -117,14 +104,7 @@ async fn first_write_runs_and_repeats_replay_byte_for_byte() {
 
         // The IETF quoted form names the same key.
         for key in ["k1", "\"k1\""] {
-            let again = http
-                .call(
-                    "POST",
-                    "/v1/payments",
-                    &[("idempotency-key", key)],
-                    "{\"amount\":5}",
-                )
-                .await;
+            let again = http.post_keyed("/v1/payments", key, "{\"amount\":5}").await;
             assert_eq!(again.status, StatusCode::CREATED);
             assert_eq!(again.body, first.body, "byte-identical replay");
             assert_eq!(again.header("idempotent-replayed"), Some("true"));
@@ -139,12 +119,7 @@ async fn first_write_runs_and_repeats_replay_byte_for_byte() {
 
         // A new key runs again, with a larger fencing token.
         let second = http
-            .call(
-                "POST",
-                "/v1/payments",
-                &[("idempotency-key", "k2")],
-                "{\"amount\":5}",
-            )
+            .post_keyed("/v1/payments", "k2", "{\"amount\":5}")
             .await;
         assert_eq!(second.json()["run"], 2);
         assert!(second.json()["token"].as_u64().unwrap() > token);
@@ -166,7 +141,7 @@ async fn missing_invalid_reused_keys_and_large_bodies_are_refused() {
         let missing = http.call("POST", "/v1/payments", &[], "{}").await;
         assert_eq!(missing.status, StatusCode::BAD_REQUEST);
         assert_eq!(
-            problem_type(&missing),
+            missing.problem_type(),
             "https://threeam.dev/problems/idempotency-key-missing"
         );
         assert_eq!(missing.json()["code"], "idempotency-key-missing");
@@ -177,12 +152,10 @@ async fn missing_invalid_reused_keys_and_large_bodies_are_refused() {
 
         let long = "k".repeat(256);
         for bad in ["", "has space", long.as_str(), "\"unterminated"] {
-            let reply = http
-                .call("POST", "/v1/payments", &[("idempotency-key", bad)], "{}")
-                .await;
+            let reply = http.post_keyed("/v1/payments", bad, "{}").await;
             assert_eq!(reply.status, StatusCode::BAD_REQUEST, "key {bad:?}");
             assert_eq!(
-                problem_type(&reply),
+                reply.problem_type(),
                 "https://threeam.dev/problems/idempotency-key-invalid"
             );
         }
@@ -197,9 +170,7 @@ async fn missing_invalid_reused_keys_and_large_bodies_are_refused() {
         assert_eq!(two.status, StatusCode::BAD_REQUEST);
 
         let big = "x".repeat(2000);
-        let too_large = http
-            .call("POST", "/v1/payments", &[("idempotency-key", "big")], &big)
-            .await;
+        let too_large = http.post_keyed("/v1/payments", "big", &big).await;
         assert_eq!(too_large.status, StatusCode::PAYLOAD_TOO_LARGE);
         assert_eq!(too_large.json()["code"], "request-body-too-large");
         assert_eq!(too_large.json()["limit"], 1024);
@@ -209,14 +180,7 @@ async fn missing_invalid_reused_keys_and_large_bodies_are_refused() {
             "no refused write ran the handler"
         );
 
-        let first = http
-            .call(
-                "POST",
-                "/v1/payments",
-                &[("idempotency-key", "r")],
-                "{\"amount\":1}",
-            )
-            .await;
+        let first = http.post_keyed("/v1/payments", "r", "{\"amount\":1}").await;
         assert_eq!(first.status, StatusCode::CREATED);
         for (headers, body) in [
             (vec![("idempotency-key", "r")], "{\"amount\":2}"),
@@ -228,17 +192,12 @@ async fn missing_invalid_reused_keys_and_large_bodies_are_refused() {
             let reused = http.call("POST", "/v1/payments", &headers, body).await;
             assert_eq!(reused.status, StatusCode::UNPROCESSABLE_ENTITY);
             assert_eq!(
-                problem_type(&reused),
+                reused.problem_type(),
                 "https://threeam.dev/problems/idempotency-key-reused"
             );
         }
         let reused_query = http
-            .call(
-                "POST",
-                "/v1/payments?x=1",
-                &[("idempotency-key", "r")],
-                "{\"amount\":1}",
-            )
+            .post_keyed("/v1/payments?x=1", "r", "{\"amount\":1}")
             .await;
         assert_eq!(reused_query.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(app.runs.load(Ordering::SeqCst), 1);
@@ -300,10 +259,7 @@ async fn a_repeat_while_the_first_runs_gets_409_with_retry_after() {
         let http = start(app.clone(), MemoryStore::default(), config()).await;
         let first = tokio::spawn({
             let http = http.clone();
-            async move {
-                http.call("POST", "/v1/payments", &[("idempotency-key", "slow")], "{}")
-                    .await
-            }
+            async move { http.post_keyed("/v1/payments", "slow", "{}").await }
         });
         // Bounded wait for the first request to reach the handler.
         for _ in 0..200 {
@@ -313,31 +269,20 @@ async fn a_repeat_while_the_first_runs_gets_409_with_retry_after() {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
         assert_eq!(app.runs.load(Ordering::SeqCst), 1);
-        let busy = http
-            .call("POST", "/v1/payments", &[("idempotency-key", "slow")], "{}")
-            .await;
+        let busy = http.post_keyed("/v1/payments", "slow", "{}").await;
         assert_eq!(busy.status, StatusCode::CONFLICT);
         assert_eq!(
-            problem_type(&busy),
+            busy.problem_type(),
             "https://threeam.dev/problems/idempotency-key-in-flight"
         );
         assert_eq!(busy.header("retry-after"), Some("1"));
         // A different payload under the same key is a reuse even in flight.
-        let other = http
-            .call(
-                "POST",
-                "/v1/payments",
-                &[("idempotency-key", "slow")],
-                "{\"x\":1}",
-            )
-            .await;
+        let other = http.post_keyed("/v1/payments", "slow", "{\"x\":1}").await;
         assert_eq!(other.status, StatusCode::UNPROCESSABLE_ENTITY);
         gate.add_permits(1);
         let first = first.await.unwrap();
         assert_eq!(first.status, StatusCode::CREATED);
-        let replay = http
-            .call("POST", "/v1/payments", &[("idempotency-key", "slow")], "{}")
-            .await;
+        let replay = http.post_keyed("/v1/payments", "slow", "{}").await;
         assert_eq!(replay.body, first.body);
     })
     .await;
@@ -356,13 +301,8 @@ async fn concurrent_duplicates_run_the_handler_once() {
         for _ in 0..50 {
             let http = http.clone();
             tasks.push(tokio::spawn(async move {
-                http.call(
-                    "POST",
-                    "/v1/payments",
-                    &[("idempotency-key", "dup")],
-                    "{\"amount\":7}",
-                )
-                .await
+                http.post_keyed("/v1/payments", "dup", "{\"amount\":7}")
+                    .await
             }));
         }
         // Let the handler finish only after the duplicates have arrived.

@@ -147,6 +147,20 @@ async fn instance(redis: &RedisServer, runs: Arc<AtomicUsize>, limits: RateLimit
     Http::new(serve(ServiceBuilder::new().layer(layer).service(router)).await)
 }
 
+/// Three app instances sharing one Redis and one run counter, like three
+/// processes of a fleet.
+async fn three_instances(
+    redis: &RedisServer,
+    runs: &Arc<AtomicUsize>,
+    limits: RateLimitConfig,
+) -> Vec<Http> {
+    let mut apps = Vec::new();
+    for _ in 0..3 {
+        apps.push(instance(redis, runs.clone(), limits.clone()).await);
+    }
+    apps
+}
+
 fn roomy() -> RateLimitConfig {
     RateLimitConfig {
         client: Quota::per_second(100_000).with_burst(100_000),
@@ -163,10 +177,7 @@ async fn two_hundred_concurrent_duplicates_across_three_instances_run_once() {
     };
     within(Duration::from_secs(60), async {
         let runs = Arc::new(AtomicUsize::new(0));
-        let mut apps = Vec::new();
-        for _ in 0..3 {
-            apps.push(instance(&redis, runs.clone(), roomy()).await);
-        }
+        let apps = three_instances(&redis, &runs, roomy()).await;
         let mut tasks = Vec::new();
         for i in 0..200 {
             let app = apps[i % 3].clone();
@@ -238,11 +249,8 @@ async fn three_instances_admit_the_gcra_count_within_two_percent() {
     };
     within(Duration::from_secs(60), async {
         let runs = Arc::new(AtomicUsize::new(0));
-        let mut apps = Vec::new();
-        for _ in 0..3 {
-            // The article's limits.
-            apps.push(instance(&redis, runs.clone(), RateLimitConfig::default()).await);
-        }
+        // The article's limits.
+        let apps = three_instances(&redis, &runs, RateLimitConfig::default()).await;
         let run_for = Duration::from_secs(3);
         let admitted = Arc::new(AtomicUsize::new(0));
         let denied = Arc::new(AtomicUsize::new(0));
@@ -294,18 +302,8 @@ async fn redis_down_limits_fall_back_and_keyed_writes_get_503() {
             instances: 3,
             ..Default::default()
         };
-        let mut apps = Vec::new();
-        for _ in 0..3 {
-            apps.push(instance(&redis, runs.clone(), limits.clone()).await);
-        }
-        let before = apps[0]
-            .call(
-                "POST",
-                "/v1/payments",
-                &[("idempotency-key", "before")],
-                "{}",
-            )
-            .await;
+        let apps = three_instances(&redis, &runs, limits).await;
+        let before = apps[0].post_keyed("/v1/payments", "before", "{}").await;
         assert_eq!(before.status, StatusCode::CREATED);
 
         redis.kill();
@@ -358,14 +356,7 @@ async fn redis_down_limits_fall_back_and_keyed_writes_get_503() {
         // Bounded wait for the breaker to try Redis again.
         let mut back = None;
         for _ in 0..100 {
-            let reply = apps[1]
-                .call(
-                    "POST",
-                    "/v1/payments",
-                    &[("idempotency-key", "during-1")],
-                    "{}",
-                )
-                .await;
+            let reply = apps[1].post_keyed("/v1/payments", "during-1", "{}").await;
             if reply.status != StatusCode::SERVICE_UNAVAILABLE {
                 back = Some(reply);
                 break;
@@ -374,14 +365,7 @@ async fn redis_down_limits_fall_back_and_keyed_writes_get_503() {
         }
         let back = back.expect("writes accepted again after Redis restarted");
         assert_eq!(back.status, StatusCode::CREATED);
-        let replay = apps[2]
-            .call(
-                "POST",
-                "/v1/payments",
-                &[("idempotency-key", "during-1")],
-                "{}",
-            )
-            .await;
+        let replay = apps[2].post_keyed("/v1/payments", "during-1", "{}").await;
         assert_eq!(replay.body, back.body);
         assert_eq!(
             runs.load(Ordering::SeqCst),
@@ -543,9 +527,7 @@ async fn store_failure_policies_are_chosen_per_route() {
         );
         // Fail-open idempotency route: runs without deduplication.
         for _ in 0..2 {
-            let loose = http
-                .call("POST", "/v1/loose", &[("idempotency-key", "k")], "")
-                .await;
+            let loose = http.post_keyed("/v1/loose", "k", "").await;
             assert_eq!(loose.status, StatusCode::CREATED);
             assert_eq!(loose.header("idempotent-replayed"), None);
         }

@@ -29,7 +29,7 @@ async fn start() -> Http {
                  Extension(ctx): Extension<RequestContext>| async move {
                     (
                         StatusCode::CREATED,
-                        format!("{{\"key\":{:?},\"trace\":{:?}}}", claim.key, ctx.trace_id),
+                        format!("{{\"key\":{:?},\"trace\":{:?}}}", claim.key, ctx.trace_id()),
                     )
                 },
             ),
@@ -157,14 +157,10 @@ async fn the_preset_also_works_as_an_axum_router_layer() {
             )
             .layer(layer);
         let http = Http::new(serve(router).await);
-        let made = http
-            .call("POST", "/v1/payments", &[("idempotency-key", "r1")], "")
-            .await;
+        let made = http.post_keyed("/v1/payments", "r1", "").await;
         assert_eq!(made.status, StatusCode::CREATED);
         assert!(made.header("x-request-id").is_some());
-        let again = http
-            .call("POST", "/v1/payments", &[("idempotency-key", "r1")], "")
-            .await;
+        let again = http.post_keyed("/v1/payments", "r1", "").await;
         assert_eq!(again.header("idempotent-replayed"), Some("true"));
         let missing = http.call("POST", "/v1/payments", &[], "").await;
         assert_eq!(missing.status, StatusCode::BAD_REQUEST);

@@ -166,7 +166,7 @@ async fn create_payment(
         tokio::time::sleep(shared.options.create_delay).await;
     }
     let mut db = shared.db.lock().unwrap();
-    let last = db.fences.get(&claim.key).copied().unwrap_or(0);
+    let last = db.fences.get(&*claim.key).copied().unwrap_or(0);
     if claim.token <= last {
         // A holder whose lease ran out: a newer claim already wrote.
         return problem(
@@ -175,7 +175,7 @@ async fn create_payment(
             "a newer request with this idempotency key took over; retry with the same key".into(),
         );
     }
-    db.fences.insert(claim.key.clone(), claim.token);
+    db.fences.insert(claim.key.to_string(), claim.token);
     let manual = body["capture_method"] == "manual";
     let created = now();
     let payment = json!({

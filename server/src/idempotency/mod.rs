@@ -28,6 +28,7 @@ mod memory;
 mod store;
 
 pub use memory::MemoryStore;
+use memory::PackedResponse;
 pub use store::{
     ClaimOutcome, Completion, Fingerprint, IdempotencyStore, ScopedKey, StoreError, StoreFuture,
     StoredResponse,
@@ -58,8 +59,9 @@ use crate::BoxError;
 /// `key`: a holder whose lease ran out can then never overwrite newer work.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IdempotencyClaim {
-    /// The key as the client sent it.
-    pub key: String,
+    /// The key as the client sent it (shared with the store's record, not
+    /// copied).
+    pub key: Arc<str>,
     /// The fencing token, larger than every token handed out before it.
     pub token: u64,
 }
@@ -376,7 +378,7 @@ where
                 "the request has more than one Idempotency-Key header; send exactly one",
             )));
         }
-        (Some(value), None, _) => match crate::key::parse_idempotency_key(value) {
+        (Some(value), None, _) => match crate::key::parse_shared_key(value) {
             Ok(key) => key,
             Err(e) => {
                 outcome!("invalid_key");
@@ -497,31 +499,28 @@ where
         guard.release().await;
     } else {
         // A response has few headers: passes over them beat a lookup per
-        // allow-listed name. Counting first sizes the list exactly, so the
-        // store keeps it as a boxed slice without a reallocation.
+        // allow-listed name.
         let kept = || {
             rparts
                 .headers
                 .iter()
                 .filter(|(name, _)| config.stored_headers.contains(name))
         };
-        let mut headers = Vec::with_capacity(kept().count());
-        headers.extend(kept().map(|(name, value)| (name.clone(), value.clone())));
-        let stored = StoredResponse {
-            status: rparts.status,
-            headers,
-            body: bytes.clone(),
-        };
         let done = match shared.store.as_memory() {
-            Some(memory) => Ok(memory.complete_at(
+            Some(memory) => Ok(memory.complete_packed(
                 &guard.key,
                 token,
                 fingerprint,
-                stored,
+                PackedResponse::new(rparts.status, kept, &bytes),
                 config.ttl,
                 Instant::now(),
             )),
             None => {
+                let stored = StoredResponse {
+                    status: rparts.status,
+                    headers: kept().map(|(n, v)| (n.clone(), v.clone())).collect(),
+                    body: bytes.clone(),
+                };
                 shared
                     .store
                     .complete(&guard.key, token, fingerprint, stored, config.ttl)

@@ -30,8 +30,9 @@ pub type Fingerprint = [u8; 32];
 pub struct ScopedKey {
     /// The client id from the resolver.
     pub client: Arc<str>,
-    /// The key as the client sent it (unquoted).
-    pub key: String,
+    /// The key as the client sent it (unquoted), shared with the
+    /// handler's [`IdempotencyClaim`](crate::IdempotencyClaim).
+    pub key: Arc<str>,
 }
 
 /// A response kept for replay: status, allow-listed headers and body.

@@ -60,6 +60,15 @@ impl Reply {
         self.headers.get(name).map(|v| v.to_str().unwrap())
     }
 
+    /// The problem `type` of a problem+json answer.
+    pub fn problem_type(&self) -> String {
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json")
+        );
+        self.json()["type"].as_str().unwrap().to_owned()
+    }
+
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body).unwrap()
     }
@@ -102,6 +111,12 @@ impl Http {
             headers: parts.headers,
             body: body.collect().await.unwrap().to_bytes(),
         })
+    }
+
+    /// A POST with this `Idempotency-Key`: what most tests send.
+    pub async fn post_keyed(&self, path: &str, key: &str, body: &str) -> Reply {
+        self.call("POST", path, &[("idempotency-key", key)], body)
+            .await
     }
 
     pub async fn call(
