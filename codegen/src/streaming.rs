@@ -1,7 +1,9 @@
 //! Streamed variants of operations: server-sent events and downloads.
 //!
 //! An operation gets a second method, `{name}_stream`, next to the
-//! buffered one when a success response offers
+//! buffered one (`{name}_events` or `{name}_download` when the operation
+//! is also a paginated list, whose `{name}_stream` is its stream of items:
+//! see [`Kind::suffix`]) when a success response offers
 //! - `text/event-stream`: the method returns a stream of typed events
 //!   (`EventStream<T>`), `T` being the event's data schema: OpenAPI 3.2's
 //!   `itemSchema` (its `data` property's `contentSchema`), else the
@@ -48,6 +50,21 @@ pub(crate) enum Kind {
     },
     /// A binary body, in chunks.
     Download,
+}
+
+impl Kind {
+    /// The suffix of the streamed method's name. `_stream` as a rule; a
+    /// paginated list's `_stream` is its stream of items (as on every other
+    /// list), so there the name says what streams instead: `_events` or
+    /// `_download`. Decided by the operation alone, never by which name
+    /// was claimed first, so both names are stable.
+    pub(crate) fn suffix(&self, paginated: bool) -> &'static str {
+        match (self, paginated) {
+            (_, false) => "stream",
+            (Kind::Events { .. }, true) => "events",
+            (Kind::Download, true) => "download",
+        }
+    }
 }
 
 /// Whether (and how) an operation streams. `successes`: the operation's

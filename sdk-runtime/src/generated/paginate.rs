@@ -274,7 +274,7 @@ pub struct Linked<T> {
 /// println!("next page: {:?}", page.next);
 /// # Ok(()) }
 /// ```
-pub fn linked<T: DeserializeOwned>(response: Response) -> Result<Linked<T>, crate::Error> {
+pub fn linked<T: DeserializeOwned>(response: &Response) -> Result<Linked<T>, crate::Error> {
     let next = response
         .headers()
         .get_all(LINK)

@@ -39,18 +39,18 @@ pub struct Reply<T, H = ()> {
 }
 
 impl Reply<()> {
-    /// How `response` was served, before its body is read (what
-    /// [`call`](super::call) starts from).
-    pub(crate) fn of(response: &crate::Response) -> Self {
+    /// How `response` was served, its headers moved out of it (not
+    /// copied: this runs on every call), once its body has been read.
+    pub(crate) fn of(response: crate::Response) -> Self {
         Self {
             value: (),
             headers: (),
-            header_map: response.headers().clone(),
-            status: response.status().as_u16(),
-            served: response.served().clone(),
+            status: response.status.as_u16(),
             replayed: response.replayed(),
-            request_id: response.request_id().map(str::to_owned),
-            attempts: response.attempts(),
+            attempts: response.attempts,
+            header_map: response.headers,
+            served: response.served,
+            request_id: response.request_id,
         }
     }
 
@@ -294,4 +294,59 @@ macro_rules! response_headers {
             }
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::{Method, StatusCode};
+
+    fn response(headers: HeaderMap) -> crate::Response {
+        crate::Response {
+            status: StatusCode::CREATED,
+            headers,
+            body: bytes::Bytes::from_static(b"{}"),
+            served: Served::Fresh,
+            attempts: 2,
+            connect_failures: 0,
+            request_id: Some("req_9".to_owned()),
+            idempotency_key: None,
+            operation: "createThing".into(),
+            method: Method::POST,
+            base: "http://127.0.0.1:1".into(),
+            target: "/v1/things".parse().unwrap(),
+        }
+    }
+
+    #[test]
+    fn the_headers_are_moved_into_the_reply_not_copied() {
+        let mut headers = HeaderMap::new();
+        headers.insert("etag", "\"v7\"".parse().unwrap());
+        headers.insert("x-ratelimit-remaining", "41".parse().unwrap());
+        let response = response(headers);
+        // A clone would allocate a new entry table: the same address
+        // proves the map itself was moved.
+        let before: *const http::HeaderValue = response.headers().get("etag").unwrap();
+        let reply = Reply::of(response).with_value(7u32);
+        let after: *const http::HeaderValue = reply.header_map().get("etag").unwrap();
+        assert_eq!(before, after);
+        assert_eq!(reply.header_map()["etag"], "\"v7\"");
+        assert_eq!((reply.status(), reply.attempts(), *reply), (201, 2, 7));
+        assert_eq!(reply.request_id(), Some("req_9"));
+        let typed: Reply<u32, Limits> = reply.with_typed_headers();
+        assert_eq!(typed.headers().remaining, Some(41));
+    }
+
+    #[derive(Debug, Default, PartialEq)]
+    struct Limits {
+        remaining: Option<i64>,
+    }
+
+    impl FromHeaders for Limits {
+        fn from_headers(headers: &HeaderMap) -> Self {
+            Limits {
+                remaining: header_value(headers, "X-RateLimit-Remaining"),
+            }
+        }
+    }
 }
