@@ -546,6 +546,7 @@ impl Generator {
             auth: schemes.clone(),
             code,
             summary,
+            streams_readme: streaming::readme(&ops.ops, &ts.defs),
         })
     }
 }
@@ -558,6 +559,8 @@ struct Built {
     auth: auth::Auth,
     code: String,
     summary: Summary,
+    /// The README's section on streamed answers (events, downloads).
+    streams_readme: String,
 }
 
 impl Generator {
@@ -788,4 +791,5 @@ fn readme(name: &str, b: &Built) -> String {
         b.summary.types,
         b.summary.operations,
     ) + &pagination::readme(&b.summary.lists)
+        + &b.streams_readme
 }

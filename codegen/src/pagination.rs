@@ -42,6 +42,7 @@ pub(crate) const EXTENSION: &str = "x-threeam-pagination";
 /// let op = threeam_codegen::ListOperation {
 ///     operation: "listPayments".into(),
 ///     stream_method: Some("list_payments_stream".into()),
+///     pages_method: Some("list_payments_pages".into()),
 ///     why: "cursor: `next_starting_after` sent as `starting_after`".into(),
 /// };
 /// assert!(op.stream_method.is_some());
@@ -50,9 +51,11 @@ pub(crate) const EXTENSION: &str = "x-threeam-pagination";
 pub struct ListOperation {
     /// The operation's `operationId` (or its method and path).
     pub operation: String,
-    /// The method that returns a stream of its items, if it got one (the
-    /// stream of pages is the same name ending in `_pages`).
+    /// The method that returns a stream of its items, if it got one.
     pub stream_method: Option<String>,
+    /// The method that returns a stream of its pages, if it got one
+    /// (usually `stream_method` with `_pages` for `_stream`).
+    pub pages_method: Option<String>,
     /// How pages are followed and what told (when it got streams), or why
     /// it got none.
     pub why: String,
@@ -157,6 +160,17 @@ pub(crate) enum Plan {
     Streams(Box<Paging>),
 }
 
+impl Plan {
+    /// The methods this plan adds: pages, then items.
+    pub(crate) fn methods(&self) -> impl Iterator<Item = &str> {
+        let streams = match self {
+            Plan::Streams(p) => Some([p.pages_method.as_str(), p.stream_method.as_str()]),
+            _ => None,
+        };
+        streams.into_iter().flatten()
+    }
+}
+
 /// The plans of all operations, in `ops` order. Method names are claimed
 /// after every operation has its own, so a stream never takes an
 /// operation's name.
@@ -194,14 +208,19 @@ pub(crate) fn report(ops: &[Op], plans: &[Plan]) -> Vec<ListOperation> {
     ops.iter()
         .zip(plans)
         .filter_map(|(op, plan)| {
-            let (stream_method, why) = match plan {
+            let (stream_method, pages_method, why) = match plan {
                 Plan::NotList => return None,
-                Plan::Skipped(why) => (None, why.clone()),
-                Plan::Streams(p) => (Some(p.stream_method.clone()), p.why.clone()),
+                Plan::Skipped(why) => (None, None, why.clone()),
+                Plan::Streams(p) => (
+                    Some(p.stream_method.clone()),
+                    Some(p.pages_method.clone()),
+                    p.why.clone(),
+                ),
             };
             Some(ListOperation {
                 operation: op.operation_id.clone(),
                 stream_method,
+                pages_method,
                 why,
             })
         })
@@ -984,13 +1003,14 @@ pub(crate) fn readme(lists: &[ListOperation]) -> String {
     let (with, without): (Vec<&ListOperation>, Vec<&ListOperation>) =
         lists.iter().partition(|l| l.stream_method.is_some());
     if !with.is_empty() {
-        out.push_str("| operation | items | pages follow |\n|---|---|---|\n");
+        out.push_str("| operation | items | pages | pages follow |\n|---|---|---|---|\n");
         for l in &with {
             let _ = writeln!(
                 out,
-                "| `{}` | `.{}(..)` | {} |",
+                "| `{}` | `.{}(..)` | `.{}(..)` | {} |",
                 cell(&l.operation),
                 l.stream_method.as_deref().unwrap_or_default(),
+                l.pages_method.as_deref().unwrap_or_default(),
                 l.why.replace('|', "/")
             );
         }

@@ -162,6 +162,37 @@ fn is_boolean(ws: &Workspace, schema: At) -> bool {
     })
 }
 
+/// The generated README's section on streamed methods: each operation
+/// that has one, the method and what it yields (empty without any).
+pub(crate) fn readme(ops: &[crate::ops::Op], defs: &[TypeDef]) -> String {
+    let rows: Vec<String> = ops
+        .iter()
+        .filter_map(|op| {
+            let s = op.streaming.as_ref()?;
+            let gives = match &s.kind {
+                Kind::Events { item: Some(t), .. } => {
+                    format!("events, `data` as `{}`", t.render(defs))
+                }
+                Kind::Events { item: None, .. } => "events as they are (`sse::Event`)".to_owned(),
+                Kind::Download => "the body's bytes, chunk by chunk (`ByteStream`)".to_owned(),
+            };
+            Some(format!(
+                "| `{}` | `.{}(..)` | {gives} |\n",
+                threeam_spec::model::one_line(&op.operation_id).replace(['`', '|'], "'"),
+                s.method_name
+            ))
+        })
+        .collect();
+    if rows.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "\n## Streamed answers\n\nThese operations also have a method that returns the answer as it arrives\n(server-sent events up to `[DONE]`, or a download in chunks) instead of\nbuffering it. Retries, failover and the breaker apply until the response\nhead; nothing is retried after it, and a stream that breaks yields an error\nsaying how much had arrived.\n\n| operation | method | yields |\n|---|---|---|\n",
+    );
+    out.extend(rows);
+    out
+}
+
 impl StreamOp {
     /// The type the method's `Reply` holds.
     pub(crate) fn value_ty(&self, defs: &[TypeDef]) -> String {

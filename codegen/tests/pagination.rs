@@ -56,7 +56,7 @@ fn every_scheme_of_the_pages_spec_is_found_and_explained() {
         ]
     );
     assert!(
-        readme.contains("| `listCursor` | `.list_cursor_stream(..)` | cursor: body field `next_cursor` sent back as `cursor` |"),
+        readme.contains("| `listCursor` | `.list_cursor_stream(..)` | `.list_cursor_pages(..)` | cursor: body field `next_cursor` sent back as `cursor` |"),
         "{readme}"
     );
     assert!(

@@ -77,6 +77,37 @@ fn a_list_with_an_event_stream_gets_distinct_names() {
     insta::assert_snapshot!("list_events", code);
 }
 
+/// The generated README names every stream method next to its operation:
+/// items and pages of the list, the event streams.
+#[test]
+fn the_readme_lists_every_stream_method() {
+    let g = Generator::new(spec("tests/specs/list-events.yaml"))
+        .allow_lint_errors(true)
+        .generate()
+        .unwrap();
+    let readme = &g.readme;
+    for row in [
+        "| `listMessages` | `.list_messages_stream(..)` | `.list_messages_pages(..)` | cursor: body field `next_cursor` sent back as `cursor` |",
+        "| `listMessages` | `.list_messages_events(..)` | events, `data` as `Message` |",
+        "| `watchFeed` | `.watch_feed_stream(..)` | events, `data` as `Message` |",
+    ] {
+        assert!(readme.contains(row), "{row} missing from\n{readme}");
+    }
+    let streams = Generator::new(spec("tests/specs/streaming.yaml"))
+        .allow_lint_errors(true)
+        .generate()
+        .unwrap()
+        .readme;
+    for row in [
+        "| `watchEvents` | `.watch_events_stream(..)` | events as they are (`sse::Event`) |",
+        "| `downloadExport` | `.download_export_stream(..)` | the body's bytes, chunk by chunk (`ByteStream`) |",
+    ] {
+        assert!(streams.contains(row), "{row} missing from\n{streams}");
+    }
+    let start = readme.find("## Lists").unwrap();
+    insta::assert_snapshot!("list_events_readme", &readme[start..]);
+}
+
 #[test]
 fn generated_streams_run_against_the_stream_server() {
     let dir = common::temp_dir("streaming");
