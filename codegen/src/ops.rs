@@ -706,7 +706,16 @@ fn deprecation_note(op: &Operation<'_>) -> String {
 pub(crate) fn arg_type(ty: &Ty, defs: &[TypeDef]) -> String {
     match ty {
         Ty::Str => "&str".into(),
-        Ty::Bool | Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64 | Ty::F64 | Ty::Uuid => ty.render(defs),
+        // `Copy` types go by value.
+        Ty::Bool
+        | Ty::I32
+        | Ty::I64
+        | Ty::U32
+        | Ty::U64
+        | Ty::F64
+        | Ty::Uuid
+        | Ty::DateTime
+        | Ty::Date => ty.render(defs),
         Ty::Bytes => "&[u8]".into(),
         t => format!("&{}", t.render(defs)),
     }
