@@ -516,7 +516,7 @@ impl Generator {
             auth: &auth::Auth::default(),
             features: plan.as_ref(),
         };
-        let schemes = auth::collect(&ws, root, &spec_model, &model.servers());
+        let schemes = auth::collect(&ws, root, &spec_model);
         model.auth = &schemes;
         let code = model.render(crate_mode);
         let summary = Summary {
