@@ -34,6 +34,11 @@ copy_seeds() {
   echo "seed-corpus: $target: $n seed files ($(find "$dest" -type f | wc -l) in corpus/$target)"
 }
 
+# The SSE target reads its own format (see src/sse.rs): hand-written seeds only.
+mkdir -p "$here/corpus/sse_chunks"
+cp "$here"/seeds/sse/* "$here/corpus/sse_chunks/"
+echo "seed-corpus: sse_chunks: $(find "$here/corpus/sse_chunks" -type f | wc -l) in corpus/sse_chunks"
+
 # JSON is YAML too (flow style), so the YAML target gets both.
 copy_seeds lint_yaml -name '*.yaml' -o -name '*.yml' -o -name '*.json'
 copy_seeds lint_json -name '*.json'

@@ -79,6 +79,9 @@ impl Call {
                 format!("API key in the {} `{name}`", location.to_ascii_lowercase())
             }
             Call::OpenIdConnect => "OpenID Connect: a token you obtained, sent as a bearer token".into(),
+            Call::ClientCredentials { token_url, .. } if !token_url.contains("://") => format!(
+                "OAuth2 client credentials: a token is fetched from `{token_url}` on the base URL's origin, cached and renewed"
+            ),
             Call::ClientCredentials { token_url, .. } => format!(
                 "OAuth2 client credentials: a token is fetched from `{token_url}`, cached and renewed"
             ),
@@ -153,8 +156,8 @@ pub(crate) fn requirement_lit(req: &[Vec<String>]) -> String {
     format!("&[{}]", alts.join(", "))
 }
 
-/// Reads the schemes. `servers` resolves a relative `tokenUrl`.
-pub(crate) fn collect(ws: &Workspace, root: At, model: &Model<'_>, servers: &[String]) -> Auth {
+/// Reads the schemes.
+pub(crate) fn collect(ws: &Workspace, root: At, model: &Model<'_>) -> Auth {
     let mut auth = Auth {
         default: ws
             .get_resolved(root, "security")
@@ -196,7 +199,7 @@ pub(crate) fn collect(ws: &Workspace, root: At, model: &Model<'_>, servers: &[St
                 }
             }
             SchemeKind::OpenIdConnect => Ok(Call::OpenIdConnect),
-            SchemeKind::OAuth2 => Ok(oauth2(ws, scheme.node, &name, model, servers)),
+            SchemeKind::OAuth2 => Ok(oauth2(ws, scheme.node, &name, model)),
             SchemeKind::MutualTls => {
                 Err("mutual TLS is configured on the transport, not per request".into())
             }
@@ -215,7 +218,12 @@ pub(crate) fn collect(ws: &Workspace, root: At, model: &Model<'_>, servers: &[St
 
 /// An OAuth2 scheme: client credentials when the spec has that flow (the
 /// scopes are those the spec's requirements ask of it), else a token.
-fn oauth2(ws: &Workspace, node: At, name: &str, model: &Model<'_>, servers: &[String]) -> Call {
+///
+/// A relative `tokenUrl` (OpenAPI 3.1 allows one) is kept as it is: the
+/// runtime joins it to the client's primary base URL when the client is
+/// built, so it follows a base URL the user chose (`Client::new`,
+/// `base_url`, `<PREFIX>_BASE_URL`) instead of the spec's first server.
+fn oauth2(ws: &Workspace, node: At, name: &str, model: &Model<'_>) -> Call {
     let token_url = ws
         .get_resolved(node, "flows")
         .and_then(|f| ws.get_resolved(f, "clientCredentials"))
@@ -237,28 +245,9 @@ fn oauth2(ws: &Workspace, node: At, name: &str, model: &Model<'_>, servers: &[St
         }
     }
     Call::ClientCredentials {
-        token_url: absolute(token_url, servers),
+        token_url: token_url.to_owned(),
         scopes: scopes.into_iter().collect(),
     }
-}
-
-/// OpenAPI 3.1 allows a `tokenUrl` relative to the server: made absolute
-/// against the primary server's origin.
-fn absolute(url: &str, servers: &[String]) -> String {
-    if url.contains("://") {
-        return url.to_owned();
-    }
-    let Some(server) = servers.first() else {
-        return url.to_owned();
-    };
-    let origin = match server.find("://") {
-        Some(i) => match server[i + 3..].find('/') {
-            Some(j) => &server[..i + 3 + j],
-            None => server.as_str(),
-        },
-        None => server.as_str(),
-    };
-    format!("{origin}/{}", url.trim_start_matches('/'))
 }
 
 impl Auth {
@@ -411,19 +400,5 @@ mod tests {
             requirement_lit(&[vec!["a".into()], vec!["b".into(), "c\"".into()], vec![]]),
             r#"&[&["a"], &["b", "c\""], &[]]"#
         );
-    }
-
-    #[test]
-    fn relative_token_urls_join_the_primary_origin() {
-        let servers = ["https://api.example.com/v2".to_owned()];
-        assert_eq!(
-            absolute("/oauth/token", &servers),
-            "https://api.example.com/oauth/token"
-        );
-        assert_eq!(
-            absolute("https://auth.example.com/t", &servers),
-            "https://auth.example.com/t"
-        );
-        assert_eq!(absolute("/t", &[]), "/t");
     }
 }

@@ -121,10 +121,10 @@ impl Model<'_> {
         self.ops.render_headers(&mut out, self.defs);
         let def_cfg = |i: usize| self.features.map_or(String::new(), |f| f.defs[i].clone());
         self.ops.render_builders(&mut out, self.defs, &def_cfg);
-        for (i, def) in self.defs.iter().enumerate() {
+        for i in def_order(self.defs) {
             let cfg = self.features.map_or("", |f| f.defs[i].as_str());
             let variant_cfgs = self.features.map_or(&[][..], |f| &f.variants[i][..]);
-            render_def(&mut out, def, self.defs, cfg, variant_cfgs);
+            render_def(&mut out, &self.defs[i], self.defs, cfg, variant_cfgs);
         }
         // No blank line at the end of the file.
         while out.ends_with("\n\n") {
@@ -228,4 +228,24 @@ fn doc_inner(text: &str) -> Vec<String> {
     let mut s = String::new();
     doc_lines(&mut s, "", text);
     s.lines().map(|l| format!("//!{}\n", &l[3..])).collect()
+}
+
+/// The order types are written in: the spec's, with each `{Name}Request`
+/// twin right after its original (twins are made last, at the end of
+/// `defs`).
+fn def_order(defs: &[TypeDef]) -> Vec<usize> {
+    let mut twins: Vec<Vec<usize>> = vec![Vec::new(); defs.len()];
+    for (i, d) in defs.iter().enumerate() {
+        if let Some(of) = d.twin_of {
+            twins[of].push(i);
+        }
+    }
+    let mut order = Vec::with_capacity(defs.len());
+    for (i, d) in defs.iter().enumerate() {
+        if d.twin_of.is_none() {
+            order.push(i);
+            order.extend(&twins[i]);
+        }
+    }
+    order
 }

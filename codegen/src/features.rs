@@ -99,7 +99,8 @@ pub struct TagFeature {
     /// Named types it needs (shared ones count in every feature needing
     /// them).
     pub types: usize,
-    /// Its method names, in document order.
+    /// Its method names, in document order, each operation's stream
+    /// methods (`_pages`, `_stream`, `_events`, ...) right after it.
     pub methods: Vec<String>,
 }
 
@@ -190,9 +191,16 @@ pub(crate) fn plan(
     let edges = type_edges(defs);
     let mut roots: Vec<Vec<usize>> = vec![Vec::new(); features.len()];
     let mut users = vec![0usize; defs.len()];
-    for (op, &g) in ops.ops.iter().zip(&op_group) {
+    for (i, (op, &g)) in ops.ops.iter().zip(&op_group).enumerate() {
         features[g].operations += 1;
         features[g].methods.push(op.method_name.clone());
+        // Its stream methods are behind the same feature.
+        if let Some(p) = ops.paging.get(i) {
+            features[g].methods.extend(p.methods().map(str::to_owned));
+        }
+        features[g]
+            .methods
+            .extend(op.streaming.iter().map(|s| s.method_name.clone()));
         for id in op_types(ops, op).iter().filter_map(named) {
             roots[g].push(id);
             users[id] += 1;

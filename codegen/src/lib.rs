@@ -517,7 +517,7 @@ impl Generator {
             auth: &auth::Auth::default(),
             features: plan.as_ref(),
         };
-        let schemes = auth::collect(&ws, root, &spec_model, &model.servers());
+        let schemes = auth::collect(&ws, root, &spec_model);
         model.auth = &schemes;
         let code = model.render(crate_mode);
         let summary = Summary {
@@ -547,6 +547,7 @@ impl Generator {
             auth: schemes.clone(),
             code,
             summary,
+            streams_readme: streaming::readme(&ops.ops, &ts.defs),
         })
     }
 }
@@ -559,6 +560,8 @@ struct Built {
     auth: auth::Auth,
     code: String,
     summary: Summary,
+    /// The README's section on streamed answers (events, downloads).
+    streams_readme: String,
 }
 
 impl Generator {
@@ -772,4 +775,5 @@ fn readme(name: &str, b: &Built) -> String {
         b.summary.types,
         b.summary.operations,
     ) + &pagination::readme(&b.summary.lists)
+        + &b.streams_readme
 }

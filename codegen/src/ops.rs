@@ -208,6 +208,14 @@ pub(crate) fn collect(ts: &mut TypeSpace<'_>, model: &Model<'_>) -> Ops {
         &out.ops,
         &mut method_names,
     );
+    for (op, plan) in out.ops.iter_mut().zip(&out.paging) {
+        let paginated = matches!(plan, crate::pagination::Plan::Streams(_));
+        if let Some(stream) = &mut op.streaming {
+            let suffix = stream.kind.suffix(paginated);
+            stream.method_name =
+                method_names.claim(&format!("{}_{suffix}", names::unraw(&op.method_name)));
+        }
+    }
     out
 }
 
@@ -372,7 +380,8 @@ fn build_op(
     let request_body = ws.get_resolved(op, "requestBody");
     let streaming = crate::streaming::detect(ts, &success_nodes, request_body, binary, &type_base)
         .map(|kind| crate::streaming::StreamOp {
-            method_name: method_names.claim(&format!("{}_stream", names::unraw(&method_name))),
+            // Named in `collect`, once pagination has claimed its names.
+            method_name: String::new(),
             kind,
         });
     // Callers name the error after the operation whatever its shape: an
@@ -705,7 +714,16 @@ fn deprecation_note(op: &Operation<'_>) -> String {
 pub(crate) fn arg_type(ty: &Ty, defs: &[TypeDef]) -> String {
     match ty {
         Ty::Str => "&str".into(),
-        Ty::Bool | Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64 | Ty::F64 | Ty::Uuid => ty.render(defs),
+        // `Copy` types go by value.
+        Ty::Bool
+        | Ty::I32
+        | Ty::I64
+        | Ty::U32
+        | Ty::U64
+        | Ty::F64
+        | Ty::Uuid
+        | Ty::DateTime
+        | Ty::Date => ty.render(defs),
         Ty::Bytes => "&[u8]".into(),
         t => format!("&{}", t.render(defs)),
     }
@@ -1159,7 +1177,7 @@ impl Ops {
                 }
                 out.push_str("        }\n    }\n}\n\n");
             } else {
-                out.push_str("    fn read(response: threeam_runtime::Response) -> Result<Self, threeam_runtime::Error> {\n");
+                out.push_str("    fn read(response: &threeam_runtime::Response) -> Result<Self, threeam_runtime::Error> {\n");
                 out.push_str("        match response.status().as_u16() {\n");
                 let ordered = ordered(&e.variants);
                 let has_default = e.variants.iter().any(|(_, o)| o.status == Status::Default);
@@ -1172,7 +1190,7 @@ impl Ops {
                     let expr = match &o.read {
                         Read::Unit => format!("Ok(Self::{v})"),
                         Read::Json(_) => format!("response.json().map(Self::{v})"),
-                        Read::Bytes => format!("Ok(Self::{v}(response.into_body().to_vec()))"),
+                        Read::Bytes => format!("Ok(Self::{v}(response.body().to_vec()))"),
                         Read::Text => format!("Ok(Self::{v}(response.text().into_owned()))"),
                     };
                     let _ = writeln!(out, "            {pat} => {expr},");

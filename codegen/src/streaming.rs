@@ -1,7 +1,9 @@
 //! Streamed variants of operations: server-sent events and downloads.
 //!
 //! An operation gets a second method, `{name}_stream`, next to the
-//! buffered one when a success response offers
+//! buffered one (`{name}_events` or `{name}_download` when the operation
+//! is also a paginated list, whose `{name}_stream` is its stream of items:
+//! see [`Kind::suffix`]) when a success response offers
 //! - `text/event-stream`: the method returns a stream of typed events
 //!   (`EventStream<T>`), `T` being the event's data schema: OpenAPI 3.2's
 //!   `itemSchema` (its `data` property's `contentSchema`), else the
@@ -48,6 +50,21 @@ pub(crate) enum Kind {
     },
     /// A binary body, in chunks.
     Download,
+}
+
+impl Kind {
+    /// The suffix of the streamed method's name. `_stream` as a rule; a
+    /// paginated list's `_stream` is its stream of items (as on every other
+    /// list), so there the name says what streams instead: `_events` or
+    /// `_download`. Decided by the operation alone, never by which name
+    /// was claimed first, so both names are stable.
+    pub(crate) fn suffix(&self, paginated: bool) -> &'static str {
+        match (self, paginated) {
+            (_, false) => "stream",
+            (Kind::Events { .. }, true) => "events",
+            (Kind::Download, true) => "download",
+        }
+    }
 }
 
 /// Whether (and how) an operation streams. `successes`: the operation's
@@ -143,6 +160,37 @@ fn is_boolean(ws: &Workspace, schema: At) -> bool {
             })
         })
     })
+}
+
+/// The generated README's section on streamed methods: each operation
+/// that has one, the method and what it yields (empty without any).
+pub(crate) fn readme(ops: &[crate::ops::Op], defs: &[TypeDef]) -> String {
+    let rows: Vec<String> = ops
+        .iter()
+        .filter_map(|op| {
+            let s = op.streaming.as_ref()?;
+            let gives = match &s.kind {
+                Kind::Events { item: Some(t), .. } => {
+                    format!("events, `data` as `{}`", t.render(defs))
+                }
+                Kind::Events { item: None, .. } => "events as they are (`sse::Event`)".to_owned(),
+                Kind::Download => "the body's bytes, chunk by chunk (`ByteStream`)".to_owned(),
+            };
+            Some(format!(
+                "| `{}` | `.{}(..)` | {gives} |\n",
+                threeam_spec::model::one_line(&op.operation_id).replace(['`', '|'], "'"),
+                s.method_name
+            ))
+        })
+        .collect();
+    if rows.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "\n## Streamed answers\n\nThese operations also have a method that returns the answer as it arrives\n(server-sent events up to `[DONE]`, or a download in chunks) instead of\nbuffering it. Retries, failover and the breaker apply until the response\nhead; nothing is retried after it, and a stream that breaks yields an error\nsaying how much had arrived.\n\n| operation | method | yields |\n|---|---|---|\n",
+    );
+    out.extend(rows);
+    out
 }
 
 impl StreamOp {

@@ -124,6 +124,9 @@ pub(crate) struct TypeDef<'w> {
     /// Referenced nowhere any more (the tag enum of a variant whose union
     /// writes the tag, see `unions`): not rendered.
     pub(crate) dropped: bool,
+    /// The `{Name}Request` twin of that type (see `direction`): rendered
+    /// right after it, so the two shapes read side by side.
+    pub(crate) twin_of: Option<usize>,
     /// How operations use it: [`SER`] (sent), [`DE`] (received).
     pub(crate) uses: u8,
     pub(crate) doc: Option<SpecText<'w>>,
@@ -453,6 +456,7 @@ impl<'w> TypeSpace<'w> {
             stem,
             alias_of: None,
             dropped: false,
+            twin_of: None,
             uses: 0,
             doc,
             deprecated,

@@ -2,7 +2,8 @@
 //! `tests/specs/auth-demo.yaml`: an API key in a header, OAuth2 client
 //! credentials, a top-level default, an API-key-only operation and one
 //! with `security: []`) runs `tests/smoke/auth.rs` against a server on
-//! 127.0.0.1 that this test runs: it answers the spec's token URL and
+//! 127.0.0.1 that this test runs: it answers the spec's relative token URL
+//! (which follows the client's base URL) and
 //! echoes every other request head, so the generated crate's tests check
 //! the headers that arrived, and this test checks what reached the server.
 
@@ -72,7 +73,9 @@ fn generated_auth_sends_what_each_operation_asks_for() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/specs/auth-demo.yaml"),
     )
     .unwrap()
-    .replace("TOKEN_URL", &format!("{server}/oauth/token"));
+    // Relative: the token must come from the base URL the test picks (the
+    // spec's servers are example.com, which this test never reaches).
+    .replace("TOKEN_URL", "/oauth/token");
     let spec = dir.join("auth-demo.yaml");
     std::fs::write(&spec, spec_text).unwrap();
     let names = common::generate_workspace(&dir.join("ws"), &[spec]);

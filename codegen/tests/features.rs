@@ -124,6 +124,51 @@ fn cargo_toml_lists_one_feature_per_tag() {
     );
 }
 
+/// A feature's README row lists its stream methods right after their
+/// operation (they are behind the same `cfg`).
+#[test]
+fn a_features_methods_include_its_stream_methods() {
+    let g = generate(
+        &Generator::new(spec("tests/specs/list-events.yaml"))
+            .allow_lint_errors(true)
+            .features_by_tag(TagFeatures::On),
+    );
+    let methods: Vec<(&str, Vec<&str>)> = g
+        .summary
+        .features
+        .iter()
+        .map(|f| {
+            (
+                f.name.as_str(),
+                f.methods.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        methods,
+        [
+            ("feed", vec!["watch_feed", "watch_feed_stream"]),
+            (
+                "messages",
+                vec![
+                    "list_messages",
+                    "list_messages_pages",
+                    "list_messages_stream",
+                    "list_messages_events"
+                ]
+            ),
+        ]
+    );
+    assert!(
+        g.readme.contains("| `feed` | untagged operations under `/feed` | 1 | 1 | `watch_feed`, `watch_feed_stream` |"),
+        "{}",
+        g.readme
+    );
+    let cfg = cfgs(&g.lib_rs);
+    assert_eq!(cfg["fn list_messages_events"], ["messages"]);
+    assert_eq!(cfg["fn list_messages_pages"], ["messages"]);
+}
+
 #[test]
 fn items_are_gated_by_the_operations_that_need_them() {
     let g = generate(&tags_spec());

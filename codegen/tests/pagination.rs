@@ -51,12 +51,14 @@ fn every_scheme_of_the_pages_spec_is_found_and_explained() {
             ("listNested", Some("list_nested_stream"), "cursor: body field `next_page.offset` sent back as `offset`"),
             ("listLastIdDeclared", Some("list_last_id_declared_stream"), "cursor, declared by `x-threeam-pagination`"),
             ("listLoop", Some("list_loop_stream"), "cursor: body field `next_cursor` sent back as `cursor`"),
+            ("listDiscord", Some("list_discord_stream"), "cursor: the last item's `id` sent as `after`, until an empty page or one shorter than `limit`"),
+            ("listTwilio", Some("list_twilio_stream"), "the next page's URL in body field `next_page_uri`"),
             ("listTurnedOff", None, "turned off by `x-threeam-pagination: false`"),
             ("listAmbiguous", None, "the items could be any of `left`, `right`: name them with `x-threeam-pagination: {items: ..}`"),
         ]
     );
     assert!(
-        readme.contains("| `listCursor` | `.list_cursor_stream(..)` | cursor: body field `next_cursor` sent back as `cursor` |"),
+        readme.contains("| `listCursor` | `.list_cursor_stream(..)` | `.list_cursor_pages(..)` | cursor: body field `next_cursor` sent back as `cursor` |"),
         "{readme}"
     );
     assert!(
@@ -206,4 +208,63 @@ fn a_wrong_declaration_gives_no_stream_and_names_the_mistake() {
         ]
     );
     assert!(!g.lib_rs.contains("_pages<'a>"));
+}
+
+/// `after`/`before` = the last item's id: one of them alone says the
+/// direction; both with `has_more` (OpenAI) mean `after`; both without
+/// (Discord's messages, bans) give no stream, since a wrong direction
+/// would repeat or skip items.
+#[test]
+fn last_id_cursors_take_the_direction_the_spec_gives() {
+    let dir = common::temp_dir("pagination-last-id");
+    let path = dir.join("last-id.yaml");
+    let op = |id: &str, path: &str, params: &str, more: &str| {
+        format!("  {path}:\n    get:\n      operationId: {id}\n      parameters: [{{name: limit, in: query, schema: {{type: integer}}}}{params}]\n      responses:\n        '200': {{description: ok, content: {{application/json: {{schema: {{type: object, properties: {{data: {{type: array, items: {{type: object, properties: {{id: {{type: string}}}}}}}}{more}}}}}}}}}}}\n")
+    };
+    let after = ", {name: after, in: query, schema: {type: string}}";
+    let before = ", {name: before, in: query, schema: {type: string}}";
+    let text = format!(
+        "openapi: 3.0.3\ninfo: {{title: LastId, version: '1'}}\npaths:\n{}{}{}{}",
+        op("bothNoFlag", "/v1/a", &format!("{before}{after}"), ""),
+        op(
+            "bothWithFlag",
+            "/v1/b",
+            &format!("{before}{after}"),
+            ", has_more: {type: boolean}"
+        ),
+        op("beforeOnly", "/v1/c", before, ""),
+        op("limitOnly", "/v1/d", "", ""),
+    );
+    std::fs::write(&path, text).unwrap();
+    let g = Generator::new(&path)
+        .allow_lint_errors(true)
+        .generate()
+        .unwrap();
+    let got: Vec<(&str, bool, &str)> = g
+        .summary
+        .lists
+        .iter()
+        .map(|l| {
+            (
+                l.operation.as_str(),
+                l.stream_method.is_some(),
+                l.why.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("bothNoFlag", false, "both `after` and `before` take an item's id and nothing says which way the list runs; declare it with `x-threeam-pagination: {cursor: {param: before, last_item: id, limit: limit}}` (or `after`)"),
+            ("bothWithFlag", true, "cursor: `has_more`, and the last item's `id` sent as `after`"),
+            ("beforeOnly", true, "cursor: the last item's `id` sent as `before`, until an empty page or one shorter than `limit`"),
+            ("limitOnly", false, "no next-page cursor, `Link` header, page or offset parameter found; declare one with `x-threeam-pagination`"),
+        ]
+    );
+    // The short-page stop reads the caller's limit.
+    assert!(
+        g.lib_rs.contains(".filter(|_| !matches!(params.limit, Some(limit) if i128::from(limit) > page.data.as_ref().map_or(0, Vec::len) as i128))"),
+        "{}",
+        g.lib_rs
+    );
 }

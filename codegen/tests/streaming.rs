@@ -39,6 +39,75 @@ fn streaming_client() {
     insta::assert_snapshot!("streaming", code);
 }
 
+/// A list that also streams events: `_stream` and `_pages` are its items
+/// and pages as on every list, `_events` its event stream; an operation
+/// that only streams keeps `_stream`. No `_stream2`.
+#[test]
+fn a_list_with_an_event_stream_gets_distinct_names() {
+    let code = Generator::new(spec("tests/specs/list-events.yaml"))
+        .allow_lint_errors(true)
+        .module_source()
+        .unwrap();
+    let methods: Vec<&str> = code
+        .lines()
+        .filter_map(|l| {
+            l.trim_start()
+                .strip_prefix("pub fn ")
+                .or_else(|| l.trim_start().strip_prefix("pub async fn "))
+        })
+        .filter_map(|l| l.split(['(', '<']).next())
+        .collect();
+    assert_eq!(
+        methods,
+        [
+            "list_messages",
+            "list_messages_events",
+            "list_messages_pages",
+            "list_messages_stream",
+            "watch_feed",
+            "watch_feed_stream",
+        ],
+        "{code}"
+    );
+    assert!(code.contains("pub async fn list_messages_events(&self, params: &ListMessagesParams) -> Result<Reply<threeam_runtime::sse::EventStream<Message>>"), "{code}");
+    assert!(
+        !code.contains("_stream2") && !code.contains("_stream_2"),
+        "{code}"
+    );
+    insta::assert_snapshot!("list_events", code);
+}
+
+/// The generated README names every stream method next to its operation:
+/// items and pages of the list, the event streams.
+#[test]
+fn the_readme_lists_every_stream_method() {
+    let g = Generator::new(spec("tests/specs/list-events.yaml"))
+        .allow_lint_errors(true)
+        .generate()
+        .unwrap();
+    let readme = &g.readme;
+    for row in [
+        "| `listMessages` | `.list_messages_stream(..)` | `.list_messages_pages(..)` | cursor: body field `next_cursor` sent back as `cursor` |",
+        "| `listMessages` | `.list_messages_events(..)` | events, `data` as `Message` |",
+        "| `watchFeed` | `.watch_feed_stream(..)` | events, `data` as `Message` |",
+    ] {
+        assert!(readme.contains(row), "{row} missing from\n{readme}");
+    }
+    let streams = Generator::new(spec("tests/specs/streaming.yaml"))
+        .allow_lint_errors(true)
+        .generate()
+        .unwrap()
+        .readme;
+    for row in [
+        "| `watchEvents` | `.watch_events_stream(..)` | events as they are (`sse::Event`) |",
+        "| `downloadExport` | `.download_export_stream(..)` | the body's bytes, chunk by chunk (`ByteStream`) |",
+    ] {
+        assert!(streams.contains(row), "{row} missing from\n{streams}");
+    }
+    let start = readme.find("## Lists").unwrap();
+    insta::assert_snapshot!("list_events_readme", &readme[start..]);
+}
+
 #[test]
 fn generated_streams_run_against_the_stream_server() {
     let dir = common::temp_dir("streaming");

@@ -61,7 +61,7 @@ fn two_way(name: &str, schemas: &str) -> String {
 fn read_only_and_write_only_shape_each_direction() {
     let code = two_way(
         "rw",
-        "    In:\n      type: object\n      required: [id, secret, both]\n      properties:\n        id: {type: string, readOnly: true}\n        secret: {type: string, writeOnly: true}\n        both: {$ref: '#/components/schemas/Both'}\n    Out:\n      type: object\n      required: [id, secret, both]\n      properties:\n        id: {type: string, readOnly: true}\n        secret: {type: string, writeOnly: true}\n        both: {$ref: '#/components/schemas/Both'}\n    Both:\n      type: object\n      required: [id, name, password]\n      properties:\n        id: {type: string, readOnly: true}\n        name: {type: string}\n        password: {type: string, writeOnly: true}\n",
+        "    Both:\n      type: object\n      required: [id, name, password]\n      properties:\n        id: {type: string, readOnly: true}\n        name: {type: string}\n        password: {type: string, writeOnly: true}\n    In:\n      type: object\n      required: [id, secret, both]\n      properties:\n        id: {type: string, readOnly: true}\n        secret: {type: string, writeOnly: true}\n        both: {$ref: '#/components/schemas/Both'}\n    Out:\n      type: object\n      required: [id, secret, both]\n      properties:\n        id: {type: string, readOnly: true}\n        secret: {type: string, writeOnly: true}\n        both: {$ref: '#/components/schemas/Both'}\n",
     );
     // Sent only: the server sets `id`, so a request may leave it out.
     assert!(
@@ -85,6 +85,30 @@ fn read_only_and_write_only_shape_each_direction() {
         "{code}"
     );
     assert!(code.contains("body: &In"), "{code}");
+    // The request twin comes right after its original, not at the end.
+    let after_both = &code[code.find("pub struct Both {").unwrap()..];
+    let next_type = after_both[1..]
+        .find("pub struct ")
+        .map(|i| &after_both[1 + i..])
+        .unwrap();
+    assert!(next_type.starts_with("pub struct BothRequest {"), "{code}");
+    assert!(
+        code.find("pub struct BothRequest {") < code.find("pub struct In {"),
+        "{code}"
+    );
+}
+
+/// `Date` and `DateTime` are `Copy`: path arguments take them by value.
+#[test]
+fn date_arguments_are_passed_by_value() {
+    let code = generate(
+        "date-args",
+        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths:\n  /v1/days/{day}/{at}:\n    get:\n      operationId: getDay\n      parameters:\n        - {name: day, in: path, required: true, schema: {type: string, format: date}}\n        - {name: at, in: path, required: true, schema: {type: string, format: date-time}}\n      responses: {'204': {description: ok}}\n",
+    );
+    assert!(
+        code.contains("pub async fn get_day(&self, day: threeam_runtime::Date, at: threeam_runtime::DateTime)"),
+        "{code}"
+    );
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! The harness shared by the fuzz targets: load bytes as a spec, run every
 //! rule, render every output format, and check what must hold for any
-//! input at all.
+//! input at all ([`sse`] holds the server-sent events parser's).
 //!
 //! A failed check panics, which is how libFuzzer learns of a bug; the
 //! panic message says which property broke.
@@ -8,6 +8,8 @@
 //! ```no_run
 //! threeam_fuzz::lint_and_render("fuzz.yaml", b"openapi: 3.0.3\npaths: {}\n");
 //! ```
+
+pub mod sse;
 
 use threeam_lint::check::check;
 use threeam_lint::config::Config;

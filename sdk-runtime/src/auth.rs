@@ -82,6 +82,11 @@ pub struct OAuth2ClientCredentials {
 
 impl OAuth2ClientCredentials {
     /// The token endpoint (`tokenUrl`), the client id and its secret.
+    ///
+    /// A relative token URL (`/oauth/token`, as OpenAPI 3.1 allows) is
+    /// taken on the origin of the client's primary base URL, when the
+    /// client is built: it follows the base URL you set, in whatever order
+    /// you set them. An absolute one is used as it is.
     pub fn new(
         token_url: impl Into<String>,
         client_id: impl Into<String>,
@@ -100,6 +105,23 @@ impl OAuth2ClientCredentials {
         self.scopes = scopes.into_iter().map(Into::into).collect();
         self
     }
+}
+
+/// `token_url` on the origin of `primary` when it is relative (no
+/// `scheme://`); as it is otherwise.
+pub(crate) fn token_url_on(token_url: &str, primary: &str) -> String {
+    let token_url = token_url.trim();
+    if token_url.contains("://") {
+        return token_url.to_owned();
+    }
+    let origin = match primary.find("://") {
+        Some(i) => {
+            let rest = &primary[i + 3..];
+            &primary[..i + 3 + rest.find('/').unwrap_or(rest.len())]
+        }
+        None => primary,
+    };
+    format!("{origin}/{}", token_url.trim_start_matches('/'))
 }
 
 impl fmt::Debug for OAuth2ClientCredentials {
@@ -533,6 +555,23 @@ fn refresh_margin(lifetime: Duration) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_relative_token_url_joins_the_primary_origin() {
+        let primary = "https://staging.example.com:8443/v2";
+        assert_eq!(
+            token_url_on("/oauth/token", primary),
+            "https://staging.example.com:8443/oauth/token"
+        );
+        assert_eq!(
+            token_url_on("oauth/token", "http://127.0.0.1:9"),
+            "http://127.0.0.1:9/oauth/token"
+        );
+        assert_eq!(
+            token_url_on(" https://auth.example.com/t ", primary),
+            "https://auth.example.com/t"
+        );
+    }
 
     #[test]
     fn base64_matches_rfc_4648_vectors() {

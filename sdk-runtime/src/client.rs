@@ -660,8 +660,9 @@ impl ClientBuilder {
         }
         let mut schemes = self.schemes.clone();
         for (scheme, settings) in &self.oauth {
+            let token_url = auth::token_url_on(&settings.token_url, &self.primary);
             let (client, path) = self
-                .token_client(&settings.token_url, &transport, now)
+                .token_client(&token_url, &transport, now)
                 .map_err(|e| fail(format!("the tokenUrl of OAuth2 scheme {scheme:?}: {e}")))?;
             let source = auth::OAuth2::new(scheme, settings, client, path).map_err(fail)?;
             schemes.add(scheme, Credential::OAuth2(Arc::new(source)));

@@ -333,3 +333,47 @@ async fn concurrent_calls_wait_for_one_token_fetch() {
     })
     .await;
 }
+
+/// A relative token URL is taken on the primary base URL's origin, the one
+/// the builder ends with (set after the credentials here), not the one it
+/// started from.
+#[tokio::test]
+async fn a_relative_token_url_follows_the_base_url() {
+    within(Duration::from_secs(10), async {
+        let api = RawServer::start(10, |req| {
+            if req.line.starts_with("POST /oauth/token ") {
+                response(
+                    200,
+                    "",
+                    r#"{"access_token":"tok-here","token_type":"Bearer","expires_in":3600}"#,
+                )
+            } else {
+                response(200, "", "{}")
+            }
+        });
+        let client = builder("http://127.0.0.1:1/v1")
+            .oauth2_client_credentials(
+                "oauth",
+                OAuth2ClientCredentials::new("/oauth/token", "id", "secret"),
+            )
+            .base_url(format!("{}/v1", api.url))
+            .build()
+            .unwrap();
+        let r = client
+            .execute(Request::get("list_pets", "/pets").security(&[&["oauth"]]))
+            .await
+            .unwrap();
+        assert_eq!(r.attempts(), 1);
+        let lines: Vec<String> = api.requests().iter().map(|r| r.line.clone()).collect();
+        assert_eq!(
+            lines,
+            ["POST /oauth/token HTTP/1.1", "GET /v1/pets HTTP/1.1"],
+            "the token came from the chosen server's origin, not its /v1 path"
+        );
+        assert_eq!(
+            api.requests()[1].header("authorization"),
+            Some("Bearer tok-here")
+        );
+    })
+    .await;
+}

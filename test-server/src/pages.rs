@@ -11,6 +11,8 @@
 //! | `/v2/pages/nested`   | `next_page.offset` (Asana), sent as `offset`    | `data`    |
 //! | `/v2/pages/loop`     | `next_cursor` that repeats itself               | `items`   |
 //! | `/v2/pages/elsewhere`| a `Link` to another origin                      | the array |
+//! | `/v2/pages/discord`  | `after` = last item's `id`, no `has_more`       | the array |
+//! | `/v2/pages/twilio`   | body `next_page_uri` (a path), `null` at the end| `records` |
 //!
 //! Any version serves them (`/v3/pages/offset` too); `/v2` carries no
 //! deprecation `Link` of its own. Page size: `limit` or `per_page`, 3 by
@@ -116,6 +118,27 @@ pub(crate) fn route(
                 .or_else(|| number(query, "skip_items"))
                 .unwrap_or(0);
             (json!({"results": slice(from, size), "total": ITEMS}), None)
+        }
+        "discord" => {
+            // Items after the given id, up to the limit; no hint of more.
+            let page = slice(after(param(query, "after")), size);
+            (Value::Array(page), None)
+        }
+        "twilio" => {
+            let from = after(param(query, "PageToken"));
+            let size = number(query, "PageSize").unwrap_or(size).max(1);
+            let page_no = number(query, "Page").unwrap_or(0);
+            let next = (from + size < ITEMS).then(|| {
+                format!(
+                    "/v2/pages/twilio?PageSize={size}&Page={}&PageToken=it_{}",
+                    page_no + 1,
+                    from + size
+                )
+            });
+            (
+                json!({"records": slice(from, size), "next_page_uri": next, "page": page_no}),
+                None,
+            )
         }
         "loop" => {
             let page = slice(after(param(query, "cursor")), size);

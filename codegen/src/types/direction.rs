@@ -93,6 +93,7 @@ impl TypeSpace<'_> {
                 stem,
                 alias_of: None,
                 dropped: false,
+                twin_of: Some(id),
                 uses: SER,
                 doc: def.doc,
                 deprecated: def.deprecated,

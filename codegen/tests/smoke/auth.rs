@@ -26,7 +26,8 @@ async fn each_operation_sends_what_its_security_asks_for() {
             .build()
             .unwrap();
         // Top-level default: the first alternative (OAuth2) is configured,
-        // so its token (fetched from the spec's tokenUrl) is sent, alone.
+        // so its token (fetched from the spec's relative tokenUrl on the
+        // base URL set above, not on the spec's server) is sent, alone.
         let me = client.who_am_i().await.unwrap();
         let head = me.head.clone().unwrap();
         assert!(head.starts_with("get /whoami http/1.1\n"), "{head}");

@@ -8,8 +8,8 @@ use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
 use gen_styles::{
-    Client, CreateNoteBody, CreateNoteMultipartBody, Note, SearchBody, SearchFilter, SearchFilterAmount,
-    SearchParams, SearchWhere, SearchWhereReaction, UploadBody,
+    Client, CreateNoteBody, CreateNoteMultipartBody, GetDayParams, Note, SearchBody, SearchFilter,
+    SearchFilterAmount, SearchParams, SearchWhere, SearchWhereReaction, UploadBody,
 };
 
 /// Answers `n` requests, one per connection, and logs each request.
@@ -57,7 +57,7 @@ fn serve(n: usize, log: Arc<Mutex<Vec<String>>>) -> String {
 #[tokio::test]
 async fn every_style_reaches_the_server() {
     let log = Arc::new(Mutex::new(Vec::new()));
-    let base = serve(7, log.clone());
+    let base = serve(8, log.clone());
     let client = Client::from_runtime(threeam_runtime::Client::builder(base).build().unwrap());
 
     let params = SearchParams {
@@ -101,7 +101,15 @@ async fn every_style_reaches_the_server() {
         assert_eq!(stored.status(), 201);
     }
 
+    // A date is `Copy`: passed by value, written RFC 3339.
+    let day: threeam_runtime::Date = "2026-11-30".parse().unwrap();
+    let since: threeam_runtime::DateTime = "2026-11-29T08:00:00Z".parse().unwrap();
+    let reply = client.get_day(day, &GetDayParams { since: Some(since) }).await.unwrap();
+    assert_eq!(reply.ok, Some(true));
+
     let log = log.lock().unwrap();
+    let day_line = log[7].lines().next().unwrap().to_owned();
+    assert_eq!(day_line, "GET /v1/days/2026-11-30?since=2026-11-29T08%3A00%3A00Z HTTP/1.1");
     let search = &log[0];
     let line = search.lines().next().unwrap();
     assert!(line.starts_with("POST /v1/search/1%2C2?"), "{line}");

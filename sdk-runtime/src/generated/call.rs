@@ -15,8 +15,10 @@ use crate::{Client, ClientBuilder, Request, Response};
 /// or it does not decode).
 pub type Decode<E> = fn(u16, &[u8]) -> Option<E>;
 
-/// Reads a success body.
-pub type Read<T> = fn(Response) -> Result<T, crate::Error>;
+/// Reads a success body. It borrows the response (a reader may need the
+/// headers too, as [`paginate::linked`](super::paginate::linked) does), so
+/// [`call`] can then move the headers into the [`Reply`] without a copy.
+pub type Read<T> = fn(&Response) -> Result<T, crate::Error>;
 
 /// Settings for the calls made through one generated `Client` handle (its
 /// `with_options`): they override the runtime's for those calls only.
@@ -321,9 +323,8 @@ pub async fn call<T, E>(
         Error::new(runtime, body)
     };
     let response = api.runtime().execute(req).await.map_err(wrap)?;
-    let reply = Reply::of(&response);
-    let value = read(response).map_err(wrap)?;
-    Ok(reply.with_value(value))
+    let value = read(&response).map_err(wrap)?;
+    Ok(Reply::of(response).with_value(value))
 }
 
 /// A runtime builder for a spec's servers: the first is the primary, the

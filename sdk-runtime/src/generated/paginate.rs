@@ -71,6 +71,9 @@ pub struct Repeated {
     operation: &'static str,
     page: usize,
     cursor: String,
+    /// The method and URL of the page that repeated, when known (walks of
+    /// [`replies`]).
+    at: Option<(Method, String)>,
 }
 
 impl Repeated {
@@ -94,7 +97,29 @@ impl Repeated {
             operation,
             page,
             cursor,
+            at: None,
         }
+    }
+
+    /// The same, naming the method and URL of the page that handed the
+    /// cursor back.
+    ///
+    /// ```
+    /// use threeam_runtime::generated::paginate::Repeated;
+    /// use threeam_runtime::http::Method;
+    ///
+    /// let r = Repeated::new("listPayments", 3, &"cur_2").at(Method::GET, "http://127.0.0.1:9/v1/payments?cursor=cur_1");
+    /// assert_eq!(r.url(), Some("http://127.0.0.1:9/v1/payments?cursor=cur_1"));
+    /// assert!(r.to_string().starts_with("page 3 of listPayments (GET http://127.0.0.1:9/v1/payments?cursor=cur_1) hands back"));
+    /// ```
+    pub fn at(mut self, method: Method, url: impl Into<String>) -> Self {
+        self.at = Some((method, url.into()));
+        self
+    }
+
+    /// The URL of the page that handed back a repeated cursor, when known.
+    pub fn url(&self) -> Option<&str> {
+        self.at.as_ref().map(|(_, url)| url.as_str())
     }
 
     /// The operation whose pages repeat.
@@ -110,10 +135,14 @@ impl Repeated {
 
 impl fmt::Display for Repeated {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "page {} of {}", self.page, self.operation)?;
+        if let Some((method, url)) = &self.at {
+            write!(f, " ({method} {url})")?;
+        }
         write!(
             f,
-            "page {} of {} hands back the cursor {} already followed; the stream stops so it cannot loop",
-            self.page, self.operation, self.cursor
+            " hands back the cursor {} already followed; the stream stops so it cannot loop",
+            self.cursor
         )
     }
 }
@@ -122,8 +151,15 @@ impl std::error::Error for Repeated {}
 
 impl<E> From<Repeated> for Error<E> {
     /// A decode error of the operation (the page was a 200 whose content
-    /// cannot be right); the message names the page and the cursor.
-    fn from(r: Repeated) -> Self {
+    /// cannot be right); the message names the page, its URL when known,
+    /// and the cursor.
+    fn from(mut r: Repeated) -> Self {
+        // The error's own method and URL name the page; the detail does
+        // not repeat them.
+        let (method, url) = match r.at.take() {
+            Some(at) => at,
+            None => (Method::GET, format!("(page {})", r.page)),
+        };
         let runtime = crate::Error::from_inner(Inner {
             kind: ErrorKind::Decode {
                 status: StatusCode::OK,
@@ -131,8 +167,8 @@ impl<E> From<Repeated> for Error<E> {
             },
             stop: StopReason::Completed,
             operation: r.operation.into(),
-            method: Method::GET,
-            url: format!("(page {})", r.page),
+            method,
+            url,
             attempts: 0,
             connect_failures: 0,
             request_id: None,
@@ -201,6 +237,64 @@ where
     Fut: Future<Output = Result<(P, Option<S>), Err>>,
     Err: From<Repeated>,
 {
+    walk(operation, first, fetch, |_: &P| None)
+}
+
+/// [`pages`] for pages that are [`Reply`]s (what generated clients walk):
+/// the same stream, and a [`Repeated`] error names the method and URL of
+/// the page that handed the cursor back.
+///
+/// ```no_run
+/// # async fn demo(client: threeam_runtime::Client) {
+/// use threeam_runtime::futures_util::TryStreamExt;
+/// use threeam_runtime::generated::{self as rt, paginate};
+/// use threeam_runtime::serde_json::Value;
+///
+/// let stream = paginate::replies("listThings", None, |cursor: Option<String>| {
+///     let client = client.clone();
+///     async move {
+///         let mut req = rt::request(&client, threeam_runtime::http::Method::GET, "listThings", "/v1/things", false);
+///         if let Some(c) = &cursor {
+///             req = req.query("cursor", c);
+///         }
+///         let page = rt::call(&client, req, rt::json_err::<Value>, rt::json::<Value>).await?;
+///         let next = page["next_cursor"].as_str().map(str::to_owned);
+///         Ok::<_, rt::Error<Value>>((page, next.map(Some)))
+///     }
+/// });
+/// let pages: Vec<rt::Reply<Value>> = stream.try_collect().await.unwrap();
+/// # let _ = pages; }
+/// ```
+pub fn replies<S, T, H, Err, F, Fut>(
+    operation: &'static str,
+    first: S,
+    fetch: F,
+) -> impl Stream<Item = Result<Reply<T, H>, Err>>
+where
+    S: Clone + PartialEq + fmt::Debug,
+    F: FnMut(S) -> Fut,
+    Fut: Future<Output = Result<(Reply<T, H>, Option<S>), Err>>,
+    Err: From<Repeated>,
+{
+    walk(operation, first, fetch, |page: &Reply<T, H>| {
+        Some((page.method().clone(), page.url()))
+    })
+}
+
+/// The walk of [`pages`] and [`replies`]; `locate` names a page's method
+/// and URL for the repeat error (asked only when a cursor repeats).
+fn walk<S, P, Err, F, Fut>(
+    operation: &'static str,
+    first: S,
+    fetch: F,
+    locate: fn(&P) -> Option<(Method, String)>,
+) -> impl Stream<Item = Result<P, Err>>
+where
+    S: Clone + PartialEq + fmt::Debug,
+    F: FnMut(S) -> Fut,
+    Fut: Future<Output = Result<(P, Option<S>), Err>>,
+    Err: From<Repeated>,
+{
     let walk = Walk {
         fetch,
         next: Next::Fetch(first),
@@ -219,7 +313,11 @@ where
                 walk.next = match next {
                     None => Next::Done,
                     Some(next) if walk.seen.contains(&next) => {
-                        Next::Fail(Repeated::new(operation, walk.seen.len(), &next))
+                        let repeated = Repeated::new(operation, walk.seen.len(), &next);
+                        Next::Fail(match locate(&page) {
+                            Some((method, url)) => repeated.at(method, url),
+                            None => repeated,
+                        })
                     }
                     Some(next) => Next::Fetch(next),
                 };
@@ -274,7 +372,7 @@ pub struct Linked<T> {
 /// println!("next page: {:?}", page.next);
 /// # Ok(()) }
 /// ```
-pub fn linked<T: DeserializeOwned>(response: Response) -> Result<Linked<T>, crate::Error> {
+pub fn linked<T: DeserializeOwned>(response: &Response) -> Result<Linked<T>, crate::Error> {
     let next = response
         .headers()
         .get_all(LINK)
@@ -452,6 +550,7 @@ mod tests {
 
     impl From<Repeated> for Failed {
         fn from(r: Repeated) -> Self {
+            assert_eq!(r.at, None, "plain pages have no URL");
             Failed::Repeated(r.page, r.cursor)
         }
     }
@@ -536,6 +635,18 @@ mod tests {
         );
         assert!(text.contains("c…"), "a long cursor is cut: {text}");
         assert_eq!(e.status(), Some(200));
+    }
+
+    #[test]
+    fn the_repeat_error_of_a_reply_walk_names_the_pages_url() {
+        let e: Error<()> = Repeated::new("listThings", 2, &Some("b"))
+            .at(Method::POST, "http://127.0.0.1:9/v1/things?cursor=a")
+            .into();
+        let text = e.to_string();
+        assert!(
+            text.starts_with("listThings: POST http://127.0.0.1:9/v1/things?cursor=a returned 200 OK but the body is not the expected shape: page 2 of listThings hands back the cursor \"b\" already followed"),
+            "{text}"
+        );
     }
 
     #[test]

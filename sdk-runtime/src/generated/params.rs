@@ -244,10 +244,10 @@ pub fn json_err<E: DeserializeOwned>(status: u16, body: &[u8]) -> Option<E> {
 /// ```no_run
 /// # async fn demo(client: threeam_runtime::Client) -> Result<(), threeam_runtime::Error> {
 /// let response = client.execute(threeam_runtime::Request::get("ping", "/v1/ping")).await?;
-/// let value: threeam_runtime::serde_json::Value = threeam_runtime::generated::json(response)?;
+/// let value: threeam_runtime::serde_json::Value = threeam_runtime::generated::json(&response)?;
 /// # let _ = value; Ok(()) }
 /// ```
-pub fn json<T: DeserializeOwned>(response: Response) -> Result<T, crate::Error> {
+pub fn json<T: DeserializeOwned>(response: &Response) -> Result<T, crate::Error> {
     response.json()
 }
 
@@ -256,10 +256,10 @@ pub fn json<T: DeserializeOwned>(response: Response) -> Result<T, crate::Error> 
 /// ```no_run
 /// # async fn demo(client: threeam_runtime::Client) -> Result<(), threeam_runtime::Error> {
 /// let response = client.execute(threeam_runtime::Request::delete("drop", "/v1/items/1")).await?;
-/// threeam_runtime::generated::unit(response)?;
+/// threeam_runtime::generated::unit(&response)?;
 /// # Ok(()) }
 /// ```
-pub fn unit(_response: Response) -> Result<(), crate::Error> {
+pub fn unit(_response: &Response) -> Result<(), crate::Error> {
     Ok(())
 }
 
@@ -268,11 +268,11 @@ pub fn unit(_response: Response) -> Result<(), crate::Error> {
 /// ```no_run
 /// # async fn demo(client: threeam_runtime::Client) -> Result<(), threeam_runtime::Error> {
 /// let response = client.execute(threeam_runtime::Request::get("pdf", "/v1/invoices/1.pdf")).await?;
-/// let pdf: Vec<u8> = threeam_runtime::generated::bytes(response)?;
+/// let pdf: Vec<u8> = threeam_runtime::generated::bytes(&response)?;
 /// # let _ = pdf; Ok(()) }
 /// ```
-pub fn bytes(response: Response) -> Result<Vec<u8>, crate::Error> {
-    Ok(response.into_body().to_vec())
+pub fn bytes(response: &Response) -> Result<Vec<u8>, crate::Error> {
+    Ok(response.body().to_vec())
 }
 
 /// Reads the body as text (invalid UTF-8 replaced).
@@ -280,10 +280,10 @@ pub fn bytes(response: Response) -> Result<Vec<u8>, crate::Error> {
 /// ```no_run
 /// # async fn demo(client: threeam_runtime::Client) -> Result<(), threeam_runtime::Error> {
 /// let response = client.execute(threeam_runtime::Request::get("csv", "/v1/report.csv")).await?;
-/// let csv: String = threeam_runtime::generated::text(response)?;
+/// let csv: String = threeam_runtime::generated::text(&response)?;
 /// # let _ = csv; Ok(()) }
 /// ```
-pub fn text(response: Response) -> Result<String, crate::Error> {
+pub fn text(response: &Response) -> Result<String, crate::Error> {
     Ok(response.text().into_owned())
 }
 

@@ -1,7 +1,10 @@
 //! A successful call of a generated client: the value, how it was served,
 //! and the response headers (raw, and typed where the spec documents them).
 
-use http::HeaderMap;
+use std::sync::Arc;
+
+use http::uri::PathAndQuery;
+use http::{HeaderMap, Method};
 use serde::de::DeserializeOwned;
 
 use crate::Served;
@@ -30,27 +33,44 @@ use crate::Served;
 pub struct Reply<T, H = ()> {
     value: T,
     headers: H,
+    head: Head,
+}
+
+/// Everything but the value and the typed headers: moved along as one by
+/// [`Reply::map`] and the other conversions.
+#[derive(Debug, Clone)]
+struct Head {
     header_map: HeaderMap,
     status: u16,
     served: Served,
     replayed: bool,
     request_id: Option<String>,
     attempts: u32,
+    method: Method,
+    /// The base URL and the path and query, joined only when asked for
+    /// (as `Response` does: most callers never ask).
+    base: Arc<str>,
+    target: PathAndQuery,
 }
 
 impl Reply<()> {
-    /// How `response` was served, before its body is read (what
-    /// [`call`](super::call) starts from).
-    pub(crate) fn of(response: &crate::Response) -> Self {
+    /// How `response` was served, its headers moved out of it (not
+    /// copied: this runs on every call), once its body has been read.
+    pub(crate) fn of(response: crate::Response) -> Self {
         Self {
             value: (),
             headers: (),
-            header_map: response.headers().clone(),
-            status: response.status().as_u16(),
-            served: response.served().clone(),
-            replayed: response.replayed(),
-            request_id: response.request_id().map(str::to_owned),
-            attempts: response.attempts(),
+            head: Head {
+                status: response.status.as_u16(),
+                replayed: response.replayed(),
+                attempts: response.attempts,
+                header_map: response.headers,
+                served: response.served,
+                request_id: response.request_id,
+                method: response.method,
+                base: response.base,
+                target: response.target,
+            },
         }
     }
 
@@ -59,12 +79,7 @@ impl Reply<()> {
         Reply {
             value,
             headers: (),
-            header_map: self.header_map,
-            status: self.status,
-            served: self.served,
-            replayed: self.replayed,
-            request_id: self.request_id,
-            attempts: self.attempts,
+            head: self.head,
         }
     }
 }
@@ -83,12 +98,7 @@ impl<T, H> Reply<T, H> {
         Reply {
             value: f(self.value),
             headers: self.headers,
-            header_map: self.header_map,
-            status: self.status,
-            served: self.served,
-            replayed: self.replayed,
-            request_id: self.request_id,
-            attempts: self.attempts,
+            head: self.head,
         }
     }
 
@@ -106,7 +116,7 @@ impl<T, H> Reply<T, H> {
 
     /// Every response header, as received.
     pub fn header_map(&self) -> &HeaderMap {
-        &self.header_map
+        &self.head.header_map
     }
 
     /// The same answer with its documented headers parsed as `H2` (what a
@@ -133,56 +143,64 @@ impl<T, H> Reply<T, H> {
     /// ```
     pub fn with_typed_headers<H2: FromHeaders>(self) -> Reply<T, H2> {
         Reply {
-            headers: H2::from_headers(&self.header_map),
+            headers: H2::from_headers(&self.head.header_map),
             value: self.value,
-            header_map: self.header_map,
-            status: self.status,
-            served: self.served,
-            replayed: self.replayed,
-            request_id: self.request_id,
-            attempts: self.attempts,
+            head: self.head,
         }
     }
 
     /// The HTTP status.
     pub fn status(&self) -> u16 {
-        self.status
+        self.head.status
     }
 
     /// Fresh from the primary, from the fallback, or degraded.
     pub fn served(&self) -> &Served {
-        &self.served
+        &self.head.served
     }
 
     /// Answered by the primary server.
     pub fn is_fresh(&self) -> bool {
-        matches!(self.served, Served::Fresh)
+        matches!(self.head.served, Served::Fresh)
     }
 
     /// Answered by the fallback server.
     pub fn is_fallback(&self) -> bool {
-        matches!(self.served, Served::Fallback { .. })
+        matches!(self.head.served, Served::Fallback { .. })
     }
 
     /// Not from a server: a stand-in (last good answer or a fixed value).
     pub fn is_degraded(&self) -> bool {
-        matches!(self.served, Served::Degraded(_))
+        matches!(self.head.served, Served::Degraded(_))
     }
 
     /// The server replayed a stored response for this idempotency key:
     /// nothing was done again.
     pub fn replayed(&self) -> bool {
-        self.replayed
+        self.head.replayed
     }
 
     /// The server's request id.
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+        self.head.request_id.as_deref()
     }
 
     /// How many requests were sent.
     pub fn attempts(&self) -> u32 {
-        self.attempts
+        self.head.attempts
+    }
+
+    /// The request's method.
+    pub fn method(&self) -> &Method {
+        &self.head.method
+    }
+
+    /// The URL that answered: the server's base URL (the fallback's when
+    /// it answered) with the path and query, secrets in the query redacted
+    /// as in logs.
+    pub fn url(&self) -> String {
+        let url = format!("{}{}", self.head.base, self.head.target);
+        crate::telemetry::redact_url(&url).into_owned()
     }
 }
 
@@ -294,4 +312,61 @@ macro_rules! response_headers {
             }
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::StatusCode;
+
+    fn response(headers: HeaderMap) -> crate::Response {
+        crate::Response {
+            status: StatusCode::CREATED,
+            headers,
+            body: bytes::Bytes::from_static(b"{}"),
+            served: Served::Fresh,
+            attempts: 2,
+            connect_failures: 0,
+            request_id: Some("req_9".to_owned()),
+            idempotency_key: None,
+            operation: "createThing".into(),
+            method: Method::POST,
+            base: "http://127.0.0.1:1".into(),
+            target: "/v1/things".parse().unwrap(),
+        }
+    }
+
+    #[test]
+    fn the_headers_are_moved_into_the_reply_not_copied() {
+        let mut headers = HeaderMap::new();
+        headers.insert("etag", "\"v7\"".parse().unwrap());
+        headers.insert("x-ratelimit-remaining", "41".parse().unwrap());
+        let response = response(headers);
+        // A clone would allocate a new entry table: the same address
+        // proves the map itself was moved.
+        let before: *const http::HeaderValue = response.headers().get("etag").unwrap();
+        let reply = Reply::of(response).with_value(7u32);
+        let after: *const http::HeaderValue = reply.header_map().get("etag").unwrap();
+        assert_eq!(before, after);
+        assert_eq!(reply.header_map()["etag"], "\"v7\"");
+        assert_eq!((reply.status(), reply.attempts(), *reply), (201, 2, 7));
+        assert_eq!(reply.request_id(), Some("req_9"));
+        assert_eq!(reply.method(), Method::POST);
+        assert_eq!(reply.url(), "http://127.0.0.1:1/v1/things");
+        let typed: Reply<u32, Limits> = reply.with_typed_headers();
+        assert_eq!(typed.headers().remaining, Some(41));
+    }
+
+    #[derive(Debug, Default, PartialEq)]
+    struct Limits {
+        remaining: Option<i64>,
+    }
+
+    impl FromHeaders for Limits {
+        fn from_headers(headers: &HeaderMap) -> Self {
+            Limits {
+                remaining: header_value(headers, "X-RateLimit-Remaining"),
+            }
+        }
+    }
 }

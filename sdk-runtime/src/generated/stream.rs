@@ -53,8 +53,8 @@ pub async fn call_stream<T, E>(
         };
         Error::new(runtime, body)
     })?;
-    let reply = Reply::of(streamed.response());
-    Ok(reply.with_value(open(streamed.into_body())))
+    let (head, body) = streamed.into_parts();
+    Ok(Reply::of(head).with_value(open(body)))
 }
 
 /// Server-sent events whose `data` is JSON `T`, up to `[DONE]`.

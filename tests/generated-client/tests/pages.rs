@@ -5,9 +5,9 @@
 use std::time::Duration;
 
 use threeam_e2e::pages::{
-    Client, ListCursorParams, ListElsewhereParams, ListLastIdDeclaredParams, ListLinkedParams,
-    ListLoopParams, ListNestedParams, ListNumberedParams, ListOffsetDeclaredParams,
-    ListOffsetParams, ListStripeParams,
+    Client, ListCursorParams, ListDiscordParams, ListElsewhereParams, ListLastIdDeclaredParams,
+    ListLinkedParams, ListLoopParams, ListNestedParams, ListNumberedParams,
+    ListOffsetDeclaredParams, ListOffsetParams, ListStripeParams, ListTwilioParams,
 };
 use threeam_runtime::futures_util::{StreamExt, TryStreamExt};
 use threeam_test_server::{pages::ITEMS, Fault, TestServer};
@@ -231,12 +231,12 @@ async fn a_repeated_cursor_ends_the_stream_with_an_error() {
     assert_eq!(got.len(), 3, "two pages, then the error; not ten");
     assert!(got[0].is_ok() && got[1].is_ok());
     let error = got[2].as_ref().expect_err("the repeat is an error");
-    assert!(
-        error
-            .to_string()
-            .contains("page 2 of listLoop hands back the cursor \"it_1\" already followed"),
-        "{error}"
+    // The error names the URL of the page that handed the cursor back.
+    let want = format!(
+        "listLoop: GET {}/v2/pages/loop?limit=3&cursor=it_1 returned 200 OK but the body is not the expected shape: page 2 of listLoop hands back the cursor \"it_1\" already followed",
+        server.base_url()
     );
+    assert!(error.to_string().starts_with(&want), "{error}");
     assert_eq!(server.count("GET", "/v2/pages/loop"), 2);
 }
 
@@ -317,5 +317,86 @@ async fn a_cursor_one_level_down_and_a_declared_last_id_walk_every_item() {
     assert_eq!(
         queries(&server, "/v3/pages/stripe"),
         ["limit=4", "limit=4&after_id=it_4"]
+    );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn discord_after_the_last_id_stops_on_a_short_page() {
+    let server = TestServer::start().await.unwrap();
+    let client = client(&server.base_url());
+    let params = ListDiscordParams {
+        limit: Some(3),
+        after: None,
+    };
+    let items: Vec<_> = tokio::time::timeout(
+        LIMIT,
+        client.list_discord_stream(&params).try_collect::<Vec<_>>(),
+    )
+    .await
+    .expect("the stream ends")
+    .expect("every page answers");
+    let numbers: Vec<i32> = items.iter().map(|i| i.n).collect();
+    assert_eq!(numbers, all());
+    assert_eq!(
+        queries(&server, "/v2/pages/discord"),
+        ["limit=3", "limit=3&after=it_3", "limit=3&after=it_6"],
+        "the third page has one item, fewer than the limit: no fourth request"
+    );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn discord_without_a_limit_stops_on_an_empty_page() {
+    let server = TestServer::start().await.unwrap();
+    let client = client(&server.base_url());
+    let params = ListDiscordParams::default();
+    let pages: Vec<_> = tokio::time::timeout(
+        LIMIT,
+        client.list_discord_pages(&params).try_collect::<Vec<_>>(),
+    )
+    .await
+    .expect("the stream ends")
+    .expect("every page answers");
+    let sizes: Vec<usize> = pages.iter().map(|p| p.len()).collect();
+    assert_eq!(
+        sizes,
+        [3, 3, 1, 0],
+        "the server's page size is unknown, so only an empty page ends the walk"
+    );
+    assert_eq!(
+        queries(&server, "/v2/pages/discord")[3],
+        "after=it_7",
+        "the last request starts after the last item"
+    );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn twilio_next_page_uri_is_followed_until_null() {
+    let server = TestServer::start().await.unwrap();
+    let client = client(&server.base_url());
+    let params = ListTwilioParams {
+        page_size: Some(3),
+        ..Default::default()
+    };
+    let pages: Vec<_> = tokio::time::timeout(
+        LIMIT,
+        client.list_twilio_pages(&params).try_collect::<Vec<_>>(),
+    )
+    .await
+    .expect("the stream ends")
+    .expect("every page answers");
+    let numbers: Vec<i32> = pages
+        .iter()
+        .flat_map(|p| p.records.iter().map(|i| i.n))
+        .collect();
+    assert_eq!(numbers, all());
+    assert_eq!(pages[2].next_page_uri, None);
+    assert_eq!(
+        queries(&server, "/v2/pages/twilio"),
+        [
+            "PageSize=3",
+            "PageSize=3&Page=1&PageToken=it_3",
+            "PageSize=3&Page=2&PageToken=it_6"
+        ],
+        "pages two and three are the body's paths, taken as they are"
     );
 }
