@@ -59,6 +59,7 @@ enum DiffFormat {
     Json,
     Sarif,
     Github,
+    Summary,
     Markdown,
 }
 
@@ -169,6 +170,7 @@ pub fn run(args: DiffArgs) -> ExitCode {
         DiffFormat::Json => Format::Json,
         DiffFormat::Sarif => Format::Sarif,
         DiffFormat::Github => Format::Github,
+        DiffFormat::Summary => Format::Summary,
         DiffFormat::Markdown => Format::Markdown,
     };
     let color = match args.color {
@@ -194,7 +196,7 @@ pub fn run(args: DiffArgs) -> ExitCode {
     if !reader_gone {
         let summary = Summary::of(&changes).to_string();
         let _ = match format {
-            Format::Human | Format::Compact => writeln!(stdout, "{summary}"),
+            Format::Human | Format::Compact | Format::Summary => writeln!(stdout, "{summary}"),
             _ => writeln!(std::io::stderr(), "{summary}"),
         };
     }

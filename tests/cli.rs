@@ -525,7 +525,7 @@ fn generate_writes_a_crate_for_a_clean_spec() {
     );
     let readme = std::fs::read_to_string(out.join("README.md")).unwrap();
     assert!(
-        readme.contains("| `listRefunds` | `.list_refunds_stream(..)` | cursor: body field `next_starting_after` sent back as `starting_after` |"),
+        readme.contains("| `listRefunds` | `.list_refunds_stream(..)` | `.list_refunds_pages(..)` | cursor: body field `next_starting_after` sent back as `starting_after` |"),
         "{readme}"
     );
     let lib = std::fs::read_to_string(out.join("src/lib.rs")).unwrap();

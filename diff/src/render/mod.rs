@@ -27,6 +27,9 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands.
     Github,
+    /// Only the table of counts per check and severity (the human format
+    /// ends with it too).
+    Summary,
     /// A changelog grouped by version and operation, for PR comments and
     /// release notes.
     Markdown,
@@ -57,7 +60,11 @@ pub struct Report<'a> {
 /// ```
 pub fn render(format: Format, report: Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
     match format {
-        Format::Human => human::render(report, out, color),
+        Format::Human => {
+            human::render(report, out, color)?;
+            counts(report, out)
+        }
+        Format::Summary => counts(report, out),
         Format::Compact => compact::render(report, out),
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, report.changes)?;
@@ -70,6 +77,15 @@ pub fn render(format: Format, report: Report, out: &mut dyn Write, color: bool) 
         Format::Github => github::render(report, out),
         Format::Markdown => markdown::render(report, out),
     }
+}
+
+/// The table of changes per check and severity.
+fn counts(report: Report, out: &mut dyn Write) -> io::Result<()> {
+    threeam_spec::draw::table::write(
+        out,
+        "check",
+        report.changes.iter().map(|c| (c.check.as_str(), c.severity)),
+    )
 }
 
 /// Counts for the summary line.

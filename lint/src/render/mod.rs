@@ -152,23 +152,8 @@ fn select(results: &[LintResult], min: Severity) -> Vec<Shown<'_>> {
         .collect()
 }
 
-/// `n` with a comma between thousands: `5,431`.
-///
-/// ```
-/// assert_eq!(threeam_lint::render::thousands(5431), "5,431");
-/// assert_eq!(threeam_lint::render::thousands(999), "999");
-/// ```
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+/// `n` with a comma between thousands: `5,431` (shared with `threeam diff`).
+pub use threeam_spec::draw::table::thousands;
 
 /// Counts for the summary line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

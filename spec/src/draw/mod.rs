@@ -7,5 +7,6 @@
 mod diagnostic;
 pub mod escape;
 mod snippet;
+pub mod table;
 
 pub use diagnostic::{Diagnostic, Painter};

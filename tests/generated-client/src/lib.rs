@@ -32,3 +32,26 @@ pub mod payments {
 pub mod pages {
     include!(concat!(env!("OUT_DIR"), "/pages.rs"));
 }
+
+/// A card payment of `amount` minor units in EUR, every optional field
+/// left out: the body the tests create payments with.
+///
+/// ```
+/// let p = threeam_e2e::card_payment(1250);
+/// assert_eq!((p.amount, p.currency.as_str()), (1250, "EUR"));
+/// ```
+pub fn card_payment(amount: i64) -> payments::PaymentCreate {
+    use payments::{CardPaymentMethodRequest, PaymentCreate, PaymentMethodRequest};
+    PaymentCreate {
+        amount,
+        currency: "EUR".into(),
+        capture_method: None,
+        payment_method: PaymentMethodRequest::Card(CardPaymentMethodRequest {
+            token: "tok_1f3a9c".into(),
+        }),
+        customer_id: None,
+        order_id: None,
+        description: None,
+        metadata: None,
+    }
+}

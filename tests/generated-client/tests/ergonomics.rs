@@ -109,18 +109,7 @@ async fn a_bad_nested_field_is_reported_by_its_json_path() {
 }
 
 fn new_payment() -> PaymentCreate {
-    PaymentCreate {
-        amount: 1250,
-        currency: "EUR".into(),
-        capture_method: None,
-        payment_method: PaymentMethodRequest::Card(CardPaymentMethodRequest {
-            token: "tok_1f3a9c".into(),
-        }),
-        customer_id: None,
-        order_id: None,
-        description: None,
-        metadata: None,
-    }
+    threeam_e2e::card_payment(1250)
 }
 
 #[tokio::test(flavor = "current_thread")]

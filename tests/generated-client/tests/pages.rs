@@ -5,11 +5,11 @@
 use std::time::Duration;
 
 use threeam_e2e::pages::{
-    Client, ListCursorParams, ListDiscordParams, ListElsewhereParams, ListLastIdDeclaredParams,
+    Client, Item, ListCursorParams, ListDiscordParams, ListElsewhereParams, ListLastIdDeclaredParams,
     ListLinkedParams, ListLoopParams, ListNestedParams, ListNumberedParams,
     ListOffsetDeclaredParams, ListOffsetParams, ListStripeParams, ListTwilioParams,
 };
-use threeam_runtime::futures_util::{StreamExt, TryStreamExt};
+use threeam_runtime::futures_util::{Stream, StreamExt, TryStreamExt};
 use threeam_test_server::{pages::ITEMS, Fault, TestServer};
 
 /// Every page walk here is bounded: a stream that does not end fails the
@@ -34,6 +34,15 @@ fn all() -> Vec<i32> {
     (1..=ITEMS as i32).collect()
 }
 
+/// Walks an item stream to its end (or fails the test after [`LIMIT`]):
+/// the items' numbers, in order.
+async fn numbers<E: std::fmt::Debug>(stream: impl Stream<Item = Result<Item, E>>) -> Vec<i32> {
+    tokio::time::timeout(LIMIT, stream.map_ok(|i| i.n).try_collect::<Vec<_>>())
+        .await
+        .expect("the stream ends")
+        .expect("every page answers")
+}
+
 /// The GET requests the server saw on `path`, as their query strings.
 fn queries(server: &TestServer, path: &str) -> Vec<String> {
     server
@@ -52,15 +61,11 @@ async fn a_body_cursor_is_sent_back_until_there_is_none() {
         limit: Some(3),
         cursor: None,
     };
-    let items: Vec<_> = tokio::time::timeout(
-        LIMIT,
-        client.list_cursor_stream(&params).try_collect::<Vec<_>>(),
-    )
-    .await
-    .expect("the stream ends")
-    .expect("every page answers");
-    let numbers: Vec<i32> = items.iter().map(|i| i.n).collect();
-    assert_eq!(numbers, all(), "every item exactly once, in order");
+    assert_eq!(
+        numbers(client.list_cursor_stream(&params)).await,
+        all(),
+        "every item exactly once, in order"
+    );
     assert_eq!(
         queries(&server, "/v2/pages/cursor"),
         ["limit=3", "limit=3&cursor=it_3", "limit=3&cursor=it_6"],
@@ -112,15 +117,7 @@ async fn a_link_header_is_followed_to_the_last_page() {
         per_page: Some(3),
         page: None,
     };
-    let items: Vec<_> = tokio::time::timeout(
-        LIMIT,
-        client.list_linked_stream(&params).try_collect::<Vec<_>>(),
-    )
-    .await
-    .expect("the stream ends")
-    .expect("every page answers");
-    let numbers: Vec<i32> = items.iter().map(|i| i.n).collect();
-    assert_eq!(numbers, all());
+    assert_eq!(numbers(client.list_linked_stream(&params)).await, all());
     assert_eq!(
         queries(&server, "/v2/pages/link"),
         ["per_page=3", "per_page=3&page=2", "per_page=3&page=3"],
@@ -169,12 +166,7 @@ async fn page_numbers_stop_on_the_empty_page() {
     .expect("every page answers");
     let sizes: Vec<usize> = pages.iter().map(|p| p.len()).collect();
     assert_eq!(sizes, [4, 3, 0], "the empty third page ends the walk");
-    let items: Vec<_> = client
-        .list_numbered_stream(&params)
-        .try_collect::<Vec<_>>()
-        .await
-        .unwrap();
-    assert_eq!(items.iter().map(|i| i.n).collect::<Vec<_>>(), all());
+    assert_eq!(numbers(client.list_numbered_stream(&params)).await, all());
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -185,14 +177,7 @@ async fn offsets_stop_at_the_documented_total() {
         limit: Some(3),
         offset: None,
     };
-    let items: Vec<_> = tokio::time::timeout(
-        LIMIT,
-        client.list_offset_stream(&params).try_collect::<Vec<_>>(),
-    )
-    .await
-    .expect("the stream ends")
-    .expect("every page answers");
-    assert_eq!(items.iter().map(|i| i.n).collect::<Vec<_>>(), all());
+    assert_eq!(numbers(client.list_offset_stream(&params)).await, all());
     assert_eq!(
         queries(&server, "/v2/pages/offset"),
         ["limit=3&offset=0", "limit=3&offset=3", "limit=3&offset=6"],
@@ -288,14 +273,7 @@ async fn a_cursor_one_level_down_and_a_declared_last_id_walk_every_item() {
         limit: Some(3),
         offset: None,
     };
-    let items: Vec<_> = tokio::time::timeout(
-        LIMIT,
-        client.list_nested_stream(&nested).try_collect::<Vec<_>>(),
-    )
-    .await
-    .expect("the stream ends")
-    .expect("every page answers");
-    assert_eq!(items.iter().map(|i| i.n).collect::<Vec<_>>(), all());
+    assert_eq!(numbers(client.list_nested_stream(&nested)).await, all());
     assert_eq!(
         queries(&server, "/v2/pages/nested"),
         ["limit=3", "limit=3&offset=it_3", "limit=3&offset=it_6"]
@@ -304,16 +282,10 @@ async fn a_cursor_one_level_down_and_a_declared_last_id_walk_every_item() {
         limit: Some(4),
         after_id: None,
     };
-    let items: Vec<_> = tokio::time::timeout(
-        LIMIT,
-        client
-            .list_last_id_declared_stream(&declared)
-            .try_collect::<Vec<_>>(),
-    )
-    .await
-    .expect("the stream ends")
-    .expect("every page answers");
-    assert_eq!(items.iter().map(|i| i.n).collect::<Vec<_>>(), all());
+    assert_eq!(
+        numbers(client.list_last_id_declared_stream(&declared)).await,
+        all()
+    );
     assert_eq!(
         queries(&server, "/v3/pages/stripe"),
         ["limit=4", "limit=4&after_id=it_4"]
@@ -328,15 +300,7 @@ async fn discord_after_the_last_id_stops_on_a_short_page() {
         limit: Some(3),
         after: None,
     };
-    let items: Vec<_> = tokio::time::timeout(
-        LIMIT,
-        client.list_discord_stream(&params).try_collect::<Vec<_>>(),
-    )
-    .await
-    .expect("the stream ends")
-    .expect("every page answers");
-    let numbers: Vec<i32> = items.iter().map(|i| i.n).collect();
-    assert_eq!(numbers, all());
+    assert_eq!(numbers(client.list_discord_stream(&params)).await, all());
     assert_eq!(
         queries(&server, "/v2/pages/discord"),
         ["limit=3", "limit=3&after=it_3", "limit=3&after=it_6"],

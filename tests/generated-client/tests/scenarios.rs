@@ -10,18 +10,7 @@ use threeam_runtime::{serde_json, uuid, BreakerConfig, Served};
 use threeam_test_server::{Fault, RetryAfterValue, TestServer};
 
 fn new_payment() -> PaymentCreate {
-    PaymentCreate {
-        amount: 1250,
-        currency: "EUR".into(),
-        capture_method: None,
-        payment_method: PaymentMethodRequest::Card(CardPaymentMethodRequest {
-            token: "tok_1f3a9c".into(),
-        }),
-        customer_id: None,
-        order_id: None,
-        description: None,
-        metadata: None,
-    }
+    threeam_e2e::card_payment(1250)
 }
 
 /// A client on `primary` (and `fallback`), quick to give up so tests stay short.

@@ -20,16 +20,8 @@ use threeam_server::{Quota, RateLimitConfig};
 
 fn payment(amount: i64, capture: Option<threeam_e2e::payments::CaptureMethod>) -> PaymentCreate {
     PaymentCreate {
-        amount,
-        currency: "EUR".into(),
         capture_method: capture,
-        payment_method: PaymentMethodRequest::Card(CardPaymentMethodRequest {
-            token: "tok_1f3a9c".into(),
-        }),
-        customer_id: None,
-        order_id: None,
-        description: None,
-        metadata: None,
+        ..threeam_e2e::card_payment(amount)
     }
 }
 
