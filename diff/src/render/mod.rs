@@ -84,7 +84,10 @@ fn counts(report: Report, out: &mut dyn Write) -> io::Result<()> {
     threeam_spec::draw::table::write(
         out,
         "check",
-        report.changes.iter().map(|c| (c.check.as_str(), c.severity)),
+        report
+            .changes
+            .iter()
+            .map(|c| (c.check.as_str(), c.severity)),
     )
 }
 

@@ -5,9 +5,10 @@
 use std::time::Duration;
 
 use threeam_e2e::pages::{
-    Client, Item, ListCursorParams, ListDiscordParams, ListElsewhereParams, ListLastIdDeclaredParams,
-    ListLinkedParams, ListLoopParams, ListNestedParams, ListNumberedParams,
-    ListOffsetDeclaredParams, ListOffsetParams, ListStripeParams, ListTwilioParams,
+    Client, Item, ListCursorParams, ListDiscordParams, ListElsewhereParams,
+    ListLastIdDeclaredParams, ListLinkedParams, ListLoopParams, ListNestedParams,
+    ListNumberedParams, ListOffsetDeclaredParams, ListOffsetParams, ListStripeParams,
+    ListTwilioParams,
 };
 use threeam_runtime::futures_util::{Stream, StreamExt, TryStreamExt};
 use threeam_test_server::{pages::ITEMS, Fault, TestServer};

@@ -3,9 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use threeam_e2e::payments::{
-    CardPaymentMethodRequest, Client, PaymentCreate, PaymentMethodRequest, PaymentStatus,
-};
+use threeam_e2e::payments::{Client, PaymentCreate, PaymentStatus};
 use threeam_runtime::{serde_json, uuid, BreakerConfig, Served};
 use threeam_test_server::{Fault, RetryAfterValue, TestServer};
 

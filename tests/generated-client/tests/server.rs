@@ -11,8 +11,8 @@ mod app;
 use std::time::{Duration, Instant};
 
 use threeam_e2e::payments::{
-    CapturePaymentError, CardPaymentMethodRequest, Client, CreatePaymentError, ListPaymentsParams,
-    PaymentCreate, PaymentMethod, PaymentMethodRequest, PaymentStatus,
+    CapturePaymentError, Client, CreatePaymentError, ListPaymentsParams, PaymentCreate,
+    PaymentMethod, PaymentStatus,
 };
 use threeam_runtime::futures_util::TryStreamExt;
 use threeam_runtime::generated::CallOptions;
