@@ -31,6 +31,24 @@ fn nothing_changed_exits_zero_with_a_summary() {
 }
 
 #[test]
+fn summary_is_the_counts_table_and_the_summary_line() {
+    let [b, r] = pair("response-property-removed");
+    let (code, out, _) = run(threeam(&root()).args(["diff", &b, &r, "--format", "summary"]));
+    assert_eq!(code, 1, "the exit code still follows the changes");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "check                        error     warn     info",
+            "response-property-removed        1        -        -",
+            "total                            1        -        -",
+            "",
+            "diff: 1 error (breaking or regressions), 0 warnings, 0 infos (additive)",
+        ]
+    );
+}
+
+#[test]
 fn a_breaking_change_exits_one_with_stable_json_fields() {
     let [b, r] = pair("response-property-removed");
     let (code, out, _) = run(threeam(&root()).args(["diff", &b, &r, "--format", "json"]));
