@@ -50,6 +50,10 @@ pub struct DiffArgs {
     /// When to use colour in human output (NO_COLOR is always honoured).
     #[arg(long, value_enum, default_value_t = DiffColor::Auto)]
     color: DiffColor,
+    /// Changes drawn in detail by the human format before "... and N more"
+    /// and the table of counts (0: all). Other formats write every change.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    max_problems: usize,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -187,7 +191,11 @@ pub fn run(args: DiffArgs) -> ExitCode {
     // A reader that stopped early (`threeam diff ... | head`) is not an
     // error: stop writing and let the changes decide the exit code.
     let mut reader_gone = false;
-    if let Err(e) = render::render(format, report, &mut stdout, color) {
+    let options = render::Options {
+        color,
+        max_problems: args.max_problems,
+    };
+    if let Err(e) = render::render_with(format, report, &mut stdout, &options) {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             return usage(format!("cannot write the report: {e}"));
         }

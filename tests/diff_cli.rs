@@ -49,6 +49,41 @@ fn summary_is_the_counts_table_and_the_summary_line() {
 }
 
 #[test]
+fn human_draws_the_first_max_problems_then_counts_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    // Twelve operations in the base, none left in the revision.
+    let mut base = String::from("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n");
+    for i in 0..12 {
+        base.push_str(&format!(
+            "  /v1/things{i}:\n    get:\n      operationId: getThing{i}\n      responses: {{'200': {{description: ok}}}}\n"
+        ));
+    }
+    let rev = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
+    let (b, r) = (dir.path().join("base.yaml"), dir.path().join("rev.yaml"));
+    std::fs::write(&b, base).unwrap();
+    std::fs::write(&r, rev).unwrap();
+    let human = |extra: &[&str]| {
+        let (code, out, _) = run(threeam(&root()).arg("diff").arg(&b).arg(&r).args(extra));
+        assert_eq!(code, 1);
+        out
+    };
+    let capped = human(&["--max-problems", "5"]);
+    assert_eq!(capped.matches("╭─[").count(), 5, "{capped}");
+    assert!(
+        capped.contains("... and 7 more (--max-problems 0 shows all)"),
+        "{capped}"
+    );
+    assert!(capped.contains("operation-removed       12"), "{capped}");
+    let default = human(&[]);
+    assert_eq!(
+        default.matches("╭─[").count(),
+        12,
+        "under the default of 100"
+    );
+    assert!(!default.contains("more (--max-problems"), "{default}");
+}
+
+#[test]
 fn a_breaking_change_exits_one_with_stable_json_fields() {
     let [b, r] = pair("response-property-removed");
     let (code, out, _) = run(threeam(&root()).args(["diff", &b, &r, "--format", "json"]));

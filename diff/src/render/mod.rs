@@ -59,9 +59,70 @@ pub struct Report<'a> {
 /// assert!(String::from_utf8(out).unwrap().starts_with("b.yaml:4:11: info [operation-added]"));
 /// ```
 pub fn render(format: Format, report: Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
+    let options = Options {
+        color,
+        max_problems: 0,
+    };
+    render_with(format, report, out, &options)
+}
+
+/// How a report is drawn beyond its format.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// ANSI colours in [`Format::Human`].
+    pub color: bool,
+    /// Changes [`Format::Human`] draws at most before saying how many more
+    /// there are (0: all); the other formats always write every change.
+    pub max_problems: usize,
+}
+
+/// [`render`] with [`Options`]: the human format draws at most
+/// `max_problems` changes, says how many more there are, and ends with the
+/// table of counts.
+///
+/// ```
+/// use threeam_diff::render::{render_with, Format, Options, Report};
+/// use threeam_diff::{diff_specs, Options as DiffOptions, SpecDate};
+/// use threeam_spec::workspace::Workspace;
+///
+/// let base = Workspace::from_text("a.yaml", "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /v1/a:\n    get:\n      responses: {'200': {description: ok}}\n  /v1/b:\n    get:\n      responses: {'200': {description: ok}}\n");
+/// let rev = Workspace::from_text("b.yaml", "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n");
+/// let options = DiffOptions { now: SpecDate::parse("2026-06-01").unwrap(), min_deprecation_days: 365 };
+/// let changes = diff_specs(&base, &rev, &options);
+/// assert_eq!(changes.len(), 2);
+/// let mut out = Vec::new();
+/// let report = Report { changes: &changes, base: &base, revision: &rev };
+/// render_with(Format::Human, report, &mut out, &Options { color: false, max_problems: 1 }).unwrap();
+/// let text = String::from_utf8(out).unwrap();
+/// assert_eq!(text.matches("╭─[").count(), 1);
+/// assert!(text.contains("... and 1 more (--max-problems 0 shows all)"));
+/// assert!(text.contains("operation-removed        2"));
+/// ```
+pub fn render_with(
+    format: Format,
+    report: Report,
+    out: &mut dyn Write,
+    options: &Options,
+) -> io::Result<()> {
     match format {
         Format::Human => {
-            human::render(report, out, color)?;
+            let total = report.changes.len();
+            let limit = match options.max_problems {
+                0 => total,
+                n => n.min(total),
+            };
+            let shown = Report {
+                changes: &report.changes[..limit],
+                ..report
+            };
+            human::render(shown, out, options.color)?;
+            if total > limit {
+                writeln!(
+                    out,
+                    "... and {} more (--max-problems 0 shows all)\n",
+                    threeam_spec::draw::table::thousands(total - limit)
+                )?;
+            }
             counts(report, out)
         }
         Format::Summary => counts(report, out),
