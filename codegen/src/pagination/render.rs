@@ -188,7 +188,9 @@ pub(crate) fn render(ops: &Ops, out: &mut String, op: &Op, plan: &Plan, defs: &[
             );
             let _ = writeln!(out, "{body}Ok((page, more.then_some(next)))");
         }
-        Scheme::Link => {
+        Scheme::Link | Scheme::NextUrl(_) => {
+            // The next page's URL, from the `Link` header or a body field;
+            // followed on the client's own servers only.
             let owned = op.params_struct.is_some();
             if owned {
                 let _ = writeln!(out, "{ind}    let params = params.clone();");
@@ -210,54 +212,29 @@ pub(crate) fn render(ops: &Ops, out: &mut String, op: &Op, plan: &Plan, defs: &[
                 out,
                 "{body}let req = rt::paginate::follow(self, req, next_link.as_deref())?;"
             );
+            let read = match &p.scheme {
+                Scheme::Link => "rt::paginate::linked",
+                _ => "rt::json",
+            };
             let _ = writeln!(
                 out,
-                "{body}let page = rt::call(self, req, {decode}, rt::paginate::linked::<{}>).await?;",
+                "{body}let page = rt::call(self, req, {decode}, {read}::<{}>).await?;",
                 ops.success_value_ty(op, defs)
             );
-            let _ = writeln!(out, "{body}let (page, next) = rt::paginate::unlink(page);");
+            if matches!(p.scheme, Scheme::Link) {
+                let _ = writeln!(out, "{body}let (page, next) = rt::paginate::unlink(page);");
+            }
             if op.headers.is_some() {
                 // The ordinary method's typed headers, read the same way.
                 let _ = writeln!(out, "{body}let page = page.with_typed_headers();");
             }
-            let _ = writeln!(out, "{body}Ok((page, next.map(Some)))");
-        }
-        Scheme::NextUrl(source) => {
-            // As `Link`, with the URL read from the body.
-            let owned = op.params_struct.is_some();
-            if owned {
-                let _ = writeln!(out, "{ind}    let params = params.clone();");
+            if let Scheme::NextUrl(source) = &p.scheme {
+                let (value, _) = source_value(source, &p.items);
+                let _ = writeln!(
+                    out,
+                    "{body}let next = {value}.filter(|url| !url.is_empty());"
+                );
             }
-            let _ = writeln!(
-                out,
-                "{ind}    rt::paginate::replies({opid}, None, move |next_link: Option<String>| {{"
-            );
-            if owned {
-                let _ = writeln!(out, "{ind}        let params = params.clone();");
-            }
-            let _ = writeln!(out, "{ind}        async move {{");
-            ops.render_request(out, op, defs, &ind.repeat(3));
-            let decode = match ops.decode_expr(op).as_str() {
-                "rt::json_err" => format!("rt::json_err::<{err_ty}>"),
-                d => d.to_owned(),
-            };
-            let _ = writeln!(
-                out,
-                "{body}let req = rt::paginate::follow(self, req, next_link.as_deref())?;"
-            );
-            let _ = writeln!(
-                out,
-                "{body}let page = rt::call(self, req, {decode}, rt::json::<{}>).await?;",
-                ops.success_value_ty(op, defs)
-            );
-            if op.headers.is_some() {
-                let _ = writeln!(out, "{body}let page = page.with_typed_headers();");
-            }
-            let (value, _) = source_value(source, &p.items);
-            let _ = writeln!(
-                out,
-                "{body}let next = {value}.filter(|url| !url.is_empty());"
-            );
             let _ = writeln!(out, "{body}Ok((page, next.map(Some)))");
         }
     }
