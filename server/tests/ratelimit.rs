@@ -56,9 +56,12 @@ async fn the_client_tier_counts_down_then_refuses_with_every_field() {
                 Some(left.to_string().as_str())
             );
             assert_eq!(ok.header("x-ratelimit-limit"), Some("3"));
+            // `t`: until the bucket is full again; with nothing left,
+            // until the next request can pass (one emission, 60 s).
+            let t = if left == 0 { 60 } else { 60 * (3 - left) };
             assert_eq!(
                 ok.header("ratelimit"),
-                Some(format!("\"client\";r={left};t={}", 60 * (3 - left)).as_str())
+                Some(format!("\"client\";r={left};t={t}").as_str())
             );
             assert_eq!(
                 ok.header("ratelimit-policy"),

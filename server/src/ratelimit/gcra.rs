@@ -94,7 +94,7 @@ impl Quota {
         }
     }
 
-    fn capacity_nanos(&self) -> u64 {
+    pub(crate) fn capacity_nanos(&self) -> u64 {
         self.emission.saturating_mul(u64::from(self.burst))
     }
 }

@@ -608,9 +608,17 @@ fn policy_value(quotas: &[Quota; 3]) -> HeaderValue {
 /// trio (the reported tier).
 fn put_limit_headers(headers: &mut HeaderMap, policy: &Policy, decision: &Decision, tier: usize) {
     let state = decision.states[tier];
-    // Denied: when the request could pass; admitted: when the bucket is full.
+    // Denied: when the request could pass. Admitted with room left: when
+    // the bucket is full. Admitted with nothing left: when the next
+    // request can pass, since a client that waits on this field (as
+    // threeam-runtime does at remaining 0) would otherwise wait for the
+    // whole burst to refill.
     let t = if decision.denied_by.is_some() {
         crate::problem::retry_after_secs(Duration::from_nanos(state.retry_after_nanos))
+    } else if state.remaining == 0 {
+        let q = policy.quotas[tier];
+        let next = (state.reset_nanos + q.emission_nanos()).saturating_sub(q.capacity_nanos());
+        ceil_secs(next).max(1)
     } else {
         ceil_secs(state.reset_nanos)
     };
@@ -646,6 +654,7 @@ const X_RATELIMIT_RESET: HeaderName = HeaderName::from_static("x-ratelimit-reset
 struct Policy {
     policy: HeaderValue,
     limits: [HeaderValue; 3],
+    quotas: [Quota; 3],
 }
 
 impl Policy {
@@ -653,6 +662,7 @@ impl Policy {
         Self {
             policy: policy_value(quotas),
             limits: quotas.map(|q| HeaderValue::from(q.burst())),
+            quotas: *quotas,
         }
     }
 }
@@ -695,6 +705,29 @@ mod tests {
         assert_eq!(h["x-ratelimit-limit"], "200");
         assert_eq!(h["x-ratelimit-remaining"], "199");
         assert_eq!(h["x-ratelimit-reset"], "1");
+    }
+
+    #[test]
+    fn the_last_request_of_a_burst_says_when_the_next_can_pass() {
+        // 1 every 2 s, burst 3: the third request empties the bucket. It
+        // is full again in 6 s, but the next request can pass in 2 s.
+        let q = Quota::per_period(1, Duration::from_secs(2)).with_burst(3);
+        let quotas = [q, Quota::per_second(1000), Quota::per_second(10_000)];
+        let mut tats = [0, 0, 0];
+        let mut last = None;
+        for _ in 0..3 {
+            let (new, d) = decide(tats, 0, &quotas, 1);
+            tats = new.expect("within the burst");
+            last = Some(d);
+        }
+        let d = last.unwrap();
+        assert_eq!(d.states[0].remaining, 0);
+        assert_eq!(d.states[0].reset_nanos, 6 * NANOS);
+        let mut h = HeaderMap::new();
+        put_limit_headers(&mut h, &Policy::new(&quotas), &d, d.reported_tier());
+        assert_eq!(h["x-ratelimit-remaining"], "0");
+        assert_eq!(h["x-ratelimit-reset"], "2");
+        assert_eq!(h["ratelimit"], "\"client\";r=0;t=2");
     }
 
     #[test]

@@ -195,16 +195,20 @@ async fn a_client_over_its_limit_waits_as_told_and_gets_through() {
         .list_payments(&params)
         .await
         .expect("within the burst");
-    client
+    let second = client
         .list_payments(&params)
         .await
         .expect("within the burst");
+    // The burst is spent: the answer says so, and that the next request
+    // can pass in a second (not when the whole burst has refilled, 2 s).
+    let head = second.header_map();
+    assert_eq!(head["x-ratelimit-remaining"], "0");
+    assert_eq!(head["x-ratelimit-reset"], "1");
 
     let started = Instant::now();
     let third = client.list_payments(&params).await.expect("after the wait");
-    // The burst is spent (the second answer said `X-RateLimit-Remaining: 0`
-    // and when the budget resets), so the runtime waited before sending
-    // rather than earning a 429: one attempt, about a second or more later.
+    // So the runtime waited before sending rather than earning a 429: one
+    // attempt, about a second later.
     assert!(
         started.elapsed() >= Duration::from_millis(900),
         "waited {:?}",
