@@ -348,11 +348,9 @@ impl MemoryStore {
                 // since): no newer result exists, so storing this one only
                 // spares a rerun, if there is room for it.
                 None => {
-                    let max = self.entries_per_shard;
-                    if !shard.make_room(now, |s| s.table.len() < max) {
+                    if !shard.insert_if_room(now, hash, key, completed, self.entries_per_shard) {
                         return Completion::NotStored;
                     }
-                    shard.insert(hash, key, completed);
                 }
             }
             shard.bytes += size;
@@ -378,11 +376,9 @@ impl MemoryStore {
         {
             Some(slot) => slot.record = completed,
             None => {
-                let max = self.entries_per_shard;
-                if !shard.make_room(now, |s| s.table.len() < max) {
+                if !shard.insert_if_room(now, hash, key, completed, self.entries_per_shard) {
                     return Completion::NotStored;
                 }
-                shard.insert(hash, key, completed);
             }
         }
         shard.bytes += size;
@@ -452,6 +448,24 @@ impl Shard {
             record,
         };
         self.table.insert_unique(hash, slot, |s| s.hash);
+    }
+
+    /// Adds a completed record whose claim is gone (its lease ran out and
+    /// nobody claimed since) when an entry can be made free; `false` when
+    /// the shard is full of records that may not go.
+    fn insert_if_room(
+        &mut self,
+        now: u64,
+        hash: u64,
+        key: &ScopedKey,
+        record: Record,
+        max_entries: usize,
+    ) -> bool {
+        if !self.make_room(now, |s| s.table.len() < max_entries) {
+            return false;
+        }
+        self.insert(hash, key, record);
+        true
     }
 
     fn remove(&mut self, hash: u64, key: &ScopedKey) {
