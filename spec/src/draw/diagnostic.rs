@@ -88,7 +88,8 @@ pub struct Diagnostic<'a> {
     pub severity: Severity,
     /// What is wrong, one sentence.
     pub message: &'a str,
-    /// The file as the user named it.
+    /// The file as the user named it; empty for a diagnostic placed in no
+    /// file, which is drawn without a snippet.
     pub file: &'a str,
     /// 1-based line and column (column in characters) shown in the heading.
     pub line: u32,
@@ -166,6 +167,22 @@ fn draw(buf: &mut String, d: &Diagnostic, pens: &Pens) {
     buf.push_str(first);
     wrap(buf, &clip(d.message), 4, rest);
 
+    // A diagnostic placed in no file (a library caller's own) has no
+    // snippet to draw.
+    if !d.file.is_empty() {
+        draw_snippet(buf, d, pens);
+    }
+
+    buf.push_str(&pens.help);
+    wrap(buf, &clip(d.help), 8, "        ");
+    for note in d.notes {
+        buf.push_str("        ");
+        wrap(buf, &clip(note), 8, "        ");
+    }
+}
+
+/// The box with the file's position and the window of source around it.
+fn draw_snippet(buf: &mut String, d: &Diagnostic, pens: &Pens) {
     let window = Window::new(d.source, d.offset, d.line);
     let last = window.first_line + window.len().saturating_sub(1);
     let gutter = digits(last);
@@ -196,13 +213,6 @@ fn draw(buf: &mut String, d: &Diagnostic, pens: &Pens) {
     }
     spaces(buf, gutter + 2);
     buf.push_str("╰────\n");
-
-    buf.push_str(&pens.help);
-    wrap(buf, &clip(d.help), 8, "        ");
-    for note in d.notes {
-        buf.push_str("        ");
-        wrap(buf, &clip(note), 8, "        ");
-    }
 }
 
 /// The marker under the finding's token (`start` columns in, `token`
@@ -366,6 +376,26 @@ fn clip(s: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_diagnostic_in_no_file_has_no_snippet() {
+        let mut out = String::new();
+        let d = Diagnostic {
+            code: "c",
+            severity: Severity::Info,
+            message: "m",
+            file: "",
+            line: 0,
+            column: 0,
+            source: "",
+            offset: 0,
+            label: "",
+            help: "h",
+            notes: &["n".to_owned()],
+        };
+        Painter::new(false).draw(&mut out, &d);
+        assert_eq!(out, "c\n\n  ☞ m\n  help: h\n        n\n");
+    }
 
     #[test]
     fn wrap_breaks_at_spaces_and_splits_overlong_words() {
