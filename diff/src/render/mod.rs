@@ -9,6 +9,7 @@ pub mod sarif;
 
 use std::io::{self, Write};
 
+use threeam_spec::draw::cap;
 use threeam_spec::severity::Counts;
 use threeam_spec::workspace::Workspace;
 
@@ -107,22 +108,13 @@ pub fn render_with(
     match format {
         Format::Human => {
             let total = report.changes.len();
-            let limit = match options.max_problems {
-                0 => total,
-                n => n.min(total),
-            };
+            let limit = cap::shown(total, options.max_problems);
             let shown = Report {
                 changes: &report.changes[..limit],
                 ..report
             };
             human::render(shown, out, options.color)?;
-            if total > limit {
-                writeln!(
-                    out,
-                    "... and {} more (--max-problems 0 shows all)\n",
-                    threeam_spec::draw::table::thousands(total - limit)
-                )?;
-            }
+            cap::write_more(out, total, limit)?;
             counts(report, out)
         }
         Format::Summary => counts(report, out),

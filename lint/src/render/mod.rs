@@ -3,6 +3,7 @@
 
 pub mod catalog;
 mod compact;
+use threeam_spec::draw::cap;
 /// Escaping untrusted spec text (shared with `threeam diff`).
 pub use threeam_spec::draw::escape;
 mod github;
@@ -117,19 +118,9 @@ pub fn render_with(
     let shown = select(results, options.min_severity);
     match format {
         Format::Human => {
-            let limit = match options.max_problems {
-                0 => shown.len(),
-                n => n.min(shown.len()),
-            };
+            let limit = cap::shown(shown.len(), options.max_problems);
             human::render(&shown[..limit], out, options.color)?;
-            let more = shown.len() - limit;
-            if more > 0 {
-                writeln!(
-                    out,
-                    "... and {} more (--max-problems 0 shows all)\n",
-                    thousands(more)
-                )?;
-            }
+            cap::write_more(out, shown.len(), limit)?;
             table::render(&shown, out)
         }
         Format::Summary => table::render(&shown, out),

@@ -4,6 +4,7 @@
 //! `threeam diff` so both draw the same way and neither floods a terminal
 //! with a minified file's one line.
 
+pub mod cap;
 mod diagnostic;
 pub mod escape;
 mod snippet;
